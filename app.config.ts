@@ -1,0 +1,103 @@
+// App settings and the twind config: the role Fresh's config file plays. Every setting is read
+// here once at start; a missing or invalid value stops the start with one clear message.
+import { defineConfig } from "@twind/core";
+import presetTailwind from "@twind/preset-tailwind";
+
+export interface AppConfig {
+  port: number;
+  /** KV file path, ":memory:", or "" for the platform's managed KV (Deno Deploy). */
+  kvPath: string;
+  /** Base64url 32-byte master key for personal data; generated and stored when absent. */
+  dataKey?: string;
+  /** Public origin (https://renova.example.com) when behind a proxy; else the request's own. */
+  origin?: string;
+  /** Take the client IP from X-Forwarded-For only when set (behind a known proxy). */
+  trustProxy: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  /** The renewal list shows contracts whose loyalty ends within this many days. */
+  renewalWindowDays: number;
+  /** Customer links expire after this many days. */
+  linkTtlDays: number;
+  /** Holder photos are purged this many days after the case closes (LGPD). */
+  photoRetentionDays: number;
+  logRequests: boolean;
+  seedDemo: boolean;
+  locale: "pt-BR" | "en";
+  provider: { name: string; cnpj: string; phone: string; email: string; site: string };
+}
+
+export class ConfigError extends Error {}
+
+function int(env: Record<string, string | undefined>, name: string, def: number, min: number) {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    throw new ConfigError(`${name} precisa ser um número inteiro ≥ ${min} (recebido: "${raw}").`);
+  }
+  return n;
+}
+
+function bool(env: Record<string, string | undefined>, name: string, def: boolean) {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return def;
+  if (["1", "true", "yes", "sim"].includes(raw.toLowerCase())) return true;
+  if (["0", "false", "no", "nao", "não"].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} precisa ser true ou false (recebido: "${raw}").`);
+}
+
+export function loadConfig(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): AppConfig {
+  const dataKey = env.RENOVA_DATA_KEY || undefined;
+  if (dataKey && !/^[A-Za-z0-9_-]{43}$/.test(dataKey)) {
+    throw new ConfigError("RENOVA_DATA_KEY precisa ter 32 bytes em base64url (43 caracteres).");
+  }
+  const origin = env.APP_ORIGIN || undefined;
+  if (origin && !/^https?:\/\/[^/]+$/.test(origin)) {
+    throw new ConfigError(`APP_ORIGIN precisa ser uma origem como https://renova.exemplo.com.br.`);
+  }
+  const locale = (env.LOCALE || "pt-BR") as AppConfig["locale"];
+  if (!["pt-BR", "en"].includes(locale)) throw new ConfigError("LOCALE precisa ser pt-BR ou en.");
+  return {
+    port: int(env, "PORT", 8000, 0),
+    kvPath: env.KV_PATH ?? "data/renova.kv",
+    dataKey,
+    origin,
+    trustProxy: bool(env, "TRUST_PROXY", false),
+    sessionIdleMinutes: int(env, "SESSION_IDLE_MINUTES", 30, 1),
+    sessionAbsoluteHours: int(env, "SESSION_ABSOLUTE_HOURS", 12, 1),
+    renewalWindowDays: int(env, "RENEWAL_WINDOW_DAYS", 60, 1),
+    linkTtlDays: int(env, "LINK_TTL_DAYS", 15, 1),
+    photoRetentionDays: int(env, "PHOTO_RETENTION_DAYS", 90, 1),
+    logRequests: bool(env, "LOG_REQUESTS", true),
+    seedDemo: bool(env, "SEED_DEMO", true),
+    locale,
+    provider: {
+      name: env.PROVIDER_NAME || "Fibra Exemplo Telecom Ltda.",
+      cnpj: env.PROVIDER_CNPJ || "11222333000181",
+      phone: env.PROVIDER_PHONE || "5511400012345",
+      email: env.PROVIDER_EMAIL || "atendimento@fibraexemplo.com.br",
+      site: env.PROVIDER_SITE || "https://fibraexemplo.com.br",
+    },
+  };
+}
+
+export const twindConfig = defineConfig({
+  presets: [presetTailwind()],
+  theme: {
+    extend: {
+      colors: {
+        // Brand teal with AA contrast on white for text and buttons.
+        brand: { 50: "#ecfdf9", 100: "#cff7ec", 600: "#0f766e", 700: "#115e59", 800: "#134e4a" },
+      },
+    },
+  },
+});
+
+/**
+ * Classes that islands add in the browser after a click. Server-side twind only emits CSS for
+ * classes present in the rendered HTML, so any class toggled client-side must be listed here.
+ */
+export const twindSafelist = ["hidden", "block", "text-red-700", "text-green-700", "opacity-50"];

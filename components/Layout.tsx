@@ -1,0 +1,73 @@
+import type { ComponentChildren } from "preact";
+import type { Translate } from "../lib/i18n.ts";
+import type { PublicUser } from "../services/users.ts";
+
+interface Props {
+  title: string;
+  t: Translate;
+  user?: PublicUser;
+  csrf?: string;
+  path: string;
+  children: ComponentChildren;
+}
+
+/** The HTML shell of every page: pt-BR, mobile viewport, skip link, staff navigation. */
+export function Layout({ title, t, user, csrf, path, children }: Props) {
+  const navLink = (href: string, label: string) => (
+    <a
+      href={href}
+      class={`px-3 py-2 rounded focus:outline-none focus:ring-2 focus:ring-white ${
+        path.startsWith(href) ? "bg-brand-800 font-semibold" : "hover:bg-brand-700"
+      }`}
+      aria-current={path.startsWith(href) ? "page" : undefined}
+    >
+      {label}
+    </a>
+  );
+  return (
+    <html lang="pt-BR">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#0f766e" />
+        <title>{`${title} · ${t("app.name")}`}</title>
+        <link rel="icon" href="/favicon.ico" />
+      </head>
+      <body class="min-h-screen bg-gray-50 text-gray-900 font-sans antialiased">
+        <a
+          href="#main"
+          class="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 bg-white p-2 rounded"
+        >
+          Pular para o conteúdo
+        </a>
+        {user && (
+          <header class="bg-brand-600 text-white">
+            <nav
+              class="max-w-6xl mx-auto flex flex-wrap items-center gap-2 px-4 py-2"
+              aria-label="Principal"
+            >
+              <span class="font-bold text-lg mr-4">{t("app.name")}</span>
+              {navLink("/app", t("nav.renewals"))}
+              {user.role === "admin" && navLink("/admin/users", t("nav.users"))}
+              <span class="ml-auto text-sm" data-testid="whoami">
+                {user.name} · {t(`role.${user.role}`)}
+              </span>
+              <form method="post" action="/logout">
+                <input type="hidden" name="_csrf" value={csrf} />
+                <button
+                  type="submit"
+                  class="px-3 py-2 rounded hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-white"
+                >
+                  {t("nav.logout")}
+                </button>
+              </form>
+            </nav>
+          </header>
+        )}
+        <main id="main" class="max-w-6xl mx-auto p-4">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,13 @@
+import type { Ctx } from "./route.ts";
+import type { Actor } from "../services/audit.ts";
+
+/** Who is acting on this request, for audit events: the staff user with IP and user agent. */
+export function actorOf(c: Ctx): Actor {
+  const u = c.get("user");
+  return {
+    id: u ? `user:${u.id}` : "anonymous",
+    name: u?.name ?? "Anônimo",
+    ip: c.get("ip"),
+    userAgent: c.req.header("user-agent")?.slice(0, 300),
+  };
+}

@@ -1,0 +1,65 @@
+// Brazilian formats in one place: money, dates, CPF, CNPJ, phones.
+
+const money = new Intl.NumberFormat("pt-BR", { style: "currency", currency: "BRL" });
+
+/** 123456 → "R$ 1.234,56" (with a normal space, not the NBSP Intl emits). */
+export function formatMoney(cents: number): string {
+  return money.format(cents / 100).replace(/\s/g, " ");
+}
+
+/** "2026-03-05" → "05/03/2026". */
+export function formatDate(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split("-");
+  return `${d}/${m}/${y}`;
+}
+
+/** An instant, shown in Brasília time: "05/03/2026 14:07". */
+export function formatDateTime(iso: string | Date): string {
+  const d = typeof iso === "string" ? new Date(iso) : iso;
+  return new Intl.DateTimeFormat("pt-BR", {
+    timeZone: "America/Sao_Paulo",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(d).replace(",", "");
+}
+
+export function formatCpf(cpf: string): string {
+  const d = cpf.replace(/\D/g, "");
+  return d.length === 11 ? `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6, 9)}-${d.slice(9)}` : cpf;
+}
+
+/** CPF with only the middle digits visible, for lists and messages (LGPD minimisation). */
+export function maskCpf(cpf: string): string {
+  const d = cpf.replace(/\D/g, "");
+  return d.length === 11 ? `***.${d.slice(3, 6)}.${d.slice(6, 9)}-**` : "***";
+}
+
+export function formatCnpj(cnpj: string): string {
+  const d = cnpj.replace(/[^0-9A-Za-z]/g, "").toUpperCase();
+  return d.length === 14
+    ? `${d.slice(0, 2)}.${d.slice(2, 5)}.${d.slice(5, 8)}/${d.slice(8, 12)}-${d.slice(12)}`
+    : cnpj;
+}
+
+/** "5511912345678" → "+55 (11) 91234-5678"; landlines "+55 (11) 4000-1234". */
+export function formatPhone(e164: string): string {
+  const d = e164.replace(/\D/g, "");
+  const m = d.match(/^55(\d{2})(\d{4,5})(\d{4})$/);
+  return m ? `+55 (${m[1]}) ${m[2]}-${m[3]}` : e164;
+}
+
+/** "+55 (11) 9****-5678": enough for the customer to recognise, no more. */
+export function maskPhone(e164: string): string {
+  const d = e164.replace(/\D/g, "");
+  const m = d.match(/^55(\d{2})(\d)(\d{3,4})(\d{4})$/);
+  return m ? `+55 (${m[1]}) ${m[2]}${"*".repeat(m[3].length)}-${m[4]}` : "***";
+}
+
+export function maskEmail(email: string): string {
+  const [user, domain] = email.split("@");
+  if (!domain) return "***";
+  return `${user.slice(0, 2)}${"*".repeat(Math.max(1, user.length - 2))}@${domain}`;
+}

@@ -1,0 +1,22 @@
+// Islands, Fresh's model: on the server an island renders inside a <renova-island> marker that
+// carries its name and JSON props; in the browser lib/client.ts hydrates each marker with the
+// same component. Props must be plain JSON.
+import { type ComponentType, h } from "preact";
+
+export const IS_BROWSER = typeof document !== "undefined";
+
+export function island<P extends Record<string, unknown>>(
+  name: string,
+  Component: ComponentType<P>,
+): ComponentType<P> {
+  function Island(props: P) {
+    if (IS_BROWSER) return h(Component, props);
+    return h(
+      "renova-island",
+      { "data-island": name, "data-props": JSON.stringify(props), style: "display:contents" },
+      h(Component, props),
+    );
+  }
+  Island.displayName = `Island(${name})`;
+  return Island;
+}

@@ -1,0 +1,37 @@
+// Serves files under static/ (and the islands bundle under static/build/). Paths are resolved
+// inside the folder only; nothing outside it can be named.
+import type { Ctx } from "./route.ts";
+
+const TYPES: Record<string, string> = {
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  ico: "image/x-icon",
+  json: "application/json",
+  webmanifest: "application/manifest+json",
+  ttf: "font/ttf",
+  txt: "text/plain; charset=utf-8",
+};
+
+const STATIC_ROOT = new URL("../static/", import.meta.url);
+
+export async function serveStaticFile(c: Ctx, rel: string): Promise<Response> {
+  const clean = decodeURIComponent(rel).replace(/^\/+/, "");
+  if (!clean || clean.split("/").some((p) => p === ".." || p === "." || p.startsWith("."))) {
+    return c.notFound();
+  }
+  try {
+    const data = await Deno.readFile(new URL(clean, STATIC_ROOT));
+    const ext = clean.split(".").pop() ?? "";
+    c.header("Content-Type", TYPES[ext] ?? "application/octet-stream");
+    // The bundle is rebuilt at every start, so it must be revalidated.
+    c.header("Cache-Control", clean.startsWith("build/") ? "no-cache" : "public, max-age=3600");
+    return c.body(data);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
+      return c.notFound();
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,46 @@
+// Entry point: read settings, open KV, migrate, seed demo data on an empty store, serve.
+import { ConfigError, loadConfig } from "./app.config.ts";
+import { openDb } from "./services/db.ts";
+import { migrate } from "./services/migrations.ts";
+import { seedIfEmpty } from "./services/seed.ts";
+import { createApp } from "./lib/app.ts";
+
+export async function start(env: Record<string, string | undefined> = Deno.env.toObject()) {
+  const config = loadConfig(env);
+  const db = await openDb({ path: config.kvPath || undefined, dataKey: config.dataKey });
+  await migrate(db);
+  if (config.seedDemo) {
+    const seed = await seedIfEmpty(db, env);
+    if (seed.seeded) {
+      console.log("Dados de demonstração criados. Acessos (mostrados só agora):");
+      for (const cr of seed.credentials) {
+        console.log(
+          `  ${cr.role.padEnd(10)} ${cr.username.padEnd(12)} ${
+            cr.fromEnv ? "(senha do ambiente)" : cr.password
+          }`,
+        );
+      }
+    }
+  }
+  const app = createApp(db, config);
+  const server = Deno.serve(
+    {
+      port: config.port,
+      onListen: ({ port }) => console.log(`Renova em http://localhost:${port}`),
+    },
+    (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr as Deno.NetAddr }),
+  );
+  return { server, db, app, config };
+}
+
+if (import.meta.main) {
+  try {
+    await start();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`Configuração inválida: ${e.message}`);
+      Deno.exit(1);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,30 @@
+// Build step: regenerate the manifests, then bundle the islands for the browser with Deno's
+// built-in bundler into static/build/islands.js (git-ignored, rebuilt on start and test).
+import { writeManifests } from "./manifest.ts";
+
+const root = new URL("../", import.meta.url);
+// Tests build with --bundle-only so a stale committed manifest fails its test instead of
+// being silently regenerated.
+if (!Deno.args.includes("--bundle-only")) await writeManifests(root);
+const out = new URL("static/build/islands.js", root);
+const cmd = new Deno.Command(Deno.execPath(), {
+  args: [
+    "bundle",
+    "--quiet",
+    "--platform",
+    "browser",
+    "--minify",
+    "--output",
+    out.pathname,
+    new URL("islands.gen.ts", root).pathname,
+  ],
+  cwd: root.pathname,
+  stdout: "inherit",
+  stderr: "inherit",
+});
+const { code } = await cmd.output();
+if (code !== 0) {
+  console.error("islands bundle failed");
+  Deno.exit(code);
+}
+console.log(`islands bundled: ${out.pathname} (${(await Deno.stat(out)).size} bytes)`);

@@ -1,0 +1,150 @@
+// Contracts and the due index (contracts_by_due) that the renewal list reads. The index key is
+// [loyaltyEnd, contractId] with a tiny summary value, so a month's due list is one range read.
+import type { Db } from "./db.ts";
+import { commitOrConflict, listPage } from "./db.ts";
+import { keys } from "./keys.ts";
+import { ulid } from "./ulid.ts";
+import { type Actor, addAudit } from "./audit.ts";
+import { NotFoundError, ValidationError } from "./errors.ts";
+import { addDays, addMonths, isValidIsoDate } from "./dates.ts";
+
+export interface Contract {
+  id: string;
+  customerId: string;
+  planId: string;
+  city: string;
+  status: "active" | "cancelled";
+  startDate: string;
+  loyaltyStart: string;
+  loyaltyEnd: string;
+  /** When the next renewal falls due: the loyalty end. */
+  nextRenewalDue: string;
+  signedAt?: string;
+  erpId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the due index holds: enough to filter without reading the contract. */
+export interface DueSummary {
+  customerId: string;
+  planId: string;
+  city: string;
+}
+
+export type NewContract = Pick<
+  Contract,
+  "customerId" | "planId" | "city" | "startDate" | "loyaltyStart" | "loyaltyEnd" | "erpId"
+>;
+
+function summary(c: Contract): DueSummary {
+  return { customerId: c.customerId, planId: c.planId, city: c.city };
+}
+
+export async function createContract(db: Db, input: NewContract, actor: Actor): Promise<Contract> {
+  const f: Record<string, string> = {};
+  for (const k of ["startDate", "loyaltyStart", "loyaltyEnd"] as const) {
+    if (!isValidIsoDate(input[k])) f[k] = "Data inválida.";
+  }
+  if (!f.loyaltyEnd && !f.loyaltyStart && input.loyaltyEnd <= input.loyaltyStart) {
+    f.loyaltyEnd = "O fim da fidelidade precisa ser depois do início.";
+  }
+  if (Object.keys(f).length) throw new ValidationError(f);
+  const now = db.now().toISOString();
+  const c: Contract = {
+    ...input,
+    id: ulid(),
+    status: "active",
+    nextRenewalDue: input.loyaltyEnd,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const op = db.kv.atomic()
+    .check({ key: keys.contract(c.id), versionstamp: null })
+    .set(keys.contract(c.id), c)
+    .set(keys.contractsByCustomer(c.customerId, c.id), c.id)
+    .set(keys.contractsByDue(c.loyaltyEnd, c.id), summary(c));
+  addAudit(db, op, `contract:${c.id}`, "contract.created", actor);
+  await commitOrConflict(op);
+  return c;
+}
+
+export async function getContract(db: Db, id: string): Promise<Contract | null> {
+  return (await db.kv.get<Contract>(keys.contract(id))).value;
+}
+
+export async function contractsOfCustomer(db: Db, customerId: string): Promise<Contract[]> {
+  const out: Contract[] = [];
+  for await (const e of db.kv.list<string>({ prefix: keys.contractsOfCustomer(customerId) })) {
+    const c = await getContract(db, e.value);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Applies a change to a contract inside `op` (the caller commits), moving the due index when
+ * the loyalty end moves. `entry` is the version the caller read: a concurrent change fails.
+ */
+export function stageContractUpdate(
+  db: Db,
+  op: Deno.AtomicOperation,
+  entry: Deno.KvEntry<Contract>,
+  next: Contract,
+): Contract {
+  const prev = entry.value;
+  const value = { ...next, updatedAt: db.now().toISOString() };
+  op.check(entry).set(keys.contract(prev.id), value);
+  if (prev.loyaltyEnd !== value.loyaltyEnd || prev.status !== value.status) {
+    op.delete(keys.contractsByDue(prev.loyaltyEnd, prev.id));
+  }
+  if (value.status === "active") {
+    op.set(keys.contractsByDue(value.loyaltyEnd, value.id), summary(value));
+  }
+  return value;
+}
+
+/** Renewal: new plan, loyalty starts on the signing date and ends 12 months (term) later. */
+export async function renewContract(
+  db: Db,
+  id: string,
+  change: { planId: string; signedOn: string; loyaltyMonths: number },
+  actor: Actor,
+): Promise<Contract> {
+  const entry = await db.kv.get<Contract>(keys.contract(id));
+  if (!entry.value) throw new NotFoundError("Contrato não encontrado.");
+  const loyaltyEnd = addMonths(change.signedOn, change.loyaltyMonths);
+  const op = db.kv.atomic();
+  const value = stageContractUpdate(db, op, entry as Deno.KvEntry<Contract>, {
+    ...entry.value,
+    planId: change.planId,
+    loyaltyStart: change.signedOn,
+    loyaltyEnd,
+    nextRenewalDue: loyaltyEnd,
+    signedAt: change.signedOn,
+  });
+  addAudit(db, op, `contract:${id}`, "contract.renewed", actor, { loyaltyEnd });
+  await commitOrConflict(op);
+  return value;
+}
+
+/** Contracts whose loyalty ends in [from, to] (inclusive), from the due index only. */
+export async function listDue(
+  db: Db,
+  from: string,
+  to: string,
+  opts: { cursor?: string; limit?: number } = {},
+) {
+  const page = await listPage<DueSummary>(db.kv, {
+    start: [...keys.contractsDue(), from],
+    end: [...keys.contractsDue(), addDays(to, 1)],
+  }, opts);
+  return {
+    items: page.items.map((e) => ({
+      contractId: String(e.key[2]),
+      loyaltyEnd: String(e.key[1]),
+      ...e.value,
+    })),
+    cursor: page.cursor,
+  };
+}

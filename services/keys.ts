@@ -1,0 +1,47 @@
+// Every KV key in one place. Primary records: [plural, id]. Indexes: [x_by_y, ...y, id].
+// The last part of list keys is a ULID so lists are chronological and pageable by cursor.
+
+export const keys = {
+  schemaVersion: () => ["meta", "schema_version"] as const,
+  dataKeyMaterial: () => ["meta", "data_key"] as const,
+  seeded: () => ["meta", "seeded"] as const,
+
+  user: (id: string) => ["users", id] as const,
+  users: () => ["users"] as const,
+  userByUsername: (username: string) => ["users_by_username", username] as const,
+
+  session: (tokenHash: string) => ["sessions", tokenHash] as const,
+  sessionsByUser: (userId: string, tokenHash: string) =>
+    ["sessions_by_user", userId, tokenHash] as const,
+  sessionsOfUser: (userId: string) => ["sessions_by_user", userId] as const,
+
+  rateLimit: (scope: string, subject: string) => ["rate_limits", scope, subject] as const,
+
+  plan: (id: string) => ["plans", id] as const,
+  plans: () => ["plans"] as const,
+  planByOfferCode: (code: string) => ["plans_by_offer_code", code] as const,
+
+  customer: (id: string) => ["customers", id] as const,
+  customers: () => ["customers"] as const,
+  customerByCpf: (cpfIndex: string) => ["customers_by_cpf", cpfIndex] as const,
+  customerByErpId: (erpId: string) => ["customers_by_erp_id", erpId] as const,
+
+  contract: (id: string) => ["contracts", id] as const,
+  contracts: () => ["contracts"] as const,
+  contractsByCustomer: (customerId: string, contractId: string) =>
+    ["contracts_by_customer", customerId, contractId] as const,
+  contractsOfCustomer: (customerId: string) => ["contracts_by_customer", customerId] as const,
+  /** Due index: loyalty end date (YYYY-MM-DD) then contract id; value is a tiny summary. */
+  contractsByDue: (loyaltyEnd: string, contractId: string) =>
+    ["contracts_by_due", loyaltyEnd, contractId] as const,
+  contractsDue: () => ["contracts_by_due"] as const,
+
+  blob: (id: string) => ["blobs", id] as const,
+  blobChunk: (id: string, n: number) => ["blob_chunks", id, n] as const,
+  blobChunks: (id: string) => ["blob_chunks", id] as const,
+
+  audit: (id: string) => ["audit_events", id] as const,
+  auditBySubject: (subject: string, id: string) =>
+    ["audit_events_by_subject", subject, id] as const,
+  auditOfSubject: (subject: string) => ["audit_events_by_subject", subject] as const,
+};

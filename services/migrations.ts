@@ -1,0 +1,32 @@
+// Schema version and migration runner. Each migration runs once, in order; the version key is
+// moved with a check so two processes starting together never both run one.
+import type { Db } from "./db.ts";
+import { keys } from "./keys.ts";
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Db): Promise<void>;
+}
+
+/** The app's migrations, oldest first. Add new ones at the end; never edit a shipped one. */
+export const migrations: Migration[] = [
+  { version: 1, name: "initial schema", up: async () => {} },
+];
+
+export async function schemaVersion(db: Db): Promise<number> {
+  return (await db.kv.get<number>(keys.schemaVersion())).value ?? 0;
+}
+
+export async function migrate(db: Db, list: Migration[] = migrations): Promise<number[]> {
+  const ran: number[] = [];
+  for (const m of [...list].sort((a, b) => a.version - b.version)) {
+    const current = await db.kv.get<number>(keys.schemaVersion());
+    if ((current.value ?? 0) >= m.version) continue;
+    await m.up(db);
+    const res = await db.kv.atomic().check(current).set(keys.schemaVersion(), m.version).commit();
+    if (!res.ok) throw new Error(`migration ${m.version} raced with another process`);
+    ran.push(m.version);
+  }
+  return ran;
+}

@@ -1,0 +1,64 @@
+// Shared browser-walk setup: the real app on a random loopback port, Debian's Chromium driven
+// by playwright-core, screenshots saved under artifacts/ (git-ignored).
+import { type Browser, chromium } from "playwright-core";
+import { start } from "../../main.ts";
+
+export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+export const ARTIFACTS = new URL("../../artifacts/", import.meta.url);
+
+export async function launchBrowser(): Promise<Browser> {
+  return await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+export const STAFF_PASSWORDS = {
+  ADMIN_PASSWORD: "admin-senha-e2e",
+  SUPERVISOR_PASSWORD: "super-senha-e2e",
+  ATTENDANT1_PASSWORD: "atend1-senha-e2e",
+  ATTENDANT2_PASSWORD: "atend2-senha-e2e",
+};
+
+/** Starts the whole app (seeded demo data, :memory: KV) exactly as `deno task start` does. */
+export async function startServer(extra: Record<string, string> = {}) {
+  const origLog = console.log;
+  console.log = () => {}; // the seed prints credentials; keep test output readable
+  try {
+    const app = await start({
+      PORT: "0",
+      KV_PATH: ":memory:",
+      LOG_REQUESTS: "false",
+      ...STAFF_PASSWORDS,
+      ...extra,
+    });
+    const base = `http://localhost:${app.server.addr.port}`;
+    return {
+      ...app,
+      base,
+      async stop() {
+        await app.server.shutdown();
+        app.db.kv.close();
+      },
+    };
+  } finally {
+    console.log = origLog;
+  }
+}
+
+export async function shot(
+  page: { screenshot(o: { path: string; fullPage: boolean }): Promise<unknown> },
+  name: string,
+) {
+  await Deno.mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: new URL(name, ARTIFACTS).pathname, fullPage: true });
+}

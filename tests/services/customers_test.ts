@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { testDb } from "../helpers.ts";
+import {
+  createCustomer,
+  findCustomerByCpf,
+  getCustomer,
+  normalizePhone,
+  updateCustomerContacts,
+} from "../../services/customers.ts";
+import {
+  contractsOfCustomer,
+  createContract,
+  listDue,
+  renewContract,
+} from "../../services/contracts.ts";
+import { ValidationError } from "../../services/errors.ts";
+import { SYSTEM } from "../../services/audit.ts";
+import { keys } from "../../services/keys.ts";
+
+const maria = {
+  name: "Maria da Conceição",
+  cpf: "529.982.247-25",
+  phones: ["(11) 91234-5678"],
+  email: "Maria@Exemplo.com.br",
+  address: {
+    street: "Rua A",
+    number: "1",
+    district: "Centro",
+    city: "Campinas",
+    state: "SP",
+    zip: "13010-000",
+  },
+};
+
+Deno.test("customer personal data is sealed at rest and found by CPF through a blind index", async () => {
+  const db = await testDb();
+  try {
+    const c = await createCustomer(db, maria, SYSTEM);
+    assert.equal(c.cpf, "52998224725");
+    assert.deepEqual(c.phones, ["5511912345678"]);
+    assert.equal(c.email, "maria@exemplo.com.br");
+    const raw = JSON.stringify((await db.kv.get(keys.customer(c.id))).value);
+    for (const secret of ["52998224725", "Conceição", "91234", "maria@"]) {
+      assert.ok(!raw.includes(secret), `${secret} must not be stored in clear`);
+    }
+    assert.equal((await findCustomerByCpf(db, "52998224725"))?.id, c.id);
+    assert.equal(await findCustomerByCpf(db, "11144477735"), null);
+  } finally {
+    db.kv.close();
+  }
+});
+
+Deno.test("invalid customer data gets pt-BR messages per field and writes nothing", async () => {
+  const db = await testDb();
+  try {
+    const err = await createCustomer(db, {
+      ...maria,
+      cpf: "123.456.789-00",
+      phones: ["123"],
+      email: "x",
+    }, SYSTEM)
+      .catch((e) => e);
+    assert.ok(err instanceof ValidationError);
+    assert.equal(err.fields.cpf, "CPF inválido.");
+    assert.equal(err.fields.phones, "Informe telefones válidos com DDD.");
+    assert.equal(err.fields.email, "E-mail inválido.");
+    let n = 0;
+    for await (const _ of db.kv.list({ prefix: keys.customers() })) n++;
+    assert.equal(n, 0);
+  } finally {
+    db.kv.close();
+  }
+});
+
+Deno.test("a second customer with the same CPF is refused", async () => {
+  const db = await testDb();
+  try {
+    await createCustomer(db, maria, SYSTEM);
+    const err = await createCustomer(db, { ...maria, name: "Outra Pessoa" }, SYSTEM).catch((e) =>
+      e
+    );
+    assert.ok(err instanceof ValidationError);
+    assert.equal(err.fields.cpf, "Já existe um cliente com este CPF.");
+  } finally {
+    db.kv.close();
+  }
+});
+
+Deno.test("phones normalise to E.164; impossible ones are refused", () => {
+  assert.equal(normalizePhone("+55 (11) 91234-5678"), "5511912345678");
+  assert.equal(normalizePhone("1140001234"), "551140001234");
+  assert.equal(normalizePhone("(11) 81234-5678"), null);
+  assert.equal(normalizePhone("(01) 91234-5678"), null);
+});
+
+Deno.test("contacts update with a version check; CPF unchanged", async () => {
+  const db = await testDb();
+  try {
+    const c = await createCustomer(db, maria, SYSTEM);
+    const next = await updateCustomerContacts(db, c.id, {
+      phones: ["19 99876-5432"],
+      email: "nova@ex.com",
+    }, SYSTEM);
+    assert.deepEqual(next.phones, ["5519998765432"]);
+    assert.equal((await getCustomer(db, c.id))!.cpf, "52998224725");
+    await assert.rejects(
+      () => updateCustomerContacts(db, c.id, { phones: ["x"], email: "nova@ex.com" }, SYSTEM),
+      ValidationError,
+    );
+  } finally {
+    db.kv.close();
+  }
+});
+
+Deno.test("due index: listed by loyalty end, and moved when the contract is renewed", async () => {
+  const db = await testDb();
+  try {
+    const c = await createCustomer(db, maria, SYSTEM);
+    const contract = await createContract(db, {
+      customerId: c.id,
+      planId: "p1",
+      city: "Campinas",
+      startDate: "2024-01-10",
+      loyaltyStart: "2025-12-20",
+      loyaltyEnd: "2026-12-20",
+    }, SYSTEM);
+    const due = await listDue(db, "2026-12-01", "2026-12-31");
+    assert.deepEqual(due.items.map((i) => i.contractId), [contract.id]);
+    assert.equal((await listDue(db, "2026-12-21", "2026-12-31")).items.length, 0);
+
+    const renewed = await renewContract(db, contract.id, {
+      planId: "p2",
+      signedOn: "2026-12-05",
+      loyaltyMonths: 12,
+    }, SYSTEM);
+    assert.equal(renewed.loyaltyStart, "2026-12-05");
+    assert.equal(renewed.loyaltyEnd, "2027-12-05");
+    assert.equal(renewed.nextRenewalDue, "2027-12-05");
+    assert.equal((await listDue(db, "2026-12-01", "2026-12-31")).items.length, 0);
+    const moved = await listDue(db, "2027-12-01", "2027-12-31");
+    assert.deepEqual(moved.items.map((i) => [i.contractId, i.planId]), [[contract.id, "p2"]]);
+    assert.equal((await contractsOfCustomer(db, c.id)).length, 1);
+  } finally {
+    db.kv.close();
+  }
+});
+
+Deno.test("contract dates are validated", async () => {
+  const db = await testDb();
+  try {
+    const err = await createContract(db, {
+      customerId: "x",
+      planId: "p",
+      city: "X",
+      startDate: "2026-02-30",
+      loyaltyStart: "2026-01-01",
+      loyaltyEnd: "2025-01-01",
+    }, SYSTEM).catch((e) => e);
+    assert.ok(err instanceof ValidationError);
+    assert.equal(err.fields.startDate, "Data inválida.");
+    assert.ok(err.fields.loyaltyEnd);
+  } finally {
+    db.kv.close();
+  }
+});

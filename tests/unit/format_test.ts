@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import {
+  formatCnpj,
+  formatCpf,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatPhone,
+  maskCpf,
+  maskEmail,
+  maskPhone,
+} from "../../lib/format.ts";
+import { translator } from "../../lib/i18n.ts";
+import { ptBR } from "../../lib/i18n/pt-BR.ts";
+import { en } from "../../lib/i18n/en.ts";
+
+Deno.test("money in reais with thousands dot and decimal comma", () => {
+  assert.equal(formatMoney(123456), "R$ 1.234,56");
+  assert.equal(formatMoney(9990), "R$ 99,90");
+  assert.equal(formatMoney(0), "R$ 0,00");
+});
+
+Deno.test("dates, CPF, CNPJ and phones in Brazilian form", () => {
+  assert.equal(formatDate("2026-03-05"), "05/03/2026");
+  assert.equal(formatDateTime("2026-03-05T17:07:00Z"), "05/03/2026 14:07");
+  assert.equal(formatCpf("52998224725"), "529.982.247-25");
+  assert.equal(formatCnpj("11222333000181"), "11.222.333/0001-81");
+  assert.equal(formatPhone("5511912345678"), "+55 (11) 91234-5678");
+  assert.equal(formatPhone("551140001234"), "+55 (11) 4000-1234");
+});
+
+Deno.test("masks keep only what a person needs to recognise their data", () => {
+  assert.equal(maskCpf("52998224725"), "***.982.247-**");
+  assert.equal(maskPhone("5511912345678"), "+55 (11) 9****-5678");
+  assert.equal(maskEmail("maria@exemplo.com.br"), "ma***@exemplo.com.br");
+});
+
+Deno.test("catalogues: pt-BR default, English has every key, placeholders filled", () => {
+  assert.deepEqual(Object.keys(en).sort(), Object.keys(ptBR).sort());
+  assert.equal(
+    translator()("due.window", { days: 60 }),
+    "Fidelidade terminando nos próximos 60 dias",
+  );
+  assert.equal(translator("en")("login.submit"), "Sign in");
+});
