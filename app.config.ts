@@ -77,7 +77,7 @@ export function loadConfig(
     provider: {
       name: env.PROVIDER_NAME || "Fibra Exemplo Telecom Ltda.",
       cnpj: env.PROVIDER_CNPJ || "11222333000181",
-      phone: env.PROVIDER_PHONE || "5511400012345",
+      phone: env.PROVIDER_PHONE || "551140001234",
       email: env.PROVIDER_EMAIL || "atendimento@fibraexemplo.com.br",
       site: env.PROVIDER_SITE || "https://fibraexemplo.com.br",
     },

@@ -2,6 +2,8 @@
 // when this file is stale.
 
 import { boot } from "./lib/client.ts";
+import LiveUpdates from "./islands/LiveUpdates.tsx";
 import PasswordField from "./islands/PasswordField.tsx";
+import PhotoPicker from "./islands/PhotoPicker.tsx";
 
-boot({ PasswordField });
+boot({ LiveUpdates, PasswordField, PhotoPicker });

@@ -1,10 +1,13 @@
-// The renewal list: contracts whose loyalty ends within the window, read from the due index
-// (never a scan of all contracts), joined with customers and plans for display.
+// The renewal list: open cases (the attendant's own, or all for supervisors) and the contracts
+// whose loyalty ends within the window that have no open renewal yet. Both read indexes only
+// (contracts_by_due, cases_by_assignee / cases_by_step); nothing scans all contracts.
 import type { Db } from "./db.ts";
 import { listDue } from "./contracts.ts";
 import { getCustomers } from "./customers.ts";
 import { listPlans, type Plan } from "./plans.ts";
-import { addDays, todayInBrazil } from "./dates.ts";
+import { addDays, isValidIsoDate, todayInBrazil } from "./dates.ts";
+import { listOpenCases, openCasesOfContracts, type RenewalCase } from "./renewals/cases.ts";
+import { NEXT_ACTION, OPEN_STEPS, type Step, STEP_LABELS } from "./renewals/steps.ts";
 
 export interface DueRow {
   contractId: string;
@@ -16,26 +19,121 @@ export interface DueRow {
   loyaltyEnd: string;
 }
 
-export async function dueListPage(
+export interface CaseRow {
+  case: RenewalCase;
+  customerName: string;
+  phone: string;
+  plan?: Plan;
+  stepLabel: string;
+  nextAction: string;
+}
+
+export interface ListFilters {
+  from?: string;
+  to?: string;
+  city?: string;
+  planId?: string;
+  /** "" = everything, "new" = only contracts without a case, or one open step. */
+  step?: string;
+  cursor?: string;
+}
+
+const fold = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+
+export function normalizeFilters(
+  f: ListFilters,
+  windowDays: number,
+  now: Date,
+): Required<ListFilters> {
+  const today = todayInBrazil(now);
+  const from = f.from && isValidIsoDate(f.from) ? f.from : today;
+  const to = f.to && isValidIsoDate(f.to) && f.to >= from ? f.to : addDays(today, windowDays);
+  const step = f.step === "new" || (OPEN_STEPS as readonly string[]).includes(f.step ?? "")
+    ? f.step!
+    : "";
+  return {
+    from,
+    to,
+    city: (f.city ?? "").slice(0, 80),
+    planId: (f.planId ?? "").slice(0, 40),
+    step,
+    cursor: (f.cursor ?? "").slice(0, 500),
+  };
+}
+
+/** Due contracts with no open case, filled up to `limit` across index pages. */
+async function dueWithoutCase(db: Db, f: Required<ListFilters>, limit: number) {
+  const rows: {
+    contractId: string;
+    customerId: string;
+    city: string;
+    planId: string;
+    loyaltyEnd: string;
+  }[] = [];
+  let cursor = f.cursor;
+  for (let guard = 0; guard < 20 && rows.length < limit; guard++) {
+    const page = await listDue(db, f.from, f.to, { cursor, limit: 100 });
+    const open = await openCasesOfContracts(db, page.items.map((i) => i.contractId));
+    for (const i of page.items) {
+      if (open.get(i.contractId)) continue;
+      if (f.city && fold(i.city) !== fold(f.city)) continue;
+      if (f.planId && i.planId !== f.planId) continue;
+      rows.push(i);
+    }
+    cursor = page.cursor;
+    if (!cursor) break;
+  }
+  return { rows: rows.slice(0, limit), cursor: rows.length >= limit ? cursor : "" };
+}
+
+export async function renewalList(
   db: Db,
-  opts: { windowDays: number; cursor?: string; limit?: number },
+  viewer: { id: string; role: string },
+  filters: ListFilters,
+  windowDays: number,
 ) {
-  const from = todayInBrazil(db.now());
-  const to = addDays(from, opts.windowDays);
-  const page = await listDue(db, from, to, { cursor: opts.cursor, limit: opts.limit ?? 25 });
-  const customers = await getCustomers(db, page.items.map((i) => i.customerId));
-  const plans = new Map((await listPlans(db)).map((p) => [p.id, p]));
-  const rows: DueRow[] = page.items.map((i) => {
-    const cu = customers.get(i.customerId);
-    return {
+  const f = normalizeFilters(filters, windowDays, db.now());
+  const plans = await listPlans(db);
+  const byId = new Map(plans.map((p) => [p.id, p]));
+  const isManager = viewer.role !== "attendant";
+
+  let caseRows: CaseRow[] = [];
+  if (f.step !== "new" && !f.cursor) {
+    const { cases } = await listOpenCases(db, {
+      assigneeId: isManager ? undefined : viewer.id,
+      step: (f.step || undefined) as Step | undefined,
+      limit: 100,
+    });
+    const filtered = cases.filter((c) =>
+      (!f.city || fold(c.city) === fold(f.city)) && (!f.planId || c.currentPlanId === f.planId) &&
+      (isManager || c.assigneeId === viewer.id)
+    );
+    const customers = await getCustomers(db, filtered.map((c) => c.customerId));
+    caseRows = filtered.map((c) => ({
+      case: c,
+      customerName: customers.get(c.customerId)?.name ?? "—",
+      phone: customers.get(c.customerId)?.phones[0] ?? "",
+      plan: byId.get(c.currentPlanId),
+      stepLabel: STEP_LABELS[c.step],
+      nextAction: NEXT_ACTION[c.step],
+    }));
+  }
+
+  let dueRows: DueRow[] = [];
+  let cursor = "";
+  if (f.step === "" || f.step === "new") {
+    const due = await dueWithoutCase(db, f, 25);
+    cursor = due.cursor;
+    const customers = await getCustomers(db, due.rows.map((r) => r.customerId));
+    dueRows = due.rows.map((i) => ({
       contractId: i.contractId,
       customerId: i.customerId,
-      customerName: cu?.name ?? "—",
-      phone: cu?.phones[0] ?? "",
+      customerName: customers.get(i.customerId)?.name ?? "—",
+      phone: customers.get(i.customerId)?.phones[0] ?? "",
       city: i.city,
-      plan: plans.get(i.planId),
+      plan: byId.get(i.planId),
       loyaltyEnd: i.loyaltyEnd,
-    };
-  });
-  return { rows, cursor: page.cursor, from, to };
+    }));
+  }
+  return { filters: f, plans, caseRows, dueRows, cursor };
 }

@@ -12,8 +12,10 @@ export class AppError extends Error {
 /** Bad input: one pt-BR message per field. */
 export class ValidationError extends AppError {
   override status = 400;
-  constructor(public fields: Record<string, string>, message = "Verifique os campos destacados.") {
-    super(message);
+  constructor(public fields: Record<string, string>, message?: string) {
+    // One problem: say it plainly. Several: point at the highlighted fields.
+    const list = Object.values(fields);
+    super(message ?? (list.length === 1 ? list[0] : "Verifique os campos destacados."));
   }
 }
 

@@ -40,6 +40,30 @@ export const keys = {
   blobChunk: (id: string, n: number) => ["blob_chunks", id, n] as const,
   blobChunks: (id: string) => ["blob_chunks", id] as const,
 
+  case: (id: string) => ["cases", id] as const,
+  cases: () => ["cases"] as const,
+  casesByStep: (step: string, caseId: string) => ["cases_by_step", step, caseId] as const,
+  casesInStep: (step: string) => ["cases_by_step", step] as const,
+  casesByAssignee: (userId: string, caseId: string) =>
+    ["cases_by_assignee", userId, caseId] as const,
+  casesOfAssignee: (userId: string) => ["cases_by_assignee", userId] as const,
+  /** At most one open renewal per contract: this key exists while one is open. */
+  openCaseByContract: (contractId: string) => ["open_case_by_contract", contractId] as const,
+  caseContact: (caseId: string, id: string) => ["case_contacts", caseId, id] as const,
+  caseContacts: (caseId: string) => ["case_contacts", caseId] as const,
+
+  /** Customer links by SHA-256 of the token; the token itself is never stored. */
+  link: (tokenHash: string) => ["links", tokenHash] as const,
+
+  message: (id: string) => ["messages", id] as const,
+  messagesByCase: (caseId: string, id: string) => ["messages_by_case", caseId, id] as const,
+  messagesOfCase: (caseId: string) => ["messages_by_case", caseId] as const,
+  messages: () => ["messages"] as const,
+
+  ticket: (id: string) => ["tickets", id] as const,
+  ticketByProtocol: (protocol: string) => ["tickets_by_protocol", protocol] as const,
+  protocolSeq: (day: string) => ["protocol_seq", day] as const,
+
   audit: (id: string) => ["audit_events", id] as const,
   auditBySubject: (subject: string, id: string) =>
     ["audit_events_by_subject", subject, id] as const,

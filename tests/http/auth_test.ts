@@ -114,6 +114,22 @@ Deno.test("CSRF: a state change needs our Origin and the session's token", async
       },
     );
     assert.equal(loginCrossSite.status, 403, "public forms check the Origin too");
+    const nullOrigin = (site: string) =>
+      app.request("/login", {
+        method: "POST",
+        headers: {
+          origin: "null",
+          "sec-fetch-site": site,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ username: admin.username, password: "senha-forte-123" }),
+      });
+    assert.equal(
+      (await nullOrigin("same-origin")).status,
+      303,
+      "no-referrer pages post Origin: null",
+    );
+    assert.equal((await nullOrigin("cross-site")).status, 403);
   } finally {
     close();
   }

@@ -5,7 +5,14 @@ import { makeUser, ORIGIN, signInAs, testApp } from "../helpers.ts";
 import { routeTable } from "../../lib/app.ts";
 import type { Role } from "../../services/users.ts";
 
-const PUBLIC_ALLOWED = new Set(["/", "/login", "/healthz", "/r/:token"]);
+const PUBLIC_ALLOWED = new Set([
+  "/",
+  "/login",
+  "/healthz",
+  "/r/:token",
+  "/r/:token/events",
+  "/r/:token/:action",
+]);
 
 function concrete(path: string) {
   return path.replace(/:\w+/g, "x-made-up").replace("*", "x");

@@ -1,0 +1,253 @@
+// Case page, right column: the next action, the holder photo, data, signature, ticket,
+// invoices, messages and the timeline.
+import type { StaffCaseView } from "../../services/renewals/views.ts";
+import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../lib/format.ts";
+import {
+  type Action,
+  ACTION_LABELS,
+  NEXT_ACTION,
+  STEP_LABELS,
+} from "../../services/renewals/steps.ts";
+import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
+
+interface P {
+  v: StaffCaseView;
+  csrf?: string;
+  canAct: boolean;
+}
+
+const STEP_BUTTONS: Record<string, [string, string]> = {
+  data_confirmed: ["plan", "Alterar plano no cadastro"],
+  plan_changed: ["signature", "Enviar link de assinatura"],
+  signed: ["register", "Confirmar assinatura e abrir atendimento"],
+  registered: ["notify", "Enviar mensagem final e faturas"],
+  notified: ["close", "Encerrar atendimento"],
+};
+
+export function NextPanel({ v, csrf, canAct }: P) {
+  const c = v.case;
+  const button = STEP_BUTTONS[c.step];
+  const canLink = canAct &&
+    ["contact", "offer", "plan_chosen", "photo_sent", "photo_rejected", "holder_verified"].includes(
+      c.step,
+    );
+  return (
+    <Panel title="Próximo passo" id="p-next">
+      <p class="mb-3" data-testid="next-action">{NEXT_ACTION[c.step]}</p>
+      <div class="flex flex-wrap gap-2">
+        {canAct && button && (
+          <ActionForm caseId={c.id} action={button[0]} rev={c.rev} csrf={csrf}>
+            <Submit>{button[1]}</Submit>
+          </ActionForm>
+        )}
+        {canLink && (
+          <ActionForm
+            caseId={c.id}
+            action="link"
+            rev={c.rev}
+            csrf={csrf}
+            class="flex gap-2 items-center"
+          >
+            <label class="text-sm">
+              <span class="sr-only">Canal</span>
+              <select name="channel" class="rounded border border-gray-400 px-2 py-2 text-sm">
+                <option value="whatsapp">WhatsApp</option>
+                <option value="email">E-mail</option>
+              </select>
+            </label>
+            <Submit variant={c.link ? "secondary" : "primary"}>
+              {c.link ? "Reenviar link do cliente" : "Enviar link do cliente"}
+            </Submit>
+          </ActionForm>
+        )}
+      </div>
+      {c.link && (
+        <p class="text-sm text-gray-700 mt-2">
+          Link pessoal enviado em {formatDateTime(c.link.issuedAt)}; vale até{" "}
+          {formatDateTime(c.link.expiresAt)}.
+        </p>
+      )}
+    </Panel>
+  );
+}
+
+export function PhotoPanel({ v, csrf, canAct }: P) {
+  const c = v.case;
+  if (!c.photo) return null;
+  const p = c.photo;
+  return (
+    <Panel title="Verificação de titularidade" id="p-photo">
+      <p class="text-sm mb-2">
+        Enviada em {formatDateTime(p.uploadedAt)} · {p.status === "pending"
+          ? "aguardando revisão"
+          : p.status === "approved"
+          ? `aprovada por ${p.reviewedBy}`
+          : `recusada por ${p.reviewedBy}: ${p.reason}`}
+      </p>
+      <p class="text-sm text-gray-700 mb-2">
+        Compare o rosto com a foto do documento e o nome com o cadastro ({v.customer.name}). Cada
+        visualização fica registrada.
+      </p>
+      <img
+        src={`/app/cases/${c.id}/photo`}
+        alt="Foto do cliente segurando o documento"
+        class="max-h-80 rounded border mb-3"
+        data-testid="holder-photo"
+      />
+      {canAct && c.step === "photo_sent" && (
+        <div class="flex flex-wrap gap-2 items-end">
+          <ActionForm caseId={c.id} action="approve-photo" rev={c.rev} csrf={csrf}>
+            <Submit>Aprovar: é o titular</Submit>
+          </ActionForm>
+          <ActionForm
+            caseId={c.id}
+            action="reject-photo"
+            rev={c.rev}
+            csrf={csrf}
+            class="flex flex-wrap gap-2 items-end flex-1"
+          >
+            <label class="text-sm flex-1">
+              Motivo (o cliente verá)
+              <input
+                name="reason"
+                maxLength={300}
+                class={fieldCls}
+                placeholder="Ex.: documento ilegível"
+              />
+            </label>
+            <Submit variant="danger">Recusar foto</Submit>
+          </ActionForm>
+        </div>
+      )}
+    </Panel>
+  );
+}
+
+export function OutcomePanel({ v }: { v: StaffCaseView }) {
+  const c = v.case;
+  return (
+    <Panel title="Andamento" id="p-outcome">
+      <dl class="text-sm grid gap-2">
+        <div>
+          <dt class="text-gray-700">Dados confirmados</dt>
+          <dd>
+            {c.contactsConfirmedAt
+              ? (
+                <>
+                  Em {formatDateTime(c.contactsConfirmedAt)}:{" "}
+                  {v.customer.phones.map(formatPhone).join(", ")} · {v.customer.email}
+                </>
+              )
+              : "Ainda não"}
+          </dd>
+        </div>
+        <div>
+          <dt class="text-gray-700">Alteração de plano</dt>
+          <dd>
+            {c.planChange
+              ? `Feita por ${c.planChange.by} em ${formatDateTime(c.planChange.at)}`
+              : "Ainda não"}
+          </dd>
+        </div>
+        <div>
+          <dt class="text-gray-700">Assinatura</dt>
+          <dd data-testid="signature">
+            {c.signature
+              ? (
+                <>
+                  Assinado por “{c.signature.typedName}” em {formatDateTime(c.signature.at)} · IP
+                  {" "}
+                  {c.signature.ip} · SHA-256{" "}
+                  <code class="break-all">{c.signature.documentSha256}</code>
+                </>
+              )
+              : c.step === "signature_sent"
+              ? "Aguardando o cliente"
+              : "Ainda não"}
+          </dd>
+        </div>
+        <div>
+          <dt class="text-gray-700">Atendimento</dt>
+          <dd data-testid="ticket">
+            {v.ticket
+              ? (
+                <>
+                  Protocolo <strong>{v.ticket.protocol}</strong> ·{" "}
+                  {v.ticket.status === "open" ? "aberto" : "encerrado"} em{" "}
+                  {formatDateTime(v.ticket.closedAt ?? v.ticket.openedAt)} · renovação em{" "}
+                  {formatDate(v.ticket.renewalDate!)}; próxima em{" "}
+                  {formatDate(v.ticket.nextRenewalDue!)}
+                </>
+              )
+              : "Ainda não aberto"}
+          </dd>
+        </div>
+      </dl>
+      {c.invoices && (
+        <details class="mt-3 text-sm" open={c.step === "registered"}>
+          <summary class="cursor-pointer font-medium">Faturas ({c.invoices.length})</summary>
+          <ul data-testid="invoices">
+            {c.invoices.map((i) => (
+              <li key={i.seq}>{i.seq}. {formatDate(i.dueDate)} — {formatMoney(i.amountCents)}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {c.declined && (
+        <p class="mt-3 text-sm">
+          Recusa: “{c.declined.reason}” ({c.declined.by}, {formatDateTime(c.declined.at)})
+        </p>
+      )}
+    </Panel>
+  );
+}
+
+export function MessagesPanel({ v }: { v: StaffCaseView }) {
+  return (
+    <Panel title="Mensagens enviadas" id="p-messages">
+      {v.messages.length === 0
+        ? <p class="text-sm">Nenhuma.</p>
+        : (
+          <ul class="text-sm divide-y" data-testid="messages">
+            {v.messages.map((m) => (
+              <li key={m.id} class="py-1">
+                <strong>{m.subject}</strong> · {m.channel === "email" ? "E-mail" : "WhatsApp"} para
+                {" "}
+                {m.toMasked} · {formatDateTime(m.at)}
+              </li>
+            ))}
+          </ul>
+        )}
+    </Panel>
+  );
+}
+
+export function TimelinePanel({ v }: { v: StaffCaseView }) {
+  return (
+    <Panel title="Histórico" id="p-timeline">
+      <ol class="text-sm divide-y" data-testid="timeline">
+        {v.timeline.map((e) => (
+          <li key={e.id} class="py-1">
+            <strong>
+              {ACTION_LABELS[e.action as Action] ?? EVENT_LABELS[e.action] ?? e.action}
+            </strong>
+            {typeof e.data?.to === "string" && e.data.to !== e.data.from && (
+              <>→ {STEP_LABELS[e.data.to as keyof typeof STEP_LABELS]}</>
+            )}
+            <div class="text-gray-700">{e.actor.name} · {formatDateTime(e.at)}</div>
+          </li>
+        ))}
+      </ol>
+    </Panel>
+  );
+}
+
+const EVENT_LABELS: Record<string, string> = {
+  "case.opened": "Renovação aberta",
+  "case.assigned": "Caso atribuído",
+  "case.released": "Caso liberado",
+  "link.sent": "Link do cliente enviado",
+  "photo.viewed": "Foto do titular visualizada",
+  "contacts.code_sent": "Código enviado para confirmar contato",
+  "contacts.code_refused": "Código de confirmação incorreto",
+};

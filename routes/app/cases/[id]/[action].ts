@@ -1,0 +1,63 @@
+import { define, STAFF } from "../../../../lib/route.ts";
+import { formFields } from "../../../../lib/render.tsx";
+import { revOf, staffCtx } from "../../../../lib/staff.ts";
+import * as a from "../../../../services/renewals/staff_actions.ts";
+import { getCase, setAssignee } from "../../../../services/renewals/cases.ts";
+import { AppError, ForbiddenError, NotFoundError } from "../../../../services/errors.ts";
+import { casePage } from "./index.tsx";
+
+type Fields = Record<string, string>;
+type Ctx = ReturnType<typeof staffCtx>;
+type Me = { id: string; name: string; role: string };
+
+// One table from the action in the URL to the service verb it calls.
+const ACTIONS: Record<
+  string,
+  (ctx: Ctx, id: string, f: Fields, rev: number | undefined, me: Me) => Promise<unknown>
+> = {
+  contact: (ctx, id, f, rev) => a.recordContact(ctx, id, f as unknown as a.ContactInput, rev),
+  choice: (ctx, id, f, rev) => a.recordChoice(ctx, id, f.planId ?? "", rev),
+  refuse: (ctx, id, f, rev) => a.recordRefusal(ctx, id, f.reason ?? "", rev),
+  link: (ctx, id, f, rev) => a.sendLink(ctx, id, f.channel === "email" ? "email" : "whatsapp", rev),
+  "approve-photo": (ctx, id, _f, rev) => a.reviewPhoto(ctx, id, { approve: true }, rev),
+  "reject-photo": (ctx, id, f, rev) =>
+    a.reviewPhoto(ctx, id, { approve: false, reason: f.reason ?? "" }, rev),
+  plan: (ctx, id, _f, rev) => a.changePlan(ctx, id, rev),
+  signature: (ctx, id, _f, rev) => a.sendSignature(ctx, id, rev),
+  register: (ctx, id, _f, rev) => a.registerSignature(ctx, id, rev),
+  notify: (ctx, id, _f, rev) => a.notifyCustomer(ctx, id, rev),
+  close: (ctx, id, _f, rev) => a.closeCase(ctx, id, rev),
+  cancel: (ctx, id, f, rev) => a.cancelCase(ctx, id, f.reason ?? "", rev),
+  claim: (ctx, id, _f, rev, me) =>
+    setAssignee(ctx.db, id, { id: me.id, name: me.name }, ctx.actor, { rev, onlyIfFree: true }),
+  release: async (ctx, id, _f, rev, me) => {
+    const k = await getCase(ctx.db, id);
+    if (k?.assigneeId !== me.id && me.role === "attendant") {
+      throw new ForbiddenError("Só quem está com o caso pode liberá-lo.");
+    }
+    return setAssignee(ctx.db, id, null, ctx.actor, { rev });
+  },
+};
+
+export default define({
+  access: STAFF,
+  POST: async (c) => {
+    const id = c.req.param("id")!;
+    const run = ACTIONS[c.req.param("action")!];
+    if (!run) throw new NotFoundError("Ação desconhecida.");
+    if (c.req.param("action") === "cancel" && c.get("user")!.role === "attendant") {
+      throw new ForbiddenError("Só supervisores podem cancelar uma renovação.");
+    }
+    const f = await formFields(c);
+    try {
+      await run(staffCtx(c), id, f, revOf(f), c.get("user")!);
+    } catch (e) {
+      // Refused actions show the case again with the reason, and change nothing.
+      if (e instanceof AppError && e.status !== 404 && e.status !== 403) {
+        return await casePage(c, id, { error: e.message, status: e.status });
+      }
+      throw e;
+    }
+    return c.redirect(`/app/cases/${id}`, 303);
+  },
+});

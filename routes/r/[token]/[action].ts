@@ -1,0 +1,89 @@
+import { define } from "../../../lib/route.ts";
+import { customerCtx, revOf } from "../../../lib/staff.ts";
+import {
+  caseOfToken,
+  invalidLinkPage,
+  LinkError,
+  renderCustomerPage,
+} from "../../../lib/customer_page.tsx";
+import * as a from "../../../services/renewals/customer_actions.ts";
+import { AppError, NotFoundError, ValidationError } from "../../../services/errors.ts";
+
+type Body = Record<string, string | File | (string | File)[]>;
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+const all = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
+
+// One table from the action in the URL to the customer's service verb.
+const ACTIONS: Record<
+  string,
+  (
+    ctx: a.CustomerCtx,
+    id: string,
+    b: Body,
+    rev: number | undefined,
+    req: { ip: string; ua: string },
+  ) => Promise<unknown>
+> = {
+  choose: (ctx, id, b, rev) => a.choosePlan(ctx, id, str(b.planId), b.consent === "on", rev),
+  decline: (ctx, id, b, rev) => a.declineOffer(ctx, id, str(b.reason), rev),
+  photo: (ctx, id, b, rev) =>
+    a.uploadPhoto(ctx, id, b.photo instanceof File ? b.photo : undefined, rev),
+  contacts: (ctx, id, b, rev) => a.submitContacts(ctx, id, all(b.phone), str(b.email), rev),
+  verify: (ctx, id, b, rev) =>
+    a.verifyContactCodes(
+      ctx,
+      id,
+      Object.fromEntries(
+        Object.entries(b).filter(([k]) => k.startsWith("code_")).map(([k, v]) => [k, str(v)]),
+      ),
+      rev,
+    ),
+  sign: (ctx, id, b, rev, req) =>
+    a.signContract(ctx, id, {
+      typedName: str(b.typedName),
+      consent: b.consent === "on",
+      documentSha256: str(b.documentSha256),
+      ip: req.ip,
+      userAgent: req.ua,
+    }, rev),
+};
+
+export default define({
+  access: "public",
+  POST: async (c) => {
+    let caseId: string;
+    try {
+      caseId = await caseOfToken(c);
+    } catch (e) {
+      if (e instanceof LinkError) return invalidLinkPage(c, e.message);
+      throw e;
+    }
+    const run = ACTIONS[c.req.param("action")!];
+    if (!run) throw new NotFoundError();
+    const body = await c.req.parseBody({ all: true }) as Body;
+    try {
+      await run(customerCtx(c, caseId), caseId, body, revOf({ rev: str(body.rev) }), {
+        ip: c.get("ip"),
+        ua: c.req.header("user-agent") ?? "",
+      });
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status === 404) throw e;
+      // Refused: show the same page with the reason; nothing was changed.
+      const values: Record<string, string> = { email: str(body.email) };
+      all(body.phone).forEach((p, i) => (values[`phone_${i}`] = p));
+      return await renderCustomerPage(c, caseId, {
+        status: e.status,
+        error: e instanceof ValidationError
+          ? e.message
+          : e.status === 409
+          ? `${e.message}`
+          : e.message,
+        errors: e instanceof ValidationError ? e.fields : undefined,
+        values: c.req.param("action") === "contacts" ? values : undefined,
+        planParam: c.req.param("action") === "choose" ? str(body.planId).slice(0, 40) : undefined,
+      });
+    }
+    return c.redirect(`/r/${c.req.param("token")}`, 303);
+  },
+});

@@ -1,0 +1,361 @@
+// Renewal cases: one customer's renewal from the list to closing. Every step change goes
+// through transition(): one atomic with the version check, the new state, the index moves, an
+// audit event and the side effects the caller stages (messages, contract, ticket).
+import type { Db } from "../db.ts";
+import { commitOrConflict, getManyBatched, listPage } from "../db.ts";
+import { keys } from "../keys.ts";
+import { ulid } from "../ulid.ts";
+import { sha256Hex } from "../crypto.ts";
+import { type Actor, addAudit } from "../audit.ts";
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
+import { getContract } from "../contracts.ts";
+import {
+  type Action,
+  type ActorKind,
+  decide,
+  isTerminal,
+  OPEN_STEPS,
+  type Step,
+  STEP_LABELS,
+} from "./steps.ts";
+import type { Invoice } from "../invoices.ts";
+
+export interface Photo {
+  blobId: string;
+  contentType: string;
+  size: number;
+  uploadedAt: string;
+  status: "pending" | "approved" | "rejected";
+  reason?: string;
+  reviewedBy?: string;
+  reviewedAt?: string;
+}
+
+export interface RenewalCase {
+  id: string;
+  rev: number;
+  step: Step;
+  contractId: string;
+  customerId: string;
+  city: string;
+  loyaltyEnd: string;
+  currentPlanId: string;
+  origin: "list" | "on_demand";
+  assigneeId?: string;
+  assigneeName?: string;
+  createdAt: string;
+  updatedAt: string;
+  failedContacts: number;
+  lastContactAt?: string;
+  callbackAt?: string;
+  choice?: { planId: string; at: string; by: "customer" | "staff"; consent: boolean };
+  declined?: { reason: string; at: string; by: string };
+  photo?: Photo;
+  /** Earlier photos, kept until retention purges them. */
+  oldPhotoBlobIds: string[];
+  /** Sealed pending contact change awaiting its codes (see contacts.ts). */
+  pendingContacts?: string;
+  contactsConfirmedAt?: string;
+  planChange?: { at: string; by: string; fromPlanId: string; toPlanId: string };
+  signature?: {
+    at: string;
+    typedName: string;
+    ip: string;
+    userAgent: string;
+    documentSha256: string;
+  };
+  ticket?: { id: string; protocol: string };
+  renewal?: { loyaltyStart: string; loyaltyEnd: string; nextRenewalDue: string };
+  invoices?: Invoice[];
+  notifiedAt?: string;
+  closedAt?: string;
+  link?: { hash: string; gen: number; issuedAt: string; expiresAt: string };
+  lastAction?: { action: Action; fingerprint: string; at: string };
+}
+
+/** What the step and assignee indexes hold: enough for a list row without the full case. */
+interface CaseSummary {
+  customerId: string;
+  assigneeId?: string;
+  city: string;
+  loyaltyEnd: string;
+}
+
+function summary(c: RenewalCase): CaseSummary {
+  return {
+    customerId: c.customerId,
+    assigneeId: c.assigneeId,
+    city: c.city,
+    loyaltyEnd: c.loyaltyEnd,
+  };
+}
+
+export class StepError extends AppError {
+  override status = 409;
+}
+
+export interface Assignee {
+  id: string;
+  name: string;
+}
+
+/** Opens a case for a contract; at most one open case per contract (unique key checked). */
+export async function openCase(
+  db: Db,
+  input: { contractId: string; assignee?: Assignee; origin: RenewalCase["origin"] },
+  actor: Actor,
+): Promise<RenewalCase> {
+  const contract = await getContract(db, input.contractId);
+  if (!contract || contract.status !== "active") {
+    throw new NotFoundError("Contrato não encontrado.");
+  }
+  const now = db.now().toISOString();
+  const c: RenewalCase = {
+    id: ulid(),
+    rev: 1,
+    step: "contact",
+    contractId: contract.id,
+    customerId: contract.customerId,
+    city: contract.city,
+    loyaltyEnd: contract.loyaltyEnd,
+    currentPlanId: contract.planId,
+    origin: input.origin,
+    assigneeId: input.assignee?.id,
+    assigneeName: input.assignee?.name,
+    createdAt: now,
+    updatedAt: now,
+    failedContacts: 0,
+    oldPhotoBlobIds: [],
+  };
+  const op = db.kv.atomic()
+    .check({ key: keys.case(c.id), versionstamp: null })
+    .check({ key: keys.openCaseByContract(contract.id), versionstamp: null })
+    .set(keys.case(c.id), c)
+    .set(keys.openCaseByContract(contract.id), c.id)
+    .set(keys.casesByStep(c.step, c.id), summary(c));
+  if (c.assigneeId) op.set(keys.casesByAssignee(c.assigneeId, c.id), summary(c));
+  addAudit(db, op, `case:${c.id}`, "case.opened", actor, {
+    origin: c.origin,
+    assignee: c.assigneeName,
+  });
+  await commitOrConflict(
+    op,
+    "Este contrato já tem uma renovação em andamento (outra pessoa pode tê-la assumido agora).",
+  );
+  return c;
+}
+
+export async function getCase(db: Db, id: string): Promise<RenewalCase | null> {
+  return (await db.kv.get<RenewalCase>(keys.case(id))).value;
+}
+
+export async function getCaseEntry(db: Db, id: string): Promise<Deno.KvEntry<RenewalCase>> {
+  const e = await db.kv.get<RenewalCase>(keys.case(id));
+  if (!e.value) throw new NotFoundError("Caso não encontrado.");
+  return e as Deno.KvEntry<RenewalCase>;
+}
+
+export async function openCaseOfContract(db: Db, contractId: string): Promise<string | null> {
+  return (await db.kv.get<string>(keys.openCaseByContract(contractId))).value;
+}
+
+/** Which open case (if any) each contract has, in batches of 10 reads. */
+export async function openCasesOfContracts(db: Db, contractIds: string[]) {
+  const entries = await getManyBatched<string>(
+    db.kv,
+    contractIds.map((id) => keys.openCaseByContract(id)),
+  );
+  return new Map(contractIds.map((id, i) => [id, entries[i].value]));
+}
+
+/** Staff may act on a case only when it is theirs; supervisors and admins on any. */
+export function assertMayAct(c: RenewalCase, kind: ActorKind, actor: Actor) {
+  if (kind === "staff" && c.assigneeId && `user:${c.assigneeId}` !== actor.id) {
+    throw new ForbiddenError(`Este caso está com ${c.assigneeName ?? "outra pessoa"}.`);
+  }
+  if (kind === "staff" && !c.assigneeId) {
+    throw new ForbiddenError("Assuma o caso antes de agir nele.");
+  }
+}
+
+export interface TransitionInput {
+  caseId: string;
+  action: Action;
+  actor: Actor;
+  kind: ActorKind;
+  /** The case version the person saw; a different one means somebody acted meanwhile. */
+  rev?: number;
+  /** What was submitted: with rev, it identifies a repeated submission. */
+  payload?: Record<string, unknown>;
+  auditData?: Record<string, unknown>;
+  /** contact_failed with a call-back appointment does not count towards "unreachable". */
+  countsAsFailure?: boolean;
+  /** Changes the next case and stages side effects in op. May throw ValidationError. */
+  apply?: (next: RenewalCase, op: Deno.AtomicOperation, prev: RenewalCase) => Promise<void> | void;
+}
+
+export interface TransitionResult {
+  case: RenewalCase;
+  /** False when this was a repeat of the submission that already moved the case. */
+  changed: boolean;
+}
+
+export async function transition(db: Db, input: TransitionInput): Promise<TransitionResult> {
+  const entry = await getCaseEntry(db, input.caseId);
+  const prev = entry.value;
+  const fingerprint =
+    (await sha256Hex(JSON.stringify([input.action, input.rev ?? null, input.payload ?? {}])))
+      .slice(0, 24);
+  // The same form sent twice (double click, retry after a timeout) is harmless.
+  if (prev.lastAction?.fingerprint === fingerprint) return { case: prev, changed: false };
+  if (input.rev !== undefined && input.rev !== prev.rev) throw new ConflictError();
+  if (input.kind === "staff") assertMayAct(prev, "staff", input.actor);
+  const failed = input.action === "contact_failed" && input.countsAsFailure !== false
+    ? prev.failedContacts + 1
+    : prev.failedContacts;
+  const d = decide(prev.step, input.action, input.kind, failed);
+  if (!d.ok) {
+    if (d.reason === "forbidden") throw new ForbiddenError();
+    throw new StepError(
+      `Esta ação não está disponível na etapa atual (${
+        STEP_LABELS[prev.step]
+      }). Recarregue a página.`,
+    );
+  }
+  const now = db.now().toISOString();
+  const next: RenewalCase = {
+    ...prev,
+    step: d.to,
+    rev: prev.rev + 1,
+    updatedAt: now,
+    failedContacts: failed,
+    lastAction: { action: input.action, fingerprint, at: now },
+  };
+  const op = db.kv.atomic().check(entry);
+  await input.apply?.(next, op, prev);
+  op.set(keys.case(next.id), next);
+  if (next.step !== prev.step || next.assigneeId !== prev.assigneeId) {
+    op.delete(keys.casesByStep(prev.step, prev.id));
+    op.set(keys.casesByStep(next.step, next.id), summary(next));
+    if (next.assigneeId) op.set(keys.casesByAssignee(next.assigneeId, next.id), summary(next));
+  }
+  if (isTerminal(next.step)) {
+    op.delete(keys.openCaseByContract(next.contractId));
+    // A closed case's link stops working at once.
+    if (next.link) op.delete(keys.link(next.link.hash));
+  }
+  addAudit(db, op, `case:${next.id}`, input.action, input.actor, {
+    from: prev.step,
+    to: next.step,
+    ...input.auditData,
+  });
+  await commitOrConflict(op);
+  return { case: next, changed: true };
+}
+
+/** Assignment changes (claim, assign, release): version-checked, not step moves. */
+export async function setAssignee(
+  db: Db,
+  caseId: string,
+  assignee: Assignee | null,
+  actor: Actor,
+  opts: { rev?: number; onlyIfFree?: boolean } = {},
+): Promise<RenewalCase> {
+  const entry = await getCaseEntry(db, caseId);
+  const prev = entry.value;
+  if (isTerminal(prev.step)) throw new StepError("Este caso já foi encerrado.");
+  if (opts.rev !== undefined && opts.rev !== prev.rev) throw new ConflictError();
+  if (opts.onlyIfFree && prev.assigneeId && prev.assigneeId !== assignee?.id) {
+    throw new ConflictError(`Este caso já está com ${prev.assigneeName}.`);
+  }
+  const next: RenewalCase = {
+    ...prev,
+    rev: prev.rev + 1,
+    assigneeId: assignee?.id,
+    assigneeName: assignee?.name,
+    updatedAt: db.now().toISOString(),
+  };
+  const op = db.kv.atomic().check(entry).set(keys.case(caseId), next)
+    .set(keys.casesByStep(next.step, next.id), summary(next));
+  if (prev.assigneeId) op.delete(keys.casesByAssignee(prev.assigneeId, caseId));
+  if (next.assigneeId) op.set(keys.casesByAssignee(next.assigneeId, caseId), summary(next));
+  addAudit(db, op, `case:${caseId}`, assignee ? "case.assigned" : "case.released", actor, {
+    assignee: assignee?.name,
+  });
+  await commitOrConflict(op);
+  return next;
+}
+
+export async function getCases(db: Db, ids: string[]): Promise<RenewalCase[]> {
+  const entries = await getManyBatched<RenewalCase>(db.kv, ids.map((id) => keys.case(id)));
+  return entries.flatMap((e) => (e.value ? [e.value] : []));
+}
+
+/** Open cases, newest first: of one assignee, or in one step, or all open steps (capped). */
+export async function listOpenCases(
+  db: Db,
+  opts: { assigneeId?: string; step?: Step; cursor?: string; limit?: number },
+) {
+  const limit = opts.limit ?? 50;
+  if (opts.assigneeId || opts.step) {
+    const prefix = opts.assigneeId
+      ? keys.casesOfAssignee(opts.assigneeId)
+      : keys.casesInStep(opts.step!);
+    const page = await listPage<CaseSummary>(db.kv, { prefix }, {
+      limit,
+      cursor: opts.cursor,
+      reverse: true,
+    });
+    let cases = await getCases(db, page.items.map((e) => String(e.key[e.key.length - 1])));
+    cases = cases.filter((c) => !isTerminal(c.step) && (!opts.step || c.step === opts.step));
+    return { cases, cursor: page.cursor };
+  }
+  const ids: string[] = [];
+  for (const step of OPEN_STEPS) {
+    for await (
+      const e of db.kv.list({ prefix: keys.casesInStep(step) }, { limit: limit - ids.length })
+    ) {
+      ids.push(String(e.key[2]));
+    }
+    if (ids.length >= limit) break;
+  }
+  const cases = await getCases(db, ids);
+  return { cases: cases.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)), cursor: "" };
+}
+
+/**
+ * A change that does not move the step (a new link, a pending contact change, a contact note):
+ * still one atomic with the version check, the rev bump and an audit event.
+ */
+export async function updateCase(
+  db: Db,
+  input: {
+    caseId: string;
+    actor: Actor;
+    kind: ActorKind;
+    action: string;
+    rev?: number;
+    auditData?: Record<string, unknown>;
+    allowedSteps?: readonly Step[];
+    apply: (next: RenewalCase, op: Deno.AtomicOperation, prev: RenewalCase) => Promise<void> | void;
+  },
+): Promise<RenewalCase> {
+  const entry = await getCaseEntry(db, input.caseId);
+  const prev = entry.value;
+  if (input.rev !== undefined && input.rev !== prev.rev) throw new ConflictError();
+  if (input.kind === "staff") assertMayAct(prev, "staff", input.actor);
+  if (isTerminal(prev.step) || (input.allowedSteps && !input.allowedSteps.includes(prev.step))) {
+    throw new StepError(
+      `Esta ação não está disponível na etapa atual (${
+        STEP_LABELS[prev.step]
+      }). Recarregue a página.`,
+    );
+  }
+  const next: RenewalCase = { ...prev, rev: prev.rev + 1, updatedAt: db.now().toISOString() };
+  const op = db.kv.atomic().check(entry);
+  await input.apply(next, op, prev);
+  op.set(keys.case(next.id), next);
+  addAudit(db, op, `case:${next.id}`, input.action, input.actor, input.auditData);
+  await commitOrConflict(op);
+  return next;
+}

@@ -1,0 +1,352 @@
+// What the customer does on their personal page: choose a plan with explicit consent, refuse,
+// send the holder photo, confirm or correct contacts (a changed one confirmed by a code), sign.
+import type { Db } from "../db.ts";
+import type { Actor } from "../audit.ts";
+import { NotFoundError, TooLargeError, ValidationError } from "../errors.ts";
+import {
+  getCustomer,
+  normalizeEmail,
+  normalizePhone,
+  updateCustomerContacts,
+} from "../customers.ts";
+import { getPlan } from "../plans.ts";
+import { deleteBlob, putBlob } from "../blobs.ts";
+import { openJson, sealJson } from "../crypto.ts";
+import { checkCode, newCode, type PendingCode } from "../codes.ts";
+import { stageMessage } from "../messages.ts";
+import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
+import { notices } from "./notices.ts";
+import { contractForCase } from "./contract_view.ts";
+import type { ProviderInfo } from "../contract/terms.ts";
+
+export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
+
+export interface CustomerCtx {
+  db: Db;
+  actor: Actor;
+  provider: ProviderInfo;
+}
+
+export async function choosePlan(
+  ctx: CustomerCtx,
+  caseId: string,
+  planId: string,
+  consent: boolean,
+  rev?: number,
+) {
+  const plan = await getPlan(ctx.db, planId);
+  if (!plan?.active) throw new ValidationError({ planId: "Escolha um dos planos oferecidos." });
+  if (!consent) {
+    throw new ValidationError({
+      consent:
+        "Para continuar, marque que você leu e aceita a fidelidade de 12 meses e a tabela de multa.",
+    });
+  }
+  return await transition(ctx.db, {
+    caseId,
+    action: "choose_plan",
+    actor: ctx.actor,
+    kind: "customer",
+    rev,
+    payload: { planId },
+    auditData: { plan: plan.name, offerCode: plan.offerCode, consent: true },
+    apply: (next) => {
+      next.choice = { planId, at: ctx.db.now().toISOString(), by: "customer", consent: true };
+    },
+  });
+}
+
+export async function declineOffer(ctx: CustomerCtx, caseId: string, reason: string, rev?: number) {
+  const r = reason.trim().slice(0, 500) || "Não informado";
+  return await transition(ctx.db, {
+    caseId,
+    action: "decline",
+    actor: ctx.actor,
+    kind: "customer",
+    rev,
+    payload: { reason: r },
+    auditData: { reason: r },
+    apply: (next) => {
+      next.declined = { reason: r, at: ctx.db.now().toISOString(), by: "cliente" };
+    },
+  });
+}
+
+/** Image type from the file's first bytes: the browser's declared type is not trusted. */
+export function sniffImage(bytes: Uint8Array): "image/jpeg" | "image/png" | "image/webp" | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
+  if ([0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b)) return "image/png";
+  const ascii = (a: number, b: number) => String.fromCharCode(...bytes.subarray(a, b));
+  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "image/webp";
+  return null;
+}
+
+export async function uploadPhoto(
+  ctx: CustomerCtx,
+  caseId: string,
+  file: File | undefined,
+  rev?: number,
+) {
+  if (!file || file.size === 0) {
+    throw new ValidationError({ photo: "Escolha ou tire uma foto para enviar." });
+  }
+  if (file.size > MAX_PHOTO_BYTES) {
+    throw new TooLargeError(
+      "A foto passa de 8 MB. Tire outra com menor resolução ou envie uma versão menor.",
+    );
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const type = sniffImage(bytes);
+  if (!type) throw new ValidationError({ photo: "Envie uma foto em JPG, PNG ou WEBP." });
+  const meta = await putBlob(ctx.db, bytes, type, "holder_photo");
+  try {
+    return await transition(ctx.db, {
+      caseId,
+      action: "upload_photo",
+      actor: ctx.actor,
+      kind: "customer",
+      rev,
+      payload: { sha256: meta.sha256 },
+      auditData: { size: meta.size, type },
+      apply: (next) => {
+        if (next.photo) next.oldPhotoBlobIds = [...next.oldPhotoBlobIds, next.photo.blobId];
+        next.photo = {
+          blobId: meta.id,
+          contentType: type,
+          size: meta.size,
+          uploadedAt: ctx.db.now().toISOString(),
+          status: "pending",
+        };
+      },
+    });
+  } catch (e) {
+    await deleteBlob(ctx.db, meta.id); // nothing half-written: the photo goes with the failed step
+    throw e;
+  }
+}
+
+interface PendingContacts {
+  phones: string[];
+  email: string;
+  /** One code per changed contact, sent to that new phone or e-mail. */
+  checks: { kind: "phone" | "email"; target: string; code: PendingCode }[];
+}
+
+function parseContacts(phonesRaw: string[], emailRaw: string) {
+  const f: Record<string, string> = {};
+  const phones = phonesRaw.map((p) => p.trim()).filter(Boolean).map(normalizePhone);
+  if (!phones.length || phones.some((p) => !p)) {
+    f.phones = "Informe um celular válido com DDD, como (11) 91234-5678.";
+  }
+  if (phones.length > 3) f.phones = "Informe no máximo 3 telefones.";
+  const email = normalizeEmail(emailRaw);
+  if (!email) f.email = "Informe um e-mail válido, como nome@exemplo.com.br.";
+  if (Object.keys(f).length) throw new ValidationError(f);
+  return { phones: [...new Set(phones as string[])], email: email! };
+}
+
+/**
+ * The customer confirms or corrects their contacts. Unchanged: confirmed at once. Changed: a
+ * 6-digit code goes to each new contact; nothing is saved until the codes are entered.
+ */
+export async function submitContacts(
+  ctx: CustomerCtx,
+  caseId: string,
+  phonesRaw: string[],
+  emailRaw: string,
+  rev?: number,
+) {
+  const v = parseContacts(phonesRaw, emailRaw);
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const customer = await getCustomer(ctx.db, c.customerId);
+  if (!customer) throw new NotFoundError("Cliente não encontrado.");
+  const newPhones = v.phones.filter((p) => !customer.phones.includes(p));
+  const emailChanged = v.email !== customer.email;
+  if (!newPhones.length && !emailChanged) {
+    return await transition(ctx.db, {
+      caseId,
+      action: "confirm_data",
+      actor: ctx.actor,
+      kind: "customer",
+      rev,
+      payload: v,
+      auditData: { changed: false },
+      apply: async (next, op) => {
+        if (v.phones.length !== customer.phones.length) {
+          await updateCustomerContacts(ctx.db, customer.id, v, ctx.actor, op);
+        }
+        next.pendingContacts = undefined;
+        next.contactsConfirmedAt = ctx.db.now().toISOString();
+      },
+    });
+  }
+  const now = ctx.db.now().getTime();
+  const checks: PendingContacts["checks"] = [];
+  const codes: { kind: "phone" | "email"; target: string; code: string }[] = [];
+  for (
+    const [kind, target] of [
+      ...newPhones.map((p) => ["phone", p] as const),
+      ...(emailChanged ? [["email", v.email] as const] : []),
+    ]
+  ) {
+    const { code, pending } = await newCode(`${caseId}:${kind}:${target}`, now);
+    checks.push({ kind, target, code: pending });
+    codes.push({ kind, target, code });
+  }
+  const next = await updateCase(ctx.db, {
+    caseId,
+    actor: ctx.actor,
+    kind: "customer",
+    action: "contacts.code_sent",
+    rev,
+    allowedSteps: ["holder_verified"],
+    auditData: { targets: checks.map((ch) => ch.kind) },
+    apply: async (next, op) => {
+      const pending: PendingContacts = { ...v, checks };
+      next.pendingContacts = await sealJson(ctx.db.crypto.aes, pending, `case:${caseId}:contacts`);
+      for (const c of codes) {
+        await stageMessage(ctx.db, op, {
+          caseId,
+          channel: c.kind === "email" ? "email" : "whatsapp",
+          template: "contact_code",
+          to: c.target,
+          ...notices.contactCode(c.code),
+        });
+      }
+    },
+  });
+  return { case: next, changed: true };
+}
+
+export async function pendingContactsOf(db: Db, c: RenewalCase) {
+  if (!c.pendingContacts) return null;
+  return await openJson<PendingContacts>(db.crypto.aes, c.pendingContacts, `case:${c.id}:contacts`);
+}
+
+/** Checks the codes; when all match, saves the new contacts and confirms the data step. */
+export async function verifyContactCodes(
+  ctx: CustomerCtx,
+  caseId: string,
+  codes: Record<string, string>,
+  rev?: number,
+) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const pending = await pendingContactsOf(ctx.db, c);
+  if (!pending) {
+    throw new ValidationError({ code: "Não há código pendente. Confirme seus dados de novo." });
+  }
+  const now = ctx.db.now().getTime();
+  const errors: Record<string, string> = {};
+  const checks: PendingContacts["checks"] = [];
+  for (const [i, ch] of pending.checks.entries()) {
+    const result = await checkCode(
+      ch.code,
+      (codes[`code_${i}`] ?? "").trim(),
+      `${caseId}:${ch.kind}:${ch.target}`,
+      now,
+    );
+    checks.push({
+      ...ch,
+      code: { ...ch.code, attempts: ch.code.attempts + (result === "ok" ? 0 : 1) },
+    });
+    if (result === "wrong") {
+      errors[`code_${i}`] = "Código incorreto. Confira a mensagem e tente de novo.";
+    }
+    if (result === "expired") {
+      errors[`code_${i}`] = "Este código expirou. Corrija os dados de novo para receber outro.";
+    }
+    if (result === "locked") {
+      errors[`code_${i}`] =
+        "Tentativas esgotadas. Corrija os dados de novo para receber outro código.";
+    }
+  }
+  if (Object.keys(errors).length) {
+    // Count the failed attempt, then report: the attempt limit must hold across requests.
+    await updateCase(ctx.db, {
+      caseId,
+      actor: ctx.actor,
+      kind: "customer",
+      action: "contacts.code_refused",
+      allowedSteps: ["holder_verified"],
+      apply: async (next) => {
+        next.pendingContacts = await sealJson(
+          ctx.db.crypto.aes,
+          { ...pending, checks },
+          `case:${caseId}:contacts`,
+        );
+      },
+    });
+    throw new ValidationError(errors, "Código de confirmação incorreto.");
+  }
+  const customer = await getCustomer(ctx.db, c.customerId);
+  return await transition(ctx.db, {
+    caseId,
+    action: "confirm_data",
+    actor: ctx.actor,
+    kind: "customer",
+    rev,
+    payload: codes,
+    auditData: { changed: true },
+    apply: async (next, op) => {
+      await updateCustomerContacts(
+        ctx.db,
+        customer!.id,
+        { phones: pending.phones, email: pending.email },
+        ctx.actor,
+        op,
+      );
+      next.pendingContacts = undefined;
+      next.contactsConfirmedAt = ctx.db.now().toISOString();
+    },
+  });
+}
+
+function foldName(s: string) {
+  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Typed-name signature over the exact contract shown (its SHA-256 is recorded). */
+export async function signContract(
+  ctx: CustomerCtx,
+  caseId: string,
+  input: {
+    typedName: string;
+    consent: boolean;
+    documentSha256: string;
+    ip: string;
+    userAgent: string;
+  },
+  rev?: number,
+) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const { customer, hash } = await contractForCase(ctx.db, c, ctx.provider);
+  const f: Record<string, string> = {};
+  if (foldName(input.typedName) !== foldName(customer.name)) {
+    f.typedName = "Digite seu nome completo exatamente como aparece no contrato.";
+  }
+  if (!input.consent) f.consent = "Marque que você leu e concorda com o contrato.";
+  if (input.documentSha256 !== hash) {
+    f.document =
+      "O contrato mudou desde que você abriu a página. Leia a versão atual antes de assinar.";
+  }
+  if (Object.keys(f).length) throw new ValidationError(f);
+  return await transition(ctx.db, {
+    caseId,
+    action: "sign",
+    actor: ctx.actor,
+    kind: "customer",
+    rev,
+    payload: { documentSha256: hash },
+    auditData: { documentSha256: hash, ip: input.ip, userAgent: input.userAgent },
+    apply: (next) => {
+      next.signature = {
+        at: ctx.db.now().toISOString(),
+        typedName: input.typedName.trim(),
+        ip: input.ip,
+        userAgent: input.userAgent.slice(0, 300),
+        documentSha256: hash,
+      };
+    },
+  });
+}

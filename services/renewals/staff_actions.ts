@@ -1,0 +1,500 @@
+// What attendants and supervisors do on a renewal: claim or assign, record contacts and the
+// customer's choice, send the link, review the holder photo, change the plan, send the signing
+// link, register the signature (contract + ticket), send the final message, close or cancel.
+import type { Db } from "../db.ts";
+import { keys } from "../keys.ts";
+import { ulid } from "../ulid.ts";
+import { type Actor, addAudit } from "../audit.ts";
+import { getBlob } from "../blobs.ts";
+import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import { type Contract, getContract, stageContractUpdate } from "../contracts.ts";
+import { getCustomer } from "../customers.ts";
+import { getPlan } from "../plans.ts";
+import { addMonths, todayInBrazil } from "../dates.ts";
+import { getTicket, nextProtocol, stageCloseTicket, stageTicket } from "../tickets.ts";
+import { invoiceSchedule } from "../invoices.ts";
+import { stageMessage } from "../messages.ts";
+import {
+  type Assignee,
+  getCaseEntry,
+  openCase,
+  openCaseOfContract,
+  type RenewalCase,
+  setAssignee,
+  transition,
+  updateCase,
+} from "./cases.ts";
+import { currentLinkToken, stageNewLink } from "./links.ts";
+import { notices } from "./notices.ts";
+import { isBeforeSigning } from "./steps.ts";
+
+export interface StaffCtx {
+  db: Db;
+  actor: Actor;
+  /** "supervisor" for supervisors and admins: they may act on any case. */
+  kind: "staff" | "supervisor";
+  /** Public base URL for links in messages, e.g. https://renova.example.com. */
+  baseUrl: string;
+  linkTtlDays: number;
+  providerName: string;
+}
+
+export async function claimContract(ctx: StaffCtx, contractId: string, me: Assignee) {
+  const existing = await openCaseOfContract(ctx.db, contractId);
+  if (existing) return await setAssignee(ctx.db, existing, me, ctx.actor, { onlyIfFree: true });
+  return await openCase(ctx.db, { contractId, assignee: me, origin: "list" }, ctx.actor);
+}
+
+export async function assignContract(ctx: StaffCtx, contractId: string, to: Assignee) {
+  const existing = await openCaseOfContract(ctx.db, contractId);
+  if (existing) return await setAssignee(ctx.db, existing, to, ctx.actor);
+  return await openCase(ctx.db, { contractId, assignee: to, origin: "list" }, ctx.actor);
+}
+
+/** A customer who got in touch first: open a case on their active contract now. */
+export async function startOnDemand(ctx: StaffCtx, contractId: string, me: Assignee) {
+  const contract = await getContract(ctx.db, contractId);
+  if (!contract) throw new NotFoundError("Contrato não encontrado.");
+  const existing = await openCaseOfContract(ctx.db, contractId);
+  if (existing) return (await getCaseEntry(ctx.db, existing)).value;
+  return await openCase(ctx.db, { contractId, assignee: me, origin: "on_demand" }, ctx.actor);
+}
+
+export const CONTACT_OUTCOMES = {
+  answered: "Atendeu",
+  no_answer: "Não atendeu",
+  callback: "Pediu retorno",
+  wrong_number: "Número errado",
+  declined: "Recusou",
+} as const;
+export const CONTACT_CHANNELS = {
+  phone: "Ligação",
+  whatsapp: "WhatsApp",
+  email: "E-mail",
+  sms: "SMS",
+} as const;
+
+export interface ContactInput {
+  channel: string;
+  outcome: string;
+  note?: string;
+  callbackAt?: string;
+}
+
+export interface ContactEntry {
+  id: string;
+  at: string;
+  by: string;
+  channel: keyof typeof CONTACT_CHANNELS;
+  outcome: keyof typeof CONTACT_OUTCOMES;
+  note: string;
+  callbackAt?: string;
+}
+
+function validateContact(input: ContactInput, now: Date) {
+  const f: Record<string, string> = {};
+  if (!(input.channel in CONTACT_CHANNELS)) f.channel = "Escolha o canal do contato.";
+  if (!(input.outcome in CONTACT_OUTCOMES)) f.outcome = "Escolha o resultado do contato.";
+  const note = (input.note ?? "").trim();
+  if (note.length > 1000) f.note = "A anotação pode ter até 1000 caracteres.";
+  let callbackAt: string | undefined;
+  if (input.outcome === "callback") {
+    const t = Date.parse(input.callbackAt ?? "");
+    if (isNaN(t)) f.callbackAt = "Informe quando ligar de volta.";
+    else if (t < now.getTime() - 60_000) f.callbackAt = "O retorno precisa ser no futuro.";
+    else callbackAt = new Date(t).toISOString();
+  }
+  if (input.outcome === "declined" && note.length < 3) f.note = "Anote o motivo da recusa.";
+  if (Object.keys(f).length) throw new ValidationError(f);
+  return { channel: input.channel, outcome: input.outcome, note, callbackAt } as Omit<
+    ContactEntry,
+    "id" | "at" | "by"
+  >;
+}
+
+export async function recordContact(
+  ctx: StaffCtx,
+  caseId: string,
+  input: ContactInput,
+  rev?: number,
+) {
+  const v = validateContact(input, ctx.db.now());
+  const entry: ContactEntry = {
+    ...v,
+    id: ulid(),
+    at: ctx.db.now().toISOString(),
+    by: ctx.actor.name,
+  };
+  const apply = (next: RenewalCase, op: Deno.AtomicOperation) => {
+    next.lastContactAt = entry.at;
+    next.callbackAt = v.callbackAt;
+    if (v.outcome === "declined") {
+      next.declined = { reason: v.note, at: entry.at, by: ctx.actor.name };
+    }
+    op.set(keys.caseContact(caseId, entry.id), entry);
+  };
+  const action = v.outcome === "answered"
+    ? "contact_answered"
+    : v.outcome === "declined"
+    ? "decline"
+    : "contact_failed";
+  return await transition(ctx.db, {
+    caseId,
+    action,
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+    payload: v,
+    countsAsFailure: v.outcome !== "callback",
+    auditData: { channel: v.channel, outcome: v.outcome },
+    apply,
+  });
+}
+
+export async function contactLog(db: Db, caseId: string): Promise<ContactEntry[]> {
+  const out: ContactEntry[] = [];
+  for await (const e of db.kv.list<ContactEntry>({ prefix: keys.caseContacts(caseId) })) {
+    out.push(e.value);
+  }
+  return out;
+}
+
+/** The attendant records the choice the customer made on the phone. */
+export async function recordChoice(ctx: StaffCtx, caseId: string, planId: string, rev?: number) {
+  const plan = await getPlan(ctx.db, planId);
+  if (!plan?.active) throw new ValidationError({ planId: "Escolha um plano da lista." });
+  return await transition(ctx.db, {
+    caseId,
+    action: "choose_plan",
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+    payload: { planId },
+    auditData: { plan: plan.name, offerCode: plan.offerCode },
+    apply: (next) => {
+      next.choice = { planId, at: ctx.db.now().toISOString(), by: "staff", consent: false };
+    },
+  });
+}
+
+export async function recordRefusal(ctx: StaffCtx, caseId: string, reason: string, rev?: number) {
+  const r = reason.trim();
+  if (r.length < 3 || r.length > 500) {
+    throw new ValidationError({ reason: "Informe o motivo da recusa." });
+  }
+  return await transition(ctx.db, {
+    caseId,
+    action: "decline",
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+    payload: { reason: r },
+    auditData: { reason: r },
+    apply: (next) => {
+      next.declined = { reason: r, at: ctx.db.now().toISOString(), by: ctx.actor.name };
+    },
+  });
+}
+
+async function customerOf(db: Db, c: RenewalCase) {
+  const customer = await getCustomer(db, c.customerId);
+  if (!customer) throw new NotFoundError("Cliente não encontrado.");
+  return customer;
+}
+
+/** Sends (or re-sends) the personal link. A new token each time; the old one stops working. */
+export async function sendLink(
+  ctx: StaffCtx,
+  caseId: string,
+  channel: "whatsapp" | "email",
+  rev?: number,
+) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const customer = await customerOf(ctx.db, c);
+  return await updateCase(ctx.db, {
+    caseId,
+    actor: ctx.actor,
+    kind: ctx.kind,
+    action: "link.sent",
+    rev,
+    auditData: { channel },
+    apply: async (next, op) => {
+      if (
+        !isBeforeSigning(next.step) && next.step !== "signed" && next.step !== "registered" &&
+        next.step !== "notified"
+      ) {
+        throw new ValidationError({ step: "Este caso não aceita novo link." });
+      }
+      const token = await stageNewLink(ctx.db, op, next, ctx.linkTtlDays);
+      const n = notices.firstContact(
+        customer.name.split(" ")[0],
+        ctx.providerName,
+        `${ctx.baseUrl}/r/${token}`,
+      );
+      await stageMessage(ctx.db, op, {
+        caseId,
+        channel,
+        template: "first_contact",
+        to: channel === "email" ? customer.email : customer.phones[0],
+        ...n,
+      });
+    },
+  });
+}
+
+export async function reviewPhoto(
+  ctx: StaffCtx,
+  caseId: string,
+  decision: { approve: true } | { approve: false; reason: string },
+  rev?: number,
+) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const customer = await customerOf(ctx.db, c);
+  const reason = decision.approve ? "" : decision.reason.trim();
+  if (!decision.approve && (reason.length < 5 || reason.length > 300)) {
+    throw new ValidationError({
+      reason: "Explique ao cliente por que a foto foi recusada (5 a 300 caracteres).",
+    });
+  }
+  return await transition(ctx.db, {
+    caseId,
+    action: decision.approve ? "approve_photo" : "reject_photo",
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+    payload: { reason },
+    auditData: decision.approve ? {} : { reason },
+    apply: async (next, op) => {
+      if (!next.photo) throw new ValidationError({ photo: "Não há foto para revisar." });
+      next.photo = {
+        ...next.photo,
+        status: decision.approve ? "approved" : "rejected",
+        reason: reason || undefined,
+        reviewedBy: ctx.actor.name,
+        reviewedAt: ctx.db.now().toISOString(),
+      };
+      if (!decision.approve) {
+        const token = await linkFor(ctx, op, next);
+        await stageMessage(ctx.db, op, {
+          caseId,
+          channel: "whatsapp",
+          template: "photo_rejected",
+          to: customer.phones[0],
+          ...notices.photoRejected(
+            customer.name.split(" ")[0],
+            reason,
+            `${ctx.baseUrl}/r/${token}`,
+          ),
+        });
+      }
+    },
+  });
+}
+
+/**
+ * The link to put in a follow-up message: the customer's current one, so the page they may
+ * have open keeps working; a new one only when none is live.
+ */
+async function linkFor(ctx: StaffCtx, op: Deno.AtomicOperation, next: RenewalCase) {
+  const live = next.link && next.link.expiresAt > ctx.db.now().toISOString();
+  return live
+    ? (await currentLinkToken(ctx.db, next))!
+    : await stageNewLink(ctx.db, op, next, ctx.linkTtlDays);
+}
+
+async function contractEntry(db: Db, id: string) {
+  const e = await db.kv.get<Contract>(keys.contract(id));
+  if (!e.value) throw new NotFoundError("Contrato não encontrado.");
+  return e as Deno.KvEntry<Contract>;
+}
+
+/** Applies the chosen plan on the customer's contract record. */
+export async function changePlan(ctx: StaffCtx, caseId: string, rev?: number) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const contract = await contractEntry(ctx.db, c.contractId);
+  const planId = c.choice?.planId;
+  if (!planId) throw new ValidationError({ plan: "O cliente ainda não escolheu um plano." });
+  return await transition(ctx.db, {
+    caseId,
+    action: "change_plan",
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+    auditData: { fromPlanId: contract.value.planId, toPlanId: planId },
+    apply: (next, op) => {
+      stageContractUpdate(ctx.db, op, contract, { ...contract.value, planId });
+      next.planChange = {
+        at: ctx.db.now().toISOString(),
+        by: ctx.actor.name,
+        fromPlanId: contract.value.planId,
+        toPlanId: planId,
+      };
+    },
+  });
+}
+
+export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const customer = await customerOf(ctx.db, c);
+  return await transition(ctx.db, {
+    caseId,
+    action: "send_signature",
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+    apply: async (next, op) => {
+      const token = await linkFor(ctx, op, next);
+      await stageMessage(ctx.db, op, {
+        caseId,
+        channel: "whatsapp",
+        template: "signing_link",
+        to: customer.phones[0],
+        ...notices.signingLink(customer.name.split(" ")[0], `${ctx.baseUrl}/r/${token}`),
+      });
+    },
+  });
+}
+
+/**
+ * Confirms the signature on the record: the contract's loyalty restarts on the signing date and
+ * ends 12 months later (next renewal due), a ticket with a protocol number is opened, the new
+ * invoices are issued and the protocol is sent to the customer — all in one atomic.
+ */
+export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: number) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  if (!c.signature || !c.choice) {
+    throw new ValidationError({ signature: "O contrato ainda não foi assinado." });
+  }
+  const [contract, plan, customer] = await Promise.all([
+    contractEntry(ctx.db, c.contractId),
+    getPlan(ctx.db, c.choice.planId),
+    customerOf(ctx.db, c),
+  ]);
+  if (!plan) throw new NotFoundError("Plano não encontrado.");
+  const protocol = await nextProtocol(ctx.db);
+  const signedOn = todayInBrazil(new Date(c.signature.at));
+  const loyaltyEnd = addMonths(signedOn, plan.loyaltyMonths);
+  return await transition(ctx.db, {
+    caseId,
+    action: "register",
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+    auditData: { protocol, loyaltyEnd },
+    apply: async (next, op) => {
+      stageContractUpdate(ctx.db, op, contract, {
+        ...contract.value,
+        planId: plan.id,
+        loyaltyStart: signedOn,
+        loyaltyEnd,
+        nextRenewalDue: loyaltyEnd,
+        signedAt: c.signature!.at,
+      });
+      const ticket = stageTicket(ctx.db, op, {
+        protocol,
+        customerId: c.customerId,
+        caseId,
+        subject: `Renovação de contrato — ${plan.name} (${plan.offerCode})`,
+        renewalDate: signedOn,
+        nextRenewalDue: loyaltyEnd,
+      });
+      next.ticket = { id: ticket.id, protocol };
+      next.renewal = { loyaltyStart: signedOn, loyaltyEnd, nextRenewalDue: loyaltyEnd };
+      next.invoices = invoiceSchedule({
+        signedOn,
+        amountCents: plan.priceCents,
+        planName: plan.name,
+      });
+      await stageMessage(ctx.db, op, {
+        caseId,
+        channel: "whatsapp",
+        template: "protocol",
+        to: customer.phones[0],
+        ...notices.protocol(protocol, signedOn),
+      });
+    },
+  });
+}
+
+/** The all-set message: router restart instructions and the new invoices. */
+export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const customer = await customerOf(ctx.db, c);
+  return await transition(ctx.db, {
+    caseId,
+    action: "notify",
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+    apply: async (next, op) => {
+      const token = await linkFor(ctx, op, next);
+      const n = notices.allSet(
+        customer.name.split(" ")[0],
+        next.ticket!.protocol,
+        next.invoices ?? [],
+        `${ctx.baseUrl}/r/${token}`,
+      );
+      for (
+        const [channel, to] of [["whatsapp", customer.phones[0]], [
+          "email",
+          customer.email,
+        ]] as const
+      ) {
+        await stageMessage(ctx.db, op, { caseId, channel, template: "all_set", to, ...n });
+      }
+      next.notifiedAt = ctx.db.now().toISOString();
+    },
+  });
+}
+
+export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const ticket = c.ticket ? await getTicket(ctx.db, c.ticket.id) : null;
+  return await transition(ctx.db, {
+    caseId,
+    action: "close",
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+    apply: (next, op) => {
+      if (ticket?.value) stageCloseTicket(ctx.db, op, ticket as Deno.KvEntry<typeof ticket.value>);
+      next.closedAt = ctx.db.now().toISOString();
+    },
+  });
+}
+
+/** Supervisors cancel a case before signing; an applied plan change is undone. */
+export async function cancelCase(ctx: StaffCtx, caseId: string, reason: string, rev?: number) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const contract = c.planChange ? await contractEntry(ctx.db, c.contractId) : null;
+  return await transition(ctx.db, {
+    caseId,
+    action: "cancel",
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+    auditData: { reason: reason.trim().slice(0, 500) },
+    apply: (_next, op) => {
+      if (contract && c.planChange) {
+        stageContractUpdate(ctx.db, op, contract, {
+          ...contract.value,
+          planId: c.planChange.fromPlanId,
+        });
+      }
+    },
+  });
+}
+
+/** The holder photo for review. Every view is audited (LGPD: access to the ID photo is logged). */
+export async function viewHolderPhoto(ctx: StaffCtx, caseId: string) {
+  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  if (ctx.kind === "staff" && c.assigneeId !== ctx.actor.id.replace(/^user:/, "")) {
+    throw new ForbiddenError("Só quem atende o caso pode ver a foto do titular.");
+  }
+  if (!c.photo) throw new NotFoundError("Não há foto neste caso.");
+  const blob = await getBlob(ctx.db, c.photo.blobId);
+  const op = ctx.db.kv.atomic();
+  addAudit(ctx.db, op, `case:${caseId}`, "photo.viewed", ctx.actor);
+  await op.commit();
+  return blob;
+}

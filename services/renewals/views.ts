@@ -1,0 +1,107 @@
+// Read models for the pages: everything one page needs, gathered in one call, so routes stay
+// thin and never touch KV.
+import type { Db } from "../db.ts";
+import { NotFoundError } from "../errors.ts";
+import { getCustomer } from "../customers.ts";
+import { type Contract, contractsOfCustomer, getContract } from "../contracts.ts";
+import { listPlans, type Plan } from "../plans.ts";
+import { messagesOfCase } from "../messages.ts";
+import { auditOf } from "../audit.ts";
+import { getTicket } from "../tickets.ts";
+import { keys } from "../keys.ts";
+import type { ProviderInfo } from "../contract/terms.ts";
+import { getCase, openCasesOfContracts, type RenewalCase } from "./cases.ts";
+import { contactLog } from "./staff_actions.ts";
+import { contractForCase } from "./contract_view.ts";
+import { pendingContactsOf } from "./customer_actions.ts";
+import { maskEmail, maskPhone } from "../../lib/format.ts";
+
+export async function staffCaseView(db: Db, caseId: string, provider: ProviderInfo) {
+  const c = await getCase(db, caseId);
+  if (!c) throw new NotFoundError("Caso não encontrado.");
+  const [customer, contract, plans, contacts, messages, timeline, ticket] = await Promise.all([
+    getCustomer(db, c.customerId),
+    getContract(db, c.contractId),
+    listPlans(db),
+    contactLog(db, caseId),
+    messagesOfCase(db, caseId),
+    auditOf(db, `case:${caseId}`),
+    c.ticket ? getTicket(db, c.ticket.id) : null,
+  ]);
+  if (!customer || !contract) throw new NotFoundError("Cliente ou contrato não encontrado.");
+  const byId = new Map(plans.map((p) => [p.id, p]));
+  const showContract = ["signature_sent", "signed", "registered", "notified", "closed"].includes(
+    c.step,
+  );
+  return {
+    case: c,
+    customer,
+    contract,
+    plans: plans.filter((p) => p.active),
+    currentPlan: byId.get(c.currentPlanId),
+    contractPlan: byId.get(contract.planId),
+    chosenPlan: c.choice ? byId.get(c.choice.planId) : undefined,
+    contacts: contacts.reverse(),
+    messages: messages.reverse(),
+    timeline: timeline.reverse(),
+    ticket: ticket?.value ?? undefined,
+    contractDoc: showContract ? await contractForCase(db, c, provider) : undefined,
+  };
+}
+
+export type StaffCaseView = Awaited<ReturnType<typeof staffCaseView>>;
+
+export async function customerCaseView(db: Db, caseId: string, provider: ProviderInfo) {
+  const c = await getCase(db, caseId);
+  if (!c) throw new NotFoundError("Caso não encontrado.");
+  const [customer, plans] = await Promise.all([getCustomer(db, c.customerId), listPlans(db)]);
+  if (!customer) throw new NotFoundError("Cliente não encontrado.");
+  const byId = new Map(plans.map((p) => [p.id, p]));
+  const pending = await pendingContactsOf(db, c);
+  return {
+    case: c,
+    firstName: customer.name.split(" ")[0],
+    contacts: { phones: customer.phones, email: customer.email },
+    pendingChecks: pending?.checks.map((ch) => ({
+      kind: ch.kind,
+      masked: ch.kind === "email" ? maskEmail(ch.target) : maskPhone(ch.target),
+    })),
+    currentPlan: byId.get(c.currentPlanId),
+    plans: plans.filter((p) => p.active),
+    chosenPlan: c.choice ? byId.get(c.choice.planId) : undefined,
+    contractDoc: c.step === "signature_sent" ? await contractForCase(db, c, provider) : undefined,
+    provider,
+  };
+}
+
+export type CustomerCaseView = Awaited<ReturnType<typeof customerCaseView>>;
+
+export async function customerRecordView(db: Db, customerId: string) {
+  const customer = await getCustomer(db, customerId);
+  if (!customer) throw new NotFoundError("Cliente não encontrado.");
+  const contracts: Contract[] = await contractsOfCustomer(db, customerId);
+  const open = await openCasesOfContracts(db, contracts.map((c) => c.id));
+  const plans = new Map((await listPlans(db)).map((p) => [p.id, p] as [string, Plan]));
+  return {
+    customer,
+    contracts: contracts.map((c) => ({
+      ...c,
+      plan: plans.get(c.planId),
+      openCaseId: open.get(c.id) ?? null,
+    })),
+  };
+}
+
+/** Live updates: yields the case's rev and step every time the case changes. */
+export function watchCase(
+  db: Db,
+  caseId: string,
+): ReadableStream<{ rev: number; step: string } | null> {
+  return db.kv.watch<[RenewalCase]>([keys.case(caseId)]).pipeThrough(
+    new TransformStream({
+      transform([entry], ctrl) {
+        ctrl.enqueue(entry.value ? { rev: entry.value.rev, step: entry.value.step } : null);
+      },
+    }),
+  );
+}

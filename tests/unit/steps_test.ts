@@ -1,0 +1,105 @@
+// Every legal and illegal transition of the renewal table.
+import assert from "node:assert/strict";
+import {
+  type Action,
+  type ActorKind,
+  decide,
+  MAX_FAILED_CONTACTS,
+  STEPS,
+  TRANSITIONS,
+} from "../../services/renewals/steps.ts";
+
+const HAPPY: [Action, ActorKind, string, string][] = [
+  ["contact_answered", "staff", "contact", "offer"],
+  ["choose_plan", "customer", "offer", "plan_chosen"],
+  ["upload_photo", "customer", "plan_chosen", "photo_sent"],
+  ["reject_photo", "staff", "photo_sent", "photo_rejected"],
+  ["upload_photo", "customer", "photo_rejected", "photo_sent"],
+  ["approve_photo", "staff", "photo_sent", "holder_verified"],
+  ["confirm_data", "customer", "holder_verified", "data_confirmed"],
+  ["change_plan", "staff", "data_confirmed", "plan_changed"],
+  ["send_signature", "staff", "plan_changed", "signature_sent"],
+  ["sign", "customer", "signature_sent", "signed"],
+  ["register", "staff", "signed", "registered"],
+  ["notify", "staff", "registered", "notified"],
+  ["close", "staff", "notified", "closed"],
+];
+
+Deno.test("the happy path walks every step from contact to closed", () => {
+  for (const [action, by, from, to] of HAPPY) {
+    assert.deepEqual(decide(from as never, action, by), { ok: true, to }, `${action} from ${from}`);
+  }
+});
+
+Deno.test("every (step, action) pair outside the table is illegal", () => {
+  for (const step of STEPS) {
+    for (const action of Object.keys(TRANSITIONS) as Action[]) {
+      const rule = TRANSITIONS[action];
+      const by = rule.by[0];
+      const d = decide(step, action, by);
+      if (rule.from.includes(step)) assert.equal(d.ok, true, `${action} from ${step}`);
+      else assert.deepEqual(d, { ok: false, reason: "illegal" }, `${action} from ${step}`);
+    }
+  }
+});
+
+Deno.test("actors: customers cannot do staff moves, staff cannot sign for the customer", () => {
+  assert.deepEqual(decide("photo_sent", "approve_photo", "customer"), {
+    ok: false,
+    reason: "forbidden",
+  });
+  assert.deepEqual(decide("signature_sent", "sign", "staff"), { ok: false, reason: "forbidden" });
+  assert.deepEqual(decide("holder_verified", "confirm_data", "staff"), {
+    ok: false,
+    reason: "forbidden",
+  });
+  assert.deepEqual(decide("plan_chosen", "upload_photo", "staff"), {
+    ok: false,
+    reason: "forbidden",
+  });
+  assert.deepEqual(decide("offer", "cancel", "staff"), { ok: false, reason: "forbidden" });
+  assert.deepEqual(decide("offer", "cancel", "supervisor"), { ok: true, to: "cancelled" });
+  assert.deepEqual(decide("photo_sent", "approve_photo", "supervisor"), {
+    ok: true,
+    to: "holder_verified",
+  });
+  assert.deepEqual(decide("offer", "expire", "staff"), { ok: false, reason: "forbidden" });
+  assert.deepEqual(decide("offer", "expire", "system"), { ok: true, to: "expired" });
+});
+
+Deno.test("declining is possible up to the signature, never after", () => {
+  for (
+    const step of [
+      "contact",
+      "offer",
+      "plan_chosen",
+      "photo_sent",
+      "holder_verified",
+      "signature_sent",
+    ] as const
+  ) {
+    assert.deepEqual(decide(step, "decline", "customer"), { ok: true, to: "declined" });
+  }
+  for (const step of ["signed", "registered", "notified", "closed", "declined"] as const) {
+    assert.equal(decide(step, "decline", "customer").ok, false, step);
+  }
+});
+
+Deno.test("failed contacts keep the step until the limit, then the case is unreachable", () => {
+  for (let n = 1; n < MAX_FAILED_CONTACTS; n++) {
+    assert.deepEqual(decide("contact", "contact_failed", "staff", n), { ok: true, to: "contact" });
+  }
+  assert.deepEqual(decide("contact", "contact_failed", "staff", MAX_FAILED_CONTACTS), {
+    ok: true,
+    to: "unreachable",
+  });
+});
+
+Deno.test("terminal steps accept nothing", () => {
+  for (const step of ["closed", "declined", "unreachable", "expired", "cancelled"] as const) {
+    for (const action of Object.keys(TRANSITIONS) as Action[]) {
+      assert.equal(decide(step, action, "supervisor").ok, false);
+      assert.equal(decide(step, action, "system").ok, false);
+    }
+  }
+});
