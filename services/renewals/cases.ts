@@ -8,7 +8,7 @@ import { ulid } from "../ulid.ts";
 import { sha256Hex } from "../crypto.ts";
 import { type Actor, addAudit } from "../audit.ts";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
-import { getContract } from "../contracts.ts";
+import { type Contract, getContract, stageContractUpdate } from "../contracts.ts";
 import {
   type Action,
   type ActorKind,
@@ -233,6 +233,9 @@ export async function transition(db: Db, input: TransitionInput): Promise<Transi
   };
   const op = db.kv.atomic().check(entry);
   await input.apply?.(next, op, prev);
+  if (isTerminal(next.step) && prev.planChange && !prev.signature) {
+    await stageRevertPlan(db, op, prev);
+  }
   op.set(keys.case(next.id), next);
   if (next.step !== prev.step || next.assigneeId !== prev.assigneeId) {
     op.delete(keys.casesByStep(prev.step, prev.id));
@@ -251,6 +254,17 @@ export async function transition(db: Db, input: TransitionInput): Promise<Transi
   });
   await commitOrConflict(op);
   return { case: next, changed: true };
+}
+
+/** A renewal that ends unsigned gives the contract its old plan back. */
+async function stageRevertPlan(db: Db, op: Deno.AtomicOperation, prev: RenewalCase) {
+  const contract = await db.kv.get<Contract>(keys.contract(prev.contractId));
+  if (contract.value && contract.value.planId === prev.planChange!.toPlanId) {
+    stageContractUpdate(db, op, contract as Deno.KvEntry<Contract>, {
+      ...contract.value,
+      planId: prev.planChange!.fromPlanId,
+    });
+  }
 }
 
 /** Assignment changes (claim, assign, release): version-checked, not step moves. */

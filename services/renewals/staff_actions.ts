@@ -463,10 +463,8 @@ export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {
   });
 }
 
-/** Supervisors cancel a case before signing; an applied plan change is undone. */
+/** Supervisors cancel a case before signing; an applied plan change is undone by transition(). */
 export async function cancelCase(ctx: StaffCtx, caseId: string, reason: string, rev?: number) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
-  const contract = c.planChange ? await contractEntry(ctx.db, c.contractId) : null;
   return await transition(ctx.db, {
     caseId,
     action: "cancel",
@@ -474,14 +472,6 @@ export async function cancelCase(ctx: StaffCtx, caseId: string, reason: string, 
     kind: ctx.kind,
     rev,
     auditData: { reason: reason.trim().slice(0, 500) },
-    apply: (_next, op) => {
-      if (contract && c.planChange) {
-        stageContractUpdate(ctx.db, op, contract, {
-          ...contract.value,
-          planId: c.planChange.fromPlanId,
-        });
-      }
-    },
   });
 }
 

@@ -291,3 +291,29 @@ Deno.test("photo upload checks the real file type and size; a refused upload lea
     db.kv.close();
   }
 });
+
+Deno.test("declining after the plan change gives the contract its old plan back", async () => {
+  const { db, att, due, ctx } = await setup();
+  try {
+    const c = await staff.claimContract(ctx(att), due[5].contractId, {
+      id: att.id,
+      name: att.name,
+    });
+    const original = (await getContract(db, c.contractId))!.planId;
+    const cu = { db, actor: { id: `customer:${c.id}`, name: "Cliente" }, provider };
+    const giga = (await listPlans(db))[5].id;
+    await customer.choosePlan(cu, c.id, giga, true);
+    await customer.uploadPhoto(cu, c.id, new File([PNG], "f.png"));
+    await staff.reviewPhoto(ctx(att), c.id, { approve: true });
+    const cust = (await getCustomer(db, c.customerId))!;
+    await customer.submitContacts(cu, c.id, cust.phones, cust.email);
+    await staff.changePlan(ctx(att), c.id);
+    assert.equal((await getContract(db, c.contractId))!.planId, giga);
+    await staff.sendSignature(ctx(att), c.id);
+    await customer.declineOffer(cu, c.id, "Mudei de ideia");
+    assert.equal((await getCase(db, c.id))!.step, "declined");
+    assert.equal((await getContract(db, c.contractId))!.planId, original);
+  } finally {
+    db.kv.close();
+  }
+});
