@@ -24,6 +24,9 @@ export interface AppConfig {
   logRequests: boolean;
   seedDemo: boolean;
   locale: "pt-BR" | "en";
+  /** The provider's signing certificate (P12) for the PDF seal; a self-signed demo one is
+   * generated and stored when absent. */
+  signingP12?: { base64: string; passphrase: string };
   provider: { name: string; cnpj: string; phone: string; email: string; site: string };
 }
 
@@ -60,7 +63,26 @@ export function loadConfig(
   }
   const locale = (env.LOCALE || "pt-BR") as AppConfig["locale"];
   if (!["pt-BR", "en"].includes(locale)) throw new ConfigError("LOCALE precisa ser pt-BR ou en.");
+  let signingP12: AppConfig["signingP12"];
+  if (env.SIGNING_P12_FILE || env.SIGNING_P12_BASE64) {
+    if (!env.SIGNING_P12_PASSWORD) {
+      throw new ConfigError(
+        "SIGNING_P12_PASSWORD é obrigatório quando um certificado P12 é configurado.",
+      );
+    }
+    let base64 = env.SIGNING_P12_BASE64 ?? "";
+    if (env.SIGNING_P12_FILE) {
+      try {
+        const bytes = Deno.readFileSync(env.SIGNING_P12_FILE);
+        base64 = btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
+      } catch {
+        throw new ConfigError(`SIGNING_P12_FILE não pôde ser lido: ${env.SIGNING_P12_FILE}.`);
+      }
+    }
+    signingP12 = { base64, passphrase: env.SIGNING_P12_PASSWORD };
+  }
   return {
+    signingP12,
     port: int(env, "PORT", 8000, 0),
     kvPath: env.KV_PATH ?? "data/renova.kv",
     dataKey,

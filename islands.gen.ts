@@ -5,5 +5,6 @@ import { boot } from "./lib/client.ts";
 import LiveUpdates from "./islands/LiveUpdates.tsx";
 import PasswordField from "./islands/PasswordField.tsx";
 import PhotoPicker from "./islands/PhotoPicker.tsx";
+import SignaturePad from "./islands/SignaturePad.tsx";
 
-boot({ LiveUpdates, PasswordField, PhotoPicker });
+boot({ LiveUpdates, PasswordField, PhotoPicker, SignaturePad });

@@ -49,6 +49,7 @@ export function Layout({ title, t, user, csrf, path, children }: Props) {
               <span class="font-bold text-lg mr-4">{t("app.name")}</span>
               {navLink("/app", t("nav.renewals"))}
               {user.role === "admin" && navLink("/admin/users", t("nav.users"))}
+              {user.role === "admin" && navLink("/admin/contract", t("nav.contract"))}
               {user.role === "admin" && navLink("/admin/outbox", t("nav.outbox"))}
               <span class="ml-auto text-sm" data-testid="whoami">
                 {user.name} · {t(`role.${user.role}`)}

@@ -17,6 +17,18 @@ export function staffCtx(c: Ctx): StaffCtx {
     baseUrl: baseUrl(c),
     linkTtlDays: config.linkTtlDays,
     providerName: config.provider.name,
+    provider: config.provider,
+    signingP12: config.signingP12,
+  };
+}
+
+export function signingEnv(c: Ctx) {
+  const config = c.get("config");
+  return {
+    db: c.get("db"),
+    provider: config.provider,
+    signingP12: config.signingP12,
+    baseUrl: baseUrl(c),
   };
 }
 

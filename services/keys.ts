@@ -64,6 +64,17 @@ export const keys = {
   ticketByProtocol: (protocol: string) => ["tickets_by_protocol", protocol] as const,
   protocolSeq: (day: string) => ["protocol_seq", day] as const,
 
+  /** The demo signing certificate: blob id + sealed passphrase (embedded default only). */
+  signingP12: () => ["meta", "signing_p12"] as const,
+  /** Signed contracts by the SHA-256 of the final file, for /verificar. */
+  signedContractBySha: (sha256: string) => ["signed_contracts_by_sha", sha256] as const,
+  signedContract: (id: string) => ["signed_contracts", id] as const,
+
+  /** Contract template versions: the version number last, so a list is ordered. */
+  contractTemplate: (version: number) => ["contract_templates", version] as const,
+  contractTemplates: () => ["contract_templates"] as const,
+  contractTemplateCurrent: () => ["meta", "contract_template_current"] as const,
+
   audit: (id: string) => ["audit_events", id] as const,
   auditBySubject: (subject: string, id: string) =>
     ["audit_events_by_subject", subject, id] as const,

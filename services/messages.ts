@@ -14,6 +14,8 @@ export type Template =
   | "photo_rejected"
   | "contact_code"
   | "signing_link"
+  | "sign_code"
+  | "signed_contract"
   | "protocol"
   | "all_set";
 

@@ -18,6 +18,9 @@ export interface Ticket {
   /** The renewal date this ticket registers, and the next renewal it implies. */
   renewalDate?: string;
   nextRenewalDue?: string;
+  /** The signed contract attached to the ticket (encrypted blob) and its SHA-256. */
+  documentBlobId?: string;
+  documentSha256?: string;
 }
 
 /** Reserves the next protocol number of the day (a counter moved with a version check). */

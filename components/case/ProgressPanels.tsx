@@ -157,12 +157,29 @@ export function OutcomePanel({ v }: { v: StaffCaseView }) {
                 <>
                   Assinado por “{c.signature.typedName}” em {formatDateTime(c.signature.at)} · IP
                   {" "}
-                  {c.signature.ip} · SHA-256{" "}
+                  {c.signature.ip}
+                  {c.signature.drawn ? " · com assinatura desenhada" : ""} · SHA-256 do documento
+                  {" "}
                   <code class="break-all">{c.signature.documentSha256}</code>
+                  {c.signature.finalSha256 && (
+                    <>
+                      {" "}· arquivo selado <code class="break-all">{c.signature.finalSha256}</code>
+                    </>
+                  )}{" "}
+                  <a href={`/app/cases/${c.id}/contrato.pdf`} class="text-brand-700 underline">
+                    Baixar PDF assinado
+                  </a>
                 </>
               )
               : c.step === "signature_sent"
-              ? "Aguardando o cliente"
+              ? (
+                <>
+                  Aguardando o cliente ·{" "}
+                  <a href={`/app/cases/${c.id}/contrato.pdf`} class="text-brand-700 underline">
+                    Ver PDF enviado
+                  </a>
+                </>
+              )
               : "Ainda não"}
           </dd>
         </div>

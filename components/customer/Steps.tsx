@@ -5,6 +5,7 @@ import { FineTable, PlanCard } from "../PlanCard.tsx";
 import { Card, inputCls, primaryBtn, secondaryBtn } from "./Shell.tsx";
 import { RouterIllustration } from "./RouterIllustration.tsx";
 import PhotoPicker from "../../islands/PhotoPicker.tsx";
+import SignaturePad from "../../islands/SignaturePad.tsx";
 import { MAX_PHOTO_BYTES } from "../../services/renewals/customer_actions.ts";
 
 export interface StepProps {
@@ -220,11 +221,20 @@ function ContactsForm({ v, base, errors, values }: StepProps) {
 
 export function SignContract({ v, base, errors }: StepProps) {
   const doc = v.contractDoc!;
+  const code = v.case.signCode;
   return (
     <>
       <Card>
         <h2 class="text-xl font-bold mb-2">Leia seu novo contrato</h2>
-        <article class="prose max-w-none text-base" aria-label="Contrato" data-testid="contract">
+        <a
+          href={`${base}/contrato.pdf`}
+          class="text-brand-700 underline"
+          target="_blank"
+          rel="noopener"
+        >
+          Abrir o contrato em PDF
+        </a>
+        <article class="max-w-none text-base mt-3" aria-label="Contrato" data-testid="contract">
           {doc.sections.map((s) => (
             <section key={s.title} class="mb-3">
               <h3 class="font-bold">{s.title}</h3>
@@ -246,14 +256,45 @@ export function SignContract({ v, base, errors }: StepProps) {
             </section>
           ))}
         </article>
-        <p class="text-xs text-gray-700 break-all">Resumo SHA-256 deste documento: {doc.hash}</p>
+        <p class="text-xs text-gray-700 break-all">Resumo SHA-256 do PDF: {doc.hash}</p>
       </Card>
       <Card>
         <h2 class="text-xl font-bold mb-2">Assinar</h2>
+        <p class="mb-2">
+          Para assinar, enviaremos um código de 6 dígitos para o seu celular ou e-mail confirmado.
+        </p>
+        <form method="post" action={`${base}/code`} class="flex flex-wrap gap-2 items-end mb-4">
+          <label class="flex-1">
+            <span class="block mb-1">Enviar o código por</span>
+            <select name="channel" class={inputCls}>
+              <option value="whatsapp">WhatsApp ({formatPhone(v.contacts.phones[0])})</option>
+              <option value="email">E-mail ({v.contacts.email})</option>
+            </select>
+          </label>
+          <button type="submit" class={`${secondaryBtn} sm:w-auto`}>
+            {code ? "Enviar outro código" : "Enviar código"}
+          </button>
+        </form>
+        {code && (
+          <p class="mb-3 text-sm" role="status">
+            Código enviado para {code.toMasked}. Ele vale por 5 minutos.
+          </p>
+        )}
         <form method="post" action={`${base}/sign`}>
           <Rev v={v} />
           <input type="hidden" name="documentSha256" value={doc.hash} />
-          <label for="typedName" class="block mb-1">Digite seu nome completo</label>
+          <label for="code" class="block mb-1">Código recebido</label>
+          <input
+            id="code"
+            name="code"
+            inputMode="numeric"
+            autocomplete="one-time-code"
+            maxLength={6}
+            class={inputCls}
+            aria-describedby="code-err"
+          />
+          <FieldError id="code-err" msg={errors?.code} />
+          <label for="typedName" class="block mb-1 mt-3">Digite seu nome completo</label>
           <input
             id="typedName"
             name="typedName"
@@ -262,6 +303,7 @@ export function SignContract({ v, base, errors }: StepProps) {
             aria-describedby="typedName-err"
           />
           <FieldError id="typedName-err" msg={errors?.typedName} />
+          <SignaturePad />
           <label class="flex gap-3 items-start mt-3">
             <input
               type="checkbox"
@@ -279,7 +321,7 @@ export function SignContract({ v, base, errors }: StepProps) {
   );
 }
 
-export function AllSet({ v }: StepProps) {
+export function AllSet({ v, base }: StepProps) {
   const c = v.case;
   return (
     <Card>
@@ -306,6 +348,17 @@ export function AllSet({ v }: StepProps) {
           </li>
         ))}
       </ul>
+      {c.signature?.signedBlobId && (
+        <p class="mt-4">
+          <a
+            href={`${base}/contrato.pdf`}
+            class="text-brand-700 underline"
+            data-testid="signed-pdf"
+          >
+            Baixar o contrato assinado (PDF)
+          </a>
+        </p>
+      )}
       <p class="mt-4 text-sm text-gray-700">
         Fidelidade até {c.renewal ? formatDate(c.renewal.loyaltyEnd) : "—"}. Dúvidas:{" "}
         {formatPhone(v.provider.phone)} · {v.provider.email}

@@ -5,6 +5,7 @@ export const en: Record<MessageKey, string> = {
   "app.tagline": "Contract renewal",
   "nav.renewals": "Renewals",
   "nav.users": "Users",
+  "nav.contract": "Contract",
   "nav.outbox": "Outbox",
   "nav.logout": "Sign out",
   "login.title": "Sign in",

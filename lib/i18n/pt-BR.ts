@@ -4,6 +4,7 @@ export const ptBR = {
   "app.tagline": "Renovação de contratos",
   "nav.renewals": "Renovações",
   "nav.users": "Usuários",
+  "nav.contract": "Contrato",
   "nav.outbox": "Caixa de saída",
   "nav.logout": "Sair",
   "login.title": "Entrar",

@@ -19,6 +19,8 @@ import {
   STEP_LABELS,
 } from "./steps.ts";
 import type { Invoice } from "../invoices.ts";
+import type { ContractSection } from "../contract/terms.ts";
+import type { PendingCode } from "../codes.ts";
 
 export interface Photo {
   blobId: string;
@@ -29,6 +31,15 @@ export interface Photo {
   reason?: string;
   reviewedBy?: string;
   reviewedAt?: string;
+}
+
+export interface ContractDoc {
+  blobId: string;
+  sha256: string;
+  templateVersion: string;
+  renderedAt: string;
+  /** The sections the PDF was rendered from, shown as the page's reading view. */
+  sections: ContractSection[];
 }
 
 export interface RenewalCase {
@@ -57,12 +68,22 @@ export interface RenewalCase {
   pendingContacts?: string;
   contactsConfirmedAt?: string;
   planChange?: { at: string; by: string; fromPlanId: string; toPlanId: string };
+  /** The contract offered for signature: the exact PDF bytes (blob) and their SHA-256. */
+  contractDoc?: ContractDoc;
+  /** The pending one-time signing code (hashed). */
+  signCode?: PendingCode & { channel: "whatsapp" | "email"; toMasked: string };
   signature?: {
     at: string;
     typedName: string;
     ip: string;
     userAgent: string;
+    /** SHA-256 of the PDF shown before signing. */
     documentSha256: string;
+    /** The sealed, signed PDF and its SHA-256. */
+    signedBlobId?: string;
+    finalSha256?: string;
+    signatureId?: string;
+    drawn?: boolean;
   };
   ticket?: { id: string; protocol: string };
   renewal?: { loyaltyStart: string; loyaltyEnd: string; nextRenewalDue: string };

@@ -3,20 +3,25 @@ import type { Db } from "../db.ts";
 import { NotFoundError } from "../errors.ts";
 import { getCustomer } from "../customers.ts";
 import { getPlan } from "../plans.ts";
-import { contractHash, contractSections, type ProviderInfo } from "../contract/terms.ts";
+import type { ProviderInfo } from "../contract/terms.ts";
+import { sectionsForContract } from "../contract/templates.ts";
 import { todayInBrazil } from "../dates.ts";
 import type { RenewalCase } from "./cases.ts";
 
-export async function contractForCase(db: Db, c: RenewalCase, provider: ProviderInfo) {
+/** The sections to render for a case's contract, from the current template version. */
+export async function contractSectionsFor(db: Db, c: RenewalCase, provider: ProviderInfo) {
   const [customer, plan] = await Promise.all([
     getCustomer(db, c.customerId),
     getPlan(db, c.choice?.planId ?? c.currentPlanId),
   ]);
   if (!customer || !plan) throw new NotFoundError("Contrato indisponível.");
-  // The contract is dated the day the signing link went out, so its text is stable.
-  const date = todayInBrazil(
-    new Date(c.signature?.at ?? c.planChange?.at ?? db.now().toISOString()),
-  );
-  const sections = contractSections({ provider, customer, plan, date, caseId: c.id });
-  return { customer, plan, sections, hash: await contractHash(sections) };
+  const date = todayInBrazil(db.now());
+  const { version, sections } = await sectionsForContract(db, {
+    provider,
+    customer,
+    plan,
+    date,
+    caseId: c.id,
+  });
+  return { sections, version: String(version) };
 }

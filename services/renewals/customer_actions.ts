@@ -16,7 +16,6 @@ import { checkCode, newCode, type PendingCode } from "../codes.ts";
 import { stageMessage } from "../messages.ts";
 import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
 import { notices } from "./notices.ts";
-import { contractForCase } from "./contract_view.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
@@ -297,56 +296,6 @@ export async function verifyContactCodes(
       );
       next.pendingContacts = undefined;
       next.contactsConfirmedAt = ctx.db.now().toISOString();
-    },
-  });
-}
-
-function foldName(s: string) {
-  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ")
-    .trim();
-}
-
-/** Typed-name signature over the exact contract shown (its SHA-256 is recorded). */
-export async function signContract(
-  ctx: CustomerCtx,
-  caseId: string,
-  input: {
-    typedName: string;
-    consent: boolean;
-    documentSha256: string;
-    ip: string;
-    userAgent: string;
-  },
-  rev?: number,
-) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
-  const { customer, hash } = await contractForCase(ctx.db, c, ctx.provider);
-  const f: Record<string, string> = {};
-  if (foldName(input.typedName) !== foldName(customer.name)) {
-    f.typedName = "Digite seu nome completo exatamente como aparece no contrato.";
-  }
-  if (!input.consent) f.consent = "Marque que você leu e concorda com o contrato.";
-  if (input.documentSha256 !== hash) {
-    f.document =
-      "O contrato mudou desde que você abriu a página. Leia a versão atual antes de assinar.";
-  }
-  if (Object.keys(f).length) throw new ValidationError(f);
-  return await transition(ctx.db, {
-    caseId,
-    action: "sign",
-    actor: ctx.actor,
-    kind: "customer",
-    rev,
-    payload: { documentSha256: hash },
-    auditData: { documentSha256: hash, ip: input.ip, userAgent: input.userAgent },
-    apply: (next) => {
-      next.signature = {
-        at: ctx.db.now().toISOString(),
-        typedName: input.typedName.trim(),
-        ip: input.ip,
-        userAgent: input.userAgent.slice(0, 300),
-        documentSha256: hash,
-      };
     },
   });
 }

@@ -27,6 +27,9 @@ import {
 import { currentLinkToken, stageNewLink } from "./links.ts";
 import { notices } from "./notices.ts";
 import { isBeforeSigning } from "./steps.ts";
+import type { ProviderInfo } from "../contract/terms.ts";
+import { deleteBlob } from "../blobs.ts";
+import { prepareContractDoc } from "./signing.ts";
 
 export interface StaffCtx {
   db: Db;
@@ -37,6 +40,8 @@ export interface StaffCtx {
   baseUrl: string;
   linkTtlDays: number;
   providerName: string;
+  provider: ProviderInfo;
+  signingP12?: { base64: string; passphrase: string };
 }
 
 export async function claimContract(ctx: StaffCtx, contractId: string, me: Assignee) {
@@ -333,26 +338,48 @@ export async function changePlan(ctx: StaffCtx, caseId: string, rev?: number) {
   });
 }
 
+/** Renders the contract PDF (the exact bytes the customer will sign) and sends the link. */
 export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number) {
   const c = (await getCaseEntry(ctx.db, caseId)).value;
   const customer = await customerOf(ctx.db, c);
-  return await transition(ctx.db, {
-    caseId,
-    action: "send_signature",
-    actor: ctx.actor,
-    kind: ctx.kind,
-    rev,
-    apply: async (next, op) => {
-      const token = await linkFor(ctx, op, next);
-      await stageMessage(ctx.db, op, {
-        caseId,
-        channel: "whatsapp",
-        template: "signing_link",
-        to: customer.phones[0],
-        ...notices.signingLink(customer.name.split(" ")[0], `${ctx.baseUrl}/r/${token}`),
-      });
-    },
-  });
+  if (c.step !== "plan_changed") {
+    // Refuse before rendering: transition() gives the precise message, nothing is stored.
+    return await transition(ctx.db, {
+      caseId,
+      action: "send_signature",
+      actor: ctx.actor,
+      kind: ctx.kind,
+      rev,
+    });
+  }
+  const doc = await prepareContractDoc(
+    { db: ctx.db, provider: ctx.provider, baseUrl: ctx.baseUrl },
+    c,
+  );
+  try {
+    return await transition(ctx.db, {
+      caseId,
+      action: "send_signature",
+      actor: ctx.actor,
+      kind: ctx.kind,
+      rev,
+      auditData: { documentSha256: doc.sha256, templateVersion: doc.templateVersion },
+      apply: async (next, op) => {
+        next.contractDoc = doc;
+        const token = await linkFor(ctx, op, next);
+        await stageMessage(ctx.db, op, {
+          caseId,
+          channel: "whatsapp",
+          template: "signing_link",
+          to: customer.phones[0],
+          ...notices.signingLink(customer.name.split(" ")[0], `${ctx.baseUrl}/r/${token}`),
+        });
+      },
+    });
+  } catch (e) {
+    await deleteBlob(ctx.db, doc.blobId);
+    throw e;
+  }
 }
 
 /**
@@ -397,6 +424,8 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
         subject: `Renovação de contrato — ${plan.name} (${plan.offerCode})`,
         renewalDate: signedOn,
         nextRenewalDue: loyaltyEnd,
+        documentBlobId: c.signature!.signedBlobId,
+        documentSha256: c.signature!.finalSha256,
       });
       next.ticket = { id: ticket.id, protocol };
       next.renewal = { loyaltyStart: signedOn, loyaltyEnd, nextRenewalDue: loyaltyEnd };

@@ -12,11 +12,10 @@ import { keys } from "../keys.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { getCase, openCasesOfContracts, type RenewalCase } from "./cases.ts";
 import { contactLog } from "./staff_actions.ts";
-import { contractForCase } from "./contract_view.ts";
 import { pendingContactsOf } from "./customer_actions.ts";
 import { maskEmail, maskPhone } from "../../lib/format.ts";
 
-export async function staffCaseView(db: Db, caseId: string, provider: ProviderInfo) {
+export async function staffCaseView(db: Db, caseId: string, _provider?: ProviderInfo) {
   const c = await getCase(db, caseId);
   if (!c) throw new NotFoundError("Caso não encontrado.");
   const [customer, contract, plans, contacts, messages, timeline, ticket] = await Promise.all([
@@ -30,9 +29,6 @@ export async function staffCaseView(db: Db, caseId: string, provider: ProviderIn
   ]);
   if (!customer || !contract) throw new NotFoundError("Cliente ou contrato não encontrado.");
   const byId = new Map(plans.map((p) => [p.id, p]));
-  const showContract = ["signature_sent", "signed", "registered", "notified", "closed"].includes(
-    c.step,
-  );
   return {
     case: c,
     customer,
@@ -45,7 +41,9 @@ export async function staffCaseView(db: Db, caseId: string, provider: ProviderIn
     messages: messages.reverse(),
     timeline: timeline.reverse(),
     ticket: ticket?.value ?? undefined,
-    contractDoc: showContract ? await contractForCase(db, c, provider) : undefined,
+    contractDoc: c.contractDoc
+      ? { sections: c.contractDoc.sections, hash: c.contractDoc.sha256 }
+      : undefined,
   };
 }
 
@@ -69,7 +67,9 @@ export async function customerCaseView(db: Db, caseId: string, provider: Provide
     currentPlan: byId.get(c.currentPlanId),
     plans: plans.filter((p) => p.active),
     chosenPlan: c.choice ? byId.get(c.choice.planId) : undefined,
-    contractDoc: c.step === "signature_sent" ? await contractForCase(db, c, provider) : undefined,
+    contractDoc: c.step === "signature_sent" && c.contractDoc
+      ? { sections: c.contractDoc.sections, hash: c.contractDoc.sha256 }
+      : undefined,
     provider,
   };
 }

@@ -145,8 +145,22 @@ Deno.test({
         /Fidelidade e benefício/,
       );
       await shot(phone, "renewal-09-customer-contract.png");
+      await click(phone, "Enviar código");
+      const codeMsg = (await readOutbox(server.db, 50)).find((m) => m.template === "sign_code")!;
+      const code = codeMsg.body.match(/\d{6}/)![0];
+      await phone.getByLabel("Código recebido").fill(code);
       await phone.getByLabel("Digite seu nome completo").fill(customerName);
+      // Draw a signature with the finger (touch-friendly canvas).
+      await phone.getByTestId("signature-pad").scrollIntoViewIfNeeded();
+      const pad = await phone.getByTestId("signature-pad").boundingBox();
+      await phone.mouse.move(pad!.x + 20, pad!.y + 60);
+      await phone.mouse.down();
+      for (let i = 1; i <= 10; i++) {
+        await phone.mouse.move(pad!.x + 20 + i * 25, pad!.y + 60 + (i % 2 ? -25 : 25));
+      }
+      await phone.mouse.up();
       await phone.getByRole("checkbox").check();
+      await shot(phone, "renewal-09b-customer-signing.png");
       await click(phone, "Assinar contrato");
       await phone.getByRole("heading", { name: "Assinatura recebida" }).waitFor();
 
@@ -180,6 +194,8 @@ Deno.test({
       assert.equal(allSet.length, 2, "WhatsApp and e-mail");
       assert.match(allSet[0].body, /desligue o roteador da tomada/);
       assert.match(allSet[0].body, /12\. vencimento/);
+      assert.ok(done.signature!.drawn, "the drawn signature went into the PDF");
+      assert.match(done.signature!.finalSha256!, /^[0-9a-f]{64}$/);
 
       // The link no longer opens anything.
       await phone.goto(link);

@@ -12,6 +12,9 @@ const PUBLIC_ALLOWED = new Set([
   "/r/:token",
   "/r/:token/events",
   "/r/:token/:action",
+  "/r/:token/contrato.pdf",
+  "/verificar",
+  "/verificar/:id",
 ]);
 
 function concrete(path: string) {

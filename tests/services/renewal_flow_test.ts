@@ -12,7 +12,7 @@ import * as customer from "../../services/renewals/customer_actions.ts";
 import { resolveLink } from "../../services/renewals/links.ts";
 import { readOutbox } from "../../services/messages.ts";
 import { getTicket } from "../../services/tickets.ts";
-import { contractForCase } from "../../services/renewals/contract_view.ts";
+import * as signing from "../../services/renewals/signing.ts";
 import { auditOf } from "../../services/audit.ts";
 import { ConflictError, ForbiddenError, ValidationError } from "../../services/errors.ts";
 import { addDays, addMonths, todayInBrazil } from "../../services/dates.ts";
@@ -37,6 +37,7 @@ async function setup() {
     baseUrl: "http://renova.test",
     linkTtlDays: 15,
     providerName: provider.name,
+    provider,
   });
   return { db, att, other, sup, due, ctx };
 }
@@ -115,25 +116,33 @@ Deno.test("renewal service flow: from the list to the closed ticket", async () =
     assert.equal((await getContract(db, c0.contractId))!.planId, plans[5].id);
     await staff.sendSignature(ctx(att), c0.id);
     const c1 = (await getCase(db, c0.id))!;
-    const { hash, customer: holder } = await contractForCase(db, c1, provider);
+    const hash = c1.contractDoc!.sha256;
+    const holder = (await getCustomer(db, c0.customerId))!;
+    const env = { db, provider, baseUrl: "http://renova.test" };
+    const sign = (over: Partial<signing.SignInput>) =>
+      signing.signContract(env, cu.actor, c0.id, {
+        code: "",
+        typedName: holder.name.toUpperCase(),
+        consent: true,
+        documentSha256: hash,
+        ip: "10.0.0.9",
+        userAgent: "Teste",
+        ...over,
+      });
+    await assert.rejects(() => sign({ code: "123456" }), /Peça o código/);
+    await signing.sendSigningCode(env, cu.actor, c0.id, "whatsapp");
     await assert.rejects(
-      () =>
-        customer.signContract(cu, c0.id, {
-          typedName: "Outra Pessoa",
-          consent: true,
-          documentSha256: hash,
-          ip: "1",
-          userAgent: "x",
-        }),
+      () => signing.sendSigningCode(env, cu.actor, c0.id, "whatsapp"),
+      /Aguarde um minuto/,
+    );
+    const signCode = (await readOutbox(db, 1))[0].body.match(/\d{6}/)![0];
+    await assert.rejects(
+      () => sign({ code: signCode, typedName: "Outra Pessoa" }),
       ValidationError,
     );
-    await customer.signContract(cu, c0.id, {
-      typedName: holder.name.toUpperCase(),
-      consent: true,
-      documentSha256: hash,
-      ip: "10.0.0.9",
-      userAgent: "Teste",
-    });
+    await sign({ code: signCode });
+    const again = await sign({ code: signCode });
+    assert.equal(again.changed, false, "signing twice is harmless");
     await staff.registerSignature(ctx(att), c0.id);
     await staff.notifyCustomer(ctx(att), c0.id);
     await staff.closeCase(ctx(att), c0.id);

@@ -1,5 +1,10 @@
 import { define } from "../../../lib/route.ts";
-import { customerCtx, revOf } from "../../../lib/staff.ts";
+import { customerCtx, revOf, signingEnv } from "../../../lib/staff.ts";
+import {
+  sendSigningCode,
+  signContract,
+  type SigningEnv,
+} from "../../../services/renewals/signing.ts";
 import {
   caseOfToken,
   invalidLinkPage,
@@ -22,7 +27,7 @@ const ACTIONS: Record<
     id: string,
     b: Body,
     rev: number | undefined,
-    req: { ip: string; ua: string },
+    req: { ip: string; ua: string; sign: SigningEnv },
   ) => Promise<unknown>
 > = {
   choose: (ctx, id, b, rev) => a.choosePlan(ctx, id, str(b.planId), b.consent === "on", rev),
@@ -39,11 +44,15 @@ const ACTIONS: Record<
       ),
       rev,
     ),
+  code: (ctx, id, b, _rev, req) =>
+    sendSigningCode(req.sign, ctx.actor, id, str(b.channel) === "email" ? "email" : "whatsapp"),
   sign: (ctx, id, b, rev, req) =>
-    a.signContract(ctx, id, {
+    signContract(req.sign, ctx.actor, id, {
+      code: str(b.code),
       typedName: str(b.typedName),
       consent: b.consent === "on",
       documentSha256: str(b.documentSha256),
+      drawnSignature: str(b.drawnSignature) || undefined,
       ip: req.ip,
       userAgent: req.ua,
     }, rev),
@@ -66,6 +75,7 @@ export default define({
       await run(customerCtx(c, caseId), caseId, body, revOf({ rev: str(body.rev) }), {
         ip: c.get("ip"),
         ua: c.req.header("user-agent") ?? "",
+        sign: signingEnv(c),
       });
     } catch (e) {
       if (!(e instanceof AppError) || e.status === 404) throw e;

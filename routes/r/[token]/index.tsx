@@ -1,4 +1,7 @@
 import { define } from "../../../lib/route.ts";
+import { getCase } from "../../../services/renewals/cases.ts";
+import { recordContractViewed } from "../../../services/renewals/signing.ts";
+import { customerCtx } from "../../../lib/staff.ts";
 import {
   caseOfToken,
   invalidLinkPage,
@@ -11,7 +14,13 @@ export default define({
   access: "public",
   GET: async (c) => {
     try {
-      return await renderCustomerPage(c, await caseOfToken(c));
+      const caseId = await caseOfToken(c);
+      const res = await renderCustomerPage(c, caseId);
+      // Evidence for the signature: the customer opened the contract page.
+      if (res.status === 200 && (await getCase(c.get("db"), caseId))?.step === "signature_sent") {
+        await recordContractViewed(c.get("db"), customerCtx(c, caseId).actor, caseId, "page");
+      }
+      return res;
     } catch (e) {
       if (e instanceof LinkError) return invalidLinkPage(c, e.message);
       throw e;

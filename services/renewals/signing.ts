@@ -1,0 +1,399 @@
+// Electronic signature of the renewal contract, at the "avançada" level of Lei 14.063/2020:
+// the personal link, the holder photo already approved, a one-time code to the confirmed phone
+// or e-mail, the SHA-256 of the exact PDF shown, the signature stamped by the server into the
+// PDF it rendered (never one from the browser), an evidence page and a PAdES seal.
+import type { Db } from "../db.ts";
+import { keys } from "../keys.ts";
+import { ulid } from "../ulid.ts";
+import { type Actor, addAudit, auditOf } from "../audit.ts";
+import { deleteBlob, getBlob, putBlob } from "../blobs.ts";
+import { checkCode, newCode } from "../codes.ts";
+import { ConflictError, NotFoundError, RateLimitError, ValidationError } from "../errors.ts";
+import { getCustomer } from "../customers.ts";
+import { hit, type Limit } from "../rate_limit.ts";
+import { stageMessage } from "../messages.ts";
+import { sha256Hex } from "../crypto.ts";
+import { maskCpf, maskEmail, maskPhone } from "../../lib/format.ts";
+import { finalizeSigned, renderUnsigned } from "../contract/pipeline.ts";
+import { loadSigner } from "../contract/signer.ts";
+import { type Evidence, verifySealedPdf } from "../contract/mod.ts";
+import type { ProviderInfo } from "../contract/terms.ts";
+import {
+  type ContractDoc,
+  getCaseEntry,
+  type RenewalCase,
+  transition,
+  updateCase,
+} from "./cases.ts";
+import { contractSectionsFor } from "./contract_view.ts";
+import { currentLinkToken } from "./links.ts";
+
+export const SIGN_CODE_TTL_MS = 5 * 60_000;
+export const SIGN_CODE_RESEND_MS = 60_000;
+export const SIGN_CODE_SENDS: Limit = { max: 5, windowMs: 3600_000 };
+const MAX_DRAWING_BYTES = 300_000;
+
+export interface SigningEnv {
+  db: Db;
+  provider: ProviderInfo;
+  signingP12?: { base64: string; passphrase: string };
+  baseUrl: string;
+}
+
+/** Renders the contract PDF for a case and stores it; the transition that offers it commits. */
+export async function prepareContractDoc(env: SigningEnv, c: RenewalCase): Promise<ContractDoc> {
+  const { sections, version } = await contractSectionsFor(env.db, c, env.provider);
+  const { pdf, sha256 } = await renderUnsigned(sections);
+  const blob = await putBlob(env.db, pdf, "application/pdf", "contract_unsigned");
+  return {
+    blobId: blob.id,
+    sha256,
+    templateVersion: version,
+    renderedAt: env.db.now().toISOString(),
+    sections,
+  };
+}
+
+/** Sends the 6-digit signing code to the confirmed phone (WhatsApp) or e-mail. */
+export async function sendSigningCode(
+  env: SigningEnv,
+  actor: Actor,
+  caseId: string,
+  channel: "whatsapp" | "email",
+) {
+  const c = (await getCaseEntry(env.db, caseId)).value;
+  const customer = await getCustomer(env.db, c.customerId);
+  if (!customer) throw new NotFoundError("Cliente não encontrado.");
+  const now = env.db.now().getTime();
+  if (c.signCode && now - c.signCode.sentAt < SIGN_CODE_RESEND_MS) {
+    throw new RateLimitError(
+      Math.ceil((c.signCode.sentAt + SIGN_CODE_RESEND_MS - now) / 1000),
+      "Aguarde um minuto antes de pedir outro código.",
+    );
+  }
+  if ((await hit(env.db, "sign_code", caseId, SIGN_CODE_SENDS)) > SIGN_CODE_SENDS.max) {
+    throw new RateLimitError(
+      3600,
+      "Muitos códigos pedidos. Tente de novo em uma hora ou fale com a operadora.",
+    );
+  }
+  const to = channel === "email" ? customer.email : customer.phones[0];
+  const toMasked = channel === "email" ? maskEmail(to) : maskPhone(to);
+  const { code, pending } = await newCode(`${caseId}:sign`, now, SIGN_CODE_TTL_MS);
+  return await updateCase(env.db, {
+    caseId,
+    actor,
+    kind: "customer",
+    action: "sign.code_sent",
+    allowedSteps: ["signature_sent"],
+    auditData: { channel, to: toMasked },
+    apply: async (next, op) => {
+      next.signCode = { ...pending, channel, toMasked };
+      await stageMessage(env.db, op, {
+        caseId,
+        channel,
+        template: "sign_code",
+        to,
+        subject: "Código para assinar o contrato",
+        body:
+          `Seu código para assinar o contrato é ${code}. Ele vale por 5 minutos. Não compartilhe este código.`,
+      });
+    },
+  });
+}
+
+export interface SignInput {
+  code: string;
+  typedName: string;
+  consent: boolean;
+  documentSha256: string;
+  drawnSignature?: string;
+  ip: string;
+  userAgent: string;
+}
+
+function foldName(s: string) {
+  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ")
+    .trim();
+}
+
+function decodeDrawing(dataUrl: string | undefined): Uint8Array | undefined {
+  if (!dataUrl) return undefined;
+  const m = dataUrl.match(/^data:image\/png;base64,([A-Za-z0-9+/=]+)$/);
+  if (!m || m[1].length > MAX_DRAWING_BYTES * 1.4) return undefined;
+  const bytes = Uint8Array.from(atob(m[1]), (ch) => ch.charCodeAt(0));
+  return bytes[0] === 0x89 && bytes[1] === 0x50 ? bytes : undefined;
+}
+
+const EVIDENCE_ACTIONS: Record<string, string> = {
+  "case.opened": "Renovação aberta",
+  "link.sent": "Link pessoal enviado",
+  choose_plan: "Plano escolhido com aceite da fidelidade",
+  upload_photo: "Foto com documento enviada",
+  approve_photo: "Titularidade verificada (foto aprovada)",
+  confirm_data: "Contatos confirmados",
+  send_signature: "Contrato enviado para assinatura",
+  "contract.viewed": "Contrato visualizado",
+  "sign.code_sent": "Código de assinatura enviado",
+  "sign.code_refused": "Código de assinatura recusado",
+  "sign.code_accepted": "Código de assinatura aceito",
+  sign: "Contrato assinado",
+};
+
+/** Signs: checks the code, name and consent, stamps + evidence + seal, then one transition. */
+export async function signContract(
+  env: SigningEnv,
+  actor: Actor,
+  caseId: string,
+  input: SignInput,
+  rev?: number,
+) {
+  const entry = await getCaseEntry(env.db, caseId);
+  const c = entry.value;
+  // Signing twice (double tap, retry) is harmless: the first signature stands.
+  if (c.signature && c.signature.documentSha256 === input.documentSha256) {
+    return { case: c, changed: false };
+  }
+  if (c.step !== "signature_sent" || !c.contractDoc) {
+    throw new ConflictError("Este contrato não está aguardando assinatura. Recarregue a página.");
+  }
+  const customer = await getCustomer(env.db, c.customerId);
+  if (!customer) throw new NotFoundError("Cliente não encontrado.");
+  const f: Record<string, string> = {};
+  if (foldName(input.typedName) !== foldName(customer.name)) {
+    f.typedName = "Digite seu nome completo exatamente como aparece no contrato.";
+  }
+  if (!input.consent) f.consent = "Marque que você leu e concorda com o contrato.";
+  if (input.documentSha256 !== c.contractDoc.sha256) {
+    f.document =
+      "O contrato mudou desde que você abriu a página. Leia a versão atual antes de assinar.";
+  }
+  if (!c.signCode) f.code = "Peça o código de assinatura primeiro.";
+  if (Object.keys(f).length) throw new ValidationError(f);
+
+  const now = env.db.now();
+  const result = await checkCode(c.signCode!, input.code.trim(), `${caseId}:sign`, now.getTime());
+  if (result !== "ok") {
+    await updateCase(env.db, {
+      caseId,
+      actor,
+      kind: "customer",
+      action: "sign.code_refused",
+      allowedSteps: ["signature_sent"],
+      auditData: { result },
+      apply: (next) => {
+        next.signCode = { ...next.signCode!, attempts: next.signCode!.attempts + 1 };
+      },
+    });
+    throw new ValidationError({
+      code: result === "wrong"
+        ? "Código incorreto. Confira a mensagem e tente de novo."
+        : result === "expired"
+        ? "Este código expirou. Peça um novo."
+        : "Tentativas esgotadas. Peça um novo código.",
+    });
+  }
+
+  // Evidence: the case's own audit trail plus the two events this request adds.
+  const signedAt = now.toISOString();
+  const trail = (await auditOf(env.db, `case:${caseId}`, 500)).filter((e) =>
+    e.action in EVIDENCE_ACTIONS
+  );
+  const events = [
+    ...trail.map((e) => ({
+      action: e.action,
+      label: EVIDENCE_ACTIONS[e.action],
+      at: e.at,
+      ip: e.actor.ip,
+      userAgent: e.actor.userAgent,
+    })),
+    {
+      action: "sign.code_accepted",
+      label: EVIDENCE_ACTIONS["sign.code_accepted"],
+      at: signedAt,
+      ip: input.ip,
+      userAgent: input.userAgent,
+    },
+    {
+      action: "sign",
+      label: EVIDENCE_ACTIONS.sign,
+      at: signedAt,
+      ip: input.ip,
+      userAgent: input.userAgent,
+    },
+  ];
+  const signatureId = ulid();
+  const evidence: Evidence = {
+    documentSha256: c.contractDoc.sha256,
+    contractVersion: c.contractDoc.templateVersion,
+    caseId,
+    signer: {
+      name: customer.name,
+      cpf: customer.cpf,
+      phone: c.signCode!.channel === "whatsapp" ? c.signCode!.toMasked : undefined,
+      email: c.signCode!.channel === "email" ? c.signCode!.toMasked : undefined,
+    },
+    signedAt,
+    holderPhoto: c.photo?.status === "approved"
+      ? { approvedBy: c.photo.reviewedBy!, approvedAt: c.photo.reviewedAt! }
+      : null,
+    events,
+  };
+  const unsigned = await getBlob(env.db, c.contractDoc.blobId);
+  if (unsigned.meta.sha256 !== c.contractDoc.sha256) {
+    throw new Error("stored contract does not match its hash");
+  }
+  const signer = await loadSigner(env.db, env.signingP12, {
+    name: env.provider.name,
+    cnpj: env.provider.cnpj,
+  });
+  const drawing = decodeDrawing(input.drawnSignature);
+  const final = await finalizeSigned({
+    unsignedPdf: unsigned.data,
+    typedName: input.typedName.trim(),
+    signedAt,
+    drawnSignaturePng: drawing,
+    evidence,
+    verifyUrl: `${env.baseUrl}/verificar/${signatureId}`,
+    signer,
+    location: `${customer.address.city}/${customer.address.state}`,
+    providerName: env.provider.name,
+  });
+  const blob = await putBlob(env.db, final.pdf, "application/pdf", "contract_signed");
+  try {
+    return await transition(env.db, {
+      caseId,
+      action: "sign",
+      actor,
+      kind: "customer",
+      rev,
+      payload: { documentSha256: c.contractDoc.sha256 },
+      auditData: {
+        documentSha256: c.contractDoc.sha256,
+        finalSha256: final.sha256,
+        ip: input.ip,
+        userAgent: input.userAgent,
+      },
+      apply: async (next, op) => {
+        addAudit(env.db, op, `case:${caseId}`, "sign.code_accepted", actor, {
+          channel: c.signCode!.channel,
+        });
+        next.signCode = undefined;
+        next.signature = {
+          at: signedAt,
+          typedName: input.typedName.trim(),
+          ip: input.ip,
+          userAgent: input.userAgent.slice(0, 300),
+          documentSha256: c.contractDoc!.sha256,
+          signedBlobId: blob.id,
+          finalSha256: final.sha256,
+          signatureId,
+          drawn: !!drawing,
+        };
+        const record: SignedContractRecord = {
+          id: signatureId,
+          caseId,
+          signedAt,
+          maskedName: maskName(customer.name),
+          maskedCpf: maskCpf(customer.cpf),
+          documentSha256: c.contractDoc!.sha256,
+          finalSha256: final.sha256,
+        };
+        op.check({ key: keys.signedContract(signatureId), versionstamp: null })
+          .set(keys.signedContract(signatureId), record)
+          .set(keys.signedContractBySha(final.sha256), signatureId);
+        const token = await currentLinkToken(env.db, next);
+        await stageMessage(env.db, op, {
+          caseId,
+          channel: "email",
+          template: "signed_contract",
+          to: customer.email,
+          subject: "Seu contrato assinado",
+          body:
+            `Olá, ${
+              customer.name.split(" ")[0]
+            }! Seu contrato foi assinado. Baixe sua via em PDF: ${env.baseUrl}/r/${token}/contrato.pdf\n` +
+            `Resumo SHA-256 do arquivo: ${final.sha256}. Confira a autenticidade em ${env.baseUrl}/verificar/${signatureId}`,
+        });
+      },
+    });
+  } catch (e) {
+    await deleteBlob(env.db, blob.id); // the step failed: its file goes with it
+    throw e;
+  }
+}
+
+export interface SignedContractRecord {
+  id: string;
+  caseId: string;
+  signedAt: string;
+  maskedName: string;
+  maskedCpf: string;
+  documentSha256: string;
+  finalSha256: string;
+}
+
+function maskName(name: string): string {
+  const parts = name.split(" ");
+  return parts.map((p, i) => (i === 0 ? p : `${p[0]}.`)).join(" ");
+}
+
+export async function getSignedContract(db: Db, id: string): Promise<SignedContractRecord | null> {
+  if (!/^[0-9A-Z]{26}$/.test(id)) return null;
+  return (await db.kv.get<SignedContractRecord>(keys.signedContract(id))).value;
+}
+
+export type Verification =
+  | { verified: true; record: SignedContractRecord; signer: string }
+  | { verified: false; reason: string };
+
+/** /verificar: is this file a contract sealed here, unchanged? Never throws for bad files. */
+export async function verifyContractFile(db: Db, bytes: Uint8Array): Promise<Verification> {
+  if (bytes.length < 8 || new TextDecoder().decode(bytes.subarray(0, 5)) !== "%PDF-") {
+    return { verified: false, reason: "O arquivo enviado não é um PDF." };
+  }
+  const sha = await sha256Hex(bytes);
+  const id = (await db.kv.get<string>(keys.signedContractBySha(sha))).value;
+  const record = id ? await getSignedContract(db, id) : null;
+  if (!record) {
+    return {
+      verified: false,
+      reason:
+        "Este arquivo não corresponde a nenhum contrato assinado por este sistema (ou foi alterado depois da assinatura).",
+    };
+  }
+  try {
+    const check = await verifySealedPdf(bytes);
+    if (!check.digestMatches || !check.signatureValid || !check.byteRangeCoversAllButContents) {
+      return { verified: false, reason: "O selo digital do arquivo não confere." };
+    }
+    return { verified: true, record, signer: check.signerCommonName };
+  } catch {
+    return { verified: false, reason: "O selo digital do arquivo não pôde ser lido." };
+  }
+}
+
+/** The unsigned (before signing) or signed PDF of a case, for download. */
+export async function contractFileOf(
+  db: Db,
+  c: RenewalCase,
+  which: "current" | "signed" = "current",
+) {
+  const blobId = c.signature?.signedBlobId ??
+    (which === "current" ? c.contractDoc?.blobId : undefined);
+  if (!blobId) throw new NotFoundError("Contrato ainda não disponível.");
+  return await getBlob(db, blobId);
+}
+
+/** Evidence that the customer opened the contract (page or PDF). No version bump: the open
+ * pages must not reload because somebody read the contract. */
+export async function recordContractViewed(
+  db: Db,
+  actor: Actor,
+  caseId: string,
+  how: "page" | "pdf",
+) {
+  const op = db.kv.atomic();
+  addAudit(db, op, `case:${caseId}`, "contract.viewed", actor, { how });
+  await op.commit();
+}
