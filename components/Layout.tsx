@@ -50,6 +50,7 @@ export function Layout({ title, t, user, csrf, path, children }: Props) {
               {navLink("/app", t("nav.renewals"))}
               {user.role === "admin" && navLink("/admin/users", t("nav.users"))}
               {user.role === "admin" && navLink("/admin/contract", t("nav.contract"))}
+              {user.role === "admin" && navLink("/admin/billing", t("nav.billing"))}
               {user.role === "admin" && navLink("/admin/outbox", t("nav.outbox"))}
               <span class="ml-auto text-sm" data-testid="whoami">
                 {user.name} · {t(`role.${user.role}`)}

@@ -75,6 +75,9 @@ export const keys = {
   contractTemplates: () => ["contract_templates"] as const,
   contractTemplateCurrent: () => ["meta", "contract_template_current"] as const,
 
+  billingSettings: () => ["settings", "billing"] as const,
+  nossoNumeroSeq: () => ["meta", "nosso_numero_seq"] as const,
+
   audit: (id: string) => ["audit_events", id] as const,
   auditBySubject: (subject: string, id: string) =>
     ["audit_events_by_subject", subject, id] as const,

@@ -203,6 +203,11 @@ export function OutcomePanel({ v }: { v: StaffCaseView }) {
       {c.invoices && (
         <details class="mt-3 text-sm" open={c.step === "registered"}>
           <summary class="cursor-pointer font-medium">Faturas ({c.invoices.length})</summary>
+          {c.carneBlobId && (
+            <a href={`/app/cases/${c.id}/faturas.pdf`} class="text-brand-700 underline">
+              Baixar carnê (PDF)
+            </a>
+          )}
           <ul data-testid="invoices">
             {c.invoices.map((i) => (
               <li key={i.seq}>{i.seq}. {formatDate(i.dueDate)} — {formatMoney(i.amountCents)}</li>

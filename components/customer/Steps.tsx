@@ -340,11 +340,42 @@ export function AllSet({ v, base }: StepProps) {
         <li>Ligue de novo e aguarde as luzes estabilizarem.</li>
       </ol>
       <h3 class="font-bold mt-4">Suas novas faturas</h3>
+      {c.carneBlobId && (
+        <a
+          href={`${base}/faturas.pdf`}
+          class={`${primaryBtn} block text-center my-2`}
+          data-testid="carne"
+        >
+          Baixar carnê (boleto e PIX)
+        </a>
+      )}
       <ul class="divide-y" data-testid="invoices">
         {(c.invoices ?? []).map((i) => (
-          <li key={i.seq} class="py-1 flex justify-between">
-            <span>{i.seq}. Vencimento {formatDate(i.dueDate)}</span>
-            <strong>{formatMoney(i.amountCents)}</strong>
+          <li key={i.seq} class="py-2">
+            <div class="flex justify-between">
+              <span>{i.seq}. Vencimento {formatDate(i.dueDate)}</span>
+              <strong>{formatMoney(i.amountCents)}</strong>
+            </div>
+            {i.linha && (
+              <details class="text-sm">
+                <summary class="cursor-pointer text-brand-700 underline">
+                  Código de barras e PIX
+                </summary>
+                <p class="break-all mt-1">
+                  Linha digitável: <span class="font-mono">{i.linha}</span>
+                </p>
+                <label class="block mt-1">
+                  PIX copia e cola
+                  <textarea
+                    readOnly
+                    rows={3}
+                    class="w-full font-mono text-xs rounded border border-gray-400 p-1"
+                  >
+                    {i.pixPayload}
+                  </textarea>
+                </label>
+              </details>
+            )}
           </li>
         ))}
       </ul>

@@ -6,6 +6,7 @@ export const en: Record<MessageKey, string> = {
   "nav.renewals": "Renewals",
   "nav.users": "Users",
   "nav.contract": "Contract",
+  "nav.billing": "Billing",
   "nav.outbox": "Outbox",
   "nav.logout": "Sign out",
   "login.title": "Sign in",

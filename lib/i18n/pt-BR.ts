@@ -5,6 +5,7 @@ export const ptBR = {
   "nav.renewals": "Renovações",
   "nav.users": "Usuários",
   "nav.contract": "Contrato",
+  "nav.billing": "Cobrança",
   "nav.outbox": "Caixa de saída",
   "nav.logout": "Sair",
   "login.title": "Entrar",

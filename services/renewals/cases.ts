@@ -88,6 +88,8 @@ export interface RenewalCase {
   ticket?: { id: string; protocol: string };
   renewal?: { loyaltyStart: string; loyaltyEnd: string; nextRenewalDue: string };
   invoices?: Invoice[];
+  /** The carnê PDF (all invoices) as an encrypted blob. */
+  carneBlobId?: string;
   notifiedAt?: string;
   closedAt?: string;
   link?: { hash: string; gen: number; issuedAt: string; expiresAt: string };

@@ -39,8 +39,11 @@ export const notices = {
       "Para ativar o novo plano, desligue o roteador da tomada por 5 minutos e ligue de novo.",
       "Suas novas faturas:",
       ...invoices.map((i) =>
-        `${i.seq}. vencimento ${formatDate(i.dueDate)} — ${formatMoney(i.amountCents)}`
+        `${i.seq}. vencimento ${formatDate(i.dueDate)} — ${formatMoney(i.amountCents)}${
+          i.linha ? ` — boleto ${i.linha}` : ""
+        }`
       ),
+      `Carnê em PDF (boleto e PIX): ${url}/faturas.pdf`,
       `Veja tudo pelo seu link: ${url}`,
     ].join("\n"),
   }),

@@ -12,7 +12,8 @@ import { getCustomer } from "../customers.ts";
 import { getPlan } from "../plans.ts";
 import { addMonths, todayInBrazil } from "../dates.ts";
 import { getTicket, nextProtocol, stageCloseTicket, stageTicket } from "../tickets.ts";
-import { invoiceSchedule } from "../invoices.ts";
+import { invoiceSchedule, issueInvoices, storeCarne } from "../invoices.ts";
+import { getBillingSettings } from "../billing_settings.ts";
 import { stageMessage } from "../messages.ts";
 import {
   type Assignee,
@@ -389,8 +390,15 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
  */
 export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: number) {
   const c = (await getCaseEntry(ctx.db, caseId)).value;
-  if (!c.signature || !c.choice) {
-    throw new ValidationError({ signature: "O contrato ainda não foi assinado." });
+  if (c.step !== "signed" || !c.signature || !c.choice) {
+    // Refused before any work: transition() gives the precise message.
+    return await transition(ctx.db, {
+      caseId,
+      action: "register",
+      actor: ctx.actor,
+      kind: ctx.kind,
+      rev,
+    });
   }
   const [contract, plan, customer] = await Promise.all([
     contractEntry(ctx.db, c.contractId),
@@ -401,48 +409,62 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
   const protocol = await nextProtocol(ctx.db);
   const signedOn = todayInBrazil(new Date(c.signature.at));
   const loyaltyEnd = addMonths(signedOn, plan.loyaltyMonths);
-  return await transition(ctx.db, {
-    caseId,
-    action: "register",
-    actor: ctx.actor,
-    kind: ctx.kind,
-    rev,
-    auditData: { protocol, loyaltyEnd },
-    apply: async (next, op) => {
-      stageContractUpdate(ctx.db, op, contract, {
-        ...contract.value,
-        planId: plan.id,
-        loyaltyStart: signedOn,
-        loyaltyEnd,
-        nextRenewalDue: loyaltyEnd,
-        signedAt: c.signature!.at,
-      });
-      const ticket = stageTicket(ctx.db, op, {
-        protocol,
-        customerId: c.customerId,
-        caseId,
-        subject: `Renovação de contrato — ${plan.name} (${plan.offerCode})`,
-        renewalDate: signedOn,
-        nextRenewalDue: loyaltyEnd,
-        documentBlobId: c.signature!.signedBlobId,
-        documentSha256: c.signature!.finalSha256,
-      });
-      next.ticket = { id: ticket.id, protocol };
-      next.renewal = { loyaltyStart: signedOn, loyaltyEnd, nextRenewalDue: loyaltyEnd };
-      next.invoices = invoiceSchedule({
-        signedOn,
-        amountCents: plan.priceCents,
-        planName: plan.name,
-      });
-      await stageMessage(ctx.db, op, {
-        caseId,
-        channel: "whatsapp",
-        template: "protocol",
-        to: customer.phones[0],
-        ...notices.protocol(protocol, signedOn),
-      });
-    },
+  // The invoices and their carnê are made before the atomic (rendering is slow) and the carnê
+  // is dropped if the step fails.
+  const { settings } = await getBillingSettings(ctx.db, ctx.provider);
+  const schedule = invoiceSchedule({
+    signedOn,
+    amountCents: plan.priceCents,
+    planName: plan.name,
+    dueDay: settings.dueDay,
+    count: settings.count,
   });
+  const invoices = await issueInvoices(ctx.db, settings, schedule, `RNV${caseId.slice(-12)}`);
+  const carneBlobId = await storeCarne(ctx.db, settings, customer, invoices);
+  try {
+    return await transition(ctx.db, {
+      caseId,
+      action: "register",
+      actor: ctx.actor,
+      kind: ctx.kind,
+      rev,
+      auditData: { protocol, loyaltyEnd },
+      apply: async (next, op) => {
+        stageContractUpdate(ctx.db, op, contract, {
+          ...contract.value,
+          planId: plan.id,
+          loyaltyStart: signedOn,
+          loyaltyEnd,
+          nextRenewalDue: loyaltyEnd,
+          signedAt: c.signature!.at,
+        });
+        const ticket = stageTicket(ctx.db, op, {
+          protocol,
+          customerId: c.customerId,
+          caseId,
+          subject: `Renovação de contrato — ${plan.name} (${plan.offerCode})`,
+          renewalDate: signedOn,
+          nextRenewalDue: loyaltyEnd,
+          documentBlobId: c.signature!.signedBlobId,
+          documentSha256: c.signature!.finalSha256,
+        });
+        next.ticket = { id: ticket.id, protocol };
+        next.renewal = { loyaltyStart: signedOn, loyaltyEnd, nextRenewalDue: loyaltyEnd };
+        next.invoices = invoices;
+        next.carneBlobId = carneBlobId;
+        await stageMessage(ctx.db, op, {
+          caseId,
+          channel: "whatsapp",
+          template: "protocol",
+          to: customer.phones[0],
+          ...notices.protocol(protocol, signedOn),
+        });
+      },
+    });
+  } catch (e) {
+    await deleteBlob(ctx.db, carneBlobId);
+    throw e;
+  }
 }
 
 /** The all-set message: router restart instructions and the new invoices. */

@@ -175,6 +175,11 @@ Deno.test({
       assert.match(await phone.getByTestId("protocol").textContent() ?? "", /\d{14}/);
       assert.equal(await phone.getByTestId("invoices").locator("li").count(), 12);
       await shot(phone, "renewal-10-customer-all-set.png");
+      const carne = await phone.request.get(`${link}/faturas.pdf`);
+      assert.equal(carne.status(), 200);
+      assert.equal(carne.headers()["content-type"], "application/pdf");
+      const signedPdf = await phone.request.get(`${link}/contrato.pdf`);
+      assert.equal(signedPdf.status(), 200);
       await click(desk, "Encerrar atendimento");
       await desk.getByTestId("case-step").getByText("Encerrado").waitFor();
       await shot(desk, "renewal-11-attendant-closed.png");

@@ -13,6 +13,7 @@ const PUBLIC_ALLOWED = new Set([
   "/r/:token/events",
   "/r/:token/:action",
   "/r/:token/contrato.pdf",
+  "/r/:token/faturas.pdf",
   "/verificar",
   "/verificar/:id",
 ]);

@@ -159,6 +159,9 @@ Deno.test("renewal service flow: from the list to the closed ticket", async () =
     assert.equal(ticket.status, "closed");
     assert.equal(ticket.renewalDate, signedOn);
     assert.equal(done.invoices!.length, 12);
+    assert.match(done.invoices![0].linha!, /^\d{5}\.\d{5} \d{5}\.\d{6} \d{5}\.\d{6} \d \d{14}$/);
+    assert.ok(done.invoices![0].pixPayload!.startsWith("000201"));
+    assert.ok(done.carneBlobId, "the carnê was stored");
     assert.equal(await openCaseOfContract(db, c0.contractId), null);
     const outbox = await readOutbox(db, 50);
     const allSet = outbox.find((m) => m.template === "all_set")!;
