@@ -4,6 +4,7 @@ import { openDb } from "./services/db.ts";
 import { migrate } from "./services/migrations.ts";
 import { seedIfEmpty } from "./services/seed.ts";
 import { createApp } from "./lib/app.ts";
+import { scheduleRetention } from "./services/ops/retention.ts";
 
 export async function start(env: Record<string, string | undefined> = Deno.env.toObject()) {
   const config = loadConfig(env);
@@ -23,6 +24,7 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
     }
   }
   const app = createApp(db, config);
+  const stopRetention = scheduleRetention(db, { photoRetentionDays: config.photoRetentionDays });
   const server = Deno.serve(
     {
       port: config.port,
@@ -30,7 +32,7 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
     },
     (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr as Deno.NetAddr }),
   );
-  return { server, db, app, config };
+  return { server, db, app, config, stopJobs: () => stopRetention() };
 }
 
 if (import.meta.main) {

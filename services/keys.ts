@@ -78,6 +78,9 @@ export const keys = {
   billingSettings: () => ["settings", "billing"] as const,
   nossoNumeroSeq: () => ["meta", "nosso_numero_seq"] as const,
 
+  links: () => ["links"] as const,
+  retentionRun: (id: string) => ["retention_runs", id] as const,
+
   audit: (id: string) => ["audit_events", id] as const,
   auditBySubject: (subject: string, id: string) =>
     ["audit_events_by_subject", subject, id] as const,

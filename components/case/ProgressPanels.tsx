@@ -88,8 +88,14 @@ export function PhotoPanel({ v, csrf, canAct }: P) {
         Compare o rosto com a foto do documento e o nome com o cadastro ({v.customer.name}). Cada
         visualização fica registrada.
       </p>
+      {p.purgedAt && (
+        <p class="text-sm">
+          Foto apagada em {formatDateTime(p.purgedAt)} pelo prazo de guarda (LGPD).
+        </p>
+      )}
       <img
-        src={`/app/cases/${c.id}/photo`}
+        hidden={!!p.purgedAt}
+        src={p.purgedAt ? undefined : `/app/cases/${c.id}/photo`}
         alt="Foto do cliente segurando o documento"
         class="max-h-80 rounded border mb-3"
         data-testid="holder-photo"

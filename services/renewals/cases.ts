@@ -31,6 +31,8 @@ export interface Photo {
   reason?: string;
   reviewedBy?: string;
   reviewedAt?: string;
+  /** Set when retention deleted the file (LGPD); the record of the check stays. */
+  purgedAt?: string;
 }
 
 export interface ContractDoc {

@@ -533,6 +533,7 @@ export async function viewHolderPhoto(ctx: StaffCtx, caseId: string) {
     throw new ForbiddenError("Só quem atende o caso pode ver a foto do titular.");
   }
   if (!c.photo) throw new NotFoundError("Não há foto neste caso.");
+  if (c.photo.purgedAt) throw new NotFoundError("A foto foi apagada pelo prazo de guarda (LGPD).");
   const blob = await getBlob(ctx.db, c.photo.blobId);
   const op = ctx.db.kv.atomic();
   addAudit(ctx.db, op, `case:${caseId}`, "photo.viewed", ctx.actor);

@@ -46,6 +46,7 @@ export async function startServer(extra: Record<string, string> = {}) {
       ...app,
       base,
       async stop() {
+        app.stopJobs();
         await app.server.shutdown();
         app.db.kv.close();
       },
