@@ -51,3 +51,18 @@ export async function renderCustomerPage(
 }
 
 export { LinkError };
+
+/** Runs `fn` with the case the request's token opens; an invalid token gets the clear page. */
+export async function withTokenCase(
+  c: Ctx,
+  fn: (caseId: string) => Promise<Response>,
+): Promise<Response> {
+  let caseId: string;
+  try {
+    caseId = await caseOfToken(c);
+  } catch (e) {
+    if (e instanceof LinkError) return invalidLinkPage(c, e.message);
+    throw e;
+  }
+  return await fn(caseId);
+}

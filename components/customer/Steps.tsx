@@ -6,6 +6,7 @@ import { Card, inputCls, primaryBtn, secondaryBtn } from "./Shell.tsx";
 import { RouterIllustration } from "./RouterIllustration.tsx";
 import PhotoPicker from "../../islands/PhotoPicker.tsx";
 import SignaturePad from "../../islands/SignaturePad.tsx";
+import { ContractSections } from "../ContractSections.tsx";
 import { MAX_PHOTO_BYTES } from "../../services/renewals/customer_actions.ts";
 
 export interface StepProps {
@@ -234,28 +235,7 @@ export function SignContract({ v, base, errors }: StepProps) {
         >
           Abrir o contrato em PDF
         </a>
-        <article class="max-w-none text-base mt-3" aria-label="Contrato" data-testid="contract">
-          {doc.sections.map((s) => (
-            <section key={s.title} class="mb-3">
-              <h3 class="font-bold">{s.title}</h3>
-              {s.paragraphs.map((p, i) => <p key={i} class="mb-1">{p}</p>)}
-              {s.table && (
-                <table class="text-sm w-full">
-                  <thead>
-                    <tr class="text-left">
-                      {s.table.head.map((h) => <th key={h} scope="col">{h}</th>)}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {s.table.rows.map((r) => (
-                      <tr key={r[0]} class="border-t">{r.map((c, i) => <td key={i}>{c}</td>)}</tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </section>
-          ))}
-        </article>
+        <ContractSections sections={doc.sections} label="Contrato" testId="contract" />
         <p class="text-xs text-gray-700 break-all">Resumo SHA-256 do PDF: {doc.hash}</p>
       </Card>
       <Card>

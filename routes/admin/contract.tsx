@@ -6,6 +6,7 @@ import { formFields, page } from "../../lib/render.tsx";
 import { actorOf } from "../../lib/actor.ts";
 import { formatDateTime } from "../../lib/format.ts";
 import { Button, CsrfField, ErrorBox, Notice } from "../../components/Form.tsx";
+import { ContractSections } from "../../components/ContractSections.tsx";
 import { ConflictError, ValidationError } from "../../services/errors.ts";
 import { listPlans, type Plan } from "../../services/plans.ts";
 import { todayInBrazil } from "../../services/dates.ts";
@@ -81,28 +82,7 @@ async function demoData(c: Ctx): Promise<ContractData> {
 
 function Preview({ sections }: { sections: ContractSection[] }) {
   return (
-    <article class="text-base" aria-label="Pré-visualização do contrato" data-testid="preview">
-      {sections.map((s, k) => (
-        <section key={k} class="mb-3">
-          <h3 class="font-bold">{s.title}</h3>
-          {s.paragraphs.map((p, i) => <p key={i} class="mb-1">{p}</p>)}
-          {s.table && (
-            <table class="text-sm w-full">
-              <thead>
-                <tr class="text-left">
-                  {s.table.head.map((h) => <th key={h} scope="col">{h}</th>)}
-                </tr>
-              </thead>
-              <tbody>
-                {s.table.rows.map((r) => (
-                  <tr key={r[0]} class="border-t">{r.map((c, i) => <td key={i}>{c}</td>)}</tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-      ))}
-    </article>
+    <ContractSections sections={sections} label="Pré-visualização do contrato" testId="preview" />
   );
 }
 

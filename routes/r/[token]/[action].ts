@@ -5,12 +5,7 @@ import {
   signContract,
   type SigningEnv,
 } from "../../../services/renewals/signing.ts";
-import {
-  caseOfToken,
-  invalidLinkPage,
-  LinkError,
-  renderCustomerPage,
-} from "../../../lib/customer_page.tsx";
+import { renderCustomerPage, withTokenCase } from "../../../lib/customer_page.tsx";
 import * as a from "../../../services/renewals/customer_actions.ts";
 import { AppError, NotFoundError, ValidationError } from "../../../services/errors.ts";
 
@@ -61,39 +56,34 @@ const ACTIONS: Record<
 export default define({
   access: "public",
   POST: async (c) => {
-    let caseId: string;
-    try {
-      caseId = await caseOfToken(c);
-    } catch (e) {
-      if (e instanceof LinkError) return invalidLinkPage(c, e.message);
-      throw e;
-    }
-    const run = ACTIONS[c.req.param("action")!];
-    if (!run) throw new NotFoundError();
-    const body = await c.req.parseBody({ all: true }) as Body;
-    try {
-      await run(customerCtx(c, caseId), caseId, body, revOf({ rev: str(body.rev) }), {
-        ip: c.get("ip"),
-        ua: c.req.header("user-agent") ?? "",
-        sign: signingEnv(c),
-      });
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status === 404) throw e;
-      // Refused: show the same page with the reason; nothing was changed.
-      const values: Record<string, string> = { email: str(body.email) };
-      all(body.phone).forEach((p, i) => (values[`phone_${i}`] = p));
-      return await renderCustomerPage(c, caseId, {
-        status: e.status,
-        error: e instanceof ValidationError
-          ? e.message
-          : e.status === 409
-          ? `${e.message}`
-          : e.message,
-        errors: e instanceof ValidationError ? e.fields : undefined,
-        values: c.req.param("action") === "contacts" ? values : undefined,
-        planParam: c.req.param("action") === "choose" ? str(body.planId).slice(0, 40) : undefined,
-      });
-    }
-    return c.redirect(`/r/${c.req.param("token")}`, 303);
+    return await withTokenCase(c, async (caseId) => {
+      const run = ACTIONS[c.req.param("action")!];
+      if (!run) throw new NotFoundError();
+      const body = await c.req.parseBody({ all: true }) as Body;
+      try {
+        await run(customerCtx(c, caseId), caseId, body, revOf({ rev: str(body.rev) }), {
+          ip: c.get("ip"),
+          ua: c.req.header("user-agent") ?? "",
+          sign: signingEnv(c),
+        });
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status === 404) throw e;
+        // Refused: show the same page with the reason; nothing was changed.
+        const values: Record<string, string> = { email: str(body.email) };
+        all(body.phone).forEach((p, i) => (values[`phone_${i}`] = p));
+        return await renderCustomerPage(c, caseId, {
+          status: e.status,
+          error: e instanceof ValidationError
+            ? e.message
+            : e.status === 409
+            ? `${e.message}`
+            : e.message,
+          errors: e instanceof ValidationError ? e.fields : undefined,
+          values: c.req.param("action") === "contacts" ? values : undefined,
+          planParam: c.req.param("action") === "choose" ? str(body.planId).slice(0, 40) : undefined,
+        });
+      }
+      return c.redirect(`/r/${c.req.param("token")}`, 303);
+    });
   },
 });

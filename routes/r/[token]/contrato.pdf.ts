@@ -1,5 +1,5 @@
 import { define } from "../../../lib/route.ts";
-import { caseOfToken, invalidLinkPage, LinkError } from "../../../lib/customer_page.tsx";
+import { withTokenCase } from "../../../lib/customer_page.tsx";
 import { getCase } from "../../../services/renewals/cases.ts";
 import { contractFileOf, recordContractViewed } from "../../../services/renewals/signing.ts";
 import { customerCtx } from "../../../lib/staff.ts";
@@ -9,24 +9,19 @@ import { NotFoundError } from "../../../services/errors.ts";
 export default define({
   access: "public",
   GET: async (c) => {
-    let caseId: string;
-    try {
-      caseId = await caseOfToken(c);
-    } catch (e) {
-      if (e instanceof LinkError) return invalidLinkPage(c, e.message);
-      throw e;
-    }
-    const kase = await getCase(c.get("db"), caseId);
-    if (!kase) throw new NotFoundError();
-    const { data } = await contractFileOf(c.get("db"), kase);
-    if (kase.step === "signature_sent") {
-      await recordContractViewed(c.get("db"), customerCtx(c, caseId).actor, caseId, "pdf");
-    }
-    c.header("Content-Type", "application/pdf");
-    c.header(
-      "Content-Disposition",
-      `inline; filename="contrato-${kase.signature ? "assinado" : "para-assinar"}.pdf"`,
-    );
-    return c.body(data as Uint8Array<ArrayBuffer>);
+    return await withTokenCase(c, async (caseId) => {
+      const kase = await getCase(c.get("db"), caseId);
+      if (!kase) throw new NotFoundError();
+      const { data } = await contractFileOf(c.get("db"), kase);
+      if (kase.step === "signature_sent") {
+        await recordContractViewed(c.get("db"), customerCtx(c, caseId).actor, caseId, "pdf");
+      }
+      c.header("Content-Type", "application/pdf");
+      c.header(
+        "Content-Disposition",
+        `inline; filename="contrato-${kase.signature ? "assinado" : "para-assinar"}.pdf"`,
+      );
+      return c.body(data as Uint8Array<ArrayBuffer>);
+    });
   },
 });
