@@ -109,6 +109,11 @@ export async function renewalList(
       (isManager || c.assigneeId === viewer.id)
     );
     const customers = await getCustomers(db, filtered.map((c) => c.customerId));
+    // A customer who just replied goes to the top: "as soon as the customer answers, present
+    // the plans". Then the most recently changed.
+    filtered.sort((a, b) =>
+      Number(awaitingReply(b)) - Number(awaitingReply(a)) || b.updatedAt.localeCompare(a.updatedAt)
+    );
     caseRows = filtered.map((c) => ({
       case: c,
       customerName: customers.get(c.customerId)?.name ?? "—",
@@ -136,4 +141,9 @@ export async function renewalList(
     }));
   }
   return { filters: f, plans, caseRows, dueRows, cursor };
+}
+
+/** The customer wrote after the attendant's last contact. */
+export function awaitingReply(c: RenewalCase): boolean {
+  return !!c.customerReply && (!c.lastContactAt || c.customerReply.at > c.lastContactAt);
 }

@@ -109,6 +109,14 @@ export function ContactPanel({ v, csrf, canAct }: P) {
           </div>
         </ActionForm>
       )}
+      {c.customerReply && (
+        <p
+          class="mb-3 rounded bg-amber-50 border border-amber-300 p-2 text-sm"
+          data-testid="customer-reply"
+        >
+          O cliente respondeu em {formatDateTime(c.customerReply.at)}: “{c.customerReply.text}”
+        </p>
+      )}
       <p class="text-sm text-gray-700 mb-2">Tentativas sem sucesso: {c.failedContacts} de 5.</p>
       {v.contacts.length === 0
         ? <p class="text-sm">Nenhum contato registrado.</p>

@@ -1,6 +1,6 @@
 import { type Ctx, define, STAFF } from "../../lib/route.ts";
 import { page } from "../../lib/render.tsx";
-import { renewalList } from "../../services/due_list.ts";
+import { awaitingReply, renewalList } from "../../services/due_list.ts";
 import { listUsers } from "../../services/users.ts";
 import { formatDate, formatPhone } from "../../lib/format.ts";
 import { OPEN_STEPS, STEP_LABELS } from "../../services/renewals/steps.ts";
@@ -111,6 +111,14 @@ export default define({
                     {r.customerName}
                   </a>
                   <StepBadge step={r.case.step} />
+                  {awaitingReply(r.case) && (
+                    <span
+                      class="rounded bg-amber-100 text-amber-900 px-2 py-0.5 text-xs font-bold"
+                      data-testid="replied"
+                    >
+                      Respondeu
+                    </span>
+                  )}
                   <span class="text-sm text-gray-700">
                     {r.case.city} · {r.plan?.name} · fim {formatDate(r.case.loyaltyEnd)}
                   </span>

@@ -61,6 +61,8 @@ export interface RenewalCase {
   failedContacts: number;
   lastContactAt?: string;
   callbackAt?: string;
+  /** The customer's last inbound message (WhatsApp): the attendant should act on it first. */
+  customerReply?: { at: string; text: string };
   choice?: { planId: string; at: string; by: "customer" | "staff"; consent: boolean };
   declined?: { reason: string; at: string; by: string };
   photo?: Photo;

@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { testDb } from "../helpers.ts";
+import { seedIfEmpty } from "../../services/seed.ts";
+import { listDue } from "../../services/contracts.ts";
+import { findUserByUsername } from "../../services/users.ts";
+import { addDays, todayInBrazil } from "../../services/dates.ts";
+import { openCase, updateCase } from "../../services/renewals/cases.ts";
+import { renewalList } from "../../services/due_list.ts";
+import { SYSTEM } from "../../services/audit.ts";
+
+Deno.test("renewal list: a customer who replied goes to the top; due rows exclude open cases", async () => {
+  const db = await testDb();
+  try {
+    await seedIfEmpty(db, {});
+    const att = (await findUserByUsername(db, "atendente1"))!;
+    const today = todayInBrazil(db.now());
+    const due = (await listDue(db, today, addDays(today, 60))).items;
+    const a = await openCase(db, { contractId: due[0].contractId, assignee: att, origin: "list" }, SYSTEM);
+    const b = await openCase(db, { contractId: due[1].contractId, assignee: att, origin: "list" }, SYSTEM);
+    await updateCase(db, {
+      caseId: a.id,
+      actor: SYSTEM,
+      kind: "customer",
+      action: "customer.replied",
+      apply: (next) => {
+        next.customerReply = { at: db.now().toISOString(), text: "Quero renovar" };
+      },
+    });
+    const list = await renewalList(db, att, {}, 60);
+    assert.deepEqual(list.caseRows.map((r) => r.case.id), [a.id, b.id]);
+    assert.ok(!list.dueRows.some((r) => r.contractId === due[0].contractId || r.contractId === due[1].contractId));
+    const other = (await findUserByUsername(db, "atendente2"))!;
+    assert.equal((await renewalList(db, other, {}, 60)).caseRows.length, 0, "attendants see only their own cases");
+  } finally {
+    db.kv.close();
+  }
+});
