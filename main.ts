@@ -5,6 +5,7 @@ import { migrate } from "./services/migrations.ts";
 import { seedIfEmpty } from "./services/seed.ts";
 import { createApp } from "./lib/app.ts";
 import { scheduleRetention } from "./services/ops/retention.ts";
+import { loadSigner } from "./services/contract/signer.ts";
 
 export async function start(env: Record<string, string | undefined> = Deno.env.toObject()) {
   const config = loadConfig(env);
@@ -23,6 +24,8 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
       }
     }
   }
+  // The seal's certificate: the configured one, or a self-signed demo one made now (first start).
+  await loadSigner(db, config.signingP12, { name: config.provider.name, cnpj: config.provider.cnpj });
   const app = createApp(db, config);
   const stopRetention = scheduleRetention(db, { photoRetentionDays: config.photoRetentionDays });
   const server = Deno.serve(
