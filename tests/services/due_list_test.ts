@@ -15,8 +15,16 @@ Deno.test("renewal list: a customer who replied goes to the top; due rows exclud
     const att = (await findUserByUsername(db, "atendente1"))!;
     const today = todayInBrazil(db.now());
     const due = (await listDue(db, today, addDays(today, 60))).items;
-    const a = await openCase(db, { contractId: due[0].contractId, assignee: att, origin: "list" }, SYSTEM);
-    const b = await openCase(db, { contractId: due[1].contractId, assignee: att, origin: "list" }, SYSTEM);
+    const a = await openCase(
+      db,
+      { contractId: due[0].contractId, assignee: att, origin: "list" },
+      SYSTEM,
+    );
+    const b = await openCase(
+      db,
+      { contractId: due[1].contractId, assignee: att, origin: "list" },
+      SYSTEM,
+    );
     await updateCase(db, {
       caseId: a.id,
       actor: SYSTEM,
@@ -28,9 +36,17 @@ Deno.test("renewal list: a customer who replied goes to the top; due rows exclud
     });
     const list = await renewalList(db, att, {}, 60);
     assert.deepEqual(list.caseRows.map((r) => r.case.id), [a.id, b.id]);
-    assert.ok(!list.dueRows.some((r) => r.contractId === due[0].contractId || r.contractId === due[1].contractId));
+    assert.ok(
+      !list.dueRows.some((r) =>
+        r.contractId === due[0].contractId || r.contractId === due[1].contractId
+      ),
+    );
     const other = (await findUserByUsername(db, "atendente2"))!;
-    assert.equal((await renewalList(db, other, {}, 60)).caseRows.length, 0, "attendants see only their own cases");
+    assert.equal(
+      (await renewalList(db, other, {}, 60)).caseRows.length,
+      0,
+      "attendants see only their own cases",
+    );
   } finally {
     db.kv.close();
   }
