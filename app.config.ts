@@ -2,6 +2,7 @@
 // here once at start; a missing or invalid value stops the start with one clear message.
 import { defineConfig } from "@twind/core";
 import presetTailwind from "@twind/preset-tailwind";
+import { type MessagingSettings, parseMessagingEnv } from "./services/messaging/settings.ts";
 
 export interface AppConfig {
   port: number;
@@ -28,6 +29,8 @@ export interface AppConfig {
    * generated and stored when absent. */
   signingP12?: { base64: string; passphrase: string };
   provider: { name: string; cnpj: string; phone: string; email: string; site: string };
+  /** E-mail (Resend), WhatsApp Cloud API, queue, quiet hours, rates, reminders. */
+  messaging: MessagingSettings;
 }
 
 export class ConfigError extends Error {}
@@ -81,9 +84,21 @@ export function loadConfig(
     }
     signingP12 = { base64, passphrase: env.SIGNING_P12_PASSWORD };
   }
+  const port = int(env, "PORT", 8000, 0);
+  const provider = {
+    name: env.PROVIDER_NAME || "Fibra Exemplo Telecom Ltda.",
+    cnpj: env.PROVIDER_CNPJ || "11222333000181",
+    phone: env.PROVIDER_PHONE || "551140001234",
+    email: env.PROVIDER_EMAIL || "atendimento@fibraexemplo.com.br",
+    site: env.PROVIDER_SITE || "https://fibraexemplo.com.br",
+  };
+  const messaging = parseMessagingEnv(env, { origin, port, provider }, (m) => {
+    throw new ConfigError(m);
+  });
   return {
     signingP12,
-    port: int(env, "PORT", 8000, 0),
+    messaging,
+    port,
     kvPath: env.KV_PATH ?? "data/renova.kv",
     dataKey,
     origin,
@@ -96,13 +111,7 @@ export function loadConfig(
     logRequests: bool(env, "LOG_REQUESTS", true),
     seedDemo: bool(env, "SEED_DEMO", true),
     locale,
-    provider: {
-      name: env.PROVIDER_NAME || "Fibra Exemplo Telecom Ltda.",
-      cnpj: env.PROVIDER_CNPJ || "11222333000181",
-      phone: env.PROVIDER_PHONE || "551140001234",
-      email: env.PROVIDER_EMAIL || "atendimento@fibraexemplo.com.br",
-      site: env.PROVIDER_SITE || "https://fibraexemplo.com.br",
-    },
+    provider,
   };
 }
 
@@ -122,4 +131,26 @@ export const twindConfig = defineConfig({
  * Classes that islands add in the browser after a click. Server-side twind only emits CSS for
  * classes present in the rendered HTML, so any class toggled client-side must be listed here.
  */
-export const twindSafelist = ["hidden", "block", "text-red-700", "text-green-700", "opacity-50"];
+export const twindSafelist = [
+  "hidden",
+  "block",
+  "text-red-700",
+  "text-green-700",
+  "opacity-50",
+  // islands/LiveUpdates (the "case updated" bar) and islands/PhotoPicker (error, preview).
+  ...("fixed bottom-4 inset-x-4 mx-auto max-w-md rounded bg-gray-900 text-white p-3 shadow-lg " +
+    "flex gap-3 items-center flex-1 bg-white text-gray-900 px-3 py-1 font-medium mt-2 mt-3 " +
+    "max-h-72 border").split(" "),
+  // Offline app (islands/OfflineQueue, OfflineOutbox, SyncAgent): drawn from IndexedDB in the
+  // browser, so none of these is in the server's HTML. tests/http/offline_sync_test.ts checks.
+  ...("bg-amber-100 bg-amber-50 bg-brand-100 bg-brand-50 bg-brand-600 bg-red-50 bg-white " +
+    "border border-amber-500 border-b border-brand-100 border-gray-400 border-red-700 " +
+    "disabled:opacity-50 divide-y flex flex-wrap focus:outline-none focus:ring-2 " +
+    "focus:ring-brand-600 focus:ring-offset-1 font-bold font-medium font-semibold gap-1 gap-2 " +
+    "gap-3 gap-4 gap-x-3 gap-x-4 gap-y-1 grid hover:bg-brand-700 hover:bg-gray-100 " +
+    "inline-block items-center max-w-6xl mb-1 mb-2 mb-3 mb-4 mb-6 md:grid-cols-2 mt-1 mt-2 " +
+    "mt-3 mx-auto p-3 p-4 px-2 px-3 px-4 py-0.5 py-1 py-1.5 py-2 rounded shadow " +
+    "sm:col-span-2 sm:grid-cols-2 text-2xl text-amber-900 text-brand-700 text-brand-800 " +
+    "text-gray-700 text-gray-900 text-lg text-sm text-white text-xs underline w-full")
+    .split(" "),
+];

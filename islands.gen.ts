@@ -2,9 +2,13 @@
 // when this file is stale.
 
 import { boot } from "./lib/client.ts";
+import ImportProgress from "./islands/ImportProgress.tsx";
 import LiveUpdates from "./islands/LiveUpdates.tsx";
+import OfflineOutbox from "./islands/OfflineOutbox.tsx";
+import OfflineQueue from "./islands/OfflineQueue.tsx";
 import PasswordField from "./islands/PasswordField.tsx";
 import PhotoPicker from "./islands/PhotoPicker.tsx";
 import SignaturePad from "./islands/SignaturePad.tsx";
+import SyncAgent from "./islands/SyncAgent.tsx";
 
-boot({ LiveUpdates, PasswordField, PhotoPicker, SignaturePad });
+boot({ ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, PasswordField, PhotoPicker, SignaturePad, SyncAgent });

@@ -6,6 +6,7 @@ import { seedIfEmpty } from "./services/seed.ts";
 import { createApp } from "./lib/app.ts";
 import { scheduleRetention } from "./services/ops/retention.ts";
 import { loadSigner } from "./services/contract/signer.ts";
+import { startMessaging } from "./services/messaging/dispatcher.ts";
 
 export async function start(env: Record<string, string | undefined> = Deno.env.toObject()) {
   const config = loadConfig(env);
@@ -25,9 +26,14 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
     }
   }
   // The seal's certificate: the configured one, or a self-signed demo one made now (first start).
-  await loadSigner(db, config.signingP12, { name: config.provider.name, cnpj: config.provider.cnpj });
+  await loadSigner(db, config.signingP12, {
+    name: config.provider.name,
+    cnpj: config.provider.cnpj,
+  });
   const app = createApp(db, config);
   const stopRetention = scheduleRetention(db, { photoRetentionDays: config.photoRetentionDays });
+  // Message delivery (KV queue + periodic scan) starts once the app exists.
+  const messaging = startMessaging(db, config.messaging);
   const server = Deno.serve(
     {
       port: config.port,
@@ -35,12 +41,35 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
     },
     (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr as Deno.NetAddr }),
   );
-  return { server, db, app, config, stopJobs: () => stopRetention() };
+  /** Stops background work; the promise settles once jobs in flight have finished. */
+  const stopJobs = () => {
+    stopRetention();
+    return messaging.stop();
+  };
+  return { server, db, app, config, messaging, stopJobs };
+}
+
+/** SIGINT/SIGTERM: finish the messages being sent, stop serving, close the store. */
+function stopOnSignals(running: Awaited<ReturnType<typeof start>>) {
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await running.stopJobs();
+    await running.server.shutdown();
+    running.db.kv.close();
+    Deno.exit(0);
+  };
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    try {
+      Deno.addSignalListener(sig, shutdown);
+    } catch { /* a platform without this signal */ }
+  }
 }
 
 if (import.meta.main) {
   try {
-    await start();
+    stopOnSignals(await start());
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`Configuração inválida: ${e.message}`);

@@ -1,6 +1,8 @@
 import type { ComponentChildren } from "preact";
 import type { Translate } from "../lib/i18n.ts";
 import type { PublicUser } from "../services/users.ts";
+import SyncAgent from "../islands/SyncAgent.tsx";
+import OfflineOutbox from "../islands/OfflineOutbox.tsx";
 
 interface Props {
   title: string;
@@ -32,6 +34,9 @@ export function Layout({ title, t, user, csrf, path, children }: Props) {
         <meta name="theme-color" content="#0f766e" />
         <title>{`${title} · ${t("app.name")}`}</title>
         <link rel="icon" href="/favicon.ico" />
+        {/* The installable attendant app: staff pages only, never the customer's. */}
+        {user && <link rel="manifest" href="/manifest.webmanifest" />}
+        {user && <link rel="apple-touch-icon" href="/static/icons/icon-192.png" />}
       </head>
       <body class="min-h-screen bg-gray-50 text-gray-900 font-sans antialiased">
         <a
@@ -67,7 +72,9 @@ export function Layout({ title, t, user, csrf, path, children }: Props) {
             </nav>
           </header>
         )}
+        {user && <SyncAgent userId={user.id} />}
         <main id="main" class="max-w-6xl mx-auto p-4">
+          {user && <OfflineOutbox />}
           {children}
         </main>
       </body>

@@ -7,6 +7,9 @@ export default define({
   POST: async (c) => {
     await destroySession(c.get("db"), c.get("sessionToken")!);
     clearSessionCookie(c);
+    // The offline app's data (IndexedDB, the outbox, the service worker's caches) leaves the
+    // device with the session; the sync island also clears it before posting here.
+    c.header("Clear-Site-Data", '"cache", "storage"');
     return c.redirect("/login", 303);
   },
 });

@@ -21,6 +21,8 @@ export interface Contract {
   nextRenewalDue: string;
   signedAt?: string;
   erpId?: string;
+  /** ERP import: hash of the ERP's fields last imported, so a re-import spots ERP changes. */
+  erpHash?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -41,7 +43,10 @@ function summary(c: Contract): DueSummary {
   return { customerId: c.customerId, planId: c.planId, city: c.city };
 }
 
-export async function createContract(db: Db, input: NewContract, actor: Actor): Promise<Contract> {
+/** Date checks of a new contract: per-field pt-BR messages (ValidationError). */
+export function validateContractDates(
+  input: Pick<NewContract, "startDate" | "loyaltyStart" | "loyaltyEnd">,
+): void {
   const f: Record<string, string> = {};
   for (const k of ["startDate", "loyaltyStart", "loyaltyEnd"] as const) {
     if (!isValidIsoDate(input[k])) f[k] = "Data inválida.";
@@ -50,6 +55,10 @@ export async function createContract(db: Db, input: NewContract, actor: Actor): 
     f.loyaltyEnd = "O fim da fidelidade precisa ser depois do início.";
   }
   if (Object.keys(f).length) throw new ValidationError(f);
+}
+
+export async function createContract(db: Db, input: NewContract, actor: Actor): Promise<Contract> {
+  validateContractDates(input);
   const now = db.now().toISOString();
   const c: Contract = {
     ...input,
@@ -147,4 +156,33 @@ export async function listDue(
     })),
     cursor: page.cursor,
   };
+}
+
+/**
+ * Stages a new contract (bulk import): the record, contracts_by_customer, the due index when
+ * active, and the ERP-id index. No checks and no audit event: the import guards and audits
+ * whole batches (services/import/engine.ts).
+ */
+export function stageContractCreate(op: Deno.AtomicOperation, c: Contract): void {
+  op.set(keys.contract(c.id), c).set(keys.contractsByCustomer(c.customerId, c.id), c.id);
+  if (c.status === "active") op.set(keys.contractsByDue(c.loyaltyEnd, c.id), summary(c));
+  if (c.erpId) op.set(keys.contractByErpId(c.erpId), c.id);
+}
+
+/**
+ * A changed contract from the ERP: stageContractUpdate (version check, due index move) plus the
+ * customer index when the ERP moved the contract to another customer.
+ */
+export function stageContractImportUpdate(
+  db: Db,
+  op: Deno.AtomicOperation,
+  entry: Deno.KvEntry<Contract>,
+  next: Contract,
+): Contract {
+  const value = stageContractUpdate(db, op, entry, next);
+  if (entry.value.customerId !== value.customerId) {
+    op.delete(keys.contractsByCustomer(entry.value.customerId, value.id));
+    op.set(keys.contractsByCustomer(value.customerId, value.id), value.id);
+  }
+  return value;
 }

@@ -7,7 +7,7 @@ import { ulid } from "./ulid.ts";
 import { blindIndex, openJson, sealJson } from "./crypto.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
 import { type Actor, addAudit } from "./audit.ts";
-import { isValidCpf } from "./billing/documents.ts";
+import { isValidCnpj, isValidCpf } from "./billing/documents.ts";
 
 export interface Address {
   street: string;
@@ -20,16 +20,18 @@ export interface Address {
 
 export interface CustomerPii {
   name: string;
-  cpf: string; // 11 digits
+  cpf: string; // 11 digits, or a company's 14-character CNPJ
   phones: string[]; // E.164 digits, e.g. 5511912345678
   email: string;
   address: Address;
 }
 
 /** What KV holds: only non-personal fields in clear. */
-interface StoredCustomer {
+export interface StoredCustomer {
   id: string;
   erpId?: string;
+  /** ERP import: keyed hash of the row last imported, so a re-import spots ERP-side changes. */
+  erpHash?: string;
   city: string;
   state: string;
   pii: string;
@@ -64,8 +66,8 @@ export function validateCustomer(input: Partial<CustomerPii>): CustomerPii {
   const f: Record<string, string> = {};
   const name = (input.name ?? "").trim().replace(/\s+/g, " ");
   if (name.length < 3 || name.length > 120) f.name = "Informe o nome completo.";
-  const cpf = onlyDigits(input.cpf ?? "");
-  if (!isValidCpf(cpf)) f.cpf = "CPF inválido.";
+  const cpf = normalizeDocument(input.cpf ?? "");
+  if (!cpf) f.cpf = "CPF inválido.";
   const phones = (input.phones ?? []).map(normalizePhone);
   if (!phones.length || phones.some((p) => p === null)) {
     f.phones = "Informe telefones válidos com DDD.";
@@ -77,7 +79,7 @@ export function validateCustomer(input: Partial<CustomerPii>): CustomerPii {
     f.address = "Endereço incompleto.";
   }
   if (Object.keys(f).length) throw new ValidationError(f);
-  return { name, cpf, phones: phones as string[], email: email!, address: a! };
+  return { name, cpf: cpf!, phones: phones as string[], email: email!, address: a! };
 }
 
 async function seal(db: Db, id: string, pii: CustomerPii) {
@@ -115,6 +117,9 @@ export async function createCustomer(
   if (input.erpId) {
     op.check({ key: keys.customerByErpId(input.erpId), versionstamp: null })
       .set(keys.customerByErpId(input.erpId), id);
+  }
+  for (const phone of new Set(pii.phones)) {
+    op.set(keys.customerByPhone(await phoneIndex(db, phone), id), id);
   }
   addAudit(db, op, `customer:${id}`, "customer.created", actor);
   const res = await op.commit();
@@ -159,6 +164,14 @@ export async function updateCustomerContacts(
     updatedAt: db.now().toISOString(),
   };
   const atomic = (op ?? db.kv.atomic()).check(entry).set(keys.customer(id), next);
+  // Move the phone index: inbound WhatsApp messages find the customer by it.
+  const before = new Set(current.phones), after = new Set(pii.phones);
+  for (const p of before) {
+    if (!after.has(p)) atomic.delete(keys.customerByPhone(await phoneIndex(db, p), id));
+  }
+  for (const p of after) {
+    if (!before.has(p)) atomic.set(keys.customerByPhone(await phoneIndex(db, p), id), id);
+  }
   addAudit(db, atomic, `customer:${id}`, "customer.contacts_updated", actor);
   if (!op) await commitOrConflict(atomic);
   return await unseal(db, next);
@@ -170,4 +183,96 @@ export async function listCustomers(db: Db, opts: { cursor?: string; limit?: num
     items: await Promise.all(page.items.map((e) => unseal(db, e.value))),
     cursor: page.cursor,
   };
+}
+
+/** The phone's blind index (E.164 digits in, keyed hash out): the number is never a key. */
+export async function phoneIndex(db: Db, phone: string): Promise<string> {
+  return await blindIndex(db.crypto.hmac, "phone", onlyDigits(phone));
+}
+
+/** Ids of the customers with this phone (E.164 digits); several when a family shares one. */
+export async function customerIdsByPhone(db: Db, phone: string): Promise<string[]> {
+  const out: string[] = [];
+  const prefix = keys.customersWithPhone(await phoneIndex(db, phone));
+  for await (const e of db.kv.list<string>({ prefix })) out.push(e.value);
+  return out;
+}
+
+/** Migration: index the phones of customers created before the phone index existed. */
+export async function backfillPhoneIndex(db: Db): Promise<number> {
+  let n = 0;
+  let op = db.kv.atomic();
+  let pending = 0;
+  for await (const e of db.kv.list<StoredCustomer>({ prefix: keys.customers() })) {
+    const c = await unseal(db, e.value);
+    for (const phone of new Set(c.phones)) {
+      op.set(keys.customerByPhone(await phoneIndex(db, phone), c.id), c.id);
+      n++;
+      // Plain sets, no checks: re-running is harmless; 200 per atomic stays far below limits.
+      if (++pending >= 200) {
+        await commitOrConflict(op);
+        op = db.kv.atomic();
+        pending = 0;
+      }
+    }
+  }
+  if (pending) await commitOrConflict(op);
+  return n;
+}
+
+/** CPF (11 digits) or CNPJ (14 characters, numeric or the alphanumeric form), unformatted;
+ * null when it is neither. The customer's `cpf` field holds either. */
+export function normalizeDocument(input: string): string | null {
+  const digits = onlyDigits(input);
+  if (isValidCpf(digits)) return digits;
+  const cnpj = input.replace(/[\s.\-/]/g, "").toUpperCase();
+  return isValidCnpj(cnpj) ? cnpj : null;
+}
+
+/** Seals personal data bound to the customer id (the same sealing createCustomer uses). */
+export async function sealCustomerPii(db: Db, id: string, pii: CustomerPii): Promise<string> {
+  return await seal(db, id, pii);
+}
+
+export async function unsealCustomer(db: Db, s: StoredCustomer): Promise<Customer> {
+  return await unseal(db, s);
+}
+
+/** The document's blind index (the key of customers_by_cpf). */
+export async function documentIndex(db: Db, doc: string): Promise<string> {
+  return await blindIndex(db.crypto.hmac, "cpf", doc);
+}
+
+/** A customer record with its index keys, ready to stage (bulk import). */
+export interface CustomerWrite {
+  stored: StoredCustomer;
+  /** Blind indexes of the document and of each distinct phone. */
+  cpfIndex: string;
+  phoneIndexes: string[];
+}
+
+/**
+ * Stages a customer's create (no `prev`) or update into `op`: the record, the CPF, ERP-id and
+ * phone indexes, moving the ones that changed. It adds no checks and no audit event: the bulk
+ * import guards whole batches (see services/import/engine.ts) and audits per batch.
+ */
+export function stageCustomerWrite(
+  op: Deno.AtomicOperation,
+  next: CustomerWrite,
+  prev?: CustomerWrite,
+): void {
+  const id = next.stored.id;
+  op.set(keys.customer(id), next.stored);
+  if (prev?.cpfIndex !== next.cpfIndex) {
+    if (prev) op.delete(keys.customerByCpf(prev.cpfIndex));
+    op.set(keys.customerByCpf(next.cpfIndex), id);
+  }
+  const prevErp = prev?.stored.erpId, nextErp = next.stored.erpId;
+  if (prevErp !== nextErp) {
+    if (prevErp) op.delete(keys.customerByErpId(prevErp));
+    if (nextErp) op.set(keys.customerByErpId(nextErp), id);
+  }
+  const before = new Set(prev?.phoneIndexes ?? []), after = new Set(next.phoneIndexes);
+  for (const p of before) if (!after.has(p)) op.delete(keys.customerByPhone(p, id));
+  for (const p of after) if (!before.has(p)) op.set(keys.customerByPhone(p, id), id);
 }

@@ -25,6 +25,10 @@ export const keys = {
   customers: () => ["customers"] as const,
   customerByCpf: (cpfIndex: string) => ["customers_by_cpf", cpfIndex] as const,
   customerByErpId: (erpId: string) => ["customers_by_erp_id", erpId] as const,
+  /** Phone blind index (not unique: a family may share a phone) → customer id. */
+  customerByPhone: (phoneIndex: string, customerId: string) =>
+    ["customers_by_phone", phoneIndex, customerId] as const,
+  customersWithPhone: (phoneIndex: string) => ["customers_by_phone", phoneIndex] as const,
 
   contract: (id: string) => ["contracts", id] as const,
   contracts: () => ["contracts"] as const,
@@ -59,6 +63,31 @@ export const keys = {
   messagesByCase: (caseId: string, id: string) => ["messages_by_case", caseId, id] as const,
   messagesOfCase: (caseId: string) => ["messages_by_case", caseId] as const,
   messages: () => ["messages"] as const,
+  /** Messages by when somebody should next look at them (due, retry, or lease end). */
+  messageDue: (at: string, id: string) => ["messages_by_due_at", at, id] as const,
+  messagesDue: () => ["messages_by_due_at"] as const,
+  /** Dedupe key (case + step + template…) → the first message id that claimed it. */
+  messageByDedupe: (dedupeKey: string) => ["messages_by_dedupe", dedupeKey] as const,
+  /** Provider's message id (WhatsApp wamid, Resend id) → our message id, for statuses. */
+  messageByProviderId: (provider: string, providerId: string) =>
+    ["messages_by_provider_id", provider, providerId] as const,
+  /** Jobs that failed for good (keysIfUndelivered and the final failure); admins retry them. */
+  deadLetter: (id: string) => ["dead_letters", id] as const,
+  deadLetters: () => ["dead_letters"] as const,
+  /** Inbound WhatsApp events, sealed, processed through the queue (or the scan). */
+  inboundEvent: (id: string) => ["inbound_events", id] as const,
+  inboundDue: (at: string, id: string) => ["inbound_events_by_due_at", at, id] as const,
+  inboundsDue: () => ["inbound_events_by_due_at"] as const,
+  /** Provider message ids of inbound messages already recorded (a redelivery is ignored). */
+  inboundSeen: (providerId: string) => ["inbound_seen", providerId] as const,
+  /** Customers who answered SAIR/PARAR/STOP: no campaign messages. */
+  messageOptOut: (customerId: string) => ["message_opt_outs", customerId] as const,
+  /** Last inbound WhatsApp message per phone (blind index): the 24-hour free-text window. */
+  whatsappWindow: (phoneIndex: string) => ["whatsapp_windows", phoneIndex] as const,
+  /** Message template versions per template name, and the current one's full text. */
+  messageTemplate: (name: string, version: number) => ["message_templates", name, version] as const,
+  messageTemplateVersions: (name: string) => ["message_templates", name] as const,
+  messageTemplateCurrent: (name: string) => ["meta", "message_template_current", name] as const,
 
   ticket: (id: string) => ["tickets", id] as const,
   ticketByProtocol: (protocol: string) => ["tickets_by_protocol", protocol] as const,
@@ -80,6 +109,30 @@ export const keys = {
 
   links: () => ["links"] as const,
   retentionRun: (id: string) => ["retention_runs", id] as const,
+
+  /** Offline sync: what one client mutation (the attendant's outbox) did, by user + its id. */
+  offlineMutation: (userId: string, mutationId: string) =>
+    ["offline_mutations", userId, mutationId] as const,
+
+  /** ERP import: contract by the ERP's contract id (unique; the upsert key of a re-import). */
+  contractByErpId: (erpId: string) => ["contracts_by_erp_id", erpId] as const,
+  /** The ERP's plan id (or code) → our plan id, chosen on the import's mapping screen. */
+  planByErpId: (erpPlanId: string) => ["plans_by_erp_id", erpPlanId] as const,
+  plansByErpId: () => ["plans_by_erp_id"] as const,
+  /** Import jobs: settings (mapping, file facts) and, apart, the small progress record that
+   * every batch rewrites under a version check. */
+  importJob: (id: string) => ["import_jobs", id] as const,
+  importJobs: () => ["import_jobs"] as const,
+  importProgress: (id: string) => ["import_progress", id] as const,
+  /** The uploaded CSV, AES-GCM sealed in 63 KB chunks; deleted when the import ends. */
+  importFileChunk: (jobId: string, n: number) => ["import_file_chunks", jobId, n] as const,
+  importFileChunks: (jobId: string) => ["import_file_chunks", jobId] as const,
+  /** Bad rows of a dry run ("dry") or an import ("run"), by line number. */
+  importIssue: (jobId: string, mode: string, line: number) =>
+    ["import_issues", jobId, mode, line] as const,
+  importIssues: (jobId: string, mode: string) => ["import_issues", jobId, mode] as const,
+  /** One import writes at a time: holds the running job's id. */
+  importLock: () => ["meta", "import_lock"] as const,
 
   audit: (id: string) => ["audit_events", id] as const,
   auditBySubject: (subject: string, id: string) =>

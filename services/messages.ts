@@ -1,23 +1,53 @@
-// Messages to customers. Until the Messages issue adds e-mail and WhatsApp delivery, the local
-// outbox is the channel: a message is written in the same atomic as the change that causes it
-// (so it exists exactly when the change does), sealed, since bodies carry links and codes.
+// Messages to customers. A message is written in the same atomic as the change that causes it
+// (so it exists exactly when the change does), sealed (bodies carry links and codes), and a
+// `deliver_message` job is enqueued in that same atomic. The dispatcher
+// (services/messaging/dispatcher.ts) sends it through WhatsApp, e-mail or the local outbox.
+// The record also carries what a periodic scan needs where KV queues do not run: its status
+// and, in `messages_by_due_at`, when somebody should next look at it.
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
-import { openJson, sealJson } from "./crypto.ts";
+import { blindIndex, openJson, sealJson } from "./crypto.ts";
 import { maskEmail, maskPhone } from "../lib/format.ts";
+import type { TemplateName } from "./messaging/templates.ts";
+import { runtimeOf } from "./messaging/runtime.ts";
 
 export type Channel = "whatsapp" | "email";
+export type Template = TemplateName;
+export type MessageKind = "transactional" | "campaign";
 
-export type Template =
-  | "first_contact"
-  | "photo_rejected"
-  | "contact_code"
-  | "signing_link"
-  | "sign_code"
-  | "signed_contract"
-  | "protocol"
-  | "all_set";
+/**
+ * queued → sending → sent → delivered → read, or skipped (moved on, opted out, duplicate),
+ * or failed (dead letter). "outbox" is the status of records written before delivery existed.
+ */
+export type MessageStatus =
+  | "queued"
+  | "sending"
+  | "sent"
+  | "delivered"
+  | "read"
+  | "skipped"
+  | "failed"
+  | "outbox";
+
+export const MESSAGE_STATUS_LABELS: Record<MessageStatus, string> = {
+  queued: "Na fila",
+  sending: "Enviando",
+  sent: "Enviada",
+  delivered: "Entregue",
+  read: "Lida",
+  skipped: "Não enviada",
+  failed: "Falhou",
+  outbox: "Caixa de saída",
+};
+
+/** Extra conditions a reminder must still meet when it comes due. */
+export interface MessageGuard {
+  /** The link generation the message points to: a newer link makes it stale. */
+  linkGen?: number;
+  /** A customer reply after this instant makes it pointless. */
+  unlessRepliedAfter?: string;
+}
 
 export interface Message {
   id: string;
@@ -27,10 +57,31 @@ export interface Message {
   /** Masked address, safe to show to staff. */
   toMasked: string;
   at: string;
-  status: "outbox";
+  status: MessageStatus;
   subject: string;
-  /** Sealed {to, body}: the body may hold the customer's link or a one-time code. */
+  /** Sealed {to, body, vars}: the body may hold the customer's link or a one-time code. */
   sealed: string;
+  kind?: MessageKind;
+  /** The case step that caused the message: when the case has moved on, it is not sent. */
+  step?: string;
+  guard?: MessageGuard;
+  dedupeKey?: string;
+  /** When the message is due (or, while sending, when the worker's lease ends). */
+  nextAttemptAt?: string;
+  attempts?: number;
+  /** Times an admin re-queued it from the dead letters. */
+  retries?: number;
+  provider?: string;
+  providerId?: string;
+  /** WhatsApp: "template" or "text". */
+  mode?: string;
+  sentAt?: string;
+  deliveredAt?: string;
+  readAt?: string;
+  failedAt?: string;
+  lastError?: string;
+  /** Why it was not sent (pt-BR, shown to staff). */
+  skipReason?: string;
 }
 
 export interface OutgoingMessage {
@@ -40,24 +91,105 @@ export interface OutgoingMessage {
   to: string;
   subject: string;
   body: string;
+  /** The case step this message belongs to: if the case leaves it, the message is skipped. */
+  step?: string;
+  /** Campaign messages respect opt-outs and quiet hours; transactional ones always go. */
+  kind?: MessageKind;
+  /** Default: case + step + template + channel + a keyed digest of address and text. */
+  dedupeKey?: string;
+  /** Send no earlier than this many ms from now (reminders). */
+  delayMs?: number;
+  /** Template parameters (WhatsApp template messages); sealed with the body. */
+  vars?: Record<string, string>;
 }
 
-/** Adds the message to `op`; the caller commits it with the state change that causes it. */
-export async function stageMessage(db: Db, op: Deno.AtomicOperation, m: OutgoingMessage) {
+/** The job a message's delivery travels as; versioned so old jobs stay readable. */
+export interface DeliverJob {
+  type: "deliver_message";
+  v: 1;
+  messageId: string;
+}
+
+/** KV queues accept delays of up to 30 days; later messages wait for the scan. */
+export const MAX_QUEUE_DELAY_MS = 30 * 86400_000;
+/** Keeps the record well under KV's 64 KiB value limit once sealed and base64-encoded. */
+const MAX_SEALED_BYTES = 40_000;
+
+export function deliverJob(messageId: string): DeliverJob {
+  return { type: "deliver_message", v: 1, messageId };
+}
+
+/** Enqueues a message's job with its retry schedule and its dead-letter key. */
+export function enqueueDelivery(db: Db, op: Deno.AtomicOperation, id: string, delayMs: number) {
+  const rt = runtimeOf(db);
+  if (!rt.settings.queue) return;
+  op.enqueue(deliverJob(id), {
+    delay: Math.min(Math.max(0, Math.round(delayMs)), MAX_QUEUE_DELAY_MS),
+    keysIfUndelivered: [keys.deadLetter(id)],
+    backoffSchedule: rt.settings.backoffMs,
+  });
+}
+
+async function defaultDedupeKey(db: Db, m: OutgoingMessage) {
+  // The digest tells a true duplicate (same text to the same address) from a legitimate new
+  // message of the same kind (a fresh code, a new link), which must go out.
+  const digest = await blindIndex(db.crypto.hmac, "message", `${m.to}\n${m.body}`);
+  return `${m.caseId}:${m.step ?? "-"}:${m.template}:${m.channel}:${digest.slice(0, 16)}`;
+}
+
+/** Adds the message and its delivery job to `op`; the caller commits them with its change. */
+export async function stageMessage(
+  db: Db,
+  op: Deno.AtomicOperation,
+  m: OutgoingMessage,
+  guard?: MessageGuard,
+): Promise<Message> {
   const id = ulid();
+  const now = db.now();
+  const delay = Math.max(0, Math.round(m.delayMs ?? 0));
+  const due = new Date(now.getTime() + delay).toISOString();
+  const sealed = await sealJson(
+    db.crypto.aes,
+    { to: m.to, body: m.body, vars: m.vars },
+    `message:${id}`,
+  );
+  if (sealed.length > MAX_SEALED_BYTES) throw new Error(`message ${m.template} is too long`);
   const msg: Message = {
     id,
     caseId: m.caseId,
     channel: m.channel,
     template: m.template,
     toMasked: m.channel === "email" ? maskEmail(m.to) : maskPhone(m.to),
-    at: db.now().toISOString(),
-    status: "outbox",
+    at: now.toISOString(),
+    status: "queued",
     subject: m.subject,
-    sealed: await sealJson(db.crypto.aes, { to: m.to, body: m.body }, `message:${id}`),
+    sealed,
+    kind: m.kind ?? "transactional",
+    step: m.step,
+    guard,
+    dedupeKey: m.dedupeKey ?? await defaultDedupeKey(db, m),
+    nextAttemptAt: due,
+    attempts: 0,
   };
-  op.set(keys.message(id), msg).set(keys.messagesByCase(m.caseId, id), id);
+  // No checks added: the ULID is fresh, and the caller's atomic keeps its check budget.
+  op.set(keys.message(id), msg)
+    .set(keys.messagesByCase(m.caseId, id), id)
+    .set(keys.messageDue(due, id), id);
+  enqueueDelivery(db, op, id, delay);
   return msg;
+}
+
+export async function getMessage(db: Db, id: string): Promise<Message | null> {
+  return (await db.kv.get<Message>(keys.message(id))).value;
+}
+
+/** The address, body and template parameters of a message, in clear. */
+export async function openMessage(db: Db, m: Message) {
+  return await openJson<{ to: string; body: string; vars?: Record<string, string> }>(
+    db.crypto.aes,
+    m.sealed,
+    `message:${m.id}`,
+  );
 }
 
 export async function messagesOfCase(db: Db, caseId: string): Promise<Message[]> {
@@ -69,18 +201,22 @@ export async function messagesOfCase(db: Db, caseId: string): Promise<Message[]>
   return out;
 }
 
-/** The demo outbox: full bodies, newest first. Only for the local channel (admins). */
+/**
+ * The demo outbox: full bodies, newest first. Messages scheduled for later (reminders) are
+ * left out until they are due: they have not "gone out" yet. Admins only.
+ */
 export async function readOutbox(db: Db, limit = 50) {
   const out: (Message & { to: string; body: string })[] = [];
+  const now = db.now().toISOString();
   for await (
-    const e of db.kv.list<Message>({ prefix: keys.messages() }, { reverse: true, limit })
+    const e of db.kv.list<Message>({ prefix: keys.messages() }, { reverse: true, limit: limit * 4 })
   ) {
-    const { to, body } = await openJson<{ to: string; body: string }>(
-      db.crypto.aes,
-      e.value.sealed,
-      `message:${e.value.id}`,
-    );
-    out.push({ ...e.value, to, body });
+    const m = e.value;
+    if (m.status === "queued" && m.nextAttemptAt && m.nextAttemptAt > now) continue;
+    if (m.status === "skipped") continue;
+    const { to, body } = await openMessage(db, m);
+    out.push({ ...m, to, body });
+    if (out.length >= limit) break;
   }
   return out;
 }

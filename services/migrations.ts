@@ -2,6 +2,7 @@
 // moved with a check so two processes starting together never both run one.
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
+import { backfillPhoneIndex } from "./customers.ts";
 
 export interface Migration {
   version: number;
@@ -12,6 +13,13 @@ export interface Migration {
 /** The app's migrations, oldest first. Add new ones at the end; never edit a shipped one. */
 export const migrations: Migration[] = [
   { version: 1, name: "initial schema", up: async () => {} },
+  {
+    version: 2,
+    name: "customers_by_phone blind index (inbound WhatsApp)",
+    up: async (db) => {
+      await backfillPhoneIndex(db);
+    },
+  },
 ];
 
 export async function schemaVersion(db: Db): Promise<number> {

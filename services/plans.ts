@@ -80,3 +80,50 @@ export async function listPlans(db: Db, opts: { activeOnly?: boolean } = {}): Pr
   }
   return out.sort((a, b) => a.downMbps - b.downMbps);
 }
+
+/** ERP plan ids (or codes) mapped to our plans on the import's mapping screen. */
+export async function planErpMappings(db: Db): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for await (const e of db.kv.list<string>({ prefix: keys.plansByErpId() })) {
+    out[String(e.key[1])] = e.value;
+  }
+  return out;
+}
+
+/** Maps an ERP plan id to one of our plans; an empty planId removes the mapping. */
+export async function setPlanErpMapping(db: Db, erpPlanId: string, planId: string) {
+  const erp = erpPlanId.trim();
+  if (!erp || erp.length > 100) throw new ValidationError({ erpPlanId: "Plano do ERP inválido." });
+  if (!planId) return void await db.kv.delete(keys.planByErpId(erp));
+  if (!(await getPlan(db, planId))) throw new ValidationError({ planId: "Plano não encontrado." });
+  await db.kv.set(keys.planByErpId(erp), planId);
+}
+
+/**
+ * Resolves a plan value from an ERP file: the saved mapping first, then one of our plans by
+ * id, offer code or name (case and accents ignored). null when nothing matches.
+ */
+export function planResolver(
+  plans: Plan[],
+  mappings: Record<string, string>,
+): (value: string) => string | null {
+  const fold = (s: string) =>
+    s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim().toLowerCase();
+  const ids = new Set(plans.map((p) => p.id));
+  const byText = new Map<string, string>();
+  for (const p of plans) {
+    byText.set(fold(p.name), p.id);
+    byText.set(fold(p.offerCode), p.id);
+    byText.set(fold(p.id), p.id);
+  }
+  const cache = new Map<string, string | null>();
+  return (value) => {
+    const v = value.trim();
+    let hit = cache.get(v);
+    if (hit !== undefined) return hit;
+    const mapped = mappings[v];
+    hit = mapped && ids.has(mapped) ? mapped : byText.get(fold(v)) ?? null;
+    if (cache.size < 10_000) cache.set(v, hit);
+    return hit;
+  };
+}

@@ -9,6 +9,8 @@ const PUBLIC_ALLOWED = new Set([
   "/",
   "/login",
   "/healthz",
+  "/manifest.webmanifest",
+  "/sw.js",
   "/r/:token",
   "/r/:token/events",
   "/r/:token/:action",
@@ -16,6 +18,8 @@ const PUBLIC_ALLOWED = new Set([
   "/r/:token/faturas.pdf",
   "/verificar",
   "/verificar/:id",
+  // Signed by Meta (X-Hub-Signature-256 HMAC), not by a session.
+  "/webhooks/whatsapp",
 ]);
 
 function concrete(path: string) {

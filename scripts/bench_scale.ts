@@ -1,0 +1,384 @@
+// Scale benchmark: generate N contracts, import them, and measure the due list, a month's
+// enumeration and the customer page, each against a raw baseline measured in the same run.
+//   deno task bench:scale --contracts N [--seconds 4] [--keep] [--dir DIR]
+// Progress goes to stderr; the last line of stdout is one JSON object (see docs/benchmarks.md).
+import { Hono } from "hono";
+import { loadConfig } from "../app.config.ts";
+import { createApp } from "../lib/app.ts";
+import { openDb } from "../services/db.ts";
+import { migrate } from "../services/migrations.ts";
+import { keys } from "../services/keys.ts";
+import { ulid } from "../services/ulid.ts";
+import { toBase64Url } from "../services/crypto.ts";
+import { SYSTEM } from "../services/audit.ts";
+import { DEMO_PLANS } from "../services/seed.ts";
+import { createPlan } from "../services/plans.ts";
+import { createUser } from "../services/users.ts";
+import { listDue } from "../services/contracts.ts";
+import { getCustomers, sealCustomerPii } from "../services/customers.ts";
+import { openCasesOfContracts } from "../services/renewals/cases.ts";
+import { renewalList } from "../services/due_list.ts";
+import { addDays, addMonths, todayInBrazil } from "../services/dates.ts";
+import { claimContract, sendLink } from "../services/renewals/staff_actions.ts";
+import { readOutbox } from "../services/messages.ts";
+import { analyzeCsv } from "../services/import/files.ts";
+import { createCliJob, runJob } from "../services/import/jobs.ts";
+import { presetMapping } from "../services/import/presets.ts";
+import { generateCsv } from "./gen.ts";
+import {
+  atomics,
+  keyBytes,
+  MAX_BYTES,
+  MAX_KEY_BYTES,
+  MAX_MUTATIONS,
+  valueBytes,
+} from "../services/import/engine.ts";
+
+function arg(name: string, def: string): string {
+  const i = Deno.args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return def;
+  const a = Deno.args[i];
+  return a.includes("=") ? a.slice(a.indexOf("=") + 1) : Deno.args[i + 1] ?? def;
+}
+const N = Number(arg("contracts", "10000"));
+if (!Number.isInteger(N) || N < 100 || N > 5_000_000) {
+  console.error("--contracts: a whole number from 100 to 5,000,000");
+  Deno.exit(2);
+}
+const loadSeconds = Math.min(Math.max(Number(arg("seconds", "4")), 1), 30);
+const keep = Deno.args.includes("--keep");
+const givenDir = arg("dir", "");
+const dir = givenDir || await Deno.makeTempDir({ prefix: "renova-bench-" });
+if (givenDir) await Deno.mkdir(dir, { recursive: true });
+const log = (s: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * The raw baseline: the same keys an imported row writes (record, CPF, ERP-id and phone
+ * indexes; contract, by-customer, due and ERP-id indexes), values of the same shape and size
+ * (a random string as long as a sealed record), no parsing, crypto, lookups or checks, packed
+ * into atomics by the import's own limits.
+ */
+class RawWriter {
+  #op: Deno.AtomicOperation;
+  #muts = 0;
+  #kb = 0;
+  #vb = 0;
+  atomics = 0;
+  constructor(private kv: Deno.Kv) {
+    this.#op = kv.atomic();
+  }
+  async add(row: [Deno.KvKey, unknown][]) {
+    let k = 0, v = 0;
+    for (const [key, value] of row) k += keyBytes(key), v += valueBytes(value);
+    const over = this.#muts + row.length > MAX_MUTATIONS || this.#kb + k > MAX_KEY_BYTES ||
+      this.#kb + this.#vb + k + v > MAX_BYTES;
+    if (over) await this.flush();
+    for (const [key, value] of row) this.#op.set(key, value);
+    this.#muts += row.length, this.#kb += k, this.#vb += v;
+  }
+  async flush() {
+    if (!this.#muts) return;
+    if (!(await this.#op.commit()).ok) throw new Error("raw commit failed");
+    this.atomics++;
+    this.#op = this.kv.atomic();
+    this.#muts = this.#kb = this.#vb = 0;
+  }
+}
+
+// Random-looking unique strings without paying for randomness per row (that is not raw work):
+// a pooled random prefix, so inserts land all over the index like real HMACs, + a counter.
+const rnd = (n: number) => toBase64Url(crypto.getRandomValues(new Uint8Array(n))).slice(0, n);
+const POOL = Array.from({ length: 1024 }, () => rnd(32));
+const uniq = (i: number, salt: number) =>
+  POOL[(i * 7 + salt) & 1023].slice(0, 24) + i.toString(36).padStart(8, "0");
+let rawCustomer = "", sealedFiller = "";
+
+function rawRowMutations(i: number, sealedLen: number, planIds: string[]) {
+  if (sealedFiller.length !== sealedLen) sealedFiller = rnd(sealedLen);
+  const now = new Date().toISOString();
+  const cid = ulid();
+  const out: [Deno.KvKey, unknown][] = [];
+  // The generator gives about 1 customer in 30 a second contract: no customer keys then.
+  if (i % 30 !== 29 || !rawCustomer) {
+    rawCustomer = ulid();
+    const id = rawCustomer;
+    out.push([keys.customer(id), {
+      id,
+      erpId: String(i),
+      erpHash: POOL[i & 1023],
+      city: "São José dos Campos",
+      state: "SP",
+      pii: sealedFiller,
+      createdAt: now,
+      updatedAt: now,
+    }]);
+    out.push([keys.customerByCpf(uniq(i, 1)), id], [keys.customerByErpId(String(i)), id]);
+    out.push([keys.customerByPhone(uniq(i, 2), id), id]);
+    if (i % 10 < 3) out.push([keys.customerByPhone(uniq(i, 3), id), id]);
+  }
+  const planId = planIds[i % 4];
+  const end = addDays("2027-01-01", i % 365);
+  out.push([keys.contract(cid), {
+    id: cid,
+    customerId: rawCustomer,
+    planId,
+    city: "São José dos Campos",
+    status: "active",
+    startDate: "2024-01-01",
+    loyaltyStart: addMonths(end, -12),
+    loyaltyEnd: end,
+    nextRenewalDue: end,
+    erpId: String(100_000 + i),
+    erpHash: POOL[i & 1023].slice(0, 11),
+    createdAt: now,
+    updatedAt: now,
+  }]);
+  out.push([keys.contractsByCustomer(rawCustomer, cid), cid]);
+  out.push([keys.contractsByDue(end, cid), { customerId: rawCustomer, planId, city: "Campinas" }]);
+  out.push([keys.contractByErpId(String(100_000 + i)), cid]);
+  return out;
+}
+
+let peakRss = 0;
+const rssTimer = setInterval(() => {
+  peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+}, 250);
+
+// 1. The ERP file (not timed as import).
+const csvPath = `${dir}/erp.csv`;
+let t = performance.now();
+const out = await Deno.open(csvPath, { write: true, create: true, truncate: true });
+await generateCsv(out.writable, { contracts: N, seed: 42 });
+const genS = (performance.now() - t) / 1000;
+log(`generated ${N} contracts in ${round(genS)} s (${(await Deno.stat(csvPath)).size} bytes)`);
+
+// 2. A fresh store with the demo plans and one attendant; the raw baseline's own store.
+const db = await openDb({
+  path: `${dir}/renova.sqlite`,
+  dataKey: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
+});
+await migrate(db);
+for (const p of DEMO_PLANS) await createPlan(db, p);
+const attendant = await createUser(db, {
+  username: "bench",
+  name: "Atendente Bench",
+  role: "attendant",
+  password: "senha-do-benchmark-123",
+}, SYSTEM);
+const rawKv = await Deno.openKv(`${dir}/raw.sqlite`);
+const sealedLen = (await sealCustomerPii(db, ulid(), {
+  name: "Maria Conceição Ribeiro",
+  cpf: "52998224725",
+  phones: ["5519998765432"],
+  email: "maria.conceicao.ribeiro.123456@exemplo.com.br",
+  address: {
+    street: "Avenida Getúlio Vargas",
+    number: "1234",
+    district: "Jardim Aquarius",
+    city: "São José dos Campos",
+    state: "SP",
+    zip: "12242-123",
+  },
+})).length;
+
+// 3. Import, interleaved with raw slices of the same rows, so both see the same machine load
+// and stores of the same size. The raw slices run inside onBatch and are subtracted.
+const open = async () => (await Deno.open(csvPath)).readable;
+const facts = await analyzeCsv(await open(), (h) => presetMapping("renova", h).plan);
+const actor = { id: "system", name: "Benchmark" };
+const job = await createCliJob(
+  db,
+  { ...facts, fileName: csvPath, size: (await Deno.stat(csvPath)).size, preset: "renova" },
+  actor,
+);
+const raw = new RawWriter(rawKv);
+const slice = Math.max(5000, Math.ceil(N / 20));
+let rawDone = 0, rawMs = 0, callbackMs = 0;
+const planIds = DEMO_PLANS.map(() => ulid());
+const catchUp = async (upTo: number) => {
+  const r0 = performance.now();
+  for (; rawDone < upTo; rawDone++) {
+    await raw.add(rawRowMutations(rawDone, sealedLen, planIds));
+  }
+  await raw.flush();
+  rawMs += performance.now() - r0;
+  callbackMs += performance.now() - r0;
+};
+t = performance.now();
+const result = await runJob(db, job.id, "run", {
+  actor,
+  open,
+  batchRows: Number(arg("batch-rows", "500")),
+  pipeline: !Deno.args.includes("--no-pipeline"),
+  onBatch: async (counts) => {
+    if (counts.rows - rawDone >= slice) {
+      await catchUp(counts.rows);
+      log(`imported ${counts.rows} / ${N}`);
+    }
+  },
+});
+await catchUp(N);
+const importS = (performance.now() - t - callbackMs) / 1000;
+const rawS = rawMs / 1000;
+if (result.counts.created !== N || result.counts.bad) {
+  throw new Error(`import counts: ${JSON.stringify(result.counts)}`);
+}
+log(`import ${round(importS)} s (${atomics.count} atomics), raw ${round(rawS)} s (${raw.atomics})`);
+
+// 4. The renewal list's first page and the month, against raw lists of the same index range.
+const today = todayInBrazil(db.now());
+const windowTo = addDays(today, 60);
+const viewer = { id: attendant.id, role: attendant.role };
+async function timeIt(fn: () => Promise<unknown>, runs = 15) {
+  for (let i = 0; i < 3; i++) await fn();
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    await fn();
+    xs.push(performance.now() - s);
+  }
+  return median(xs);
+}
+const rawList = async (from: string, to: string, limit?: number) => {
+  let n = 0;
+  const it = db.kv.list({
+    start: [...keys.contractsDue(), from],
+    end: [...keys.contractsDue(), addDays(to, 1)],
+  }, { limit, batchSize: limit ? undefined : 500 });
+  for await (const _ of it) n++;
+  return n;
+};
+// The due list's first page as the renewal list reads it (listDue, 100 index entries), and the
+// whole renewal-list service on top (plans, open cases, 25 customer names decrypted).
+const indexPageMs = await timeIt(() => listDue(db, today, windowTo, { limit: 100 }));
+const rawPageMs = await timeIt(() => rawList(today, windowTo, 100));
+const listMs = await timeIt(() => renewalList(db, viewer, {}, 60));
+const firstIds = (await listDue(db, today, windowTo, { limit: 100 })).items;
+const openCasesMs = await timeIt(() => openCasesOfContracts(db, firstIds.map((i) => i.contractId)));
+const namesMs = await timeIt(() =>
+  getCustomers(db, firstIds.slice(0, 25).map((i) => i.customerId))
+);
+const month = addMonths(today, 1).slice(0, 7);
+const monthFrom = `${month}-01`, monthTo = addDays(addMonths(monthFrom, 1), -1);
+t = performance.now();
+let monthCount = 0;
+for (let cursor = "";;) {
+  const page = await listDue(db, monthFrom, monthTo, { cursor, limit: 500 });
+  monthCount += page.items.length;
+  cursor = page.cursor;
+  if (!cursor) break;
+}
+const monthS = (performance.now() - t) / 1000;
+t = performance.now();
+const monthRawCount = await rawList(monthFrom, monthTo);
+const monthRawS = (performance.now() - t) / 1000;
+log(
+  `month ${month}: ${monthCount} contracts in ${round(monthS, 3)} s (raw ${round(monthRawS, 3)})`,
+);
+
+// 5. The customer page vs a bare Hono hello, both on loopback, load from another process.
+const config = loadConfig({ KV_PATH: `${dir}/renova.sqlite`, LOG_REQUESTS: "false" });
+const ctx = {
+  db,
+  actor: { id: `user:${attendant.id}`, name: attendant.name },
+  kind: "staff" as const,
+  baseUrl: "http://127.0.0.1",
+  linkTtlDays: 30,
+  providerName: config.provider.name,
+  provider: config.provider,
+};
+const due = await listDue(db, today, windowTo, { limit: 3 });
+for (const d of due.items) {
+  const c = await claimContract(ctx, d.contractId, { id: attendant.id, name: attendant.name });
+  await sendLink(ctx, c.id, "whatsapp");
+}
+const token = (await readOutbox(db, 10)).map((m) => m.body.match(/\/r\/([\w-]+)/)?.[1])
+  .find(Boolean);
+if (!token) throw new Error("no customer link in the outbox");
+const app = createApp(db, config);
+const quiet = { hostname: "127.0.0.1", port: 0, onListen() {} };
+const appServer = Deno.serve(
+  quiet,
+  (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr as Deno.NetAddr }),
+);
+const hello = new Hono();
+hello.get("/", (c) => c.text("Olá"));
+const helloServer = Deno.serve(quiet, hello.fetch);
+const pageUrl = `http://127.0.0.1:${appServer.addr.port}/r/${token}`;
+const helloUrl = `http://127.0.0.1:${helloServer.addr.port}/`;
+if ((await (await fetch(pageUrl)).text()).length < 500) throw new Error("customer page failed");
+async function load(url: string) {
+  const p = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      new URL("./bench_load.ts", import.meta.url).pathname,
+      "--url",
+      url,
+      "--seconds",
+      String(loadSeconds),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!p.success) throw new Error(`load generator failed for ${url}`);
+  return JSON.parse(new TextDecoder().decode(p.stdout).trim().split("\n").pop()!);
+}
+const rps = { hello: [] as number[], page: [] as number[], errors: 0 };
+for (let i = 0; i < 2; i++) {
+  for (const [name, url] of [["hello", helloUrl], ["page", pageUrl]] as const) {
+    const r = await load(url);
+    rps[name].push(r.rps);
+    rps.errors += r.errors;
+  }
+}
+const helloRps = rps.hello.reduce((a, b) => a + b) / rps.hello.length;
+const pageRps = rps.page.reduce((a, b) => a + b) / rps.page.length;
+log(`hello ${round(helloRps, 0)} req/s, page ${round(pageRps, 0)} req/s`);
+await appServer.shutdown();
+await helloServer.shutdown();
+clearInterval(rssTimer);
+peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+db.kv.close();
+rawKv.close();
+if (keep) log(`kept ${dir}`);
+else if (!givenDir) await Deno.remove(dir, { recursive: true });
+else {
+  for await (const e of Deno.readDir(dir)) {
+    if (/^(erp\.csv|(renova|raw)\.sqlite.*)$/.test(e.name)) await Deno.remove(`${dir}/${e.name}`);
+  }
+}
+
+const tm = result.timings;
+console.log(JSON.stringify({
+  contracts: N,
+  rows_per_atomic: round(N / atomics.count, 1),
+  import_rows_per_s: round(N / importS, 0),
+  raw_rows_per_s: round(N / rawS, 0),
+  import_ratio_vs_raw: round((N / importS) / (N / rawS), 3),
+  import_s: round(importS, 1),
+  raw_s: round(rawS, 1),
+  crypto_us_per_row: round(((tm.crypto_ms + tm.seal_ms) * 1000) / N, 1),
+  lookup_us_per_row: round((tm.lookup_ms * 1000) / N, 1),
+  commit_us_per_row: round((tm.commit_ms * 1000) / N, 1),
+  duelist_first_page_ms: round(indexPageMs),
+  duelist_raw_ms: round(rawPageMs),
+  duelist_ratio_vs_raw: round(indexPageMs / rawPageMs),
+  renewal_list_first_page_ms: round(listMs),
+  renewal_list_ratio_vs_raw: round(listMs / rawPageMs),
+  renewal_list_open_cases_ms: round(openCasesMs),
+  renewal_list_names_ms: round(namesMs),
+  month: month,
+  month_contracts: monthCount,
+  month_enumeration_s: round(monthS, 3),
+  month_raw_s: round(monthRawS, 3),
+  month_raw_contracts: monthRawCount,
+  hello_rps: round(helloRps, 0),
+  page_rps: round(pageRps, 0),
+  page_rps_ratio_vs_hello: round(pageRps / helloRps, 3),
+  load_errors: rps.errors,
+  rss_mb: round(peakRss / 1024 / 1024, 0),
+  gen_s: round(genS, 1),
+}));

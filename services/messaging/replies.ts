@@ -1,0 +1,52 @@
+// What customers tell us over WhatsApp: the last reply on the case (the attendant acts on it
+// first) and opt-outs from campaign messages (SAIR / PARAR / STOP).
+import type { Db } from "../db.ts";
+import { keys } from "../keys.ts";
+import type { RenewalCase } from "../renewals/cases.ts";
+import { addAudit } from "../audit.ts";
+
+export interface CustomerReply {
+  at: string;
+  text: string;
+}
+
+/** Longest reply text kept on the case; the full text is not needed to act on it. */
+export const REPLY_MAX = 1000;
+
+/** The one place that writes the case's reply field. */
+export function setCustomerReply(next: RenewalCase, reply: CustomerReply) {
+  next.customerReply = { at: reply.at, text: reply.text.slice(0, REPLY_MAX) };
+}
+
+export function customerReplyOf(c: RenewalCase): CustomerReply | undefined {
+  return c.customerReply;
+}
+
+const STOP_WORDS = new Set(["sair", "parar", "stop"]);
+
+/** SAIR, PARAR or STOP alone (any case, surrounding spaces and punctuation ignored). */
+export function isOptOut(text: string): boolean {
+  return STOP_WORDS.has(text.trim().toLowerCase().replace(/[.!\s]+$/g, ""));
+}
+
+export interface OptOut {
+  at: string;
+  /** The word the customer sent. */
+  word: string;
+  via: "whatsapp";
+}
+
+export async function getOptOut(db: Db, customerId: string): Promise<OptOut | null> {
+  return (await db.kv.get<OptOut>(keys.messageOptOut(customerId))).value;
+}
+
+/** Records the opt-out with its audit event; the first one is kept (its time counts). */
+export async function recordOptOut(db: Db, customerId: string, o: OptOut): Promise<boolean> {
+  const key = keys.messageOptOut(customerId);
+  const op = db.kv.atomic().check({ key, versionstamp: null }).set(key, o);
+  addAudit(db, op, `customer:${customerId}`, "customer.opted_out", {
+    id: `customer:${customerId}`,
+    name: "Cliente (WhatsApp)",
+  }, { word: o.word });
+  return (await op.commit()).ok;
+}
