@@ -56,7 +56,9 @@ export function Layout({ title, t, user, csrf, path, children }: Props) {
               {user.role === "admin" && navLink("/admin/users", t("nav.users"))}
               {user.role === "admin" && navLink("/admin/contract", t("nav.contract"))}
               {user.role === "admin" && navLink("/admin/billing", t("nav.billing"))}
+              {user.role === "admin" && navLink("/admin/messages", t("nav.messages"))}
               {user.role === "admin" && navLink("/admin/outbox", t("nav.outbox"))}
+              {user.role === "admin" && navLink("/admin/dead-letters", t("nav.dead_letters"))}
               <span class="ml-auto text-sm" data-testid="whoami">
                 {user.name} · {t(`role.${user.role}`)}
               </span>

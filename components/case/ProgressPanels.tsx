@@ -9,6 +9,7 @@ import {
   STEP_LABELS,
 } from "../../services/renewals/steps.ts";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
+import { MESSAGE_STATUS_LABELS } from "../../services/messages.ts";
 
 interface P {
   v: StaffCaseView;
@@ -232,7 +233,7 @@ export function OutcomePanel({ v }: { v: StaffCaseView }) {
 
 export function MessagesPanel({ v }: { v: StaffCaseView }) {
   return (
-    <Panel title="Mensagens enviadas" id="p-messages">
+    <Panel title="Mensagens" id="p-messages">
       {v.messages.length === 0
         ? <p class="text-sm">Nenhuma.</p>
         : (
@@ -241,7 +242,9 @@ export function MessagesPanel({ v }: { v: StaffCaseView }) {
               <li key={m.id} class="py-1">
                 <strong>{m.subject}</strong> · {m.channel === "email" ? "E-mail" : "WhatsApp"} para
                 {" "}
-                {m.toMasked} · {formatDateTime(m.at)}
+                {m.toMasked} · {formatDateTime(m.at)} ·{" "}
+                {MESSAGE_STATUS_LABELS[m.status] ?? m.status}
+                {m.skipReason ? ` (${m.skipReason})` : ""}
               </li>
             ))}
           </ul>
@@ -278,4 +281,11 @@ const EVENT_LABELS: Record<string, string> = {
   "photo.viewed": "Foto do titular visualizada",
   "contacts.code_sent": "Código enviado para confirmar contato",
   "contacts.code_refused": "Código de confirmação incorreto",
+  "customer.replied": "O cliente respondeu",
+  "message.retried": "Mensagem reenviada",
+  "sign.code_sent": "Código de assinatura enviado",
+  "sign.code_refused": "Código de assinatura recusado",
+  "sign.code_accepted": "Código de assinatura aceito",
+  "contract.viewed": "Contrato visualizado pelo cliente",
+  "retention.photo_purged": "Foto apagada (prazo de guarda)",
 };

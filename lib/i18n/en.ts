@@ -7,6 +7,8 @@ export const en: Record<MessageKey, string> = {
   "nav.users": "Users",
   "nav.contract": "Contract",
   "nav.billing": "Billing",
+  "nav.messages": "Messages",
+  "nav.dead_letters": "Failed sends",
   "nav.outbox": "Outbox",
   "nav.logout": "Sign out",
   "login.title": "Sign in",

@@ -6,6 +6,8 @@ export const ptBR = {
   "nav.users": "Usuários",
   "nav.contract": "Contrato",
   "nav.billing": "Cobrança",
+  "nav.messages": "Mensagens",
+  "nav.dead_letters": "Falhas de envio",
   "nav.outbox": "Caixa de saída",
   "nav.logout": "Sair",
   "login.title": "Entrar",

@@ -70,10 +70,12 @@ export function startMessaging(
   };
 
   let scanning: Promise<void> | null = null;
+  // False when queues are off or listenQueue failed: then the scan is the delivery path.
+  let queueUp = rt.settings.queue;
   const scan = () => {
     if (stopped) return Promise.resolve();
     if (scanning) return scanning;
-    const grace = rt.settings.queue ? SCAN_GRACE_MS : 0;
+    const grace = queueUp ? SCAN_GRACE_MS : 0;
     scanning = track(
       scanOnce(db, new Date(db.now().getTime() - grace)).then(
         () => {},
@@ -110,7 +112,18 @@ export function startMessaging(
       // Stopping: refuse new work; KV keeps the job and delivers it again later.
       if (stopped) throw new Error("messaging is stopping");
       return track(handleJob(db, job));
-    }).then(() => stop(), () => stop());
+    }).then(
+      () => stop(), // the store was closed
+      (e) => {
+        queueUp = false;
+        console.error(JSON.stringify({
+          level: "error",
+          job: "messages",
+          note: "listenQueue failed; the scan delivers (set MESSAGE_QUEUE=false here)",
+          error: String(e),
+        }));
+      },
+    );
   }
   void scan(); // leftovers from before a restart, and the only path when queues are off
   return { stop, scan };

@@ -139,7 +139,10 @@ export async function acceptWhatsappWebhook(db: Db, raw: Uint8Array): Promise<nu
   let size = Infinity;
   for (const ev of events) {
     const n = JSON.stringify(ev).length;
-    if (size + n > CHUNK_CHARS) chunks.push([]), size = 0;
+    if (size + n > CHUNK_CHARS) {
+      chunks.push([]);
+      size = 0;
+    }
     chunks[chunks.length - 1].push(ev);
     size += n;
   }

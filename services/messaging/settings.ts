@@ -172,11 +172,13 @@ export function parseMessagingEnv(
     if (["0", "false", "no", "nao", "não"].includes(raw)) return false;
     return fail(`${name} precisa ser true ou false.`);
   };
+  const queue = bool("MESSAGE_QUEUE", d.queue);
   return {
     baseUrl: opts.origin ?? `http://localhost:${opts.port || 8000}`,
     providerName: opts.provider.name,
-    queue: bool("MESSAGE_QUEUE", d.queue),
-    scanIntervalMs: num("MESSAGE_SCAN_SECONDS", d.scanIntervalMs / 1000, 1) * 1000,
+    queue,
+    // Without queues the scan is the delivery path: look more often by default.
+    scanIntervalMs: num("MESSAGE_SCAN_SECONDS", queue ? d.scanIntervalMs / 1000 : 5, 1) * 1000,
     backoffMs,
     rate: {
       email: num("MESSAGE_RATE_EMAIL", d.rate.email, 0),

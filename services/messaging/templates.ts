@@ -1,8 +1,8 @@
 // The texts customers receive, as admin-editable templates (pt-BR). Each save is a new version
 // (kept for history); the current version's full text also sits under one key so rendering a
 // message is one read. With nothing saved, the defaults below apply: they reproduce exactly
-// the texts of services/renewals/notices.ts and signing.ts, so switching a call site from
-// notices to renderMessage() changes no message.
+// the texts the product shipped with (tests/messaging/legacy_texts.ts), so switching call sites to
+// renderMessage() changed no message.
 //
 // Placeholders are {{name}}; each template accepts its own list (the caller supplies all of
 // them) and requires the ones without which the message is useless (the link, the code).

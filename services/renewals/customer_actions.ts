@@ -15,7 +15,7 @@ import { openJson, sealJson } from "../crypto.ts";
 import { checkCode, newCode, type PendingCode } from "../codes.ts";
 import { stageMessage } from "../messages.ts";
 import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
-import { notices } from "./notices.ts";
+import { renderMessage } from "../messaging/mod.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
@@ -209,7 +209,7 @@ export async function submitContacts(
           channel: c.kind === "email" ? "email" : "whatsapp",
           template: "contact_code",
           to: c.target,
-          ...notices.contactCode(c.code),
+          ...(await renderMessage(ctx.db, "contact_code", { codigo: c.code })),
         });
       }
     },

@@ -12,6 +12,7 @@ import { ConflictError, NotFoundError, RateLimitError, ValidationError } from ".
 import { getCustomer } from "../customers.ts";
 import { hit, type Limit } from "../rate_limit.ts";
 import { stageMessage } from "../messages.ts";
+import { renderMessage } from "../messaging/mod.ts";
 import { sha256Hex } from "../crypto.ts";
 import { maskCpf, maskEmail, maskPhone } from "../../lib/format.ts";
 import { finalizeSigned, renderUnsigned } from "../contract/pipeline.ts";
@@ -94,9 +95,7 @@ export async function sendSigningCode(
         channel,
         template: "sign_code",
         to,
-        subject: "Código para assinar o contrato",
-        body:
-          `Seu código para assinar o contrato é ${code}. Ele vale por 5 minutos. Não compartilhe este código.`,
+        ...(await renderMessage(env.db, "sign_code", { codigo: code })),
       });
     },
   });
@@ -308,12 +307,12 @@ export async function signContract(
           channel: "email",
           template: "signed_contract",
           to: customer.email,
-          subject: "Seu contrato assinado",
-          body:
-            `Olá, ${
-              customer.name.split(" ")[0]
-            }! Seu contrato foi assinado. Baixe sua via em PDF: ${env.baseUrl}/r/${token}/contrato.pdf\n` +
-            `Resumo SHA-256 do arquivo: ${final.sha256}. Confira a autenticidade em ${env.baseUrl}/verificar/${signatureId}`,
+          ...(await renderMessage(env.db, "signed_contract", {
+            nome: customer.name.split(" ")[0],
+            link: `${env.baseUrl}/r/${token}`,
+            sha256: final.sha256,
+            verificacao: `${env.baseUrl}/verificar/${signatureId}`,
+          })),
         });
       },
     });

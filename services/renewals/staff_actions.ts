@@ -26,7 +26,8 @@ import {
   updateCase,
 } from "./cases.ts";
 import { currentLinkToken, stageNewLink } from "./links.ts";
-import { notices } from "./notices.ts";
+import { invoiceLines, renderMessage, stageReminders } from "../messaging/mod.ts";
+import { formatDate } from "../../lib/format.ts";
 import { isBeforeSigning } from "./steps.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { deleteBlob } from "../blobs.ts";
@@ -202,6 +203,8 @@ export async function recordRefusal(ctx: StaffCtx, caseId: string, reason: strin
   });
 }
 
+const firstName = (name: string) => name.split(" ")[0];
+
 async function customerOf(db: Db, c: RenewalCase) {
   const customer = await getCustomer(db, c.customerId);
   if (!customer) throw new NotFoundError("Cliente não encontrado.");
@@ -232,18 +235,21 @@ export async function sendLink(
         throw new ValidationError({ step: "Este caso não aceita novo link." });
       }
       const token = await stageNewLink(ctx.db, op, next, ctx.linkTtlDays);
-      const n = notices.firstContact(
-        customer.name.split(" ")[0],
-        ctx.providerName,
-        `${ctx.baseUrl}/r/${token}`,
-      );
+      const vars = {
+        nome: firstName(customer.name),
+        operadora: ctx.providerName,
+        link: `${ctx.baseUrl}/r/${token}`,
+      };
       await stageMessage(ctx.db, op, {
         caseId,
         channel,
         template: "first_contact",
         to: channel === "email" ? customer.email : customer.phones[0],
-        ...n,
+        vars,
+        ...(await renderMessage(ctx.db, "first_contact", vars)),
       });
+      // Reminders (24 h, 72 h, before expiry) that do nothing once the case moves on.
+      await stageReminders(ctx.db, op, next);
     },
   });
 }
@@ -286,11 +292,11 @@ export async function reviewPhoto(
           channel: "whatsapp",
           template: "photo_rejected",
           to: customer.phones[0],
-          ...notices.photoRejected(
-            customer.name.split(" ")[0],
-            reason,
-            `${ctx.baseUrl}/r/${token}`,
-          ),
+          ...(await renderMessage(ctx.db, "photo_rejected", {
+            nome: firstName(customer.name),
+            motivo: reason,
+            link: `${ctx.baseUrl}/r/${token}`,
+          })),
         });
       }
     },
@@ -373,7 +379,11 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
           channel: "whatsapp",
           template: "signing_link",
           to: customer.phones[0],
-          ...notices.signingLink(customer.name.split(" ")[0], `${ctx.baseUrl}/r/${token}`),
+          step: "signature_sent",
+          ...(await renderMessage(ctx.db, "signing_link", {
+            nome: firstName(customer.name),
+            link: `${ctx.baseUrl}/r/${token}`,
+          })),
         });
       },
     });
@@ -457,7 +467,10 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
           channel: "whatsapp",
           template: "protocol",
           to: customer.phones[0],
-          ...notices.protocol(protocol, signedOn),
+          ...(await renderMessage(ctx.db, "protocol", {
+            protocolo: protocol,
+            data: formatDate(signedOn),
+          })),
         });
       },
     });
@@ -479,12 +492,12 @@ export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number
     rev,
     apply: async (next, op) => {
       const token = await linkFor(ctx, op, next);
-      const n = notices.allSet(
-        customer.name.split(" ")[0],
-        next.ticket!.protocol,
-        next.invoices ?? [],
-        `${ctx.baseUrl}/r/${token}`,
-      );
+      const n = await renderMessage(ctx.db, "all_set", {
+        nome: firstName(customer.name),
+        protocolo: next.ticket!.protocol,
+        faturas: invoiceLines(next.invoices ?? []),
+        link: `${ctx.baseUrl}/r/${token}`,
+      });
       for (
         const [channel, to] of [["whatsapp", customer.phones[0]], [
           "email",

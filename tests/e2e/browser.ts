@@ -38,6 +38,7 @@ export async function startServer(extra: Record<string, string> = {}) {
       PORT: "0",
       KV_PATH: ":memory:",
       LOG_REQUESTS: "false",
+      OUTBOX_LOG: "false",
       ...STAFF_PASSWORDS,
       ...extra,
     });
@@ -46,7 +47,7 @@ export async function startServer(extra: Record<string, string> = {}) {
       ...app,
       base,
       async stop() {
-        app.stopJobs();
+        await app.stopJobs();
         await app.server.shutdown();
         app.db.kv.close();
       },

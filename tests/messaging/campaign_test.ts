@@ -14,7 +14,7 @@ import { scanDueMessages } from "../../services/messaging/delivery.ts";
 import { scanOnce } from "../../services/messaging/dispatcher.ts";
 import { stageReminders } from "../../services/messaging/reminders.ts";
 import { acceptWhatsappWebhook } from "../../services/messaging/inbound.ts";
-import { getOptOut, setCustomerReply } from "../../services/messaging/replies.ts";
+import { getOptOut, isOptOut, setCustomerReply } from "../../services/messaging/replies.ts";
 import { isQuiet, nextAllowedTime } from "../../services/messaging/quiet_hours.ts";
 import { DEFAULT_SETTINGS } from "../../services/messaging/settings.ts";
 
@@ -235,4 +235,13 @@ Deno.test("quiet hours: nights and Sundays, in São Paulo time", () => {
   assert.equal(nextAllowedTime(noon, lunch).toISOString(), "2026-03-04T17:00:00.000Z");
   const off = { ...q, startMin: 0, endMin: 0, days: [] };
   assert.equal(isQuiet(at("2026-03-01T05:00:00Z"), off), false);
+});
+
+Deno.test("opt-out words: SAIR, PARAR, STOP alone, any case; not inside a sentence", () => {
+  for (const yes of ["SAIR", " sair ", "Parar", "stop", "Sair!", "PARAR."]) {
+    assert.equal(isOptOut(yes), true, yes);
+  }
+  for (const no of ["sair agora", "não quero sair", "stopped", ""]) {
+    assert.equal(isOptOut(no), false, no);
+  }
 });

@@ -100,6 +100,7 @@ Deno.test("messaging settings: defaults, providers only when configured, clear e
   ]]);
   assert.equal(c.queue, false);
   assert.deepEqual(c.backoffMs, [100, 200]);
+  assert.equal(c.scanIntervalMs, 5000, "the scan delivers: it looks more often");
   assert.deepEqual(c.reminders.afterHours, [48]);
   assert.deepEqual(
     loadConfig({ QUIET_HOURS: "off", QUIET_DAYS: "nenhum" }).messaging.quiet.days,

@@ -2,7 +2,7 @@
 // saved versions are what renderMessage uses, and the admin page previews and saves.
 import assert from "node:assert/strict";
 import { makeUser, postForm, signInAs, testApp, testDb } from "../helpers.ts";
-import { notices } from "../../services/renewals/notices.ts";
+import { notices } from "./legacy_texts.ts";
 import { SYSTEM } from "../../services/audit.ts";
 import { ConflictError, ValidationError } from "../../services/errors.ts";
 import type { Invoice } from "../../services/invoices.ts";

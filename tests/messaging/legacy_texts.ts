@@ -1,7 +1,6 @@
-// The texts customers receive (pt-BR). The Messages issue will make them admin-editable
-// templates; until then they live here, in one place.
+// The texts customers received before templates became editable: the defaults must reproduce them.
 import { formatDate, formatMoney } from "../../lib/format.ts";
-import type { Invoice } from "../invoices.ts";
+import type { Invoice } from "../../services/invoices.ts";
 
 export const notices = {
   firstContact: (name: string, provider: string, url: string) => ({
