@@ -8,13 +8,33 @@ import type { Ctx } from "./route.ts";
 
 const tw = twind(twindConfig, virtual());
 
+// CSS by the set of classes a page uses: pages of one kind share it, and generating it is the
+// costliest part of a render. Bounded, oldest entry dropped first.
+const cssCache = new Map<string, string>();
+const CSS_CACHE_MAX = 500;
+
+function classSet(html: string): string {
+  const set = new Set<string>();
+  for (const m of html.matchAll(/\sclass="([^"]*)"/g)) {
+    for (const c of m[1].split(/\s+/)) if (c) set.add(c);
+  }
+  return [...set].sort().join(" ");
+}
+
 /** Render HTML and the CSS for exactly the classes in it (plus the islands' safelist). */
 export function renderWithCss(vnode: VNode): { html: string; css: string } {
-  const raw = renderToString(vnode);
-  tw.clear();
-  const html = consume(raw, tw);
-  for (const cls of twindSafelist) tw(cls);
-  return { html, css: stringify(tw.target) };
+  const html = renderToString(vnode);
+  const key = classSet(html);
+  let css = cssCache.get(key);
+  if (css === undefined) {
+    tw.clear();
+    consume(html, tw);
+    for (const cls of twindSafelist) tw(cls);
+    css = stringify(tw.target);
+    if (cssCache.size >= CSS_CACHE_MAX) cssCache.delete(cssCache.keys().next().value!);
+    cssCache.set(key, css);
+  }
+  return { html, css };
 }
 
 export interface PageOptions {
