@@ -4,11 +4,13 @@ import { formatMoney } from "../lib/format.ts";
 
 /** One plan with everything ANATEL asks to show before acceptance. */
 export function PlanCard(
-  { plan, current, highlight, children }: {
+  { plan, current, highlight, children, fines = true }: {
     plan: Plan;
     current?: boolean;
     highlight?: boolean;
     children?: ComponentChildren;
+    /** The fine table; the customer's plan list leaves it to the confirmation step. */
+    fines?: boolean;
   },
 ) {
   return (
@@ -35,12 +37,20 @@ export function PlanCard(
       <p class="text-sm">
         <strong>Código da oferta:</strong> {plan.offerCode}
       </p>
-      <details class="text-sm">
-        <summary class="cursor-pointer text-brand-700 underline">
-          Tabela de multa por cancelamento
-        </summary>
-        <FineTable plan={plan} />
-      </details>
+      {fines
+        ? (
+          <details class="text-sm">
+            <summary class="cursor-pointer text-brand-700 underline">
+              Tabela de multa por cancelamento
+            </summary>
+            <FineTable plan={plan} />
+          </details>
+        )
+        : (
+          <p class="text-sm">
+            Multa proporcional aos meses restantes: tabela completa na confirmação.
+          </p>
+        )}
       {children}
     </article>
   );

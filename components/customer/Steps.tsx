@@ -33,9 +33,9 @@ export function ChoosePlans({ v, base }: StepProps) {
         Compare com o plano que você tem hoje. Nada é alterado sem a sua confirmação.
       </p>
       <div class="grid gap-3">
-        {v.currentPlan && <PlanCard plan={v.currentPlan} current />}
+        {v.currentPlan && <PlanCard plan={v.currentPlan} current fines={false} />}
         {v.plans.map((p) => (
-          <PlanCard key={p.id} plan={p} highlight={p.id === v.chosenPlan?.id}>
+          <PlanCard key={p.id} plan={p} highlight={p.id === v.chosenPlan?.id} fines={false}>
             <a href={`${base}?plan=${p.id}`} class={`${primaryBtn} block text-center mt-3`}>
               {p.id === v.currentPlan?.id ? "Renovar este plano" : "Escolher este plano"}
             </a>

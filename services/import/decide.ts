@@ -144,14 +144,16 @@ export async function decideBatch(
       const entry = byErp(i) ? custEntries.get(byErp(i)!) : undefined;
       const docOwner = byDoc(i) ? custEntries.get(byDoc(i)!) : undefined;
       // Recent first: the previous batch's commit may not be visible to our reads yet.
-      let prev: { write: CustomerWrite; entry?: Deno.KvEntry<StoredCustomer> } | undefined;
-      if (recent) prev = { write: recent.write };
-      else if (entry) prev = { write: await writeOf(db, entry.value), entry };
+      let prev:
+        | { stored: StoredCustomer; write?: CustomerWrite; entry?: Deno.KvEntry<StoredCustomer> }
+        | undefined;
+      if (recent) prev = { stored: recent.write.stored, write: recent.write };
+      else if (entry) prev = { stored: entry.value, entry };
       else if (docOwner && (!docOwner.value.erpId || docOwner.value.erpId === r.customerErpId)) {
         // Created in Renova before any import (no ERP id): this row adopts it.
-        prev = { write: await writeOf(db, docOwner.value), entry: docOwner };
+        prev = { stored: docOwner.value, entry: docOwner };
       }
-      const id = prev?.write.stored.id;
+      const id = prev?.stored.id;
       // The document already belongs to another customer (a dangling index is overwritten).
       if (docOwner && docOwner.value.id !== id) {
         const other = docOwner?.value.erpId;
@@ -164,9 +166,12 @@ export async function decideBatch(
         continue;
       }
       cust = { id: id ?? ulid(), hash: c.hash };
-      if (!prev || prev.write.stored.erpHash !== c.hash) {
+      if (!prev || prev.stored.erpHash !== c.hash) {
+        // Only a changed customer needs its old indexes (decrypt + HMAC): unchanged rows of a
+        // re-import cost no more than the lookups.
+        const before = prev && (prev.write ?? await writeOf(db, prev.stored));
         const stored: StoredCustomer = {
-          ...(prev?.write.stored ?? { id: cust.id, createdAt: now }),
+          ...(prev?.stored ?? { id: cust.id, createdAt: now }),
           erpId: r.customerErpId,
           erpHash: c.hash,
           city: r.pii.address.city,
@@ -176,7 +181,7 @@ export async function decideBatch(
         };
         cust.write = { stored, cpfIndex: c.cpf, phoneIndexes: [...new Set(c.phones)] };
         if (prev?.entry) rec.check(prev.entry);
-        stageCustomerWrite(rec.op, cust.write, prev?.write);
+        stageCustomerWrite(rec.op, cust.write, before);
         toSeal.push({ write: cust.write, row: r });
         outcome = prev ? "updated" : "created";
       }

@@ -23,6 +23,7 @@ import {
   saveMapping,
 } from "../../services/import/jobs.ts";
 import { presetMapping } from "../../services/import/presets.ts";
+import { openCase } from "../../services/renewals/cases.ts";
 
 const FIX = new URL("../fixtures/import/", import.meta.url);
 const ADMIN = { id: "user:test-admin", name: "Admin de teste" };
@@ -315,6 +316,28 @@ Deno.test("a changed row updates the record and moves its due-date and phone ind
       keys.customer((await findCustomerByCpf(db, "51384031251"))!.id),
     );
     assert.equal(brunoNow.versionstamp, brunoVs, "unchanged rows are not rewritten");
+  } finally {
+    db.kv.close();
+  }
+});
+
+Deno.test("a contract with a renewal in progress is kept as it is, with a warning", async () => {
+  const { db } = await setup();
+  try {
+    const text = await Deno.readTextFile(new URL("renova.csv", FIX));
+    const first = await upload(db, "renova.csv", text);
+    await run(db, first.id, "dry");
+    await run(db, first.id, "run");
+    const before = await db.kv.get<Contract>(keys.contract((await contractByErp(db, "5001")).id));
+    await openCase(db, { contractId: before.value!.id, origin: "list" }, SYSTEM);
+    const changed = text.replace("2026-02-01,2027-02-01", "2027-02-01,2028-02-01");
+    const second = await upload(db, "renova.csv", changed);
+    await run(db, second.id, "dry");
+    const done = await run(db, second.id, "run");
+    assert.equal(done.result!.counts.kept, 1);
+    assert.match((await issues(db, second.id, "run"))[2], /renovação em andamento/);
+    const after = await db.kv.get<Contract>(before.key);
+    assert.equal(after.versionstamp, before.versionstamp);
   } finally {
     db.kv.close();
   }
