@@ -56,6 +56,7 @@ export function Layout({ title, t, user, csrf, path, children }: Props) {
               {user.role === "admin" && navLink("/admin/users", t("nav.users"))}
               {user.role === "admin" && navLink("/admin/contract", t("nav.contract"))}
               {user.role === "admin" && navLink("/admin/billing", t("nav.billing"))}
+              {user.role === "admin" && navLink("/admin/import", t("nav.import"))}
               {user.role === "admin" && navLink("/admin/messages", t("nav.messages"))}
               {user.role === "admin" && navLink("/admin/outbox", t("nav.outbox"))}
               {user.role === "admin" && navLink("/admin/dead-letters", t("nav.dead_letters"))}

@@ -9,6 +9,7 @@ export const en: Record<MessageKey, string> = {
   "nav.billing": "Billing",
   "nav.messages": "Messages",
   "nav.dead_letters": "Failed sends",
+  "nav.import": "Import",
   "nav.outbox": "Outbox",
   "nav.logout": "Sign out",
   "login.title": "Sign in",

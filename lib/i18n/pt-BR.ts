@@ -8,6 +8,7 @@ export const ptBR = {
   "nav.billing": "Cobrança",
   "nav.messages": "Mensagens",
   "nav.dead_letters": "Falhas de envio",
+  "nav.import": "Importação",
   "nav.outbox": "Caixa de saída",
   "nav.logout": "Sair",
   "login.title": "Entrar",
