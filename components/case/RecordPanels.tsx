@@ -1,9 +1,10 @@
 // Case page, left column: the customer's record, the contact log, the offer.
 import type { StaffCaseView } from "../../services/renewals/views.ts";
-import { formatCpf, formatDate, formatDateTime, formatPhone } from "../../lib/format.ts";
+import { formatCpf, formatDate, formatDateTime } from "../../lib/format.ts";
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../services/renewals/staff_actions.ts";
 import { PlanCard } from "../PlanCard.tsx";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
+import { PhoneLinks } from "../PhoneLinks.tsx";
 
 interface P {
   v: StaffCaseView;
@@ -28,11 +29,7 @@ export function RecordPanel({ v }: { v: StaffCaseView }) {
         <div>
           <dt class="text-gray-700">Telefones</dt>
           <dd>
-            {cu.phones.map((p) => (
-              <a key={p} href={`tel:+${p}`} class="block text-brand-700 underline">
-                {formatPhone(p)}
-              </a>
-            ))}
+            <PhoneLinks phones={cu.phones} />
           </dd>
         </div>
         <div>

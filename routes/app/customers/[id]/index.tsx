@@ -1,8 +1,9 @@
 import { define, STAFF } from "../../../../lib/route.ts";
 import { page } from "../../../../lib/render.tsx";
 import { customerRecordView } from "../../../../services/renewals/views.ts";
-import { formatCpf, formatDate, formatPhone } from "../../../../lib/format.ts";
+import { formatCpf, formatDate } from "../../../../lib/format.ts";
 import { CsrfField } from "../../../../components/Form.tsx";
+import { PhoneLinks } from "../../../../components/PhoneLinks.tsx";
 
 // The customer's record: where a renewal can be started on demand when the customer calls first.
 export default define({
@@ -29,11 +30,7 @@ export default define({
           <div>
             <dt class="text-gray-700">Telefones</dt>
             <dd>
-              {cu.phones.map((p) => (
-                <a key={p} href={`tel:+${p}`} class="block text-brand-700 underline">
-                  {formatPhone(p)}
-                </a>
-              ))}
+              <PhoneLinks phones={cu.phones} />
             </dd>
           </div>
           <div>
