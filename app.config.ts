@@ -22,6 +22,9 @@ export interface AppConfig {
   linkTtlDays: number;
   /** Holder photos are purged this many days after the case closes (LGPD). */
   photoRetentionDays: number;
+  /** Rendered customer pages kept in memory (each re-checked against the store on every
+   * request); 0 turns the cache off. */
+  pageCacheEntries: number;
   logRequests: boolean;
   seedDemo: boolean;
   locale: "pt-BR" | "en";
@@ -108,6 +111,7 @@ export function loadConfig(
     renewalWindowDays: int(env, "RENEWAL_WINDOW_DAYS", 60, 1),
     linkTtlDays: int(env, "LINK_TTL_DAYS", 15, 1),
     photoRetentionDays: int(env, "PHOTO_RETENTION_DAYS", 90, 1),
+    pageCacheEntries: int(env, "PAGE_CACHE_ENTRIES", 500, 0),
     logRequests: bool(env, "LOG_REQUESTS", true),
     seedDemo: bool(env, "SEED_DEMO", true),
     locale,

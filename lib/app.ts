@@ -4,11 +4,12 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppConfig } from "../app.config.ts";
 import type { Db } from "../services/db.ts";
-import { type Access, type AppEnv, METHODS, type RouteDef } from "./route.ts";
+import { type Access, type AppEnv, METHODS, type RouteDef, setResponseHeader } from "./route.ts";
 import { guard, loadSession, originCheck } from "./security.ts";
 import { errorResponse } from "./http_errors.tsx";
 import { translator } from "./i18n.ts";
 import { serveStaticFile } from "./static.ts";
+import { PageCache } from "./page_cache.ts";
 import { TooLargeError } from "../services/errors.ts";
 import { ulid } from "../services/ulid.ts";
 import * as manifest from "../routes.gen.ts";
@@ -41,19 +42,23 @@ export interface ConnInfo {
 export function createApp(db: Db, config: AppConfig) {
   const app = new Hono<AppEnv>();
   const t = translator(config.locale);
+  const pageCache = config.pageCacheEntries > 0
+    ? new PageCache(config.pageCacheEntries, db)
+    : undefined;
 
   app.use("*", async (c, next) => {
     const started = performance.now();
     c.set("db", db);
     c.set("config", config);
     c.set("t", t);
+    if (pageCache) c.set("pageCache", pageCache);
     c.set("requestId", ulid());
     const forwarded = config.trustProxy
       ? c.req.header("x-forwarded-for")?.split(",")[0]?.trim()
       : undefined;
     c.set("ip", forwarded || (c.env as ConnInfo | undefined)?.remoteAddr?.hostname || "unknown");
     await next();
-    c.header("X-Request-Id", c.get("requestId"));
+    setResponseHeader(c, "X-Request-Id", c.get("requestId"));
     if (config.logRequests) {
       console.log(JSON.stringify({
         t: new Date().toISOString(),

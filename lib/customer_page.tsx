@@ -1,9 +1,16 @@
 // Renders the customer's tokenized page, or the invalid-link page when the token does not open
 // a case (made up, expired, revoked).
 import type { Ctx } from "./route.ts";
-import { page } from "./render.tsx";
-import { LinkError, resolveLink } from "../services/renewals/links.ts";
+import { page, pageDocument } from "./render.tsx";
+import {
+  LinkError,
+  linkExpired,
+  linkHashOf,
+  openLink,
+  resolveLink,
+} from "../services/renewals/links.ts";
 import { customerCaseView } from "../services/renewals/views.ts";
+import { currentStamps, sameStamps } from "../services/stamps.ts";
 import { CustomerPage } from "../components/customer/CustomerPage.tsx";
 
 export function invalidLinkPage(c: Ctx, message: string) {
@@ -23,21 +30,22 @@ export async function caseOfToken(c: Ctx): Promise<string> {
   return await resolveLink(c.get("db"), c.req.param("token") ?? "");
 }
 
-export async function renderCustomerPage(
+type PageOpts = {
+  error?: string;
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+  status?: number;
+  planParam?: string;
+};
+
+function customerPageDocument(
   c: Ctx,
-  caseId: string,
-  opts: {
-    error?: string;
-    errors?: Record<string, string>;
-    values?: Record<string, string>;
-    status?: number;
-    planParam?: string;
-  } = {},
-) {
-  const v = await customerCaseView(c.get("db"), caseId, c.get("config").provider);
-  return page(
+  v: Awaited<ReturnType<typeof customerCaseView>>,
+  opts: PageOpts,
+): string {
+  return pageDocument(
     c,
-    { title: "Renovação do seu plano", status: opts.status, nav: false },
+    { title: "Renovação do seu plano", nav: false },
     <CustomerPage
       v={v}
       base={`/r/${c.req.param("token")}`}
@@ -48,6 +56,58 @@ export async function renderCustomerPage(
       retentionDays={c.get("config").photoRetentionDays}
     />,
   );
+}
+
+/** The page with a form's errors and values (after a failed POST); never cached. */
+export async function renderCustomerPage(c: Ctx, caseId: string, opts: PageOpts = {}) {
+  const v = await customerCaseView(c.get("db"), caseId, c.get("config").provider);
+  return c.html(customerPageDocument(c, v, opts), (opts.status ?? 200) as 200);
+}
+
+/**
+ * GET of the customer's page: from the page cache (lib/page_cache.ts) while the link, case,
+ * customer and plans are unchanged since it was rendered, else rendered and cached.
+ * Returns the case and step it shows, or no case when the link does not open one.
+ */
+export async function customerPageResponse(
+  c: Ctx,
+): Promise<{ res: Response; caseId?: string; step?: string }> {
+  const db = c.get("db");
+  const cache = c.get("pageCache");
+  const token = c.req.param("token") ?? "";
+  const planParam = c.req.query("plan")?.slice(0, 40);
+  try {
+    const hash = await linkHashOf(token);
+    const cacheKey = `${hash} ${planParam ?? ""}`;
+    const hit = cache?.get(cacheKey);
+    if (hit && !linkExpired(db, hit.page.expiresAt)) {
+      const { page } = hit;
+      let fresh = hit.checked;
+      if (!fresh) {
+        const at = Date.now();
+        fresh = sameStamps(await currentStamps(db, page.keys), page.stamps);
+        if (fresh) cache!.checked(cacheKey, page, at);
+      }
+      if (fresh) return { res: c.html(page.html), caseId: page.caseId, step: page.step };
+    }
+    if (hit) cache!.delete(cacheKey);
+    const ticket = cache?.begin();
+    const link = await openLink(db, token, hash);
+    const v = await customerCaseView(db, link.caseId, c.get("config").provider);
+    const html = customerPageDocument(c, v, { planParam });
+    cache?.set(cacheKey, {
+      html,
+      caseId: link.caseId,
+      step: v.case.step,
+      expiresAt: link.expiresAt,
+      keys: [link.key, ...v.deps.keys],
+      stamps: [link.stamp, ...v.deps.stamps],
+    }, ticket!);
+    return { res: c.html(html), caseId: link.caseId, step: v.case.step };
+  } catch (e) {
+    if (e instanceof LinkError) return { res: invalidLinkPage(c, e.message) };
+    throw e;
+  }
 }
 
 export { LinkError };

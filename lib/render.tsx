@@ -44,7 +44,8 @@ export interface PageOptions {
   nav?: boolean;
 }
 
-export function page(c: Ctx, opts: PageOptions, body: ComponentChildren): Response {
+/** The whole HTML document of a page (what `page` sends; the page cache keeps it). */
+export function pageDocument(c: Ctx, opts: PageOptions, body: ComponentChildren): string {
   const user = c.get("user");
   const session = c.get("session");
   const vnode = (
@@ -60,7 +61,7 @@ export function page(c: Ctx, opts: PageOptions, body: ComponentChildren): Respon
   );
   const { html, css } = renderWithCss(vnode);
   const withIslands = html.includes("<renova-island");
-  const doc = "<!DOCTYPE html>" +
+  return "<!DOCTYPE html>" +
     html
       .replace("</head>", `<style data-twind>${css}</style></head>`)
       .replace(
@@ -69,7 +70,10 @@ export function page(c: Ctx, opts: PageOptions, body: ComponentChildren): Respon
           ? `<script type="module" src="/static/build/islands.js"></script></body>`
           : "</body>",
       );
-  return c.html(doc, (opts.status ?? 200) as 200);
+}
+
+export function page(c: Ctx, opts: PageOptions, body: ComponentChildren): Response {
+  return c.html(pageDocument(c, opts, body), (opts.status ?? 200) as 200);
 }
 
 /** Reads a form's fields as strings (files excluded) — the common case for thin routes. */

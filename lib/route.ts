@@ -7,6 +7,7 @@ import type { Db } from "../services/db.ts";
 import type { PublicUser, Role } from "../services/users.ts";
 import type { Session } from "../services/sessions.ts";
 import type { Translate } from "./i18n.ts";
+import type { PageCache } from "./page_cache.ts";
 
 export type Access = "public" | readonly Role[];
 
@@ -21,10 +22,26 @@ export interface AppEnv {
     session?: Session;
     sessionToken?: string;
     routePath?: string;
+    /** Rendered customer pages (lib/page_cache.ts); absent when PAGE_CACHE_ENTRIES=0. */
+    pageCache?: PageCache;
   };
 }
 
 export type Ctx = Context<AppEnv>;
+
+/**
+ * Sets a header on the response a handler already made (the after-part of a middleware).
+ * Hono's c.header() would rebuild the Response around its body stream on every call, which
+ * costs a copy per header and turns a text body into a stream (no fast path in Deno.serve).
+ * Headers of a response from fetch() or Response.redirect() are immutable: then c.header().
+ */
+export function setResponseHeader(c: Ctx, name: string, value: string) {
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    c.header(name, value);
+  }
+}
 export type RouteHandler = Handler<AppEnv>;
 
 export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

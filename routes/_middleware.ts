@@ -1,13 +1,13 @@
 // Applies to every route: security headers. Pages are personal, so nothing is cached by
 // shared caches, and no page may be framed (clickjacking) or leak its URL as a referrer.
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../lib/route.ts";
+import { type AppEnv, setResponseHeader } from "../lib/route.ts";
 
 const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   // Inner folders' middleware runs its after-part first; keep what they set.
   const setDefault = (name: string, value: string) => {
-    if (!c.res.headers.has(name)) c.header(name, value);
+    if (!c.res.headers.has(name)) setResponseHeader(c, name, value);
   };
   setDefault("X-Content-Type-Options", "nosniff");
   setDefault("X-Frame-Options", "DENY");

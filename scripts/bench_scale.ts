@@ -307,12 +307,22 @@ const appServer = Deno.serve(
   quiet,
   (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr as Deno.NetAddr }),
 );
+// The same app with the page cache off: every request resolves the link, reads the case,
+// customer and plans, decrypts and renders (what a first visit costs).
+const uncachedApp = createApp(db, { ...config, pageCacheEntries: 0 });
+const uncachedServer = Deno.serve(
+  quiet,
+  (req, info) => uncachedApp.fetch(req, { remoteAddr: info.remoteAddr as Deno.NetAddr }),
+);
 const hello = new Hono();
 hello.get("/", (c) => c.text("Olá"));
 const helloServer = Deno.serve(quiet, hello.fetch);
 const pageUrl = `http://127.0.0.1:${appServer.addr.port}/r/${token}`;
 const helloUrl = `http://127.0.0.1:${helloServer.addr.port}/`;
-if ((await (await fetch(pageUrl)).text()).length < 500) throw new Error("customer page failed");
+const uncachedUrl = `http://127.0.0.1:${uncachedServer.addr.port}/r/${token}`;
+for (const u of [pageUrl, uncachedUrl]) {
+  if ((await (await fetch(u)).text()).length < 500) throw new Error("customer page failed");
+}
 async function load(url: string) {
   const p = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -330,9 +340,10 @@ async function load(url: string) {
   if (!p.success) throw new Error(`load generator failed for ${url}`);
   return JSON.parse(new TextDecoder().decode(p.stdout).trim().split("\n").pop()!);
 }
-const rps = { hello: [] as number[], page: [] as number[], errors: 0 };
+const rps = { hello: [] as number[], page: [] as number[], uncached: [] as number[], errors: 0 };
 for (let i = 0; i < 2; i++) {
-  for (const [name, url] of [["hello", helloUrl], ["page", pageUrl]] as const) {
+  const targets = [["hello", helloUrl], ["page", pageUrl], ["uncached", uncachedUrl]] as const;
+  for (const [name, url] of targets) {
     const r = await load(url);
     rps[name].push(r.rps);
     rps.errors += r.errors;
@@ -340,8 +351,13 @@ for (let i = 0; i < 2; i++) {
 }
 const helloRps = rps.hello.reduce((a, b) => a + b) / rps.hello.length;
 const pageRps = rps.page.reduce((a, b) => a + b) / rps.page.length;
-log(`hello ${round(helloRps, 0)} req/s, page ${round(pageRps, 0)} req/s`);
+const uncachedRps = rps.uncached.reduce((a, b) => a + b) / rps.uncached.length;
+log(
+  `hello ${round(helloRps, 0)} req/s, page ${round(pageRps, 0)} req/s, ` +
+    `uncached ${round(uncachedRps, 0)} req/s`,
+);
 await appServer.shutdown();
+await uncachedServer.shutdown();
 await helloServer.shutdown();
 clearInterval(rssTimer);
 peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
@@ -382,6 +398,8 @@ console.log(JSON.stringify({
   hello_rps: round(helloRps, 0),
   page_rps: round(pageRps, 0),
   page_rps_ratio_vs_hello: round(pageRps / helloRps, 3),
+  page_uncached_rps: round(uncachedRps, 0),
+  page_uncached_ratio_vs_hello: round(uncachedRps / helloRps, 3),
   load_errors: rps.errors,
   rss_mb: round(peakRss / 1024 / 1024, 0),
   gen_s: round(genS, 1),

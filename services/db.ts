@@ -3,12 +3,15 @@
 import { type DataKeys, deriveDataKeys, fromBase64Url, toBase64Url } from "./crypto.ts";
 import { keys } from "./keys.ts";
 import { ConflictError } from "./errors.ts";
+import { observeWrites, type WriteListener } from "./local_writes.ts";
 
 export interface Db {
   kv: Deno.Kv;
   crypto: DataKeys;
   /** Injected clock so tests can move time without fake timers touching KV. */
   now: () => Date;
+  /** Listens to this process's committed writes (services/local_writes.ts). */
+  onWrite?: (listener: WriteListener) => () => void;
 }
 
 export interface OpenDbOptions {
@@ -24,9 +27,15 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
     const dir = opts.path.replace(/[/\\][^/\\]*$/, "");
     if (dir && dir !== opts.path) await Deno.mkdir(dir, { recursive: true });
   }
-  const kv = await Deno.openKv(opts.path);
+  const observed = observeWrites(await Deno.openKv(opts.path));
+  const kv = observed.kv;
   const master = opts.dataKey ? fromBase64Url(opts.dataKey) : await storedMasterKey(kv);
-  return { kv, crypto: await deriveDataKeys(master), now: opts.now ?? (() => new Date()) };
+  return {
+    kv,
+    crypto: await deriveDataKeys(master),
+    now: opts.now ?? (() => new Date()),
+    onWrite: observed.onWrite,
+  };
 }
 
 /** Embedded default only: generate the master key on first start and keep it in the store. */

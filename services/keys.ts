@@ -19,6 +19,8 @@ export const keys = {
 
   plan: (id: string) => ["plans", id] as const,
   plans: () => ["plans"] as const,
+  /** Rewritten with every plan write, so readers can tell the plan list changed by its stamp. */
+  plansVersion: () => ["meta", "plans_version"] as const,
   planByOfferCode: (code: string) => ["plans_by_offer_code", code] as const,
 
   customer: (id: string) => ["customers", id] as const,

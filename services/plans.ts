@@ -64,6 +64,7 @@ export async function createPlan(db: Db, input: Partial<NewPlan>): Promise<Plan>
     .check({ key: keys.planByOfferCode(plan.offerCode), versionstamp: null })
     .set(keys.plan(plan.id), plan)
     .set(keys.planByOfferCode(plan.offerCode), plan.id)
+    .set(keys.plansVersion(), plan.id)
     .commit();
   if (!res.ok) throw new ValidationError({ offerCode: "Já existe um plano com este código." });
   return plan;
@@ -79,6 +80,23 @@ export async function listPlans(db: Db, opts: { activeOnly?: boolean } = {}): Pr
     if (!opts.activeOnly || e.value.active) out.push(e.value);
   }
   return out.sort((a, b) => a.downMbps - b.downMbps);
+}
+
+// The plan list by the versionstamp of `plansVersion`: every plan write rewrites that key in
+// the same atomic, so an unchanged stamp means an unchanged list. Saves listing every plan on
+// each customer page.
+const plansByStamp = new WeakMap<Db, { stamp: string | null; plans: Plan[] }>();
+
+/** All plans (sorted as listPlans) and the stamp they were read at (a page-cache dependency). */
+export async function plansWithStamp(db: Db): Promise<{ plans: Plan[]; stamp: string | null }> {
+  // The stamp is read before the list: a plan written in between leaves an older stamp with a
+  // newer list, which only costs one more read next time, never a stale list.
+  const stamp = (await db.kv.get(keys.plansVersion())).versionstamp;
+  const memo = plansByStamp.get(db);
+  if (memo && memo.stamp === stamp && stamp !== null) return memo;
+  const plans = await listPlans(db);
+  plansByStamp.set(db, { stamp, plans });
+  return { plans, stamp };
 }
 
 /** ERP plan ids (or codes) mapped to our plans on the import's mapping screen. */

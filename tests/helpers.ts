@@ -13,8 +13,8 @@ Deno.env.set("PASSWORD_ITERATIONS", "1000");
 export const ORIGIN = "http://localhost";
 export const TEST_KEY = "A".repeat(43);
 
-export async function testDb(now?: () => Date): Promise<Db> {
-  const db = await openDb({ path: ":memory:", dataKey: TEST_KEY, now });
+export async function testDb(now?: () => Date, path = ":memory:"): Promise<Db> {
+  const db = await openDb({ path, dataKey: TEST_KEY, now });
   await migrate(db);
   return db;
 }
@@ -23,8 +23,12 @@ export function testConfig(over: Record<string, string> = {}): AppConfig {
   return loadConfig({ KV_PATH: ":memory:", LOG_REQUESTS: "false", SEED_DEMO: "false", ...over });
 }
 
-export async function testApp(over: Record<string, string> = {}, now?: () => Date) {
-  const db = await testDb(now);
+export async function testApp(
+  over: Record<string, string> = {},
+  now?: () => Date,
+  path?: string,
+) {
+  const db = await testDb(now, path);
   const config = testConfig(over);
   const app = createApp(db, config);
   return { db, app, config, close: () => db.kv.close() };

@@ -56,21 +56,45 @@ export async function stageNewLink(
   return token;
 }
 
+/** What a valid token opens: the case, the link's expiry, and the link key's stamp. */
+export interface OpenLink {
+  caseId: string;
+  expiresAt: string;
+  key: Deno.KvKey;
+  stamp: string;
+}
+
 /** The case id a token opens, or a LinkError with a clear pt-BR message. */
 export async function resolveLink(db: Db, token: string): Promise<string> {
+  return (await openLink(db, token)).caseId;
+}
+
+/** Checks the token's shape (no store read for junk); its SHA-256, or a LinkError. */
+export async function linkHashOf(token: string): Promise<string> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) {
     throw new LinkError("Este link não é válido. Confira se copiou o endereço inteiro.");
   }
-  const rec = (await db.kv.get<LinkRecord>(keys.link(await sha256Hex(token)))).value;
+  return await sha256Hex(token);
+}
+
+/** Like resolveLink, with the link's expiry and versionstamp (the page cache checks both). */
+export async function openLink(db: Db, token: string, hash?: string): Promise<OpenLink> {
+  const key = keys.link(hash ?? await linkHashOf(token));
+  const e = await db.kv.get<LinkRecord>(key);
+  const rec = e.value;
   if (!rec) {
     throw new LinkError(
       "Este link não é válido ou foi substituído por um mais recente. Use o último link que você recebeu.",
     );
   }
-  if (db.now().toISOString() > rec.expiresAt) {
+  if (linkExpired(db, rec.expiresAt)) {
     throw new LinkError("Este link expirou. Fale com a sua operadora para receber um novo.");
   }
-  return rec.caseId;
+  return { caseId: rec.caseId, expiresAt: rec.expiresAt, key, stamp: e.versionstamp! };
+}
+
+export function linkExpired(db: Db, expiresAt: string): boolean {
+  return db.now().toISOString() > expiresAt;
 }
 
 export async function tokenHash(token: string) {

@@ -2,9 +2,9 @@
 // thin and never touch KV.
 import type { Db } from "../db.ts";
 import { NotFoundError } from "../errors.ts";
-import { getCustomer } from "../customers.ts";
+import { getCustomer, type StoredCustomer, unsealCustomer } from "../customers.ts";
 import { type Contract, contractsOfCustomer, getContract } from "../contracts.ts";
-import { listPlans, type Plan } from "../plans.ts";
+import { listPlans, type Plan, plansWithStamp } from "../plans.ts";
 import { messagesOfCase } from "../messages.ts";
 import { auditOf } from "../audit.ts";
 import { getTicket } from "../tickets.ts";
@@ -50,10 +50,15 @@ export async function staffCaseView(db: Db, caseId: string, _provider?: Provider
 export type StaffCaseView = Awaited<ReturnType<typeof staffCaseView>>;
 
 export async function customerCaseView(db: Db, caseId: string, provider: ProviderInfo) {
-  const c = await getCase(db, caseId);
+  const ce = await db.kv.get<RenewalCase>(keys.case(caseId));
+  const c = ce.value;
   if (!c) throw new NotFoundError("Caso não encontrado.");
-  const [customer, plans] = await Promise.all([getCustomer(db, c.customerId), listPlans(db)]);
-  if (!customer) throw new NotFoundError("Cliente não encontrado.");
+  const [se, { plans, stamp: plansStamp }] = await Promise.all([
+    db.kv.get<StoredCustomer>(keys.customer(c.customerId)),
+    plansWithStamp(db),
+  ]);
+  if (!se.value) throw new NotFoundError("Cliente não encontrado.");
+  const customer = await unsealCustomer(db, se.value);
   const byId = new Map(plans.map((p) => [p.id, p]));
   const pending = await pendingContactsOf(db, c);
   return {
@@ -71,6 +76,11 @@ export async function customerCaseView(db: Db, caseId: string, provider: Provide
       ? { sections: c.contractDoc.sections, hash: c.contractDoc.sha256 }
       : undefined,
     provider,
+    /** What this view was read from, with the stamps it had: the page cache's dependencies. */
+    deps: {
+      keys: [keys.case(caseId), keys.customer(c.customerId), keys.plansVersion()],
+      stamps: [ce.versionstamp, se.versionstamp, plansStamp],
+    } as { keys: Deno.KvKey[]; stamps: (string | null)[] },
   };
 }
 
