@@ -2,9 +2,18 @@
 
 const money = new Intl.NumberFormat("pt-BR", { style: "currency", currency: "BRL" });
 
+// Pages show the same few prices (plans, fine tables) over and over: keep what was formatted.
+const moneySeen = new Map<number, string>();
+
 /** 123456 → "R$ 1.234,56" (with a normal space, not the NBSP Intl emits). */
 export function formatMoney(cents: number): string {
-  return money.format(cents / 100).replace(/\s/g, " ");
+  let s = moneySeen.get(cents);
+  if (s === undefined) {
+    s = money.format(cents / 100).replace(/\s/g, " ");
+    if (moneySeen.size >= 2000) moneySeen.clear();
+    moneySeen.set(cents, s);
+  }
+  return s;
 }
 
 /** "2026-03-05" → "05/03/2026". */

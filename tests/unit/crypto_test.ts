@@ -9,6 +9,7 @@ import {
   randomToken,
   sealJson,
   sha256Hex,
+  toBase64Url,
 } from "../../services/crypto.ts";
 
 const master = new Uint8Array(32).fill(7);
@@ -42,4 +43,13 @@ Deno.test("tokens carry 256 bits and hashes are SHA-256", async () => {
     await sha256Hex("abc"),
     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
   );
+});
+
+Deno.test("base64url: the URL alphabet, no padding, and stored values decode as before", () => {
+  assert.equal(toBase64Url(Uint8Array.from([251, 255, 191])), "-_-_");
+  assert.equal(toBase64Url(Uint8Array.from([251, 255])), "-_8");
+  assert.deepEqual([...fromBase64Url("-_8")], [251, 255]);
+  assert.deepEqual([...fromBase64Url("AAEC")], [0, 1, 2]);
+  assert.equal(toBase64Url(new TextEncoder().encode("Olá, João")), "T2zDoSwgSm_Do28");
+  assert.throws(() => fromBase64Url("não é base64"));
 });
