@@ -7,6 +7,7 @@
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
+import { ValidationError } from "./errors.ts";
 import { blindIndex, openJson, sealJson } from "./crypto.ts";
 import { maskEmail, maskPhone } from "../lib/format.ts";
 import type { TemplateName } from "./messaging/templates.ts";
@@ -144,6 +145,14 @@ export async function stageMessage(
   m: OutgoingMessage,
   guard?: MessageGuard,
 ): Promise<Message> {
+  // Imported customers may have no e-mail: refuse clearly instead of queueing a dead letter.
+  if (!m.to?.trim()) {
+    throw new ValidationError({
+      channel: m.channel === "email"
+        ? "Este cliente não tem e-mail cadastrado. Envie pelo WhatsApp ou cadastre um e-mail."
+        : "Este cliente não tem telefone cadastrado. Cadastre um celular.",
+    });
+  }
   const id = ulid();
   const now = db.now();
   const delay = Math.max(0, Math.round(m.delayMs ?? 0));

@@ -53,7 +53,7 @@ export function NextPanel({ v, csrf, canAct }: P) {
               <span class="sr-only">Canal</span>
               <select name="channel" class="rounded border border-gray-400 px-2 py-2 text-sm">
                 <option value="whatsapp">WhatsApp</option>
-                <option value="email">E-mail</option>
+                {v.customer.email && <option value="email">E-mail</option>}
               </select>
             </label>
             <Submit variant={c.link ? "secondary" : "primary"}>

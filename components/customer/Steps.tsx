@@ -248,7 +248,7 @@ export function SignContract({ v, base, errors }: StepProps) {
             <span class="block mb-1">Enviar o código por</span>
             <select name="channel" class={inputCls}>
               <option value="whatsapp">WhatsApp ({formatPhone(v.contacts.phones[0])})</option>
-              <option value="email">E-mail ({v.contacts.email})</option>
+              {v.contacts.email && <option value="email">E-mail ({v.contacts.email})</option>}
             </select>
           </label>
           <button type="submit" class={`${secondaryBtn} sm:w-auto`}>

@@ -79,6 +79,11 @@ export async function sendSigningCode(
     );
   }
   const to = channel === "email" ? customer.email : customer.phones[0];
+  if (!to) {
+    throw new ValidationError({
+      channel: "Não há e-mail no seu cadastro. Peça o código pelo WhatsApp.",
+    });
+  }
   const toMasked = channel === "email" ? maskEmail(to) : maskPhone(to);
   const { code, pending } = await newCode(`${caseId}:sign`, now, SIGN_CODE_TTL_MS);
   return await updateCase(env.db, {
@@ -302,11 +307,13 @@ export async function signContract(
           .set(keys.signedContract(signatureId), record)
           .set(keys.signedContractBySha(final.sha256), signatureId);
         const token = await currentLinkToken(env.db, next);
+        // The customer gets the signed contract at once (ANATEL): by e-mail, or by WhatsApp
+        // when the record has no e-mail (imported customers may lack one).
         await stageMessage(env.db, op, {
           caseId,
-          channel: "email",
+          channel: customer.email ? "email" : "whatsapp",
           template: "signed_contract",
-          to: customer.email,
+          to: customer.email || customer.phones[0],
           ...(await renderMessage(env.db, "signed_contract", {
             nome: customer.name.split(" ")[0],
             link: `${env.baseUrl}/r/${token}`,

@@ -498,13 +498,10 @@ export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number
         faturas: invoiceLines(next.invoices ?? []),
         link: `${ctx.baseUrl}/r/${token}`,
       });
-      for (
-        const [channel, to] of [["whatsapp", customer.phones[0]], [
-          "email",
-          customer.email,
-        ]] as const
-      ) {
-        await stageMessage(ctx.db, op, { caseId, channel, template: "all_set", to, ...n });
+      // WhatsApp always; the e-mail copy only when the customer has an e-mail.
+      const sends = [["whatsapp", customer.phones[0]], ["email", customer.email]] as const;
+      for (const [channel, to] of sends) {
+        if (to) await stageMessage(ctx.db, op, { caseId, channel, template: "all_set", to, ...n });
       }
       next.notifiedAt = ctx.db.now().toISOString();
     },
