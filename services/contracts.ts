@@ -137,17 +137,32 @@ export async function renewContract(
   return value;
 }
 
-/** Contracts whose loyalty ends in [from, to] (inclusive), from the due index only. */
+/** A place in the due index: the entry after which a page starts. */
+export interface DuePosition {
+  loyaltyEnd: string;
+  contractId: string;
+}
+
+/**
+ * Contracts whose loyalty ends in [from, to] (inclusive), from the due index only. `after`
+ * starts right after that entry (a position the caller may have stopped in mid-page), `cursor`
+ * after KV's last page.
+ */
 export async function listDue(
   db: Db,
   from: string,
   to: string,
-  opts: { cursor?: string; limit?: number } = {},
+  opts: { cursor?: string; limit?: number; after?: DuePosition } = {},
 ) {
+  const a = opts.after;
+  // "\0" sorts right after the id itself and before every longer or greater id.
+  const start = a && a.loyaltyEnd >= from
+    ? [...keys.contractsDue(), a.loyaltyEnd, `${a.contractId}\0`]
+    : [...keys.contractsDue(), from];
   const page = await listPage<DueSummary>(db.kv, {
-    start: [...keys.contractsDue(), from],
+    start,
     end: [...keys.contractsDue(), addDays(to, 1)],
-  }, opts);
+  }, { cursor: opts.cursor, limit: opts.limit });
   return {
     items: page.items.map((e) => ({
       contractId: String(e.key[2]),

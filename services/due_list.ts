@@ -2,7 +2,7 @@
 // whose loyalty ends within the window that have no open renewal yet. Both read indexes only
 // (contracts_by_due, cases_by_assignee / cases_by_step); nothing scans all contracts.
 import type { Db } from "./db.ts";
-import { listDue } from "./contracts.ts";
+import { type DuePosition, listDue } from "./contracts.ts";
 import { getCustomers } from "./customers.ts";
 import { listPlans, type Plan } from "./plans.ts";
 import { addDays, isValidIsoDate, todayInBrazil } from "./dates.ts";
@@ -61,7 +61,17 @@ export function normalizeFilters(
   };
 }
 
-/** Due contracts with no open case, filled up to `limit` across index pages. */
+/** "YYYY-MM-DD~contractId": the last due row a page showed; the next page starts after it. */
+function parseDueCursor(cursor: string): DuePosition | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})~([A-Za-z0-9_-]{1,100})$/.exec(cursor);
+  return m && isValidIsoDate(m[1]) ? { loyaltyEnd: m[1], contractId: m[2] } : undefined;
+}
+
+/**
+ * Due contracts with no open case, filled up to `limit` across index pages. The cursor names
+ * the last row shown, not the end of the last index page read, so the rows of that page that
+ * did not fit are the first of the next one (none is skipped).
+ */
 async function dueWithoutCase(db: Db, f: Required<ListFilters>, limit: number) {
   const rows: {
     contractId: string;
@@ -70,11 +80,14 @@ async function dueWithoutCase(db: Db, f: Required<ListFilters>, limit: number) {
     planId: string;
     loyaltyEnd: string;
   }[] = [];
-  let cursor = f.cursor;
-  for (let guard = 0; guard < 20 && rows.length < limit; guard++) {
-    const page = await listDue(db, f.from, f.to, { cursor, limit: 100 });
+  const after = parseDueCursor(f.cursor);
+  let cursor = "";
+  let lastScanned: DuePosition | undefined;
+  for (let guard = 0; guard < 20 && rows.length <= limit; guard++) {
+    const page = await listDue(db, f.from, f.to, { after, cursor, limit: 100 });
     const open = await openCasesOfContracts(db, page.items.map((i) => i.contractId));
     for (const i of page.items) {
+      lastScanned = i;
       if (open.get(i.contractId)) continue;
       if (f.city && fold(i.city) !== fold(f.city)) continue;
       if (f.planId && i.planId !== f.planId) continue;
@@ -83,7 +96,11 @@ async function dueWithoutCase(db: Db, f: Required<ListFilters>, limit: number) {
     cursor = page.cursor;
     if (!cursor) break;
   }
-  return { rows: rows.slice(0, limit), cursor: rows.length >= limit ? cursor : "" };
+  const shown = rows.slice(0, limit);
+  // More rows than fit: go on after the last one shown. The index not read to its end (the
+  // scan limit, with filters that match little): go on after the last entry read.
+  const resume = rows.length > limit ? shown[limit - 1] : cursor ? lastScanned : undefined;
+  return { rows: shown, cursor: resume ? `${resume.loyaltyEnd}~${resume.contractId}` : "" };
 }
 
 export async function renewalList(

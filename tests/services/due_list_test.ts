@@ -51,3 +51,45 @@ Deno.test("renewal list: a customer who replied goes to the top; due rows exclud
     db.kv.close();
   }
 });
+
+Deno.test("renewal list pages: every due contract without a case shows once, none skipped", async () => {
+  const db = await testDb();
+  try {
+    await seedIfEmpty(db, {});
+    const att = (await findUserByUsername(db, "atendente1"))!;
+    const today = todayInBrazil(db.now());
+    const all = (await listDue(db, today, addDays(today, 60))).items;
+    await openCase(db, { contractId: all[3].contractId, assignee: att, origin: "list" }, SYSTEM);
+    const expected = all.filter((_, i) => i !== 3).map((i) => i.contractId);
+    assert.ok(expected.length > 25, "more than one page in the window");
+
+    const seen: string[] = [];
+    let cursor = "";
+    for (let i = 0; i < 10; i++) {
+      const page = await renewalList(db, att, { step: "new", cursor }, 60);
+      assert.ok(page.dueRows.length <= 25);
+      seen.push(...page.dueRows.map((r) => r.contractId));
+      cursor = page.cursor;
+      if (!cursor) break;
+    }
+    assert.deepEqual(seen, expected, "in due order, each once, nothing lost between pages");
+
+    // A made-up cursor is ignored (first page), never an error.
+    const odd = await renewalList(db, att, { step: "new", cursor: "x~<script>" }, 60);
+    assert.deepEqual(odd.dueRows.map((r) => r.contractId), expected.slice(0, 25));
+    // Filters page the same way.
+    const city = all[0].city;
+    const inCity = expected.filter((id) => all.find((a) => a.contractId === id)!.city === city);
+    const got: string[] = [];
+    cursor = "";
+    for (let i = 0; i < 10; i++) {
+      const page = await renewalList(db, att, { step: "new", city, cursor }, 60);
+      got.push(...page.dueRows.map((r) => r.contractId));
+      cursor = page.cursor;
+      if (!cursor) break;
+    }
+    assert.deepEqual(got, inCity);
+  } finally {
+    db.kv.close();
+  }
+});
