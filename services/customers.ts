@@ -139,10 +139,14 @@ export async function getCustomers(db: Db, ids: string[]): Promise<Map<string, C
   return out;
 }
 
-export async function findCustomerByCpf(db: Db, cpf: string): Promise<Customer | null> {
-  const idx = await db.kv.get<string>(
-    keys.customerByCpf(await blindIndex(db.crypto.hmac, "cpf", onlyDigits(cpf))),
-  );
+/**
+ * The customer holding a CPF or CNPJ (numeric or the alphanumeric form issued from July 2026),
+ * typed with or without punctuation; null when none does or the document is not valid.
+ */
+export async function findCustomerByDocument(db: Db, doc: string): Promise<Customer | null> {
+  const normalized = normalizeDocument(doc);
+  if (!normalized) return null;
+  const idx = await db.kv.get<string>(keys.customerByCpf(await documentIndex(db, normalized)));
   return idx.value ? await getCustomer(db, idx.value) : null;
 }
 

@@ -76,11 +76,11 @@ export default define({
         </form>
         <form method="get" action="/app/customers" class="flex gap-2 mb-6 max-w-md" role="search">
           <label class="flex-1 text-sm">
-            <span class="sr-only">CPF do cliente</span>
+            <span class="sr-only">CPF ou CNPJ do cliente</span>
             <input
               name="cpf"
-              placeholder="Buscar cliente pelo CPF"
-              inputMode="numeric"
+              placeholder="Buscar cliente pelo CPF ou CNPJ"
+              autocapitalize="characters"
               class={input}
             />
           </label>

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { makeUser, ORIGIN, postForm, signInAs, testApp } from "../helpers.ts";
 import { DEMO_PLANS } from "../../services/seed.ts";
 import { createPlan } from "../../services/plans.ts";
-import { findCustomerByCpf } from "../../services/customers.ts";
+import { findCustomerByDocument } from "../../services/customers.ts";
 import { getJob, waitForJob } from "../../services/import/jobs.ts";
 import { FIELDS } from "../../services/import/presets.ts";
 import { generateCsv } from "../../scripts/gen.ts";
@@ -82,7 +82,11 @@ Deno.test("admin: upload, map plans, dry run with report, import with progress",
     assert.match(report, /CPF\/CNPJ inválido/);
     assert.match(report, /Plano desconhecido: 99/);
     assert.match(report, /Importar agora/);
-    assert.equal(await findCustomerByCpf(db, "18931737807"), null, "the dry run wrote nothing");
+    assert.equal(
+      await findCustomerByDocument(db, "18931737807"),
+      null,
+      "the dry run wrote nothing",
+    );
 
     const started = await postForm(app, url, { action: "run" }, admin);
     assert.equal(started.status, 303);
@@ -100,7 +104,7 @@ Deno.test("admin: upload, map plans, dry run with report, import with progress",
       unchanged: 0,
       kept: 0,
     });
-    assert.equal((await findCustomerByCpf(db, "18931737807"))?.name, "José da Silva Araújo");
+    assert.equal((await findCustomerByDocument(db, "18931737807"))?.name, "José da Silva Araújo");
     const after = await (await app.request(url, { headers: { cookie: admin.cookie } })).text();
     assert.match(after, /Resultado da importação/);
   } finally {

@@ -10,7 +10,7 @@ import { createPlan, setPlanErpMapping } from "../../services/plans.ts";
 import {
   createCustomer,
   customerIdsByPhone,
-  findCustomerByCpf,
+  findCustomerByDocument,
   getCustomer,
 } from "../../services/customers.ts";
 import { type Contract, listDue } from "../../services/contracts.ts";
@@ -139,7 +139,7 @@ Deno.test("renova preset: dry run writes nothing, reports every bad row; import 
     assert.equal(done.status, "done");
     assert.deepEqual(done.result!.counts, dry.dry!.counts, "the import does what the dry run said");
     assert.deepEqual(await issues(db, job.id, "run"), reasons);
-    const ana = (await findCustomerByCpf(db, "12641982307"))!;
+    const ana = (await findCustomerByDocument(db, "12641982307"))!;
     assert.equal(ana.name, "Ana Paula Ribeiro");
     assert.equal(ana.erpId, "1001");
     assert.deepEqual(ana.phones, ["5543991234567"]);
@@ -151,7 +151,7 @@ Deno.test("renova preset: dry run writes nothing, reports every bad row; import 
     const due = await listDue(db, "2027-02-01", "2027-02-01");
     assert.deepEqual(due.items.map((i) => i.contractId), [c.id]);
     // The plan given by name, the quoted address with a comma, the landline kept.
-    const bruno = (await findCustomerByCpf(db, "51384031251"))!;
+    const bruno = (await findCustomerByDocument(db, "51384031251"))!;
     assert.equal(bruno.address.street, "Avenida Rondon Pacheco, bloco B");
     assert.deepEqual(bruno.phones, ["5534992345678", "553432123456"]);
     assert.equal((await contractByErp(db, "5002")).planId, plan["FIBRA500-26"]);
@@ -197,7 +197,7 @@ Deno.test("ixc preset: joined cliente + cliente_contrato export with ERP plan id
     assert.match(reasons[8], /Data inválida no fim da fidelidade/);
     assert.match(reasons[9], /Duplicado: CPF\/CNPJ já usado pelo cliente 77/);
     assert.match(reasons[10], /Duplicado: o contrato 501 aparece de novo/);
-    const jose = (await findCustomerByCpf(db, "18931737807"))!;
+    const jose = (await findCustomerByDocument(db, "18931737807"))!;
     assert.equal(jose.name, "José da Silva Araújo");
     assert.deepEqual(jose.phones, ["5519998765432", "551932324545"], "mobile first");
     assert.equal((await contractByErp(db, "501")).customerId, jose.id);
@@ -207,7 +207,7 @@ Deno.test("ixc preset: joined cliente + cliente_contrato export with ERP plan id
       "two contracts, one customer",
     );
     assert.equal((await contractByErp(db, "502")).startDate, "2025-05-20");
-    const company = (await findCustomerByCpf(db, "11222333000181"))!;
+    const company = (await findCustomerByDocument(db, "11222333000181"))!;
     assert.equal(company.cpf, "11222333000181", "a company's CNPJ in the document field");
     assert.equal(company.email, "", "e-mail is optional on import");
     assert.deepEqual(await customerIdsByPhone(db, "5516981234567"), [company.id]);
@@ -235,7 +235,7 @@ Deno.test("Latin-1 file with ';', CRLF, quoted ';' and dd/mm/yyyy dates", async 
       kept: 0,
     });
     assert.match((await issues(db, job.id, "run"))[3], /Data inválida no fim da fidelidade/);
-    const joao = (await findCustomerByCpf(db, "83836324601"))!;
+    const joao = (await findCustomerByDocument(db, "83836324601"))!;
     assert.equal(joao.name, "João Conceição");
     assert.equal(joao.address.street, "Av. Getúlio Vargas; bloco 2");
     assert.equal(joao.address.district, "Kalilândia");
@@ -279,10 +279,10 @@ Deno.test("a changed row updates the record and moves its due-date and phone ind
     await run(db, first.id, "dry");
     await run(db, first.id, "run");
     const c1 = await contractByErp(db, "5001");
-    const ana = (await findCustomerByCpf(db, "12641982307"))!;
+    const ana = (await findCustomerByDocument(db, "12641982307"))!;
     const anaKey = keys.customer(ana.id);
     const brunoVs =
-      (await db.kv.get(keys.customer((await findCustomerByCpf(db, "51384031251"))!.id)))
+      (await db.kv.get(keys.customer((await findCustomerByDocument(db, "51384031251"))!.id)))
         .versionstamp;
 
     // The ERP renewed Ana's contract (new term) and she changed her mobile.
@@ -313,7 +313,7 @@ Deno.test("a changed row updates the record and moves its due-date and phone ind
     assert.deepEqual(await customerIdsByPhone(db, "5543991234567"), []);
     assert.notEqual((await db.kv.get(anaKey)).versionstamp, null);
     const brunoNow = await db.kv.get(
-      keys.customer((await findCustomerByCpf(db, "51384031251"))!.id),
+      keys.customer((await findCustomerByDocument(db, "51384031251"))!.id),
     );
     assert.equal(brunoNow.versionstamp, brunoVs, "unchanged rows are not rewritten");
   } finally {

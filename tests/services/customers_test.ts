@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import {
   createCustomer,
-  findCustomerByCpf,
+  findCustomerByDocument,
   getCustomer,
   normalizePhone,
   updateCustomerContacts,
@@ -43,8 +43,16 @@ Deno.test("customer personal data is sealed at rest and found by CPF through a b
     for (const secret of ["52998224725", "Conceição", "91234", "maria@"]) {
       assert.ok(!raw.includes(secret), `${secret} must not be stored in clear`);
     }
-    assert.equal((await findCustomerByCpf(db, "52998224725"))?.id, c.id);
-    assert.equal(await findCustomerByCpf(db, "11144477735"), null);
+    assert.equal((await findCustomerByDocument(db, "52998224725"))?.id, c.id);
+    assert.equal((await findCustomerByDocument(db, "529.982.247-25"))?.id, c.id);
+    assert.equal(await findCustomerByDocument(db, "11144477735"), null);
+    assert.equal(await findCustomerByDocument(db, "123"), null, "not a document");
+    // Companies: numeric and alphanumeric CNPJ, typed with punctuation and in lower case.
+    const co = await createCustomer(db, { ...maria, cpf: "12.ABC.345/01DE-35" }, SYSTEM);
+    assert.equal(co.cpf, "12ABC34501DE35");
+    assert.equal((await findCustomerByDocument(db, "12.abc.345/01de-35"))?.id, co.id);
+    const num = await createCustomer(db, { ...maria, cpf: "13.723.705/0001-89" }, SYSTEM);
+    assert.equal((await findCustomerByDocument(db, "13723705000189"))?.id, num.id);
   } finally {
     db.kv.close();
   }

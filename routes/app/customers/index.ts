@@ -1,17 +1,15 @@
 import { define, STAFF } from "../../../lib/route.ts";
-import { findCustomerByCpf } from "../../../services/customers.ts";
-import { isValidCpf } from "../../../services/billing/documents.ts";
+import { findCustomerByDocument, normalizeDocument } from "../../../services/customers.ts";
 
-// Find a customer by CPF (through the blind index) and open their record.
+// Find a customer by CPF or CNPJ (through the blind index) and open their record.
 export default define({
   access: STAFF,
   GET: async (c) => {
-    const cpf = (c.req.query("cpf") ?? "").replace(/\D/g, "");
-    if (!isValidCpf(cpf)) return c.redirect(`/app?msg=${encodeURIComponent("CPF inválido.")}`);
-    const customer = await findCustomerByCpf(c.get("db"), cpf);
-    if (!customer) {
-      return c.redirect(`/app?msg=${encodeURIComponent("Nenhum cliente com este CPF.")}`);
-    }
+    const doc = (c.req.query("cpf") ?? "").slice(0, 40);
+    const back = (msg: string) => c.redirect(`/app?msg=${encodeURIComponent(msg)}`);
+    if (!normalizeDocument(doc)) return back("CPF ou CNPJ inválido. Confira os dígitos.");
+    const customer = await findCustomerByDocument(c.get("db"), doc);
+    if (!customer) return back("Nenhum cliente com este CPF ou CNPJ.");
     return c.redirect(`/app/customers/${customer.id}`);
   },
 });
