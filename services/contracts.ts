@@ -73,8 +73,13 @@ export async function createContract(db: Db, input: NewContract, actor: Actor): 
     .set(keys.contract(c.id), c)
     .set(keys.contractsByCustomer(c.customerId, c.id), c.id)
     .set(keys.contractsByDue(c.loyaltyEnd, c.id), summary(c));
+  // The ERP id is unique, as in the import: a later import of the same contract updates this one.
+  if (c.erpId) {
+    op.check({ key: keys.contractByErpId(c.erpId), versionstamp: null })
+      .set(keys.contractByErpId(c.erpId), c.id);
+  }
   addAudit(db, op, `contract:${c.id}`, "contract.created", actor);
-  await commitOrConflict(op);
+  await commitOrConflict(op, "Já existe um contrato com este código do ERP.");
   return c;
 }
 
@@ -200,4 +205,32 @@ export function stageContractImportUpdate(
     op.set(keys.contractsByCustomer(value.customerId, value.id), value.id);
   }
   return value;
+}
+
+/** Migration: the ERP-id index for contracts created before createContract wrote it. */
+export async function backfillContractErpIndex(db: Db): Promise<number> {
+  let n = 0;
+  let batch: Contract[] = [];
+  const flush = async () => {
+    const found = await db.kv.getMany(batch.map((c) => keys.contractByErpId(c.erpId!)));
+    const op = db.kv.atomic();
+    let writes = 0;
+    batch.forEach((c, i) => {
+      // Absent only: an id already taken (a duplicate in old data) keeps its first contract.
+      if (found[i].versionstamp === null) {
+        op.check(found[i]).set(keys.contractByErpId(c.erpId!), c.id);
+        writes++;
+      }
+    });
+    if (writes) await commitOrConflict(op);
+    n += writes;
+    batch = [];
+  };
+  for await (const e of db.kv.list<Contract>({ prefix: keys.contracts() })) {
+    if (!e.value.erpId) continue;
+    batch.push(e.value);
+    if (batch.length === 10) await flush();
+  }
+  if (batch.length) await flush();
+  return n;
 }

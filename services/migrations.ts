@@ -3,6 +3,7 @@
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { backfillPhoneIndex } from "./customers.ts";
+import { backfillContractErpIndex } from "./contracts.ts";
 
 export interface Migration {
   version: number;
@@ -18,6 +19,13 @@ export const migrations: Migration[] = [
     name: "customers_by_phone blind index (inbound WhatsApp)",
     up: async (db) => {
       await backfillPhoneIndex(db);
+    },
+  },
+  {
+    version: 3,
+    name: "contracts_by_erp_id for contracts created outside the import (demo seed)",
+    up: async (db) => {
+      await backfillContractErpIndex(db);
     },
   },
 ];

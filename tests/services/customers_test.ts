@@ -8,6 +8,7 @@ import {
   updateCustomerContacts,
 } from "../../services/customers.ts";
 import {
+  backfillContractErpIndex,
   contractsOfCustomer,
   createContract,
   listDue,
@@ -167,6 +168,41 @@ Deno.test("contract dates are validated", async () => {
     assert.ok(err instanceof ValidationError);
     assert.equal(err.fields.startDate, "Data inválida.");
     assert.ok(err.fields.loyaltyEnd);
+  } finally {
+    db.kv.close();
+  }
+});
+
+Deno.test("contracts with an ERP id are indexed by it, uniquely; the migration fills old ones", async () => {
+  const db = await testDb();
+  try {
+    const c = await createCustomer(db, maria, SYSTEM);
+    const base = {
+      customerId: c.id,
+      planId: "p1",
+      city: "Campinas",
+      startDate: "2024-01-10",
+      loyaltyStart: "2025-12-20",
+      loyaltyEnd: "2026-12-20",
+    };
+    const a = await createContract(db, { ...base, erpId: "C-1" }, SYSTEM);
+    assert.equal((await db.kv.get(keys.contractByErpId("C-1"))).value, a.id);
+    await assert.rejects(
+      () => createContract(db, { ...base, erpId: "C-1" }, SYSTEM),
+      /Já existe um contrato com este código do ERP/,
+    );
+    assert.equal(
+      (await listDue(db, "2026-12-01", "2026-12-31")).items.length,
+      1,
+      "none half-written",
+    );
+
+    // A store from before: a contract with an ERP id and no index entry.
+    const b = await createContract(db, { ...base, erpId: "C-2" }, SYSTEM);
+    await db.kv.delete(keys.contractByErpId("C-2"));
+    assert.equal(await backfillContractErpIndex(db), 1);
+    assert.equal((await db.kv.get(keys.contractByErpId("C-2"))).value, b.id);
+    assert.equal(await backfillContractErpIndex(db), 0, "running again changes nothing");
   } finally {
     db.kv.close();
   }
