@@ -12,6 +12,12 @@ Deno.test("list: due contracts show with claim buttons; filters narrow them", as
   try {
     const html = await (await t.app.request("/app", { headers: { cookie: t.att.cookie } })).text();
     assert.equal(html.match(/data-testid="due-row"/g)?.length, 25);
+    // The rest of the window is one click away ("Mais resultados"), nobody skipped.
+    const more = html.match(/href="(\/app\?cursor=[^"]+)"[^>]*>Mais resultados/)!;
+    const page2 = await (await t.app.request(more[1].replaceAll("&amp;", "&"), {
+      headers: { cookie: t.att.cookie },
+    })).text();
+    assert.equal(page2.match(/data-testid="due-row"/g)?.length, t.due.length - 25);
     const plans = await listPlans(t.db);
     const byCity =
       await (await t.app.request("/app?city=londrina", { headers: { cookie: t.att.cookie } }))
