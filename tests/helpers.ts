@@ -11,6 +11,16 @@ import { SYSTEM } from "../services/audit.ts";
 Deno.env.set("PASSWORD_ITERATIONS", "1000");
 
 export const ORIGIN = "http://localhost";
+
+/** A valid Brazilian address for customer fixtures. */
+export const SAMPLE_ADDRESS = {
+  street: "Rua A",
+  number: "1",
+  district: "Centro",
+  city: "Campinas",
+  state: "SP",
+  zip: "13010-000",
+};
 export const TEST_KEY = "A".repeat(43);
 
 export async function testDb(now?: () => Date, path = ":memory:"): Promise<Db> {

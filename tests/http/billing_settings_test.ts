@@ -1,6 +1,6 @@
 // Billing settings page and the invoices a renewal issues from them.
 import assert from "node:assert/strict";
-import { makeUser, postForm, signInAs, testApp } from "../helpers.ts";
+import { makeUser, postForm, SAMPLE_ADDRESS, signInAs, testApp } from "../helpers.ts";
 import { getBillingSettings } from "../../services/billing_settings.ts";
 import { invoiceSchedule, issueInvoices, storeCarne } from "../../services/invoices.ts";
 import { parseBoleto, parsePix } from "../../services/billing/mod.ts";
@@ -105,14 +105,7 @@ Deno.test("invoices: each has a boleto that parses back and a valid PIX; the car
           cpf: "52998224725",
           phones: ["5511912345678"],
           email: "joao@exemplo.com",
-          address: {
-            street: "Rua A",
-            number: "1",
-            district: "Centro",
-            city: "Campinas",
-            state: "SP",
-            zip: "13010-000",
-          },
+          address: SAMPLE_ADDRESS,
           createdAt: "",
           updatedAt: "",
         }, issued);

@@ -1,6 +1,6 @@
 // Staff find a customer by CPF or CNPJ (numeric or alphanumeric), typed as people type them.
 import assert from "node:assert/strict";
-import { makeUser, signInAs, testApp } from "../helpers.ts";
+import { makeUser, SAMPLE_ADDRESS, signInAs, testApp } from "../helpers.ts";
 import { createCustomer } from "../../services/customers.ts";
 import { SYSTEM } from "../../services/audit.ts";
 
@@ -13,14 +13,7 @@ Deno.test("customer search: CPF or CNPJ with punctuation opens the record; bad o
       name: "Padaria Pão Quente Ltda",
       phones: ["11912345678"],
       email: "contato@paoquente.com.br",
-      address: {
-        street: "Rua A",
-        number: "1",
-        district: "Centro",
-        city: "Campinas",
-        state: "SP",
-        zip: "13010-000",
-      },
+      address: SAMPLE_ADDRESS,
     };
     const co = await createCustomer(t.db, { ...base, cpf: "12ABC34501DE35" }, SYSTEM);
     const search = (q: string) =>

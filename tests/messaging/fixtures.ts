@@ -1,5 +1,6 @@
 // Messaging fixtures: local stand-ins for Resend's API and the WhatsApp Graph API (real HTTP
 // servers on loopback, port 0), a customer with an open case and a live link, and a waiter.
+import { SAMPLE_ADDRESS } from "../helpers.ts";
 import type { Db } from "../../services/db.ts";
 import { createCustomer, type Customer } from "../../services/customers.ts";
 import { createContract } from "../../services/contracts.ts";
@@ -100,14 +101,7 @@ export async function caseWithLink(db: Db, opts: { link?: boolean; phone?: strin
     cpf: generateCpf(),
     phones: [phone],
     email: `joana${seq}@exemplo.com.br`,
-    address: {
-      street: "Rua A",
-      number: "1",
-      district: "Centro",
-      city: "Campinas",
-      state: "SP",
-      zip: "13010-000",
-    },
+    address: SAMPLE_ADDRESS,
   }, SYSTEM);
   const today = todayInBrazil(db.now());
   const contract = await createContract(db, {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { testDb } from "../helpers.ts";
+import { SAMPLE_ADDRESS, testDb } from "../helpers.ts";
 import {
   createCustomer,
   findCustomerByDocument,
@@ -23,14 +23,7 @@ const maria = {
   cpf: "529.982.247-25",
   phones: ["(11) 91234-5678"],
   email: "Maria@Exemplo.com.br",
-  address: {
-    street: "Rua A",
-    number: "1",
-    district: "Centro",
-    city: "Campinas",
-    state: "SP",
-    zip: "13010-000",
-  },
+  address: SAMPLE_ADDRESS,
 };
 
 Deno.test("customer personal data is sealed at rest and found by CPF through a blind index", async () => {
@@ -121,18 +114,21 @@ Deno.test("contacts update with a version check; CPF unchanged", async () => {
   }
 });
 
+/** A contract whose loyalty ends on 2026-12-20. */
+const sampleContract = (customerId: string) => ({
+  customerId,
+  planId: "p1",
+  city: "Campinas",
+  startDate: "2024-01-10",
+  loyaltyStart: "2025-12-20",
+  loyaltyEnd: "2026-12-20",
+});
+
 Deno.test("due index: listed by loyalty end, and moved when the contract is renewed", async () => {
   const db = await testDb();
   try {
     const c = await createCustomer(db, maria, SYSTEM);
-    const contract = await createContract(db, {
-      customerId: c.id,
-      planId: "p1",
-      city: "Campinas",
-      startDate: "2024-01-10",
-      loyaltyStart: "2025-12-20",
-      loyaltyEnd: "2026-12-20",
-    }, SYSTEM);
+    const contract = await createContract(db, sampleContract(c.id), SYSTEM);
     const due = await listDue(db, "2026-12-01", "2026-12-31");
     assert.deepEqual(due.items.map((i) => i.contractId), [contract.id]);
     assert.equal((await listDue(db, "2026-12-21", "2026-12-31")).items.length, 0);
@@ -177,14 +173,7 @@ Deno.test("contracts with an ERP id are indexed by it, uniquely; the migration f
   const db = await testDb();
   try {
     const c = await createCustomer(db, maria, SYSTEM);
-    const base = {
-      customerId: c.id,
-      planId: "p1",
-      city: "Campinas",
-      startDate: "2024-01-10",
-      loyaltyStart: "2025-12-20",
-      loyaltyEnd: "2026-12-20",
-    };
+    const base = sampleContract(c.id);
     const a = await createContract(db, { ...base, erpId: "C-1" }, SYSTEM);
     assert.equal((await db.kv.get(keys.contractByErpId("C-1"))).value, a.id);
     await assert.rejects(
