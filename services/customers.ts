@@ -134,9 +134,10 @@ export async function getCustomer(db: Db, id: string): Promise<Customer | null> 
 
 export async function getCustomers(db: Db, ids: string[]): Promise<Map<string, Customer>> {
   const entries = await getManyBatched<StoredCustomer>(db.kv, ids.map((id) => keys.customer(id)));
-  const out = new Map<string, Customer>();
-  for (const e of entries) if (e.value) out.set(e.value.id, await unseal(db, e.value));
-  return out;
+  // Decrypt in parallel: WebCrypto runs each off the main thread.
+  const found = entries.flatMap((e) => (e.value ? [e.value] : []));
+  const customers = await Promise.all(found.map((s) => unseal(db, s)));
+  return new Map(customers.map((c) => [c.id, c]));
 }
 
 /**

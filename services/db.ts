@@ -88,9 +88,8 @@ export async function getManyBatched<T>(
   kv: Deno.Kv,
   ks: Deno.KvKey[],
 ): Promise<Deno.KvEntryMaybe<T>[]> {
-  const out: Deno.KvEntryMaybe<T>[] = [];
-  for (let i = 0; i < ks.length; i += 10) {
-    out.push(...(await kv.getMany<T[]>(ks.slice(i, i + 10))));
-  }
-  return out;
+  // All batches at once: a managed KV (Deploy, KV Connect) answers them in parallel.
+  const batches: Promise<Deno.KvEntryMaybe<T>[]>[] = [];
+  for (let i = 0; i < ks.length; i += 10) batches.push(kv.getMany<T[]>(ks.slice(i, i + 10)));
+  return (await Promise.all(batches)).flat();
 }
