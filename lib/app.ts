@@ -39,12 +39,11 @@ export interface ConnInfo {
   remoteAddr?: { hostname?: string };
 }
 
-export function createApp(db: Db, config: AppConfig) {
+export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCache } = {}) {
   const app = new Hono<AppEnv>();
   const t = translator(config.locale);
-  const pageCache = config.pageCacheEntries > 0
-    ? new PageCache(config.pageCacheEntries, db)
-    : undefined;
+  const pageCache = opts.pageCache ??
+    (config.pageCacheEntries > 0 ? new PageCache(config.pageCacheEntries, db) : undefined);
 
   app.use("*", async (c, next) => {
     const started = performance.now();

@@ -95,14 +95,18 @@ export async function customerPageResponse(
     const link = await openLink(db, token, hash);
     const v = await customerCaseView(db, link.caseId, c.get("config").provider);
     const html = customerPageDocument(c, v, { planParam });
-    cache?.set(cacheKey, {
-      html,
-      caseId: link.caseId,
-      step: v.case.step,
-      expiresAt: link.expiresAt,
-      keys: [link.key, ...v.deps.keys],
-      stamps: [link.stamp, ...v.deps.stamps],
-    }, ticket!);
+    // Only a real plan makes a page of its own: made-up ?plan= values must not fill the cache.
+    const cacheable = !planParam || v.plans.some((p) => p.id === planParam);
+    if (cacheable) {
+      cache?.set(cacheKey, {
+        html,
+        caseId: link.caseId,
+        step: v.case.step,
+        expiresAt: link.expiresAt,
+        keys: [link.key, ...v.deps.keys],
+        stamps: [link.stamp, ...v.deps.stamps],
+      }, ticket!);
+    }
     return { res: c.html(html), caseId: link.caseId, step: v.case.step };
   } catch (e) {
     if (e instanceof LinkError) return { res: invalidLinkPage(c, e.message) };

@@ -29,6 +29,8 @@ interface Entry extends CachedPage {
 
 export const IDLE_MS = 10 * 60_000;
 export const REVALIDATE_MS = 1_000;
+/** How often idle pages are looked for while any is cached (the timer stops when empty). */
+const SWEEP_MS = 60_000;
 
 const keyString = (k: Deno.KvKey) => k.map(String).join("\u0001");
 
@@ -37,6 +39,7 @@ export class PageCache {
   #byDep = new Map<string, Set<string>>();
   /** Counts local writes to the kinds of records pages depend on. */
   #writes = 0;
+  #sweeper?: ReturnType<typeof setInterval>;
 
   constructor(readonly max: number, db?: Db, private clock: () => number = Date.now) {
     db?.onWrite?.((ks) => {
@@ -79,8 +82,28 @@ export class PageCache {
     if (e === page) e.checkedAt = at;
   }
 
+  /** Drops pages unused for IDLE_MS; they sit at the front, least recently used first. */
+  sweep() {
+    const now = this.clock();
+    for (const [key, e] of this.#entries) {
+      if (now - e.usedAt <= IDLE_MS) break;
+      this.delete(key);
+    }
+    if (this.#entries.size === 0 && this.#sweeper !== undefined) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
+  }
+
   set(key: string, page: CachedPage, ticket: { writes: number; at: number }) {
     if (this.max <= 0) return;
+    this.sweep();
+    if (this.#sweeper === undefined) {
+      // Unreferenced: a cache with pages never keeps the process alive.
+      const timer = setInterval(() => this.sweep(), SWEEP_MS);
+      Deno.unrefTimer(timer);
+      this.#sweeper = timer;
+    }
     this.delete(key);
     while (this.#entries.size >= this.max) this.delete(this.#entries.keys().next().value!);
     // A write during the render may be newer than what was read: check before serving.

@@ -160,6 +160,8 @@ export async function listDue(
   opts: { cursor?: string; limit?: number; after?: DuePosition } = {},
 ) {
   const a = opts.after;
+  // A position past the range (a cursor kept while the window narrowed): nothing is left.
+  if (a && a.loyaltyEnd > to) return { items: [], cursor: "" };
   // "\0" sorts right after the id itself and before every longer or greater id.
   const start = a && a.loyaltyEnd >= from
     ? [...keys.contractsDue(), a.loyaltyEnd, `${a.contractId}\0`]
@@ -215,9 +217,11 @@ export async function backfillContractErpIndex(db: Db): Promise<number> {
     const found = await db.kv.getMany(batch.map((c) => keys.contractByErpId(c.erpId!)));
     const op = db.kv.atomic();
     let writes = 0;
+    const staged = new Set<string>();
     batch.forEach((c, i) => {
       // Absent only: an id already taken (a duplicate in old data) keeps its first contract.
-      if (found[i].versionstamp === null) {
+      if (found[i].versionstamp === null && !staged.has(c.erpId!)) {
+        staged.add(c.erpId!);
         op.check(found[i]).set(keys.contractByErpId(c.erpId!), c.id);
         writes++;
       }

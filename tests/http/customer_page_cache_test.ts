@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { caseWithLink, customerPost, setup } from "./renewal_fixtures.ts";
-import { REVALIDATE_MS } from "../../lib/page_cache.ts";
+import { PageCache, REVALIDATE_MS } from "../../lib/page_cache.ts";
+import { createApp } from "../../lib/app.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { listPlans } from "../../services/plans.ts";
 import { keys } from "../../services/keys.ts";
@@ -85,6 +86,24 @@ Deno.test("customer page cache: a cached page of an expired link is not served",
     assert.match(await expired.text(), /Este link expirou/);
     // A plan query is its own page, and is refused alike.
     assert.equal((await t.app.request(`/r/${token}?plan=x`)).status, 404);
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("customer page cache: made-up ?plan= values are not kept", async () => {
+  const t = await setup();
+  try {
+    const { token } = await caseWithLink(t);
+    const cache = new PageCache(10, t.db);
+    const app = createApp(t.db, t.config, { pageCache: cache });
+    assert.equal((await app.request(`/r/${token}`)).status, 200);
+    const plans = await listPlans(t.db);
+    await app.request(`/r/${token}?plan=${plans[1].id}`);
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await app.request(`/r/${token}?plan=junk${i}`)).status, 200);
+    }
+    assert.equal(cache.size, 2, "the page and one real plan's confirmation");
   } finally {
     t.close();
   }

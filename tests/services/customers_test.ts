@@ -192,6 +192,14 @@ Deno.test("contracts with an ERP id are indexed by it, uniquely; the migration f
     assert.equal(await backfillContractErpIndex(db), 1);
     assert.equal((await db.kv.get(keys.contractByErpId("C-2"))).value, b.id);
     assert.equal(await backfillContractErpIndex(db), 0, "running again changes nothing");
+    // Old data with one ERP id on two contracts read in the same batch: the first keeps it.
+    const d1 = await createContract(db, { ...base, erpId: "C-3" }, SYSTEM);
+    await db.kv.delete(keys.contractByErpId("C-3"));
+    const d2 = await createContract(db, { ...base, erpId: "C-3" }, SYSTEM);
+    await db.kv.delete(keys.contractByErpId("C-3"));
+    assert.ok(d1.id < d2.id);
+    assert.equal(await backfillContractErpIndex(db), 1);
+    assert.equal((await db.kv.get(keys.contractByErpId("C-3"))).value, d1.id);
   } finally {
     db.kv.close();
   }

@@ -77,6 +77,14 @@ Deno.test("renewal list pages: every due contract without a case shows once, non
     // A made-up cursor is ignored (first page), never an error.
     const odd = await renewalList(db, att, { step: "new", cursor: "x~<script>" }, 60);
     assert.deepEqual(odd.dueRows.map((r) => r.contractId), expected.slice(0, 25));
+    // A cursor past the window (kept while "até" was narrowed): an empty page, not a 500.
+    const late = await renewalList(db, att, {
+      step: "new",
+      to: addDays(today, 10),
+      cursor: `${addDays(today, 40)}~${all[0].contractId}`,
+    }, 60);
+    assert.deepEqual(late.dueRows, []);
+    assert.equal(late.cursor, "");
     // Filters page the same way.
     const city = all[0].city;
     const inCity = expected.filter((id) => all.find((a) => a.contractId === id)!.city === city);

@@ -26,6 +26,17 @@ Deno.test("page cache: least recently used goes first; idle pages are dropped", 
   now += IDLE_MS + 1;
   assert.equal(cache.get("a"), undefined, "unused for longer than IDLE_MS");
   assert.equal(new PageCache(0).size, 0);
+
+  // Idle pages go even when nobody asks for them again (the sweep, also run on every store).
+  cache.set("d", page("d"), cache.begin());
+  now += 1000;
+  cache.set("e", page("e"), cache.begin());
+  now += IDLE_MS - 500;
+  cache.sweep();
+  assert.equal(cache.size, 1, "d is idle, e is not");
+  now += 1000;
+  cache.sweep();
+  assert.equal(cache.size, 0);
 });
 
 Deno.test("page cache: served unchecked only within REVALIDATE_MS of its last check", () => {
