@@ -25,6 +25,9 @@ export interface AppConfig {
   /** Rendered customer pages kept in memory (each re-checked against the store on every
    * request); 0 turns the cache off. */
   pageCacheEntries: number;
+  /** Days after a customer link expires with no activity before the system ends the renewal
+   * as "expired" (only where the customer's move is next); 0 turns it off. */
+  caseExpireDays: number;
   logRequests: boolean;
   seedDemo: boolean;
   locale: "pt-BR" | "en";
@@ -112,6 +115,7 @@ export function loadConfig(
     linkTtlDays: int(env, "LINK_TTL_DAYS", 15, 1),
     photoRetentionDays: int(env, "PHOTO_RETENTION_DAYS", 90, 1),
     pageCacheEntries: int(env, "PAGE_CACHE_ENTRIES", 500, 0),
+    caseExpireDays: int(env, "CASE_EXPIRE_DAYS", 7, 0),
     logRequests: bool(env, "LOG_REQUESTS", true),
     seedDemo: bool(env, "SEED_DEMO", true),
     locale,

@@ -4,7 +4,7 @@ import { openDb } from "./services/db.ts";
 import { migrate } from "./services/migrations.ts";
 import { seedIfEmpty } from "./services/seed.ts";
 import { createApp } from "./lib/app.ts";
-import { scheduleRetention } from "./services/ops/retention.ts";
+import { scheduleDailyJobs } from "./services/ops/retention.ts";
 import { loadSigner } from "./services/contract/signer.ts";
 import { startMessaging } from "./services/messaging/dispatcher.ts";
 
@@ -31,7 +31,10 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
     cnpj: config.provider.cnpj,
   });
   const app = createApp(db, config);
-  const stopRetention = scheduleRetention(db, { photoRetentionDays: config.photoRetentionDays });
+  const stopRetention = scheduleDailyJobs(db, {
+    photoRetentionDays: config.photoRetentionDays,
+    caseExpireDays: config.caseExpireDays,
+  });
   // Message delivery (KV queue + periodic scan) starts once the app exists.
   const messaging = startMessaging(db, config.messaging);
   const server = Deno.serve(

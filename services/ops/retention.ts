@@ -1,5 +1,6 @@
 // LGPD retention: holder photos are kept only as long as needed (default 90 days after the case
-// ends), and expired customer links are removed. Runs daily; records what it purged.
+// ends), and expired customer links are removed. Runs daily with the other daily jobs;
+// records what it purged.
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
@@ -8,6 +9,7 @@ import { deleteBlob } from "../blobs.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import type { LinkRecord } from "../renewals/links.ts";
 import { TERMINAL_STEPS } from "../renewals/steps.ts";
+import { expireStaleCases } from "./stale_cases.ts";
 
 export interface RetentionResult {
   photos: number;
@@ -70,13 +72,22 @@ export async function purgeExpired(
   return result;
 }
 
-/** Daily at 06:00 UTC (03:00 in Brasília): Deno.cron where available, a timer otherwise. */
-export function scheduleRetention(db: Db, opts: { photoRetentionDays: number }): () => void {
-  const run = () =>
-    purgeExpired(db, opts).then(
-      (r) => console.log(JSON.stringify({ t: new Date().toISOString(), job: "retention", ...r })),
-      (e) => console.error(JSON.stringify({ level: "error", job: "retention", error: String(e) })),
-    );
+/**
+ * The daily jobs, at 06:00 UTC (03:00 in Brasília): LGPD retention, then stale renewals
+ * (services/ops/stale_cases.ts). Deno.cron where available, a timer otherwise.
+ */
+export function scheduleDailyJobs(
+  db: Db,
+  opts: { photoRetentionDays: number; caseExpireDays: number },
+): () => void {
+  const log = (job: string) => (r: object) =>
+    console.log(JSON.stringify({ t: new Date().toISOString(), job, ...r }));
+  const fail = (job: string) => (e: unknown) =>
+    console.error(JSON.stringify({ level: "error", job, error: String(e) }));
+  const run = async () => {
+    await purgeExpired(db, opts).then(log("retention"), fail("retention"));
+    await expireStaleCases(db, opts).then(log("stale_cases"), fail("stale_cases"));
+  };
   const ac = new AbortController();
   const cron = (Deno as unknown as {
     cron?: (n: string, s: string, o: { signal: AbortSignal }, h: () => void) => void;
