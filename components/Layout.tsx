@@ -55,6 +55,7 @@ export function Layout({ title, t, user, csrf, path, children }: Props) {
               {navLink("/app", t("nav.renewals"))}
               {user.role === "admin" && navLink("/admin/users", t("nav.users"))}
               {user.role === "admin" && navLink("/admin/contract", t("nav.contract"))}
+              {user.role === "admin" && navLink("/admin/plans", t("nav.plans"))}
               {user.role === "admin" && navLink("/admin/billing", t("nav.billing"))}
               {user.role === "admin" && navLink("/admin/import", t("nav.import"))}
               {user.role === "admin" && navLink("/admin/messages", t("nav.messages"))}

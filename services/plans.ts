@@ -1,9 +1,10 @@
 // Commercial plans (offers). Each carries its own offer code, loyalty term and the benefit
 // whose value sets the proportional fine (ANATEL RGC: fine proportional to the months left).
-import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
-import { ValidationError } from "./errors.ts";
+import { NotFoundError, ValidationError } from "./errors.ts";
+import { type Actor, addAudit, SYSTEM } from "./audit.ts";
+import { commitOrConflict, type Db } from "./db.ts";
 
 export interface Plan {
   id: string;
@@ -49,6 +50,11 @@ export function validatePlan(p: Partial<NewPlan>): NewPlan {
   if (!Number.isInteger(p.loyaltyMonths) || p.loyaltyMonths! < 1 || p.loyaltyMonths! > 12) {
     f.loyaltyMonths = "A fidelidade vai de 1 a 12 meses (ANATEL).";
   }
+  // ANATEL: the offer states the benefit given for the loyalty, whose value sets the fine.
+  if (!p.benefit || p.benefit.trim().length < 3) f.benefit = "Descreva o benefício da fidelidade.";
+  if (!Number.isInteger(p.benefitValueCents) || p.benefitValueCents! < 0) {
+    f.benefitValueCents = "Valor do benefício inválido.";
+  }
   if (!p.offerCode || !/^[A-Z0-9-]{4,24}$/.test(p.offerCode)) {
     f.offerCode = "Código da oferta: 4 a 24 letras maiúsculas, números ou hífen.";
   }
@@ -56,18 +62,62 @@ export function validatePlan(p: Partial<NewPlan>): NewPlan {
   return p as NewPlan;
 }
 
-export async function createPlan(db: Db, input: Partial<NewPlan>): Promise<Plan> {
+// An offer never changes once published (its code is printed on contracts and bills): a new
+// price or benefit is a new plan with a new code, and the old one is retired. Every plan write
+// also rewrites plansVersion in the same atomic (plansWithStamp and the page cache rely on it).
+
+export async function createPlan(
+  db: Db,
+  input: Partial<NewPlan>,
+  actor: Actor = SYSTEM,
+): Promise<Plan> {
   const v = validatePlan(input);
   const plan: Plan = { ...v, id: ulid(), active: true, createdAt: db.now().toISOString() };
-  const res = await db.kv.atomic()
+  const op = db.kv.atomic()
     .check({ key: keys.plan(plan.id), versionstamp: null })
     .check({ key: keys.planByOfferCode(plan.offerCode), versionstamp: null })
     .set(keys.plan(plan.id), plan)
     .set(keys.planByOfferCode(plan.offerCode), plan.id)
-    .set(keys.plansVersion(), plan.id)
-    .commit();
+    .set(keys.plansVersion(), plan.id);
+  addAudit(db, op, `plan:${plan.id}`, "plan.created", actor, { offerCode: plan.offerCode });
+  const res = await op.commit();
   if (!res.ok) throw new ValidationError({ offerCode: "Já existe um plano com este código." });
   return plan;
+}
+
+/** Retires a plan (no longer offered; contracts on it keep it) or offers it again. */
+export async function setPlanActive(db: Db, id: string, active: boolean, actor: Actor) {
+  const entry = await db.kv.get<Plan>(keys.plan(id));
+  if (!entry.value) throw new NotFoundError("Plano não encontrado.");
+  if (entry.value.active === active) return entry.value;
+  const next = { ...entry.value, active };
+  const op = db.kv.atomic().check(entry).set(keys.plan(id), next).set(keys.plansVersion(), id);
+  addAudit(db, op, `plan:${id}`, active ? "plan.offered" : "plan.retired", actor);
+  await commitOrConflict(op);
+  return next;
+}
+
+/** The plan form's fields as typed by people ("R$ 1.099,90", "500"), before validatePlan. */
+export function planFromForm(f: Record<string, string | undefined>): Partial<NewPlan> {
+  const int = (s?: string) => (/^\s*\d+\s*$/.test(s ?? "") ? Number(s) : NaN);
+  return {
+    name: (f.name ?? "").trim().slice(0, 80),
+    downMbps: int(f.downMbps),
+    upMbps: int(f.upMbps),
+    priceCents: centsFromText(f.price),
+    loyaltyMonths: int(f.loyaltyMonths),
+    benefit: (f.benefit ?? "").trim().slice(0, 200),
+    benefitValueCents: centsFromText(f.benefitValue),
+    offerCode: (f.offerCode ?? "").trim().toUpperCase(),
+  };
+}
+
+/** "R$ 1.099,90" / "1099,9" / "1099" → cents; NaN when it is not an amount. */
+export function centsFromText(text?: string): number {
+  const t = (text ?? "").replace(/R\$|\s/g, "");
+  const m = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$/.exec(t);
+  if (!m) return NaN;
+  return Number(m[1].replaceAll(".", "")) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
 }
 
 export async function getPlan(db: Db, id: string): Promise<Plan | null> {

@@ -7,6 +7,7 @@ export const en: Record<MessageKey, string> = {
   "nav.users": "Users",
   "nav.contract": "Contract",
   "nav.billing": "Billing",
+  "nav.plans": "Plans",
   "nav.messages": "Messages",
   "nav.dead_letters": "Failed sends",
   "nav.import": "Import",

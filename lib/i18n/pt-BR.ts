@@ -6,6 +6,7 @@ export const ptBR = {
   "nav.users": "Usuários",
   "nav.contract": "Contrato",
   "nav.billing": "Cobrança",
+  "nav.plans": "Planos",
   "nav.messages": "Mensagens",
   "nav.dead_letters": "Falhas de envio",
   "nav.import": "Importação",

@@ -47,3 +47,42 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "browser: an admin publishes a plan from the keyboard",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startServer();
+    const browser = await launchBrowser();
+    try {
+      const context = await browser.newContext({ locale: "pt-BR" });
+      const page = await context.newPage();
+      await page.goto(`${server.base}/login?next=%2Fadmin%2Fplans`);
+      await page.getByLabel("Usuário").fill("admin");
+      await page.getByLabel("Senha", { exact: true }).fill(STAFF_PASSWORDS.ADMIN_PASSWORD);
+      await page.getByRole("button", { name: "Entrar" }).click();
+      await page.waitForURL(/\/admin\/plans$/);
+      assert.equal(await page.getByTestId("plan-row").count(), 6, "the demo offers");
+      // Every field has a label; fill them in order and submit with Enter.
+      const fields: [string, string][] = [
+        ["Nome", "Fibra 700 Mega"],
+        ["Download (Mbps)", "700"],
+        ["Upload (Mbps)", "350"],
+        ["Preço por mês (R$)", "139,90"],
+        ["Benefício da fidelidade", "Instalação grátis"],
+        ["Valor do benefício (R$; define a multa)", "300,00"],
+        ["Código da oferta", "FIBRA700-26"],
+      ];
+      for (const [label, value] of fields) await page.getByLabel(label).fill(value);
+      await page.getByLabel("Código da oferta").press("Enter");
+      await page.waitForURL(/ok=created/);
+      assert.equal(await page.getByTestId("plan-row").count(), 7);
+      await page.getByText("Fibra 700 Mega").first().waitFor();
+      await shot(page, "admin-01-plans.png");
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  },
+});

@@ -1,0 +1,143 @@
+// The provider's offers: the plans customers are shown at renewal. An offer never changes once
+// published (its code is on contracts and bills); a new price is a new plan, the old one is
+// retired (contracts on it keep it).
+import { ADMINS, type Ctx, define } from "../../../lib/route.ts";
+import { formFields, page } from "../../../lib/render.tsx";
+import { actorOf } from "../../../lib/actor.ts";
+import { createPlan, listPlans, planFromForm } from "../../../services/plans.ts";
+import { ValidationError } from "../../../services/errors.ts";
+import { Button, CsrfField, ErrorBox, Field, Notice } from "../../../components/Form.tsx";
+import { formatMoney } from "../../../lib/format.ts";
+
+const NOTICES: Record<string, string> = {
+  created: "Plano publicado. Ele já aparece para os clientes na renovação.",
+  retired: "Plano retirado: não é mais oferecido. Contratos nesse plano continuam iguais.",
+  offered: "Plano oferecido de novo.",
+};
+
+async function plansPage(
+  c: Ctx,
+  opts: { status?: number; errors?: Record<string, string>; values?: Record<string, string> } = {},
+) {
+  const plans = await listPlans(c.get("db"));
+  const v = opts.values ?? { loyaltyMonths: "12" };
+  const e = opts.errors ?? {};
+  const csrf = c.get("session")?.csrf;
+  return page(
+    c,
+    { title: "Planos", status: opts.status },
+    <section class="max-w-4xl">
+      <h1 class="text-2xl font-bold mb-1">Planos</h1>
+      <p class="text-gray-700 mb-4">
+        As ofertas mostradas ao cliente na renovação. Para mudar preço ou benefício, publique um
+        novo plano com outro código e retire o antigo.
+      </p>
+      <Notice message={NOTICES[c.req.query("ok") ?? ""]} />
+      <ul class="mb-6 divide-y bg-white rounded shadow" data-testid="plans">
+        {plans.map((p) => (
+          <li key={p.id} class="p-3 flex flex-wrap gap-3 items-center" data-testid="plan-row">
+            <div class="flex-1 min-w-0">
+              <p class="font-medium">
+                {p.name} <span class="text-sm text-gray-700">· {p.offerCode}</span>
+                {!p.active && (
+                  <span class="ml-2 text-sm rounded bg-gray-200 px-2 py-0.5">Retirado</span>
+                )}
+              </p>
+              <p class="text-sm text-gray-700">
+                {p.downMbps}/{p.upMbps} Mbps · {formatMoney(p.priceCents)}/mês · fidelidade{" "}
+                {p.loyaltyMonths} meses · {p.benefit} ({formatMoney(p.benefitValueCents)})
+              </p>
+            </div>
+            <form method="post" action={`/admin/plans/${p.id}`}>
+              <CsrfField token={csrf} />
+              <input type="hidden" name="action" value={p.active ? "retire" : "offer"} />
+              <Button variant="secondary">{p.active ? "Retirar" : "Oferecer de novo"}</Button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <h2 class="text-xl font-bold mb-2">Publicar um plano</h2>
+      <ErrorBox message={opts.errors ? "Verifique os campos destacados." : undefined} />
+      <form method="post" action="/admin/plans" class="bg-white rounded shadow p-4">
+        <CsrfField token={csrf} />
+        <Field name="name" label="Nome" value={v.name} error={e.name} required />
+        <div class="grid grid-cols-2 gap-x-3">
+          <Field
+            name="downMbps"
+            label="Download (Mbps)"
+            value={v.downMbps}
+            error={e.downMbps}
+            inputmode="numeric"
+            required
+          />
+          <Field
+            name="upMbps"
+            label="Upload (Mbps)"
+            value={v.upMbps}
+            error={e.upMbps}
+            inputmode="numeric"
+            required
+          />
+          <Field
+            name="price"
+            label="Preço por mês (R$)"
+            value={v.price}
+            error={e.priceCents}
+            inputmode="decimal"
+            required
+          />
+          <Field
+            name="loyaltyMonths"
+            label="Fidelidade (meses, até 12)"
+            value={v.loyaltyMonths}
+            error={e.loyaltyMonths}
+            inputmode="numeric"
+            required
+          />
+        </div>
+        <Field
+          name="benefit"
+          label="Benefício da fidelidade"
+          value={v.benefit}
+          error={e.benefit}
+          required
+        />
+        <div class="grid grid-cols-2 gap-x-3">
+          <Field
+            name="benefitValue"
+            label="Valor do benefício (R$; define a multa)"
+            value={v.benefitValue}
+            error={e.benefitValueCents}
+            inputmode="decimal"
+            required
+          />
+          <Field
+            name="offerCode"
+            label="Código da oferta"
+            value={v.offerCode}
+            error={e.offerCode}
+            required
+          />
+        </div>
+        <Button>Publicar plano</Button>
+      </form>
+    </section>,
+  );
+}
+
+export default define({
+  access: ADMINS,
+  GET: (c) => plansPage(c),
+  POST: async (c) => {
+    const f = await formFields(c);
+    try {
+      await createPlan(c.get("db"), planFromForm(f), actorOf(c));
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        return await plansPage(c, { status: 400, errors: e.fields, values: f });
+      }
+      throw e;
+    }
+    return c.redirect("/admin/plans?ok=created", 303);
+  },
+});
