@@ -51,7 +51,10 @@ async function plansPage(
             <form method="post" action={`/admin/plans/${p.id}`}>
               <CsrfField token={csrf} />
               <input type="hidden" name="action" value={p.active ? "retire" : "offer"} />
-              <Button variant="secondary">{p.active ? "Retirar" : "Oferecer de novo"}</Button>
+              <Button variant="secondary">
+                {p.active ? "Retirar" : "Oferecer de novo"}
+                <span class="sr-only">{` o plano ${p.name}`}</span>
+              </Button>
             </form>
           </li>
         ))}
