@@ -15,6 +15,24 @@ const NOTICES: Record<string, string> = {
   offered: "Plano oferecido de novo.",
 };
 
+// The form: field name, label, the validation key its error comes under, keyboard, full width.
+const FORM: [string, string, string, string | undefined, boolean][] = [
+  ["name", "Nome", "name", undefined, true],
+  ["downMbps", "Download (Mbps)", "downMbps", "numeric", false],
+  ["upMbps", "Upload (Mbps)", "upMbps", "numeric", false],
+  ["price", "Preço por mês (R$)", "priceCents", "decimal", false],
+  ["loyaltyMonths", "Fidelidade (meses, até 12)", "loyaltyMonths", "numeric", false],
+  ["benefit", "Benefício da fidelidade", "benefit", undefined, true],
+  [
+    "benefitValue",
+    "Valor do benefício (R$; define a multa)",
+    "benefitValueCents",
+    "decimal",
+    false,
+  ],
+  ["offerCode", "Código da oferta", "offerCode", undefined, false],
+];
+
 async function plansPage(
   c: Ctx,
   opts: { status?: number; errors?: Record<string, string>; values?: Record<string, string> } = {},
@@ -63,64 +81,19 @@ async function plansPage(
       <ErrorBox message={opts.errors ? "Verifique os campos destacados." : undefined} />
       <form method="post" action="/admin/plans" class="bg-white rounded shadow p-4">
         <CsrfField token={csrf} />
-        <Field name="name" label="Nome" value={v.name} error={e.name} required />
         <div class="grid grid-cols-2 gap-x-3">
-          <Field
-            name="downMbps"
-            label="Download (Mbps)"
-            value={v.downMbps}
-            error={e.downMbps}
-            inputmode="numeric"
-            required
-          />
-          <Field
-            name="upMbps"
-            label="Upload (Mbps)"
-            value={v.upMbps}
-            error={e.upMbps}
-            inputmode="numeric"
-            required
-          />
-          <Field
-            name="price"
-            label="Preço por mês (R$)"
-            value={v.price}
-            error={e.priceCents}
-            inputmode="decimal"
-            required
-          />
-          <Field
-            name="loyaltyMonths"
-            label="Fidelidade (meses, até 12)"
-            value={v.loyaltyMonths}
-            error={e.loyaltyMonths}
-            inputmode="numeric"
-            required
-          />
-        </div>
-        <Field
-          name="benefit"
-          label="Benefício da fidelidade"
-          value={v.benefit}
-          error={e.benefit}
-          required
-        />
-        <div class="grid grid-cols-2 gap-x-3">
-          <Field
-            name="benefitValue"
-            label="Valor do benefício (R$; define a multa)"
-            value={v.benefitValue}
-            error={e.benefitValueCents}
-            inputmode="decimal"
-            required
-          />
-          <Field
-            name="offerCode"
-            label="Código da oferta"
-            value={v.offerCode}
-            error={e.offerCode}
-            required
-          />
+          {FORM.map(([name, label, errorKey, inputmode, wide]) => (
+            <div key={name} class={wide ? "col-span-2" : ""}>
+              <Field
+                name={name}
+                label={label}
+                value={v[name]}
+                error={e[errorKey]}
+                inputmode={inputmode}
+                required
+              />
+            </div>
+          ))}
         </div>
         <Button>Publicar plano</Button>
       </form>
