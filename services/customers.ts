@@ -62,7 +62,14 @@ export function normalizeEmail(input: string): string | null {
   return /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(e) && e.length <= 254 ? e : null;
 }
 
-export function validateCustomer(input: Partial<CustomerPii>): CustomerPii {
+/**
+ * Checks and normalizes a customer's personal data. `emailOptional`: an empty e-mail is kept
+ * empty (ERP imports bring customers without one; they may go on without one).
+ */
+export function validateCustomer(
+  input: Partial<CustomerPii>,
+  opts: { emailOptional?: boolean } = {},
+): CustomerPii {
   const f: Record<string, string> = {};
   const name = (input.name ?? "").trim().replace(/\s+/g, " ");
   if (name.length < 3 || name.length > 120) f.name = "Informe o nome completo.";
@@ -72,14 +79,15 @@ export function validateCustomer(input: Partial<CustomerPii>): CustomerPii {
   if (!phones.length || phones.some((p) => p === null)) {
     f.phones = "Informe telefones válidos com DDD.";
   }
-  const email = normalizeEmail(input.email ?? "");
-  if (!email) f.email = "E-mail inválido.";
+  const noEmail = opts.emailOptional && !(input.email ?? "").trim();
+  const email = noEmail ? "" : normalizeEmail(input.email ?? "");
+  if (email === null) f.email = "E-mail inválido.";
   const a = input.address;
   if (!a || !a.street || !a.city || !/^[A-Z]{2}$/.test(a.state ?? "")) {
     f.address = "Endereço incompleto.";
   }
   if (Object.keys(f).length) throw new ValidationError(f);
-  return { name, cpf: cpf!, phones: phones as string[], email: email!, address: a! };
+  return { name, cpf: cpf!, phones: phones as string[], email: email ?? "", address: a! };
 }
 
 async function seal(db: Db, id: string, pii: CustomerPii) {
@@ -162,7 +170,8 @@ export async function updateCustomerContacts(
   const entry = await db.kv.get<StoredCustomer>(keys.customer(id));
   if (!entry.value) throw new NotFoundError("Cliente não encontrado.");
   const current = await unseal(db, entry.value);
-  const pii = validateCustomer({ ...current, ...contacts });
+  // A record without an e-mail may stay without one; one that has an e-mail keeps one.
+  const pii = validateCustomer({ ...current, ...contacts }, { emailOptional: !current.email });
   const next: StoredCustomer = {
     ...entry.value,
     pii: await seal(db, id, pii),

@@ -204,7 +204,9 @@ function ContactsForm({ v, base, errors, values }: StepProps) {
         </div>
       ))}
       <FieldError id="phones-err" msg={errors?.phones} />
-      <label for="email" class="block mb-1">E-mail</label>
+      <label for="email" class="block mb-1">
+        E-mail{v.contacts.email ? "" : " (opcional)"}
+      </label>
       <input
         id="email"
         name="email"

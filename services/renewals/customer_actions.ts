@@ -131,17 +131,18 @@ interface PendingContacts {
   checks: { kind: "phone" | "email"; target: string; code: PendingCode }[];
 }
 
-function parseContacts(phonesRaw: string[], emailRaw: string) {
+/** `emailOptional`: the record has no e-mail (an ERP import), so none may be given. */
+function parseContacts(phonesRaw: string[], emailRaw: string, emailOptional: boolean) {
   const f: Record<string, string> = {};
   const phones = phonesRaw.map((p) => p.trim()).filter(Boolean).map(normalizePhone);
   if (!phones.length || phones.some((p) => !p)) {
     f.phones = "Informe um celular válido com DDD, como (11) 91234-5678.";
   }
   if (phones.length > 3) f.phones = "Informe no máximo 3 telefones.";
-  const email = normalizeEmail(emailRaw);
-  if (!email) f.email = "Informe um e-mail válido, como nome@exemplo.com.br.";
+  const email = emailOptional && !emailRaw.trim() ? "" : normalizeEmail(emailRaw);
+  if (email === null) f.email = "Informe um e-mail válido, como nome@exemplo.com.br.";
   if (Object.keys(f).length) throw new ValidationError(f);
-  return { phones: [...new Set(phones as string[])], email: email! };
+  return { phones: [...new Set(phones as string[])], email: email ?? "" };
 }
 
 /**
@@ -155,10 +156,10 @@ export async function submitContacts(
   emailRaw: string,
   rev?: number,
 ) {
-  const v = parseContacts(phonesRaw, emailRaw);
   const c = (await getCaseEntry(ctx.db, caseId)).value;
   const customer = await getCustomer(ctx.db, c.customerId);
   if (!customer) throw new NotFoundError("Cliente não encontrado.");
+  const v = parseContacts(phonesRaw, emailRaw, !customer.email);
   const newPhones = v.phones.filter((p) => !customer.phones.includes(p));
   const emailChanged = v.email !== customer.email;
   if (!newPhones.length && !emailChanged) {

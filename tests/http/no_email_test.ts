@@ -1,11 +1,18 @@
-// Imported customers may have no e-mail: nothing offers or queues an e-mail to nobody.
+// Imported customers may have no e-mail: nothing offers or queues an e-mail to nobody, and
+// they can finish the renewal without one.
 import assert from "node:assert/strict";
 import { postForm } from "../helpers.ts";
-import { caseWithLink, setup } from "./renewal_fixtures.ts";
+import { caseWithLink, customerPost, PNG, setup } from "./renewal_fixtures.ts";
+import { listPlans } from "../../services/plans.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { keys } from "../../services/keys.ts";
 import { readOutbox } from "../../services/messages.ts";
-import { sealCustomerPii, type StoredCustomer, unsealCustomer } from "../../services/customers.ts";
+import {
+  getCustomer,
+  sealCustomerPii,
+  type StoredCustomer,
+  unsealCustomer,
+} from "../../services/customers.ts";
 
 Deno.test("no e-mail on record: the e-mail option is gone and a forged e-mail send is refused", async () => {
   const t = await setup();
@@ -41,6 +48,72 @@ Deno.test("no e-mail on record: the e-mail option is gone and a forged e-mail se
     assert.equal(after.rev, c.rev, "nothing changed");
     assert.equal(after.link!.gen, c.link!.gen, "the customer's link still works");
     assert.equal((await readOutbox(t.db, 50)).length, outboxBefore, "nothing queued");
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("no e-mail on record: the customer may confirm contacts without one", async () => {
+  const t = await setup();
+  try {
+    const { caseId, token } = await caseWithLink(t);
+    const c = (await getCase(t.db, caseId))!;
+    const e = await t.db.kv.get<StoredCustomer>(keys.customer(c.customerId));
+    const current = await unsealCustomer(t.db, e.value!);
+    await t.db.kv.set(keys.customer(c.customerId), {
+      ...e.value!,
+      pii: await sealCustomerPii(t.db, c.customerId, { ...current, email: "" }),
+    });
+    const plans = await listPlans(t.db);
+    await customerPost(t, token, "choose", { planId: plans[2].id, consent: "on" });
+    const fd = new FormData();
+    fd.set("photo", new File([PNG], "eu.png", { type: "image/png" }));
+    await customerPost(t, token, "photo", fd);
+    const rev = String((await getCase(t.db, caseId))!.rev);
+    await postForm(t.app, `/app/cases/${caseId}/approve-photo`, { rev }, t.att);
+
+    const form = await (await t.app.request(`/r/${token}`)).text();
+    assert.match(form, /E-mail \(opcional\)/);
+    // A malformed e-mail is still refused; an empty one is accepted as "none".
+    const bad = await customerPost(t, token, "contacts", {
+      phone: current.phones[0].slice(2),
+      email: "x@",
+    });
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /e-mail válido/);
+    const ok = await customerPost(t, token, "contacts", {
+      phone: current.phones[0].slice(2),
+      email: "",
+    });
+    assert.equal(ok.status, 303);
+    assert.equal((await getCase(t.db, caseId))!.step, "data_confirmed");
+    const after = (await getCustomer(t.db, c.customerId))!;
+    assert.equal(after.email, "");
+    assert.deepEqual(after.phones, [current.phones[0]], "the phones as confirmed");
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("e-mail on record: it cannot be blanked from the customer's page", async () => {
+  const t = await setup();
+  try {
+    const { caseId, token } = await caseWithLink(t);
+    const plans = await listPlans(t.db);
+    await customerPost(t, token, "choose", { planId: plans[2].id, consent: "on" });
+    const fd = new FormData();
+    fd.set("photo", new File([PNG], "eu.png", { type: "image/png" }));
+    await customerPost(t, token, "photo", fd);
+    const rev = String((await getCase(t.db, caseId))!.rev);
+    await postForm(t.app, `/app/cases/${caseId}/approve-photo`, { rev }, t.att);
+    const customer = (await getCustomer(t.db, (await getCase(t.db, caseId))!.customerId))!;
+    const res = await customerPost(t, token, "contacts", {
+      phone: customer.phones[0].slice(2),
+      email: "",
+    });
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /e-mail válido/);
+    assert.equal((await getCase(t.db, caseId))!.step, "holder_verified", "nothing changed");
   } finally {
     t.close();
   }
