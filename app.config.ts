@@ -25,8 +25,8 @@ export interface AppConfig {
   /** Rendered customer pages kept in memory (each re-checked against the store on every
    * request); 0 turns the cache off. */
   pageCacheEntries: number;
-  /** Days after a customer link expires with no activity before the system ends the renewal
-   * as "expired" (only where the customer's move is next); 0 turns it off. */
+  /** Days a customer link must have been expired, and the case unchanged, before the system
+   * ends the renewal as "expired" (only where the customer's move is next); 0 turns it off. */
   caseExpireDays: number;
   logRequests: boolean;
   seedDemo: boolean;

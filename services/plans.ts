@@ -2,9 +2,9 @@
 // whose value sets the proportional fine (ANATEL RGC: fine proportional to the months left).
 import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
-import { NotFoundError, ValidationError } from "./errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "./errors.ts";
 import { type Actor, addAudit, SYSTEM } from "./audit.ts";
-import { commitOrConflict, type Db } from "./db.ts";
+import type { Db } from "./db.ts";
 
 export interface Plan {
   id: string;
@@ -44,16 +44,21 @@ export function fineTable(plan: Pick<Plan, "benefitValueCents" | "loyaltyMonths"
 export function validatePlan(p: Partial<NewPlan>): NewPlan {
   const f: Record<string, string> = {};
   if (!p.name || p.name.trim().length < 3) f.name = "Informe o nome do plano.";
-  if (!Number.isInteger(p.downMbps) || p.downMbps! <= 0) f.downMbps = "Velocidade inválida.";
-  if (!Number.isInteger(p.upMbps) || p.upMbps! <= 0) f.upMbps = "Velocidade inválida.";
-  if (!Number.isInteger(p.priceCents) || p.priceCents! <= 0) f.priceCents = "Preço inválido.";
+  const within = (n: number | undefined, min: number, max: number) =>
+    Number.isSafeInteger(n) && n! >= min && n! <= max;
+  const speed = "Velocidade inválida: um número de 1 a 100000 Mbps.";
+  if (!within(p.downMbps, 1, 100_000)) f.downMbps = speed;
+  if (!within(p.upMbps, 1, 100_000)) f.upMbps = speed;
+  if (!within(p.priceCents, 1, 10_000_000)) {
+    f.priceCents = "Preço inválido. Use vírgula nos centavos, ex.: 139,90 (até R$ 100.000).";
+  }
   if (!Number.isInteger(p.loyaltyMonths) || p.loyaltyMonths! < 1 || p.loyaltyMonths! > 12) {
     f.loyaltyMonths = "A fidelidade vai de 1 a 12 meses (ANATEL).";
   }
   // ANATEL: the offer states the benefit given for the loyalty, whose value sets the fine.
   if (!p.benefit || p.benefit.trim().length < 3) f.benefit = "Descreva o benefício da fidelidade.";
-  if (!Number.isInteger(p.benefitValueCents) || p.benefitValueCents! < 0) {
-    f.benefitValueCents = "Valor do benefício inválido.";
+  if (!within(p.benefitValueCents, 0, 10_000_000)) {
+    f.benefitValueCents = "Valor do benefício inválido. Use vírgula nos centavos, ex.: 300,00.";
   }
   if (!p.offerCode || !/^[A-Z0-9-]{4,24}$/.test(p.offerCode)) {
     f.offerCode = "Código da oferta: 4 a 24 letras maiúsculas, números ou hífen.";
@@ -93,8 +98,11 @@ export async function setPlanActive(db: Db, id: string, active: boolean, actor: 
   const next = { ...entry.value, active };
   const op = db.kv.atomic().check(entry).set(keys.plan(id), next).set(keys.plansVersion(), id);
   addAudit(db, op, `plan:${id}`, active ? "plan.offered" : "plan.retired", actor);
-  await commitOrConflict(op);
-  return next;
+  if ((await op.commit()).ok) return next;
+  // Two admins clicked at once: fine if the plan ended up as asked.
+  const now = (await db.kv.get<Plan>(keys.plan(id))).value;
+  if (now?.active === active) return now;
+  throw new ConflictError("Este plano foi alterado por outra pessoa; recarregue a página.");
 }
 
 /** The plan form's fields as typed by people ("R$ 1.099,90", "500"), before validatePlan. */
@@ -112,11 +120,14 @@ export function planFromForm(f: Record<string, string | undefined>): Partial<New
   };
 }
 
-/** "R$ 1.099,90" / "1099,9" / "1099" → cents; NaN when it is not an amount. */
+/**
+ * "R$ 1.099,90" / "1099,9" / "1099" / "139.90" (a phone's decimal key) → cents; NaN when it
+ * is not an amount. A dot followed by three digits groups thousands; by one or two, cents.
+ */
 export function centsFromText(text?: string): number {
-  const t = (text ?? "").replace(/R\$|\s/g, "");
-  const m = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$/.exec(t);
-  if (!m) return NaN;
+  const t = (text ?? "").trim().replace(/^R\$\s*/, "");
+  const m = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$/.exec(t) ?? /^(\d+)\.(\d{1,2})$/.exec(t);
+  if (!m || m[1].replaceAll(".", "").length > 9) return NaN;
   return Number(m[1].replaceAll(".", "")) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
 }
 

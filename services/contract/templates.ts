@@ -87,7 +87,7 @@ const FILL: Record<string, (d: ContractData, version: number) => string> = {
     return `${a.street}, ${a.number}, ${a.district}, ${a.city}/${a.state}, CEP ${a.zip}`;
   },
   "cliente.telefones": (d) => d.customer.phones.map(formatPhone).join(", "),
-  "cliente.email": (d) => d.customer.email,
+  "cliente.email": (d) => d.customer.email || "não informado",
   "plano.nome": (d) => d.plan.name,
   "plano.download": (d) => String(d.plan.downMbps),
   "plano.upload": (d) => String(d.plan.upMbps),

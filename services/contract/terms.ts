@@ -46,7 +46,7 @@ export function contractSections(d: ContractData): ContractSection[] {
           formatCpf(d.customer.cpf)
         }, residente em ${a.street}, ${a.number}, ${a.district}, ${a.city}/${a.state}, CEP ${a.zip}; telefones ${
           d.customer.phones.map(formatPhone).join(", ")
-        }; e-mail ${d.customer.email}.`,
+        }; e-mail ${d.customer.email || "não informado"}.`,
       ],
     },
     {

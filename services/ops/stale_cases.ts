@@ -1,5 +1,5 @@
 // Renewals left waiting on the customer after their link ran out: once the link has been
-// expired for CASE_EXPIRE_DAYS and nobody touched the case since, the system ends it as
+// expired for CASE_EXPIRE_DAYS and nobody touched the case for as long, the system ends it as
 // "expired". The contract comes back to the due list for a fresh contact, a plan changed
 // before signing goes back (transition() does both), and the reminders stop (step guard).
 // Cases waiting on staff (photo to review, plan to change) are never expired: the customer
@@ -22,11 +22,14 @@ export const CUSTOMER_TURN: readonly Step[] = [
   "signature_sent",
 ];
 
-/** A case the job would expire now: its link ran out `days` ago and nothing happened since. */
+/**
+ * A case the job would expire now: its link ran out more than `days` ago and the case has not
+ * changed for `days` either (a reply, a call, a claim each give it `days` more).
+ */
 export function isStale(c: RenewalCase, now: Date, days: number): boolean {
   if (!c.link || !CUSTOMER_TURN.includes(c.step)) return false;
   const cutoff = new Date(now.getTime() - days * 86400_000).toISOString();
-  return c.link.expiresAt < cutoff && c.updatedAt <= c.link.expiresAt;
+  return c.link.expiresAt < cutoff && c.updatedAt < cutoff;
 }
 
 /** Expires the stale cases (read through the step index); returns how many. 0 days = off. */

@@ -291,7 +291,8 @@ export async function verifyContactCodes(
       await updateCustomerContacts(
         ctx.db,
         customer!.id,
-        { phones: pending.phones, email: pending.email },
+        // No e-mail asked for, but staff added one meanwhile: keep theirs.
+        { phones: pending.phones, email: pending.email || customer!.email },
         ctx.actor,
         op,
       );

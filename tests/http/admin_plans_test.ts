@@ -20,7 +20,9 @@ Deno.test("plans: money as people type it", () => {
   assert.equal(centsFromText("R$ 1.099,90"), 109990);
   assert.equal(centsFromText("139,9"), 13990);
   assert.equal(centsFromText("300"), 30000);
-  for (const bad of ["", "abc", "1,999", "12.34", "-5", "1.00,00"]) {
+  assert.equal(centsFromText("139.90"), 13990, "a phone's decimal key");
+  assert.equal(centsFromText("1.099"), 109900, "three digits after a dot group thousands");
+  for (const bad of ["", "abc", "1,999", "12.345,6,7", "-5", "1.00,00", "1 0 0", "9".repeat(20)]) {
     assert.ok(Number.isNaN(centsFromText(bad)), bad);
   }
 });
@@ -52,12 +54,20 @@ Deno.test("plans: admins publish and retire; customers see it at once; others ma
     }, who);
     assert.equal(bad.status, 400);
     const html = await bad.text();
-    assert.match(html, /Preço inválido/);
+    assert.match(html, /Preço inválido\. Use vírgula nos centavos/);
     assert.match(html, /A fidelidade vai de 1 a 12 meses \(ANATEL\)/);
     assert.match(html, /Descreva o benefício da fidelidade/);
     assert.match(html, /value="Fibra 700 Mega"/, "what was typed is kept");
     assert.equal((await listPlans(t.db)).length, count);
 
+    const huge = await postForm(
+      t.app,
+      "/admin/plans",
+      { ...NEW_PLAN, downMbps: "1".repeat(25) },
+      who,
+    );
+    assert.equal(huge.status, 400);
+    assert.match(await huge.text(), /Velocidade inválida: um número de 1 a 100000 Mbps/);
     const ok = await postForm(t.app, "/admin/plans", NEW_PLAN, who);
     assert.equal(ok.status, 303);
     const plan = (await listPlans(t.db)).find((p) => p.offerCode === "FIBRA700-26")!;

@@ -112,6 +112,19 @@ Deno.test("the default template renders the same text terms.ts builds", () => {
   assert.deepEqual(rendered[2].table?.rows[0], ["12", "R$ 600,00"]);
 });
 
+Deno.test("a customer without an e-mail reads 'e-mail não informado', never 'e-mail .'", () => {
+  const d = { ...DATA, customer: { ...DATA.customer, email: "" } };
+  for (
+    const text of [
+      contractText(contractSections(d)),
+      contractText(renderTemplate({ version: 1, sections: DEFAULT_TEMPLATE_SECTIONS }, d)),
+    ]
+  ) {
+    assert.match(text, /e-mail não informado\./);
+    assert.doesNotMatch(text, /e-mail \./);
+  }
+});
+
 Deno.test("every placeholder is replaced; values are not scanned again", () => {
   const body = PLACEHOLDERS.filter((p) => p.name !== "tabela_multa")
     .map((p) => `${p.name}=[{{${p.name}}}]`).join("\n\n");
