@@ -2,8 +2,8 @@
 // they can finish the renewal without one.
 import assert from "node:assert/strict";
 import { postForm } from "../helpers.ts";
-import { caseWithLink, customerPost, PNG, setup } from "./renewal_fixtures.ts";
-import { listPlans } from "../../services/plans.ts";
+import { caseWithLink, customerPost, setup, toHolderVerified } from "./renewal_fixtures.ts";
+import type { Db } from "../../services/db.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { keys } from "../../services/keys.ts";
 import { readOutbox } from "../../services/messages.ts";
@@ -14,18 +14,23 @@ import {
   unsealCustomer,
 } from "../../services/customers.ts";
 
+/** As an ERP import leaves it: the record without an e-mail. Returns the customer before. */
+async function dropEmail(db: Db, customerId: string) {
+  const e = await db.kv.get<StoredCustomer>(keys.customer(customerId));
+  const current = await unsealCustomer(db, e.value!);
+  await db.kv.set(keys.customer(customerId), {
+    ...e.value!,
+    pii: await sealCustomerPii(db, customerId, { ...current, email: "" }),
+  });
+  return current;
+}
+
 Deno.test("no e-mail on record: the e-mail option is gone and a forged e-mail send is refused", async () => {
   const t = await setup();
   try {
     const { caseId } = await caseWithLink(t);
     const c = (await getCase(t.db, caseId))!;
-    // As an ERP import leaves it: the record without an e-mail.
-    const e = await t.db.kv.get<StoredCustomer>(keys.customer(c.customerId));
-    const pii = { ...(await unsealCustomer(t.db, e.value!)), email: "" };
-    await t.db.kv.set(keys.customer(c.customerId), {
-      ...e.value!,
-      pii: await sealCustomerPii(t.db, c.customerId, pii),
-    });
+    await dropEmail(t.db, c.customerId);
 
     const page = await (await t.app.request(`/app/cases/${caseId}`, {
       headers: { cookie: t.att.cookie },
@@ -58,19 +63,8 @@ Deno.test("no e-mail on record: the customer may confirm contacts without one", 
   try {
     const { caseId, token } = await caseWithLink(t);
     const c = (await getCase(t.db, caseId))!;
-    const e = await t.db.kv.get<StoredCustomer>(keys.customer(c.customerId));
-    const current = await unsealCustomer(t.db, e.value!);
-    await t.db.kv.set(keys.customer(c.customerId), {
-      ...e.value!,
-      pii: await sealCustomerPii(t.db, c.customerId, { ...current, email: "" }),
-    });
-    const plans = await listPlans(t.db);
-    await customerPost(t, token, "choose", { planId: plans[2].id, consent: "on" });
-    const fd = new FormData();
-    fd.set("photo", new File([PNG], "eu.png", { type: "image/png" }));
-    await customerPost(t, token, "photo", fd);
-    const rev = String((await getCase(t.db, caseId))!.rev);
-    await postForm(t.app, `/app/cases/${caseId}/approve-photo`, { rev }, t.att);
+    const current = await dropEmail(t.db, c.customerId);
+    await toHolderVerified(t, caseId, token);
 
     const form = await (await t.app.request(`/r/${token}`)).text();
     assert.match(form, /E-mail \(opcional\)/);
@@ -99,13 +93,7 @@ Deno.test("e-mail on record: it cannot be blanked from the customer's page", asy
   const t = await setup();
   try {
     const { caseId, token } = await caseWithLink(t);
-    const plans = await listPlans(t.db);
-    await customerPost(t, token, "choose", { planId: plans[2].id, consent: "on" });
-    const fd = new FormData();
-    fd.set("photo", new File([PNG], "eu.png", { type: "image/png" }));
-    await customerPost(t, token, "photo", fd);
-    const rev = String((await getCase(t.db, caseId))!.rev);
-    await postForm(t.app, `/app/cases/${caseId}/approve-photo`, { rev }, t.att);
+    await toHolderVerified(t, caseId, token);
     const customer = (await getCustomer(t.db, (await getCase(t.db, caseId))!.customerId))!;
     const res = await customerPost(t, token, "contacts", {
       phone: customer.phones[0].slice(2),

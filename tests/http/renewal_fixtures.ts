@@ -7,6 +7,7 @@ import { listDue } from "../../services/contracts.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { readOutbox } from "../../services/messages.ts";
+import { listPlans } from "../../services/plans.ts";
 
 export const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const PASSWORDS = {
@@ -58,4 +59,20 @@ export function customerPost(
       : { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
     body: isForm ? body : new URLSearchParams(body),
   }, { remoteAddr: { hostname: "10.0.0.7" } });
+}
+
+/** Walks a case with a link to "holder verified": plan chosen, photo sent and approved. */
+export async function toHolderVerified(
+  t: Awaited<ReturnType<typeof setup>>,
+  caseId: string,
+  token: string,
+  planIndex = 2,
+) {
+  const plans = await listPlans(t.db);
+  await customerPost(t, token, "choose", { planId: plans[planIndex].id, consent: "on" });
+  const fd = new FormData();
+  fd.set("photo", new File([PNG], "eu.png", { type: "image/png" }));
+  await customerPost(t, token, "photo", fd);
+  const rev = String((await getCase(t.db, caseId))!.rev);
+  await postForm(t.app, `/app/cases/${caseId}/approve-photo`, { rev }, t.att);
 }

@@ -1,7 +1,7 @@
 // The renewal routes in-process: every refusal gets a clear pt-BR message and changes nothing.
 import assert from "node:assert/strict";
 import { postForm, signInAs } from "../helpers.ts";
-import { caseWithLink, customerPost, PNG, setup } from "./renewal_fixtures.ts";
+import { caseWithLink, customerPost, PNG, setup, toHolderVerified } from "./renewal_fixtures.ts";
 import { listPlans } from "../../services/plans.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { readOutbox } from "../../services/messages.ts";
@@ -219,13 +219,7 @@ Deno.test("customer: a changed e-mail needs its code; bad codes and bad contacts
   const t = await setup();
   try {
     const { caseId, token } = await caseWithLink(t);
-    const plans = await listPlans(t.db);
-    await customerPost(t, token, "choose", { planId: plans[5].id, consent: "on" });
-    const fd = new FormData();
-    fd.set("photo", new File([PNG], "eu.png", { type: "image/png" }));
-    await customerPost(t, token, "photo", fd);
-    const rev = String((await getCase(t.db, caseId))!.rev);
-    await postForm(t.app, `/app/cases/${caseId}/approve-photo`, { rev }, t.att);
+    await toHolderVerified(t, caseId, token, 5);
 
     const bad = await customerPost(t, token, "contacts", { phone: "123", email: "nope" });
     assert.equal(bad.status, 400);
