@@ -12,7 +12,7 @@ import {
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
-const SAMPLES = new URL("../../../shared/vectors/br-payment-samples.json", import.meta.url);
+const SAMPLES = new URL("../fixtures/vectors/br-payment-samples.json", import.meta.url);
 const vectors: Json[] = JSON.parse(await Deno.readTextFile(SAMPLES)).vectors;
 
 /** "2246.74" → 224674 without floating point. */
@@ -31,7 +31,7 @@ function assertBillingError(fn: () => unknown, message: RegExp, field?: string):
 }
 
 // ---------------------------------------------------------------------------------------------
-// Shared public vectors (/work/shared/vectors/br-payment-samples.json, sources inside the file).
+// Public vectors copied from shared/vectors (tests/fixtures/vectors/, sources inside the file).
 // ---------------------------------------------------------------------------------------------
 
 Deno.test("shared vectors: boleto_cobranca build, parse and linha", () => {

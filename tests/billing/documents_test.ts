@@ -3,7 +3,7 @@ import { BillingError, generateCpf, isValidCnpj, isValidCpf } from "../../servic
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
-const SAMPLES = new URL("../../../shared/vectors/br-payment-samples.json", import.meta.url);
+const SAMPLES = new URL("../fixtures/vectors/br-payment-samples.json", import.meta.url);
 const vectors: Json[] = JSON.parse(await Deno.readTextFile(SAMPLES)).vectors;
 
 Deno.test("shared vectors: CPF and CNPJ", () => {

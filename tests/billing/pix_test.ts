@@ -3,7 +3,7 @@ import { BillingError, buildPix, crc16, parsePix } from "../../services/billing/
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
-const SAMPLES = new URL("../../../shared/vectors/br-payment-samples.json", import.meta.url);
+const SAMPLES = new URL("../fixtures/vectors/br-payment-samples.json", import.meta.url);
 const vectors: Json[] = JSON.parse(await Deno.readTextFile(SAMPLES)).vectors;
 
 const BCB_STATIC = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-426655440000" +
