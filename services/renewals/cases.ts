@@ -66,8 +66,10 @@ export interface RenewalCase {
   choice?: { planId: string; at: string; by: "customer" | "staff"; consent: boolean };
   declined?: { reason: string; at: string; by: string };
   photo?: Photo;
-  /** Earlier photos, kept until retention purges them. */
+  /** Earlier photos kept as evidence (the last rejected ones), until retention purges them. */
   oldPhotoBlobIds: string[];
+  /** Accepted photo uploads: the count ever, and the times of those in the last hour (quota). */
+  photoUploads?: { total: number; recent: string[] };
   /** Sealed pending contact change awaiting its codes (see contacts.ts). */
   pendingContacts?: string;
   contactsConfirmedAt?: string;

@@ -2,7 +2,7 @@
 // send the holder photo, confirm or correct contacts (a changed one confirmed by a code), sign.
 import type { Db } from "../db.ts";
 import type { Actor } from "../audit.ts";
-import { NotFoundError, TooLargeError, ValidationError } from "../errors.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
 import {
   getCustomer,
   normalizeEmail,
@@ -10,7 +10,6 @@ import {
   updateCustomerContacts,
 } from "../customers.ts";
 import { getPlan } from "../plans.ts";
-import { deleteBlob, putBlob } from "../blobs.ts";
 import { openJson, sealJson } from "../crypto.ts";
 import { checkCode, newCode, type PendingCode } from "../codes.ts";
 import { stageMessage } from "../messages.ts";
@@ -18,7 +17,9 @@ import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.
 import { renderMessage } from "../messaging/mod.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 
-export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
+// The holder photo has its own module; re-exported so callers keep one import.
+export { MAX_PHOTO_BYTES, uploadPhoto } from "./photos.ts";
+export { sniffImage } from "../images/holder_photo.ts";
 
 export interface CustomerCtx {
   db: Db;
@@ -69,59 +70,6 @@ export async function declineOffer(ctx: CustomerCtx, caseId: string, reason: str
       next.declined = { reason: r, at: ctx.db.now().toISOString(), by: "cliente" };
     },
   });
-}
-
-/** Image type from the file's first bytes: the browser's declared type is not trusted. */
-export function sniffImage(bytes: Uint8Array): "image/jpeg" | "image/png" | "image/webp" | null {
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
-  if ([0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b)) return "image/png";
-  const ascii = (a: number, b: number) => String.fromCharCode(...bytes.subarray(a, b));
-  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "image/webp";
-  return null;
-}
-
-export async function uploadPhoto(
-  ctx: CustomerCtx,
-  caseId: string,
-  file: File | undefined,
-  rev?: number,
-) {
-  if (!file || file.size === 0) {
-    throw new ValidationError({ photo: "Escolha ou tire uma foto para enviar." });
-  }
-  if (file.size > MAX_PHOTO_BYTES) {
-    throw new TooLargeError(
-      "A foto passa de 8 MB. Tire outra com menor resolução ou envie uma versão menor.",
-    );
-  }
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const type = sniffImage(bytes);
-  if (!type) throw new ValidationError({ photo: "Envie uma foto em JPG, PNG ou WEBP." });
-  const meta = await putBlob(ctx.db, bytes, type, "holder_photo");
-  try {
-    return await transition(ctx.db, {
-      caseId,
-      action: "upload_photo",
-      actor: ctx.actor,
-      kind: "customer",
-      rev,
-      payload: { sha256: meta.sha256 },
-      auditData: { size: meta.size, type },
-      apply: (next) => {
-        if (next.photo) next.oldPhotoBlobIds = [...next.oldPhotoBlobIds, next.photo.blobId];
-        next.photo = {
-          blobId: meta.id,
-          contentType: type,
-          size: meta.size,
-          uploadedAt: ctx.db.now().toISOString(),
-          status: "pending",
-        };
-      },
-    });
-  } catch (e) {
-    await deleteBlob(ctx.db, meta.id); // nothing half-written: the photo goes with the failed step
-    throw e;
-  }
 }
 
 interface PendingContacts {
