@@ -9,7 +9,8 @@ import { getCase } from "../../services/renewals/cases.ts";
 import { readOutbox } from "../../services/messages.ts";
 import { listPlans } from "../../services/plans.ts";
 
-export const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+import { PNG } from "../fixtures/images/mod.ts";
+export { PNG };
 const PASSWORDS = {
   ATTENDANT1_PASSWORD: "senha-forte-123",
   ATTENDANT2_PASSWORD: "senha-forte-123",

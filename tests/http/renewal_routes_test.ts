@@ -202,7 +202,7 @@ Deno.test("customer: consent is required, the photo is type- and size-checked, n
       headers: { cookie: t.att.cookie },
     });
     assert.equal(photo.status, 200);
-    assert.equal(photo.headers.get("content-type"), "image/png");
+    assert.equal(photo.headers.get("content-type"), "image/jpeg", "stored re-encoded");
     assert.match(photo.headers.get("cache-control")!, /no-store/);
     const other = await signInAs(t.app, "atendente2");
     assert.equal(

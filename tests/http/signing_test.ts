@@ -14,7 +14,7 @@ import { getBlob } from "../../services/blobs.ts";
 import * as staff from "../../services/renewals/staff_actions.ts";
 import * as customer from "../../services/renewals/customer_actions.ts";
 
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+import { PNG } from "../fixtures/images/mod.ts";
 
 async function run(cmd: string, args: string[], input?: Uint8Array) {
   const dir = await Deno.makeTempDir();

@@ -18,9 +18,9 @@ import { ConflictError, ForbiddenError, ValidationError } from "../../services/e
 import { addDays, addMonths, todayInBrazil } from "../../services/dates.ts";
 import { loadConfig } from "../../app.config.ts";
 import type { Db } from "../../services/db.ts";
+import { PNG } from "../fixtures/images/mod.ts";
 
 const provider = loadConfig({}).provider;
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 
 async function setup() {
   const db = await testDb();

@@ -18,7 +18,7 @@ import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { loadConfig } from "../../app.config.ts";
 
 const provider = loadConfig({}).provider;
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+import { PNG } from "../fixtures/images/mod.ts";
 const DAY = 86400_000;
 
 Deno.test("stale renewals: expired after the link ran out plus CASE_EXPIRE_DAYS, and only those", async () => {

@@ -7,7 +7,12 @@ import {
 } from "../../../services/renewals/signing.ts";
 import { renderCustomerPage, withTokenCase } from "../../../lib/customer_page.tsx";
 import * as a from "../../../services/renewals/customer_actions.ts";
-import { AppError, NotFoundError, ValidationError } from "../../../services/errors.ts";
+import {
+  AppError,
+  NotFoundError,
+  RateLimitError,
+  ValidationError,
+} from "../../../services/errors.ts";
 
 type Body = Record<string, string | File | (string | File)[]>;
 const str = (v: unknown) => (typeof v === "string" ? v : "");
@@ -69,6 +74,7 @@ export default define({
       } catch (e) {
         if (!(e instanceof AppError) || e.status === 404) throw e;
         // Refused: show the same page with the reason; nothing was changed.
+        if (e instanceof RateLimitError) c.header("Retry-After", String(e.retryAfterSeconds));
         const values: Record<string, string> = { email: str(body.email) };
         all(body.phone).forEach((p, i) => (values[`phone_${i}`] = p));
         return await renderCustomerPage(c, caseId, {
