@@ -95,6 +95,8 @@ export async function toReviewJpeg(bytes: Uint8Array): Promise<ReviewImage> {
   try {
     return await limited(async () => {
       // limitInputPixels again at the decoder: the header check must not be the only guard.
+      // failOn "error", not "warning": phone JPEGs often carry harmless decoder warnings (extra
+      // bytes before a marker), and what is kept is our re-encode, never the input.
       const { data, info } = await sharp(bytes, {
         limitInputPixels: MAX_PHOTO_PIXELS,
         failOn: "error",

@@ -154,13 +154,16 @@ Deno.test("photo: a 12 MP phone photo is stored as a review-size JPEG", async ()
   assert.deepEqual([h.type, h.width, h.height], ["image/jpeg", 1600, 1200]);
 });
 
-Deno.test("photo: a PNG upload is stored as JPEG and decodes", async () => {
+Deno.test("photo: PNG and WebP uploads are stored as JPEG", async () => {
   const t = await setup();
   try {
-    await t.upload(PNG, "foto.png");
-    const c = (await getCase(t.db, t.caseId))!;
-    assert.equal(c.photo!.contentType, "image/jpeg");
-    assert.equal((await readImageHeader(await t.stored())).type, "image/jpeg");
+    const webp = new Uint8Array(await sharp(PNG).webp().toBuffer());
+    for (const [bytes, name] of [[PNG, "foto.png"], [webp, "foto.webp"]] as const) {
+      await t.upload(bytes, name);
+      assert.equal((await getCase(t.db, t.caseId))!.photo!.contentType, "image/jpeg");
+      const h = await readImageHeader(await t.stored());
+      assert.deepEqual([h.type, h.width, h.height], ["image/jpeg", 64, 32], name);
+    }
   } finally {
     t.close();
   }
