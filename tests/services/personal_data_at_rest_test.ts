@@ -21,6 +21,7 @@ import { scanDueMessages } from "../../services/messaging/delivery.ts";
 import { acceptWhatsappWebhook } from "../../services/messaging/inbound.ts";
 import { scanDueInbound } from "../../services/messaging/inbound.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
+import { migrate } from "../../services/migrations.ts";
 import { loadConfig } from "../../app.config.ts";
 
 const provider = loadConfig({}).provider;
@@ -82,9 +83,9 @@ async function importPerson(db: Db) {
     "id_cliente,id_contrato,nome,cpf_cnpj,celular,telefone,email,logradouro,numero,bairro," +
     "cidade,uf,cep,plano,data_ativacao,inicio_fidelidade,fim_fidelidade,situacao",
     `9901,9902,${PERSON.name},${PERSON.cpf},${PERSON.phone},,${PERSON.email},Rua Sergipe,800,` +
-    `Centro,Londrina,PR,86010-360,FIBRA300-26,${addDays(today, -365)},${
-      addDays(today, -365)
-    },${addDays(today, 20)},A`,
+    `Centro,Londrina,PR,86010-360,FIBRA300-26,${addDays(today, -365)},${addDays(today, -365)},${
+      addDays(today, 20)
+    },A`,
   ].join("\n");
   const job = await createJob(db, {
     name: "erp.csv",
@@ -101,7 +102,13 @@ function whatsappReply(from: string, text: string) {
       changes: [{
         value: {
           contacts: [{ profile: { name: PERSON.name }, wa_id: from }],
-          messages: [{ id: "wamid.reply1", from, timestamp: "1700000000", type: "text", text: { body: text } }],
+          messages: [{
+            id: "wamid.reply1",
+            from,
+            timestamp: "1700000000",
+            type: "text",
+            text: { body: text },
+          }],
         },
       }],
     }],
@@ -151,7 +158,11 @@ Deno.test("a closed renewal leaves the customer's personal data nowhere in clear
     await scanDueInbound(db, new Date(db.now().getTime() + 1000));
     assert.ok((await getCase(db, c0.id))!.customerReply, "the reply reached the case");
 
-    const cu = { db, actor: { id: `customer:${c0.id}`, name: "Cliente", ip: "10.0.0.9" }, provider };
+    const cu = {
+      db,
+      actor: { id: `customer:${c0.id}`, name: "Cliente", ip: "10.0.0.9" },
+      provider,
+    };
     const plans = await listPlans(db);
     await customer.choosePlan(cu, c0.id, plans[2].id, true);
     await customer.uploadPhoto(cu, c0.id, new File([PNG], "eu.png", { type: "image/png" }));
@@ -193,5 +204,47 @@ Deno.test("a closed renewal leaves the customer's personal data nowhere in clear
   } finally {
     db.kv.close();
     await api.close();
+  }
+});
+
+Deno.test("a case row stored in clear before sealing still reads, and migration 4 seals it", async () => {
+  const db = await testDb();
+  try {
+    await db.kv.set(keys.schemaVersion(), 3);
+    const now = db.now().toISOString();
+    const sections = [{ title: "Partes", paragraphs: [`${PERSON.name}, CPF ${PERSON.cpf}`] }];
+    const legacy = {
+      id: "01LEGACYCASE0000000000000",
+      rev: 9,
+      step: "closed",
+      contractId: "k",
+      customerId: "c",
+      city: "Londrina",
+      loyaltyEnd: "2027-01-01",
+      currentPlanId: "p",
+      origin: "list",
+      createdAt: now,
+      updatedAt: now,
+      failedContacts: 0,
+      oldPhotoBlobIds: [],
+      contractDoc: { blobId: "b", sha256: "h", templateVersion: "1", renderedAt: now, sections },
+      signature: {
+        at: now,
+        typedName: PERSON.name,
+        ip: "10.0.0.9",
+        userAgent: "x",
+        documentSha256: "h",
+      },
+    };
+    await db.kv.set(keys.case(legacy.id), legacy);
+    const before = (await getCase(db, legacy.id))!;
+    assert.deepEqual(before.contractDoc!.sections, sections, "the old row reads as it is");
+
+    assert.deepEqual(await migrate(db), [4]);
+    const raw = JSON.stringify((await db.kv.get(keys.case(legacy.id))).value);
+    assert.ok(!raw.includes(PERSON.cpf) && !raw.includes(PERSON.name), raw);
+    assert.deepEqual(await getCase(db, legacy.id), before, "the sealed row reads the same");
+  } finally {
+    db.kv.close();
   }
 });
