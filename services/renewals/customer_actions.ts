@@ -10,7 +10,7 @@ import {
   updateCustomerContacts,
 } from "../customers.ts";
 import { getPlan } from "../plans.ts";
-import { deleteBlob, putBlob } from "../blobs.ts";
+import { deleteBlob, promoteBlob, putBlob } from "../blobs.ts";
 import { openJson, sealJson } from "../crypto.ts";
 import { checkCode, newCode, type PendingCode } from "../codes.ts";
 import { stageMessage } from "../messages.ts";
@@ -107,7 +107,8 @@ export async function uploadPhoto(
       rev,
       payload: { sha256: meta.sha256 },
       auditData: { size: meta.size, type },
-      apply: (next) => {
+      apply: (next, op) => {
+        promoteBlob(op, meta); // the file is kept only if this step commits
         if (next.photo) next.oldPhotoBlobIds = [...next.oldPhotoBlobIds, next.photo.blobId];
         next.photo = {
           blobId: meta.id,
