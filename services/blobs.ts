@@ -161,13 +161,13 @@ async function storedBlobIds(db: Db): Promise<Map<string, { meta?: BlobMeta; mar
     at(String(e.key[1])).meta = e.value;
   }
   // One chunk read per blob: the next list starts past the last id's chunks.
-  for (let start: Deno.KvKey | undefined;;) {
+  let sel: Deno.KvListSelector = { prefix: keys.blobChunksAll() };
+  while (true) {
     let id = "";
-    const sel = start ? { prefix: keys.blobChunksAll(), start } : { prefix: keys.blobChunksAll() };
     for await (const e of db.kv.list(sel, { limit: 1 })) id = String(e.key[1]);
     if (!id) break;
     at(id);
-    start = [...keys.blobChunksAll(), `${id}\u0000`];
+    sel = { prefix: keys.blobChunksAll(), start: [...keys.blobChunksAll(), `${id}\u0000`] };
   }
   for await (const e of db.kv.list({ prefix: keys.blobsPending() })) {
     at(String(e.key[1])).marker = true;
