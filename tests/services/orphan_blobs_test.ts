@@ -8,6 +8,7 @@ import { getBlob, putBlob } from "../../services/blobs.ts";
 import * as blobs from "../../services/blobs.ts";
 import { purgeExpired } from "../../services/ops/retention.ts";
 import { getCase } from "../../services/renewals/cases.ts";
+import * as customer from "../../services/renewals/customer_actions.ts";
 import { clockDb, PNG, walker } from "./renewal_walk.ts";
 
 const HOUR = 3600_000;
@@ -37,6 +38,26 @@ Deno.test("a photo whose step never committed (crash) is deleted by the daily jo
     await retention(db);
     assert.deepEqual(await traces(db, lost.id), { meta: false, chunks: 0 });
     assert.ok((await getBlob(db, photo)).data.length, "the referenced photo is still readable");
+  } finally {
+    db.kv.close();
+  }
+});
+
+Deno.test("a double-submitted photo leaves one file; the repeat's file is swept", async () => {
+  const { db, advance } = await clockDb();
+  try {
+    const w = await walker(db);
+    await w.steps.toPlanChosen();
+    const rev = (await getCase(db, w.id))!.rev;
+    const send = () =>
+      customer.uploadPhoto(w.cu, w.id, new File([PNG], "eu.png", { type: "image/png" }), rev);
+    const results = await Promise.allSettled([send(), send()]);
+    assert.ok(results.some((r) => r.status === "fulfilled"));
+    assert.ok((await blobs.findOrphanBlobs(db)).length <= 1, "at most the repeat's file");
+    advance(2 * HOUR);
+    await retention(db);
+    assert.deepEqual(await blobs.findOrphanBlobs(db), []);
+    assert.ok((await getBlob(db, (await getCase(db, w.id))!.photo!.blobId)).data.length);
   } finally {
     db.kv.close();
   }
