@@ -28,6 +28,13 @@ export interface AppConfig {
   /** Days a customer link must have been expired, and the case unchanged, before the system
    * ends the renewal as "expired" (only where the customer's move is next); 0 turns it off. */
   caseExpireDays: number;
+  /** LGPD retention (services/ops/retention_pii.ts): message bodies and inbound WhatsApp
+   * texts are erased this many days after they were sent or received. */
+  messageRetentionDays: number;
+  /** Bodies of messages carrying a one-time code are erased this many days after sending. */
+  codeRetentionDays: number;
+  /** Audit events lose IP, user agent and free text this many days after they happened. */
+  auditPiiRetentionDays: number;
   logRequests: boolean;
   seedDemo: boolean;
   locale: "pt-BR" | "en";
@@ -116,6 +123,9 @@ export function loadConfig(
     photoRetentionDays: int(env, "PHOTO_RETENTION_DAYS", 90, 1),
     pageCacheEntries: int(env, "PAGE_CACHE_ENTRIES", 500, 0),
     caseExpireDays: int(env, "CASE_EXPIRE_DAYS", 7, 0),
+    messageRetentionDays: int(env, "MESSAGE_RETENTION_DAYS", 90, 1),
+    codeRetentionDays: int(env, "CODE_RETENTION_DAYS", 1, 1),
+    auditPiiRetentionDays: int(env, "AUDIT_PII_RETENTION_DAYS", 365, 1),
     logRequests: bool(env, "LOG_REQUESTS", true),
     seedDemo: bool(env, "SEED_DEMO", true),
     locale,

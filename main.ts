@@ -34,6 +34,9 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
   const stopRetention = scheduleDailyJobs(db, {
     photoRetentionDays: config.photoRetentionDays,
     caseExpireDays: config.caseExpireDays,
+    messageRetentionDays: config.messageRetentionDays,
+    codeRetentionDays: config.codeRetentionDays,
+    auditPiiRetentionDays: config.auditPiiRetentionDays,
   });
   // Message delivery (KV queue + periodic scan) starts once the app exists.
   const messaging = startMessaging(db, config.messaging);

@@ -123,7 +123,7 @@ export function checkBankFields(s: BillingSettings) {
   }
 }
 
-/** The carnê: one page per invoice, stored encrypted; returns the blob id. */
+/** The carnê: one page per invoice, stored encrypted and pending (the caller promotes it). */
 export async function storeCarne(
   db: Db,
   s: BillingSettings,
@@ -163,5 +163,5 @@ export async function storeCarne(
       ],
     },
   );
-  return (await putBlob(db, pdf, "application/pdf", "invoices")).id;
+  return await putBlob(db, pdf, "application/pdf", "invoices");
 }

@@ -45,6 +45,13 @@ export const keys = {
   blob: (id: string) => ["blobs", id] as const,
   blobChunk: (id: string, n: number) => ["blob_chunks", id, n] as const,
   blobChunks: (id: string) => ["blob_chunks", id] as const,
+  /** A blob written but not yet referenced: promoted (deleted) in the atomic that references
+   * it; the daily sweep deletes the blob when this is past its expiry. */
+  blobPending: (id: string) => ["blobs_pending", id] as const,
+  blobsPending: () => ["blobs_pending"] as const,
+  blobsAll: () => ["blobs"] as const,
+  blobChunksAll: () => ["blob_chunks"] as const,
+  ticketsAll: () => ["tickets"] as const,
 
   case: (id: string) => ["cases", id] as const,
   cases: () => ["cases"] as const,
@@ -140,4 +147,8 @@ export const keys = {
   auditBySubject: (subject: string, id: string) =>
     ["audit_events_by_subject", subject, id] as const,
   auditOfSubject: (subject: string) => ["audit_events_by_subject", subject] as const,
+  auditAll: () => ["audit_events"] as const,
+  /** Retention: the last audit event whose personal data was scrubbed. */
+  auditScrubbedUntil: () => ["meta", "audit_scrubbed_until"] as const,
+  inboundEvents: () => ["inbound_events"] as const,
 };

@@ -83,6 +83,8 @@ export interface Message {
   lastError?: string;
   /** Why it was not sent (pt-BR, shown to staff). */
   skipReason?: string;
+  /** Retention erased the sealed body (and address) at this time; `sealed` is then empty. */
+  bodyPurgedAt?: string;
 }
 
 export interface OutgoingMessage {
@@ -194,6 +196,7 @@ export async function getMessage(db: Db, id: string): Promise<Message | null> {
 
 /** The address, body and template parameters of a message, in clear. */
 export async function openMessage(db: Db, m: Message) {
+  if (!m.sealed) return { to: "", body: "", vars: undefined }; // erased by retention
   return await openJson<{ to: string; body: string; vars?: Record<string, string> }>(
     db.crypto.aes,
     m.sealed,
@@ -222,7 +225,7 @@ export async function readOutbox(db: Db, limit = 50) {
   ) {
     const m = e.value;
     if (m.status === "queued" && m.nextAttemptAt && m.nextAttemptAt > now) continue;
-    if (m.status === "skipped") continue;
+    if (m.status === "skipped" || !m.sealed) continue;
     const { to, body } = await openMessage(db, m);
     out.push({ ...m, to, body });
     if (out.length >= limit) break;

@@ -4,6 +4,7 @@ import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { backfillPhoneIndex } from "./customers.ts";
 import { backfillContractErpIndex } from "./contracts.ts";
+import { sealLegacyCaseRows } from "./renewals/case_seal.ts";
 
 export interface Migration {
   version: number;
@@ -26,6 +27,13 @@ export const migrations: Migration[] = [
     name: "contracts_by_erp_id for contracts created outside the import (demo seed)",
     up: async (db) => {
       await backfillContractErpIndex(db);
+    },
+  },
+  {
+    version: 4,
+    name: "case rows: personal data (contract text, typed name, replies, reasons) sealed",
+    up: async (db) => {
+      await sealLegacyCaseRows(db);
     },
   },
 ];

@@ -3,7 +3,7 @@
 // the certificate page says so).
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
-import { getBlob, putBlob } from "../blobs.ts";
+import { deleteBlob, getBlob, promoteBlob, putBlob } from "../blobs.ts";
 import { fromBase64Url, openJson, randomToken, sealJson } from "../crypto.ts";
 import { generateSelfSignedP12 } from "./seal.ts";
 
@@ -61,9 +61,11 @@ async function resolveSigner(
     blobId: blob.id,
     sealedPassphrase: await sealJson(db.crypto.aes, passphrase, "signing_p12"),
   };
-  const res = await db.kv.atomic().check({ key: keys.signingP12(), versionstamp: null })
-    .set(keys.signingP12(), rec).commit();
-  if (res.ok) return { p12, passphrase, selfSigned: true };
+  const op = db.kv.atomic().check({ key: keys.signingP12(), versionstamp: null })
+    .set(keys.signingP12(), rec);
+  promoteBlob(op, blob);
+  if ((await op.commit()).ok) return { p12, passphrase, selfSigned: true };
+  await deleteBlob(db, blob.id); // the other process's certificate stands
   // Another process stored one first: use theirs, so every seal uses one certificate.
   return await openStored(db, (await db.kv.get<StoredP12>(keys.signingP12())).value!);
 }

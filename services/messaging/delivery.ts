@@ -177,10 +177,16 @@ async function recordSent(db: Db, held: Deno.KvEntry<Message>, r: SendResult) {
   log({ level: "warn", messageId: held.value.id, note: "sent, but the record changed meanwhile" });
 }
 
+/** Providers quote the address they refused; the error is stored and logged without it. */
+export function redactAddresses(text: string): string {
+  return text.replace(/[^\s@<>"'`,;:()]+@[^\s@<>"'`,;:()]+/g, "[e-mail]")
+    .replace(/\+?\d[\d ().-]{6,}\d/g, (m) => m.replace(/\D/g, "").length >= 10 ? "[telefone]" : m);
+}
+
 async function recordFailure(db: Db, held: Deno.KvEntry<Message>, err: unknown): Promise<Outcome> {
   const rt = runtimeOf(db);
   const m = held.value;
-  const error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+  const error = redactAddresses(err instanceof Error ? err.message : String(err)).slice(0, 500);
   const attempts = m.attempts ?? 1;
   const permanent = err instanceof ChannelError && err.permanent;
   const nowMs = db.now().getTime();

@@ -1,11 +1,21 @@
 // LGPD retention: holder photos are kept only as long as needed (default 90 days after the case
-// ends), and expired customer links are removed. Runs daily with the other daily jobs;
-// records what it purged.
+// ends), expired customer links are removed, message bodies, codes and the personal data of
+// audit events go after their own periods (retention_pii.ts), and files that nothing
+// references are swept (blobs.ts). Runs daily with the other daily jobs; records what it purged.
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { addAudit, SYSTEM } from "../audit.ts";
-import { deleteBlob } from "../blobs.ts";
+import { deleteBlob, sweepOrphanBlobs } from "../blobs.ts";
+import { openCaseEntry, sealCase } from "../renewals/case_seal.ts";
+import {
+  PII_RETENTION_DEFAULTS,
+  type PiiRetention,
+  purgeCaseCodes,
+  purgeInbound,
+  purgeMessageBodies,
+  scrubAuditPii,
+} from "./retention_pii.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import type { LinkRecord } from "../renewals/links.ts";
 import { TERMINAL_STEPS } from "../renewals/steps.ts";
@@ -15,20 +25,40 @@ export interface RetentionResult {
   photos: number;
   cases: number;
   links: number;
+  messages: number;
+  inbound: number;
+  codes: number;
+  audit: number;
+  orphanFiles: number;
 }
 
-export async function purgeExpired(
-  db: Db,
-  opts: { photoRetentionDays: number },
-): Promise<RetentionResult> {
+export type RetentionOptions = { photoRetentionDays: number } & Partial<PiiRetention>;
+
+export async function purgeExpired(db: Db, opts: RetentionOptions): Promise<RetentionResult> {
+  const periods: PiiRetention = { ...PII_RETENTION_DEFAULTS };
+  for (const k of Object.keys(periods) as (keyof PiiRetention)[]) {
+    if (opts[k] !== undefined) periods[k] = opts[k]!;
+  }
   const now = db.now();
   const cutoff = new Date(now.getTime() - opts.photoRetentionDays * 86400_000).toISOString();
-  const result: RetentionResult = { photos: 0, cases: 0, links: 0 };
+  const result: RetentionResult = {
+    photos: 0,
+    cases: 0,
+    links: 0,
+    messages: 0,
+    inbound: 0,
+    codes: 0,
+    audit: 0,
+    orphanFiles: 0,
+  };
 
   // Only ended cases hold photos past their use; they are found through the step index.
   for (const step of TERMINAL_STEPS) {
     for await (const idx of db.kv.list({ prefix: keys.casesInStep(step) })) {
-      const entry = await db.kv.get<RenewalCase>(keys.case(String(idx.key[2])));
+      const entry = await openCaseEntry(
+        db,
+        await db.kv.get<RenewalCase>(keys.case(String(idx.key[2]))),
+      );
       const c = entry.value;
       if (!c) continue;
       const endedAt = c.closedAt ?? c.updatedAt;
@@ -45,7 +75,7 @@ export async function purgeExpired(
           : undefined,
         oldPhotoBlobIds: [],
       };
-      const op = db.kv.atomic().check(entry).set(keys.case(c.id), next);
+      const op = db.kv.atomic().check(entry).set(keys.case(c.id), await sealCase(db, next));
       addAudit(db, op, `case:${c.id}`, "retention.photo_purged", SYSTEM, { photos: blobs.length });
       if ((await op.commit()).ok) {
         result.photos += blobs.length;
@@ -63,6 +93,12 @@ export async function purgeExpired(
     }
   }
 
+  result.messages = await purgeMessageBodies(db, periods);
+  result.inbound = await purgeInbound(db, periods);
+  result.codes = await purgeCaseCodes(db, periods);
+  result.audit = await scrubAuditPii(db, periods);
+  result.orphanFiles = (await sweepOrphanBlobs(db)).deleted;
+
   const id = ulid();
   const op = db.kv.atomic().set(keys.retentionRun(id), { at: nowIso, ...result }, {
     expireIn: 400 * 86400_000,
@@ -78,7 +114,7 @@ export async function purgeExpired(
  */
 export function scheduleDailyJobs(
   db: Db,
-  opts: { photoRetentionDays: number; caseExpireDays: number },
+  opts: RetentionOptions & { caseExpireDays: number },
 ): () => void {
   const log = (job: string) => (r: object) =>
     console.log(JSON.stringify({ t: new Date().toISOString(), job, ...r }));

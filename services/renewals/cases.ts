@@ -21,6 +21,7 @@ import {
 import type { Invoice } from "../invoices.ts";
 import type { ContractSection } from "../contract/terms.ts";
 import type { PendingCode } from "../codes.ts";
+import { openCaseEntry, openCaseRow, sealCase } from "./case_seal.ts";
 
 export interface Photo {
   blobId: string;
@@ -159,7 +160,7 @@ export async function openCase(
   const op = db.kv.atomic()
     .check({ key: keys.case(c.id), versionstamp: null })
     .check({ key: keys.openCaseByContract(contract.id), versionstamp: null })
-    .set(keys.case(c.id), c)
+    .set(keys.case(c.id), await sealCase(db, c))
     .set(keys.openCaseByContract(contract.id), c.id)
     .set(keys.casesByStep(c.step, c.id), summary(c));
   if (c.assigneeId) op.set(keys.casesByAssignee(c.assigneeId, c.id), summary(c));
@@ -175,11 +176,11 @@ export async function openCase(
 }
 
 export async function getCase(db: Db, id: string): Promise<RenewalCase | null> {
-  return (await db.kv.get<RenewalCase>(keys.case(id))).value;
+  return (await openCaseEntry(db, await db.kv.get<RenewalCase>(keys.case(id)))).value;
 }
 
 export async function getCaseEntry(db: Db, id: string): Promise<Deno.KvEntry<RenewalCase>> {
-  const e = await db.kv.get<RenewalCase>(keys.case(id));
+  const e = await openCaseEntry(db, await db.kv.get<RenewalCase>(keys.case(id)));
   if (!e.value) throw new NotFoundError("Caso não encontrado.");
   return e as Deno.KvEntry<RenewalCase>;
 }
@@ -265,7 +266,7 @@ export async function transition(db: Db, input: TransitionInput): Promise<Transi
   if (isTerminal(next.step) && prev.planChange && !prev.signature) {
     await stageRevertPlan(db, op, prev);
   }
-  op.set(keys.case(next.id), next);
+  op.set(keys.case(next.id), await sealCase(db, next));
   if (next.step !== prev.step || next.assigneeId !== prev.assigneeId) {
     op.delete(keys.casesByStep(prev.step, prev.id));
     op.set(keys.casesByStep(next.step, next.id), summary(next));
@@ -318,7 +319,7 @@ export async function setAssignee(
     assigneeName: assignee?.name,
     updatedAt: db.now().toISOString(),
   };
-  const op = db.kv.atomic().check(entry).set(keys.case(caseId), next)
+  const op = db.kv.atomic().check(entry).set(keys.case(caseId), await sealCase(db, next))
     .set(keys.casesByStep(next.step, next.id), summary(next));
   if (prev.assigneeId) op.delete(keys.casesByAssignee(prev.assigneeId, caseId));
   if (next.assigneeId) op.set(keys.casesByAssignee(next.assigneeId, caseId), summary(next));
@@ -331,7 +332,7 @@ export async function setAssignee(
 
 export async function getCases(db: Db, ids: string[]): Promise<RenewalCase[]> {
   const entries = await getManyBatched<RenewalCase>(db.kv, ids.map((id) => keys.case(id)));
-  return entries.flatMap((e) => (e.value ? [e.value] : []));
+  return await Promise.all(entries.flatMap((e) => (e.value ? [openCaseRow(db, e.value)] : [])));
 }
 
 /** Open cases, newest first: of one assignee, or in one step, or all open steps (capped). */
@@ -397,7 +398,7 @@ export async function updateCase(
   const next: RenewalCase = { ...prev, rev: prev.rev + 1, updatedAt: db.now().toISOString() };
   const op = db.kv.atomic().check(entry);
   await input.apply(next, op, prev);
-  op.set(keys.case(next.id), next);
+  op.set(keys.case(next.id), await sealCase(db, next));
   addAudit(db, op, `case:${next.id}`, input.action, input.actor, input.auditData);
   await commitOrConflict(op);
   return next;

@@ -2,7 +2,7 @@
 // capped per case (per hour and in total), and only the photos the evidence needs are kept:
 // the current one plus the last MAX_REJECTED_KEPT rejected ones (each rejection has an audit
 // event with its reason). A superseded photo nobody reviewed is deleted once replaced.
-import { deleteBlob, putBlob } from "../blobs.ts";
+import { deleteBlob, promoteBlob, putBlob } from "../blobs.ts";
 import { sha256Hex } from "../crypto.ts";
 import { RateLimitError, TooLargeError, ValidationError } from "../errors.ts";
 import { toReviewJpeg } from "../images/holder_photo.ts";
@@ -71,7 +71,8 @@ export async function uploadPhoto(
       // The upload's own hash: the same file sent twice is recognised as a repeat.
       payload: { sha256: await sha256Hex(bytes) },
       auditData: { size: meta.size, type: img.contentType, sha256: meta.sha256 },
-      apply: (next) => {
+      apply: (next, op) => {
+        promoteBlob(op, meta); // the file is kept only if this step commits
         const now = ctx.db.now();
         const recent = checkQuota(next, now.getTime()); // again, on the version being written
         next.photoUploads = {

@@ -6,7 +6,7 @@ import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { type Actor, addAudit, auditOf } from "../audit.ts";
-import { deleteBlob, getBlob, putBlob } from "../blobs.ts";
+import { deleteBlob, getBlob, type PendingBlob, promoteBlob, putBlob } from "../blobs.ts";
 import { checkCode, newCode } from "../codes.ts";
 import { ConflictError, NotFoundError, RateLimitError, ValidationError } from "../errors.ts";
 import { getCustomer } from "../customers.ts";
@@ -42,7 +42,10 @@ export interface SigningEnv {
 }
 
 /** Renders the contract PDF for a case and stores it; the transition that offers it commits. */
-export async function prepareContractDoc(env: SigningEnv, c: RenewalCase): Promise<ContractDoc> {
+export async function prepareContractDoc(
+  env: SigningEnv,
+  c: RenewalCase,
+): Promise<ContractDoc & Pick<PendingBlob, "pending">> {
   const { sections, version } = await contractSectionsFor(env.db, c, env.provider);
   const { pdf, sha256 } = await renderUnsigned(sections);
   const blob = await putBlob(env.db, pdf, "application/pdf", "contract_unsigned");
@@ -52,6 +55,7 @@ export async function prepareContractDoc(env: SigningEnv, c: RenewalCase): Promi
     templateVersion: version,
     renderedAt: env.db.now().toISOString(),
     sections,
+    pending: blob.pending, // promoted by the transition that offers it
   };
 }
 
@@ -279,6 +283,7 @@ export async function signContract(
         userAgent: input.userAgent,
       },
       apply: async (next, op) => {
+        promoteBlob(op, blob);
         addAudit(env.db, op, `case:${caseId}`, "sign.code_accepted", actor, {
           channel: c.signCode!.channel,
         });

@@ -30,7 +30,7 @@ import { invoiceLines, renderMessage, stageReminders } from "../messaging/mod.ts
 import { formatDate } from "../../lib/format.ts";
 import { isBeforeSigning } from "./steps.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
-import { deleteBlob } from "../blobs.ts";
+import { deleteBlob, promoteBlob } from "../blobs.ts";
 import { prepareContractDoc } from "./signing.ts";
 
 export interface StaffCtx {
@@ -359,7 +359,7 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
       rev,
     });
   }
-  const doc = await prepareContractDoc(
+  const { pending, ...doc } = await prepareContractDoc(
     { db: ctx.db, provider: ctx.provider, baseUrl: ctx.baseUrl },
     c,
   );
@@ -372,6 +372,7 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
       rev,
       auditData: { documentSha256: doc.sha256, templateVersion: doc.templateVersion },
       apply: async (next, op) => {
+        promoteBlob(op, { pending });
         next.contractDoc = doc;
         const token = await linkFor(ctx, op, next);
         await stageMessage(ctx.db, op, {
@@ -430,7 +431,7 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
     count: settings.count,
   });
   const invoices = await issueInvoices(ctx.db, settings, schedule, `RNV${caseId.slice(-12)}`);
-  const carneBlobId = await storeCarne(ctx.db, settings, customer, invoices);
+  const carne = await storeCarne(ctx.db, settings, customer, invoices);
   try {
     return await transition(ctx.db, {
       caseId,
@@ -461,7 +462,8 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
         next.ticket = { id: ticket.id, protocol };
         next.renewal = { loyaltyStart: signedOn, loyaltyEnd, nextRenewalDue: loyaltyEnd };
         next.invoices = invoices;
-        next.carneBlobId = carneBlobId;
+        next.carneBlobId = carne.id;
+        promoteBlob(op, carne);
         await stageMessage(ctx.db, op, {
           caseId,
           channel: "whatsapp",
@@ -475,7 +477,7 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
       },
     });
   } catch (e) {
-    await deleteBlob(ctx.db, carneBlobId);
+    await deleteBlob(ctx.db, carne.id);
     throw e;
   }
 }

@@ -12,6 +12,7 @@ import { keys } from "../keys.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { getCase, openCasesOfContracts, type RenewalCase } from "./cases.ts";
 import { contactLog } from "./staff_actions.ts";
+import { openCaseEntry } from "./case_seal.ts";
 import { pendingContactsOf } from "./customer_actions.ts";
 import { maskEmail, maskPhone } from "../../lib/format.ts";
 
@@ -50,7 +51,7 @@ export async function staffCaseView(db: Db, caseId: string, _provider?: Provider
 export type StaffCaseView = Awaited<ReturnType<typeof staffCaseView>>;
 
 export async function customerCaseView(db: Db, caseId: string, provider: ProviderInfo) {
-  const ce = await db.kv.get<RenewalCase>(keys.case(caseId));
+  const ce = await openCaseEntry(db, await db.kv.get<RenewalCase>(keys.case(caseId)));
   const c = ce.value;
   if (!c) throw new NotFoundError("Caso não encontrado.");
   const [se, { plans, stamp: plansStamp }] = await Promise.all([

@@ -99,7 +99,7 @@ Deno.test("invoices: each has a boleto that parses back and a valid PIX; the car
       }
       assert.equal(new Set(issued.map((i) => i.nossoNumero)).size, 3, "nosso número never repeats");
       if (bank === "341") {
-        const id = await storeCarne(db, settings, {
+        const { id } = await storeCarne(db, settings, {
           id: "x",
           name: "João Conceição",
           cpf: "52998224725",

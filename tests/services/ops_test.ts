@@ -131,7 +131,13 @@ Deno.test("retention purges an old holder photo and keeps a recent one (fake clo
       expiresAt: "2026-06-14T00:00:00Z",
     });
 
-    const r = await purgeExpired(db, { photoRetentionDays: 90 });
+    // Only the photo counts here (the other retention counts have their own tests).
+    const photoCounts = (r: Record<string, number>) => ({
+      photos: r.photos,
+      cases: r.cases,
+      links: r.links,
+    });
+    const r = photoCounts({ ...await purgeExpired(db, { photoRetentionDays: 90 }) });
     assert.deepEqual(r, { photos: 2, cases: 1, links: 1 });
     assert.equal(await getBlobMeta(db, oldCase.blob), null);
     assert.equal(await getBlobMeta(db, oldCase.old), null);
@@ -142,12 +148,12 @@ Deno.test("retention purges an old holder photo and keeps a recent one (fake clo
     assert.ok((await db.kv.get(keys.link("live"))).value);
 
     now += 60 * 86400_000; // two months later the recent one goes too, and nothing twice
-    assert.deepEqual(await purgeExpired(db, { photoRetentionDays: 90 }), {
+    assert.deepEqual(photoCounts({ ...await purgeExpired(db, { photoRetentionDays: 90 }) }), {
       photos: 2,
       cases: 1,
       links: 1,
     });
-    assert.deepEqual(await purgeExpired(db, { photoRetentionDays: 90 }), {
+    assert.deepEqual(photoCounts({ ...await purgeExpired(db, { photoRetentionDays: 90 }) }), {
       photos: 0,
       cases: 0,
       links: 0,
