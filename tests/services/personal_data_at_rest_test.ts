@@ -25,7 +25,7 @@ import { migrate } from "../../services/migrations.ts";
 import { loadConfig } from "../../app.config.ts";
 
 const provider = loadConfig({}).provider;
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7, 7, 7]);
+import { PNG } from "../fixtures/images/mod.ts";
 const ADMIN = { id: "user:test-admin", name: "Admin de teste" };
 
 const PERSON = {

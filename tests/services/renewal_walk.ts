@@ -16,7 +16,8 @@ import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { loadConfig } from "../../app.config.ts";
 
 export const provider = loadConfig({}).provider;
-export const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 3, 1, 4, 1]);
+import { PNG } from "../fixtures/images/mod.ts";
+export { PNG };
 
 /** A store whose clock the test moves with `advance(ms)`. */
 export async function clockDb(start = Date.parse("2026-06-01T12:00:00Z")) {
