@@ -74,3 +74,20 @@ export async function retryDeadLetter(
   await commitOrConflict(op, "Esta mensagem mudou ao mesmo tempo; recarregue a página.");
   return "queued";
 }
+
+/**
+ * Staff's "Reenviar" on the case page: a new attempt for one of this case's messages that
+ * failed or may have been sent ("unknown"). The same audited path as the admin's retry.
+ */
+export async function resendCaseMessage(
+  db: Db,
+  caseId: string,
+  messageId: string,
+  actor: Actor,
+): Promise<"queued" | "already"> {
+  const m = (await db.kv.get<Message>(keys.message(messageId))).value;
+  if (!m || m.caseId !== caseId || !["unknown", "failed"].includes(m.status)) {
+    throw new NotFoundError("Esta mensagem não existe ou não precisa ser reenviada.");
+  }
+  return await retryDeadLetter(db, messageId, actor);
+}
