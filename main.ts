@@ -4,7 +4,7 @@ import { openDb } from "./services/db.ts";
 import { migrate } from "./services/migrations.ts";
 import { seedIfEmpty } from "./services/seed.ts";
 import { createApp } from "./lib/app.ts";
-import { scheduleDailyJobs } from "./services/ops/retention.ts";
+import { scheduleDailyJobs } from "./services/ops/daily_jobs.ts";
 import { loadSigner } from "./services/contract/signer.ts";
 import { startMessaging } from "./services/messaging/dispatcher.ts";
 
