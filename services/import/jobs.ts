@@ -24,6 +24,8 @@ import {
   importFileStream,
   storeImportFile,
 } from "./files.ts";
+import { acquireLease, type Lease, readLease, releaseLease, renewLease } from "../leases.ts";
+import { formatDateTime } from "../../lib/format.ts";
 
 export type JobStatus = "uploaded" | "dry_running" | "dry_done" | "running" | "done" | "failed";
 export type Mode = "dry" | "run";
@@ -56,8 +58,12 @@ export interface Progress {
   done: boolean;
 }
 
-/** A run whose progress has not moved for this long, and not in this process, was cut off. */
-export const STALE_MS = 90_000;
+/**
+ * Heartbeat: a live run holds the lease `import:<id>` and renews it every third of LIVE_MS,
+ * whatever its batches take; a run whose process died loses it within LIVE_MS.
+ */
+export const LIVE_MS = 30_000;
+const liveLease = (id: string) => `import:${id}`;
 const running = new Map<string, Promise<void>>();
 
 export async function getJob(db: Db, id: string): Promise<ImportJob> {
@@ -214,8 +220,8 @@ export async function jobStatus(db: Db, id: string) {
   const job = await getJob(db, id);
   const p = (await getProgress(db, id)).value;
   const active = job.status === "running" || job.status === "dry_running";
-  const stale = active && !running.has(id) &&
-    (!p || db.now().getTime() - Date.parse(p.at) > STALE_MS);
+  // Cut off: not running here and its process stopped beating.
+  const stale = active && !running.has(id) && !(await readLease(db, liveLease(id)));
   const total = job.rows || 0;
   const done = p?.counts.rows ?? 0;
   return {
@@ -248,7 +254,8 @@ export async function startJob(db: Db, id: string, mode: Mode, opts: RunOptions)
   if (running.has(id)) throw new ConflictError("Esta importação já está em andamento.");
   if (job.source === "cli") {
     throw new ValidationError({
-      file: "Esta importação foi feita pela linha de comando: rode deno task import de novo.",
+      file: "Esta importação foi feita pela linha de comando: para continuar de onde parou, " +
+        `rode deno task import ${job.fileName} --resume ${job.id}.`,
     });
   }
   if (!job.chunks) {
@@ -278,7 +285,20 @@ export async function runJob(db: Db, id: string, mode: Mode, opts: RunOptions) {
 async function beginRun(db: Db, job: ImportJob, mode: Mode, opts: RunOptions) {
   const id = job.id;
   const runner = ulid();
-  const lock = mode === "run" ? await takeLock(db, id, runner) : null;
+  const live = await acquireLease(db, liveLease(id), LIVE_MS, runner);
+  if (!live) {
+    const other = await readLease(db, liveLease(id));
+    throw new ConflictError(
+      `Esta importação já está em andamento em outro processo${stillRunning(other)}`,
+    );
+  }
+  let lock: string | null = null;
+  try {
+    lock = mode === "run" ? await takeLock(db, id, runner) : null;
+  } catch (e) {
+    await releaseLease(db, live);
+    throw e;
+  }
   let prog = await getProgress(db, id);
   const resume = mode === "run" && !!opts.resume && prog.value?.mode === "run" &&
     !prog.value.done;
@@ -295,6 +315,7 @@ async function beginRun(db: Db, job: ImportJob, mode: Mode, opts: RunOptions) {
   const res = await db.kv.atomic().check(prog).set(keys.importProgress(id), first).commit();
   if (!res.ok) {
     if (lock) await releaseLock(db, id);
+    await releaseLease(db, live);
     throw new ConflictError("Esta importação já está em andamento.");
   }
   await setStatus(db, id, mode === "run" ? "running" : "dry_running", { error: undefined });
@@ -319,6 +340,7 @@ async function beginRun(db: Db, job: ImportJob, mode: Mode, opts: RunOptions) {
   const open = opts.open ?? (() => Promise.resolve(importFileStream(db, id, job.chunks)));
 
   return async () => {
+    const beat = heartbeat(db, live);
     try {
       if (!resume) await clearIssues(db, id, mode);
       const resolve = planResolver(await listPlans(db), await planErpMappings(db));
@@ -390,9 +412,27 @@ async function beginRun(db: Db, job: ImportJob, mode: Mode, opts: RunOptions) {
       await setStatus(db, id, "failed", { error: message });
       throw e;
     } finally {
+      clearInterval(beat);
       if (lock) await releaseLock(db, id);
+      await releaseLease(db, live);
     }
   };
+}
+
+function heartbeat(db: Db, lease: Lease) {
+  const t = setInterval(() => {
+    renewLease(db, lease).catch((e) => console.error(`import heartbeat: ${e}`));
+  }, LIVE_MS / 3);
+  Deno.unrefTimer(t);
+  return t;
+}
+
+/** ": last sign of life at …; if it stopped, it can be taken over at …" (pt-BR). */
+function stillRunning(l: { expiresAt: string } | null): string {
+  if (!l) return ".";
+  const beat = new Date(Date.parse(l.expiresAt) - LIVE_MS).toISOString();
+  return `: último sinal de vida em ${formatDateTime(beat)}. Se o processo dela parou, ` +
+    `tente de novo a partir de ${formatDateTime(l.expiresAt)}.`;
 }
 
 async function setStatus(db: Db, id: string, status: JobStatus, extra: Partial<ImportJob>) {
@@ -404,17 +444,33 @@ async function setStatus(db: Db, id: string, status: JobStatus, extra: Partial<I
   }
 }
 
-/** One writing import at a time. A holder whose progress went stale is taken over. */
+/**
+ * One writing import at a time. A holder without a heartbeat (its process died) is taken over
+ * and marked failed, so it does not stay "running" for ever; it can be resumed later.
+ */
 async function takeLock(db: Db, id: string, runner: string): Promise<string> {
   const e = await db.kv.get<{ jobId: string; runner: string }>(keys.importLock());
   if (e.value && e.value.jobId !== id) {
-    const other = (await getProgress(db, e.value.jobId)).value;
-    const fresh = other && !other.done && db.now().getTime() - Date.parse(other.at) < STALE_MS;
-    if (fresh) throw new ConflictError("Outra importação está em andamento; aguarde o fim dela.");
+    const other = await readLease(db, liveLease(e.value.jobId));
+    if (other) {
+      throw new ConflictError(
+        `Outra importação (${e.value.jobId}) está em andamento${stillRunning(other)}`,
+      );
+    }
+    await markCutOff(db, e.value.jobId);
   }
   const res = await db.kv.atomic().check(e).set(keys.importLock(), { jobId: id, runner }).commit();
   if (!res.ok) throw new ConflictError("Outra importação começou agora; aguarde o fim dela.");
   return res.versionstamp;
+}
+
+async function markCutOff(db: Db, id: string) {
+  const job = (await db.kv.get<ImportJob>(keys.importJob(id))).value;
+  if (job?.status !== "running") return;
+  await setStatus(db, id, "failed", {
+    error: "A importação parou antes do fim (o processo foi interrompido). Retome-a para " +
+      "continuar da última parte gravada.",
+  });
 }
 
 async function releaseLock(db: Db, id: string) {
