@@ -24,8 +24,9 @@ import {
   importFileStream,
   storeImportFile,
 } from "./files.ts";
-import { acquireLease, type Lease, readLease, releaseLease, renewLease } from "../leases.ts";
-import { formatDateTime } from "../../lib/format.ts";
+import { acquireLease, readLease, releaseLease } from "../leases.ts";
+import { heartbeat, LIVE_MS, liveLease, releaseLock, stillRunning, takeLock } from "./run_lock.ts";
+export { LIVE_MS } from "./run_lock.ts";
 
 export type JobStatus = "uploaded" | "dry_running" | "dry_done" | "running" | "done" | "failed";
 export type Mode = "dry" | "run";
@@ -58,12 +59,6 @@ export interface Progress {
   done: boolean;
 }
 
-/**
- * Heartbeat: a live run holds the lease `import:<id>` and renews it every third of LIVE_MS,
- * whatever its batches take; a run whose process died loses it within LIVE_MS.
- */
-export const LIVE_MS = 30_000;
-const liveLease = (id: string) => `import:${id}`;
 const running = new Map<string, Promise<void>>();
 
 export async function getJob(db: Db, id: string): Promise<ImportJob> {
@@ -294,7 +289,7 @@ async function beginRun(db: Db, job: ImportJob, mode: Mode, opts: RunOptions) {
   }
   let lock: string | null = null;
   try {
-    lock = mode === "run" ? await takeLock(db, id, runner) : null;
+    lock = mode === "run" ? await takeLock(db, id, runner, (other) => markCutOff(db, other)) : null;
   } catch (e) {
     await releaseLease(db, live);
     throw e;
@@ -419,22 +414,6 @@ async function beginRun(db: Db, job: ImportJob, mode: Mode, opts: RunOptions) {
   };
 }
 
-function heartbeat(db: Db, lease: Lease) {
-  const t = setInterval(() => {
-    renewLease(db, lease).catch((e) => console.error(`import heartbeat: ${e}`));
-  }, LIVE_MS / 3);
-  Deno.unrefTimer(t);
-  return t;
-}
-
-/** ": last sign of life at …; if it stopped, it can be taken over at …" (pt-BR). */
-function stillRunning(l: { expiresAt: string } | null): string {
-  if (!l) return ".";
-  const beat = new Date(Date.parse(l.expiresAt) - LIVE_MS).toISOString();
-  return `: último sinal de vida em ${formatDateTime(beat)}. Se o processo dela parou, ` +
-    `tente de novo a partir de ${formatDateTime(l.expiresAt)}.`;
-}
-
 async function setStatus(db: Db, id: string, status: JobStatus, extra: Partial<ImportJob>) {
   for (let i = 0; i < 5; i++) {
     const e = await db.kv.get<ImportJob>(keys.importJob(id));
@@ -444,26 +423,6 @@ async function setStatus(db: Db, id: string, status: JobStatus, extra: Partial<I
   }
 }
 
-/**
- * One writing import at a time. A holder without a heartbeat (its process died) is taken over
- * and marked failed, so it does not stay "running" for ever; it can be resumed later.
- */
-async function takeLock(db: Db, id: string, runner: string): Promise<string> {
-  const e = await db.kv.get<{ jobId: string; runner: string }>(keys.importLock());
-  if (e.value && e.value.jobId !== id) {
-    const other = await readLease(db, liveLease(e.value.jobId));
-    if (other) {
-      throw new ConflictError(
-        `Outra importação (${e.value.jobId}) está em andamento${stillRunning(other)}`,
-      );
-    }
-    await markCutOff(db, e.value.jobId);
-  }
-  const res = await db.kv.atomic().check(e).set(keys.importLock(), { jobId: id, runner }).commit();
-  if (!res.ok) throw new ConflictError("Outra importação começou agora; aguarde o fim dela.");
-  return res.versionstamp;
-}
-
 async function markCutOff(db: Db, id: string) {
   const job = (await db.kv.get<ImportJob>(keys.importJob(id))).value;
   if (job?.status !== "running") return;
@@ -471,11 +430,6 @@ async function markCutOff(db: Db, id: string) {
     error: "A importação parou antes do fim (o processo foi interrompido). Retome-a para " +
       "continuar da última parte gravada.",
   });
-}
-
-async function releaseLock(db: Db, id: string) {
-  const e = await db.kv.get<{ jobId: string }>(keys.importLock());
-  if (e.value?.jobId === id) await db.kv.atomic().check(e).delete(e.key).commit();
 }
 
 async function saveIssues(db: Db, id: string, mode: Mode, issues: RowIssue[]) {

@@ -2,6 +2,7 @@
 // or a job down, not fail it. Jobs that must run once hold a lease.
 import assert from "node:assert/strict";
 import { openDb } from "../../services/db.ts";
+import { retryBusy, withBusyRetry } from "../../services/kv_busy.ts";
 import { TEST_KEY, testDb } from "../helpers.ts";
 import { acquireLease, releaseLease, renewLease } from "../../services/leases.ts";
 import { runDueJobs } from "../../services/ops/daily_jobs.ts";
@@ -103,4 +104,66 @@ Deno.test("two processes run a once-a-day job at the same time: one runs it, the
     b.kv.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a list that hits the lock midway reopens at its cursor: every entry once, in order", async () => {
+  // A second process's lock cannot be made to stop a read here (WAL readers are not blocked),
+  // so the real KV's list fails once with the real message after two entries.
+  const real = await Deno.openKv(":memory:");
+  try {
+    for (let i = 0; i < 7; i++) await real.set(["rows", i], i);
+    let failed = false;
+    const flaky = new Proxy(real, {
+      get(t, prop) {
+        if (prop !== "list") return Reflect.get(t, prop, t).bind(t);
+        return (sel: Deno.KvListSelector, o?: Deno.KvListOptions) => {
+          const it = t.list(sel, o);
+          let n = 0;
+          return {
+            next: async () => {
+              if (!failed && n++ === 2) {
+                failed = true;
+                throw new TypeError("database is locked");
+              }
+              return await it.next();
+            },
+            get cursor() {
+              return it.cursor;
+            },
+            [Symbol.asyncIterator]() {
+              return this;
+            },
+          };
+        };
+      },
+    });
+    const kv = retryBusy(flaky, { backoffMs: [1, 1] });
+    const seen: unknown[] = [];
+    for await (const e of kv.list({ prefix: ["rows"] }, { limit: 5 })) seen.push(e.value);
+    assert.ok(failed);
+    assert.deepEqual(seen, [0, 1, 2, 3, 4]);
+  } finally {
+    real.close();
+  }
+});
+
+Deno.test("only busy errors are retried, and only a bounded number of times", async () => {
+  let calls = 0;
+  await assert.rejects(
+    withBusyRetry(() => {
+      calls++;
+      return Promise.reject(new TypeError("Value too large (max 65536 bytes)"));
+    }, { backoffMs: [1, 1, 1] }),
+    /too large/,
+  );
+  assert.equal(calls, 1);
+  calls = 0;
+  await assert.rejects(
+    withBusyRetry(() => {
+      calls++;
+      return Promise.reject(new TypeError("database is locked"));
+    }, { backoffMs: [1, 1, 1] }),
+    /locked/,
+  );
+  assert.equal(calls, 4);
 });
