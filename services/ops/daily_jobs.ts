@@ -99,6 +99,9 @@ export function scheduleDailyJobs(
     running = true;
     try {
       await runDueJobs(db, jobs);
+    } catch (e) {
+      // A store error outside a job (reading the last runs): the next tick tries again.
+      console.error(JSON.stringify({ level: "error", job: "daily_jobs", error: String(e) }));
     } finally {
       running = false;
     }
