@@ -103,6 +103,13 @@ Deno.test("staff 'Reenviar' on the case page sends a possibly-sent WhatsApp exac
     assert.match(page, /Possivelmente enviada/);
     assert.match(page, /data-testid="resend-message"/);
 
+    const other = await makeUser(s.db, "attendant");
+    const ob = await signInAs(s.app, other.username);
+    const notTheirs = await postForm(s.app, `/app/cases/${s.caseId}/resend`, {
+      messageId: s.msg.id,
+    }, ob);
+    assert.equal(notTheirs.status, 403, "an attendant who does not hold the case cannot");
+
     const noCsrf = await postForm(
       s.app,
       `/app/cases/${s.caseId}/resend`,

@@ -30,7 +30,7 @@ const ACTIONS: Record<
   close: (ctx, id, _f, rev) => a.closeCase(ctx, id, rev),
   cancel: (ctx, id, f, rev) => a.cancelCase(ctx, id, f.reason ?? "", rev),
   // A failed or possibly-sent message: one new attempt, audited (never automatic).
-  resend: (ctx, id, f) => resendCaseMessage(ctx.db, id, f.messageId ?? "", ctx.actor),
+  resend: (ctx, id, f) => resendCaseMessage(ctx.db, id, f.messageId ?? "", ctx.actor, ctx.kind),
   claim: (ctx, id, _f, rev, me) =>
     setAssignee(ctx.db, id, { id: me.id, name: me.name }, ctx.actor, { rev, onlyIfFree: true }),
   release: async (ctx, id, _f, rev, me) => {
