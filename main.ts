@@ -45,9 +45,8 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
     (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr as Deno.NetAddr }),
   );
   /** Stops background work; the promise settles once jobs in flight have finished. */
-  const stopJobs = () => {
-    stopRetention();
-    return messaging.stop();
+  const stopJobs = async () => {
+    await Promise.all([stopRetention(), messaging.stop()]);
   };
   return { server, db, app, config, messaging, stopJobs };
 }

@@ -86,24 +86,26 @@ export function dailyJobs(opts: { photoRetentionDays: number; caseExpireDays: nu
 
 /**
  * Starts the daily jobs: a catch-up pass now, then one every TICK_MS (each pass only runs what
- * is due). Returns the stop function.
+ * is due). Returns the stop function; its promise settles once a pass in flight has ended.
  */
 export function scheduleDailyJobs(
   db: Db,
   opts: { photoRetentionDays: number; caseExpireDays: number },
-): () => void {
+): () => Promise<void> {
   const jobs = dailyJobs(opts);
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return running ?? Promise.resolve();
+    running = pass().finally(() => (running = null));
+    return running;
+  };
+  const pass = async () => {
     try {
       await runDueJobs(db, jobs);
     } catch (e) {
       // A store error outside a job (reading the last runs): the next tick tries again.
       console.error(JSON.stringify({ level: "error", job: "daily_jobs", error: String(e) }));
-    } finally {
-      running = false;
     }
   };
   tick();
@@ -114,9 +116,17 @@ export function scheduleDailyJobs(
   // Deno Deploy keeps no timers alive between requests: its cron calls the tick there.
   if (typeof cron === "function") {
     cron("renova-daily-jobs", "*/15 * * * *", { signal: ac.signal }, tick);
-    return () => ac.abort();
+    return async () => {
+      stopped = true;
+      ac.abort();
+      await running;
+    };
   }
   const timer = setInterval(tick, TICK_MS);
   Deno.unrefTimer(timer);
-  return () => clearInterval(timer);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -46,8 +46,7 @@ Deno.test("starting the scheduler catches up at once on the daily jobs", async (
       "catch-up",
     );
   } finally {
-    stop();
-    await new Promise((r) => setTimeout(r, 50));
+    await stop();
     db.kv.close();
   }
 });
