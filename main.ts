@@ -4,7 +4,7 @@ import { openDb } from "./services/db.ts";
 import { migrate } from "./services/migrations.ts";
 import { seedIfEmpty } from "./services/seed.ts";
 import { createApp } from "./lib/app.ts";
-import { scheduleDailyJobs } from "./services/ops/retention.ts";
+import { scheduleDailyJobs } from "./services/ops/daily_jobs.ts";
 import { loadSigner } from "./services/contract/signer.ts";
 import { startMessaging } from "./services/messaging/dispatcher.ts";
 
@@ -48,9 +48,8 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
     (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr as Deno.NetAddr }),
   );
   /** Stops background work; the promise settles once jobs in flight have finished. */
-  const stopJobs = () => {
-    stopRetention();
-    return messaging.stop();
+  const stopJobs = async () => {
+    await Promise.all([stopRetention(), messaging.stop()]);
   };
   return { server, db, app, config, messaging, stopJobs };
 }

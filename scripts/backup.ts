@@ -2,6 +2,7 @@
 // run while the app runs.
 import { loadConfig } from "../app.config.ts";
 import { backup } from "../services/ops/backup.ts";
+import { retryBusy } from "../services/kv_busy.ts";
 
 const file = Deno.args[0];
 if (!file) {
@@ -9,7 +10,7 @@ if (!file) {
   Deno.exit(2);
 }
 const config = loadConfig();
-const kv = await Deno.openKv(config.kvPath || undefined);
+const kv = retryBusy(await Deno.openKv(config.kvPath || undefined));
 const result = await backup(
   kv,
   async () =>
@@ -20,6 +21,7 @@ console.log(
   `Backup gravado em ${file}: ${result.entries} registros, SHA-256 ${result.sha256}` +
     (result.consistent
       ? ""
-      : ` — ATENÇÃO: o banco mudou durante as ${result.passes} passadas; o backup pode não ser consistente.`),
+      : ` — ATENÇÃO: o banco mudou durante as ${result.passes} passadas; o backup foi marcado ` +
+        `como inconsistente e a restauração vai recusá-lo sem --aceitar-inconsistente.`),
 );
 if (!result.consistent) Deno.exit(3);

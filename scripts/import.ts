@@ -1,5 +1,6 @@
 // Import an ERP export from the command line (any size: the file is streamed from disk):
 //   deno task import FILE.csv [--preset ixc|renova] [--dry-run] [--plan ERP=CODE ...]
+//   deno task import FILE.csv --resume JOB   (goes on with an import that was cut off)
 // Uses the app's store and key (KV_PATH, RENOVA_DATA_KEY). Bad rows go to stdout, one per line
 // ("linha N (cliente X): motivo"); progress goes to stderr; the last line is a JSON summary.
 // The job shows up on /admin/import too, and takes the same lock as the web import.
@@ -8,7 +9,14 @@ import { openDb } from "../services/db.ts";
 import { migrate } from "../services/migrations.ts";
 import { listPlans, planErpMappings, planResolver, setPlanErpMapping } from "../services/plans.ts";
 import { analyzeCsv } from "../services/import/files.ts";
-import { createCliJob, getJob, runJob } from "../services/import/jobs.ts";
+import {
+  createCliJob,
+  getJob,
+  getProgress,
+  jobStatus,
+  listJobs,
+  runJob,
+} from "../services/import/jobs.ts";
 import {
   FIELDS,
   guessPreset,
@@ -18,7 +26,7 @@ import {
 } from "../services/import/presets.ts";
 
 const USAGE = "uso: deno task import ARQUIVO.csv [--preset ixc|renova] [--dry-run] " +
-  "[--plan ID_NO_ERP=CODIGO_DA_OFERTA ...]";
+  "[--plan ID_NO_ERP=CODIGO_DA_OFERTA ...] [--resume IMPORTACAO]";
 
 function fail(message: string, code = 2): never {
   console.error(message);
@@ -44,6 +52,7 @@ const option = (name: string): string[] => {
 const dryRun = flag("--dry-run");
 const presetArg = option("--preset")[0];
 const planArgs = option("--plan");
+const resumeId = option("--resume")[0];
 const file = args.find((a) => !a.startsWith("--"));
 if (!file || args.length !== 1) fail(USAGE);
 if (presetArg && !isPreset(presetArg)) fail(`Predefinição desconhecida: ${presetArg}. ${USAGE}`);
@@ -100,17 +109,46 @@ if (unknown.length) {
   );
 }
 
-const job = await createCliJob(
-  db,
-  { ...facts, fileName: file, size: stat.size, preset: preset! },
-  actor,
-);
+/** An earlier import of this same file that stopped midway (its process died or failed). */
+async function cutOffImport() {
+  for (const j of await listJobs(db, 20)) {
+    if (j.source !== "cli" || j.fileName !== file || j.size !== stat.size) continue;
+    const p = (await getProgress(db, j.id)).value;
+    if (p?.mode !== "run" || p.done) continue;
+    if (j.status === "failed" || (await jobStatus(db, j.id)).stale) {
+      return { id: j.id, rows: p.counts.rows };
+    }
+  }
+  return null;
+}
+
+let job;
+if (resumeId) {
+  job = await getJob(db, resumeId).catch(() => fail(`Importação não encontrada: ${resumeId}`));
+  if (job.source !== "cli" || job.size !== stat.size) {
+    fail(`A importação ${resumeId} não é deste arquivo: rode sem --resume.`);
+  }
+} else {
+  const previous = dryRun ? null : await cutOffImport();
+  if (previous) {
+    console.error(
+      `Uma importação anterior deste arquivo (${previous.id}) parou na linha ${previous.rows}. ` +
+        `Para continuar de onde ela parou: deno task import ${file} --resume ${previous.id}`,
+    );
+  }
+  job = await createCliJob(
+    db,
+    { ...facts, fileName: file, size: stat.size, preset: preset! },
+    actor,
+  );
+}
 let last = 0;
 const started = performance.now();
 try {
   await runJob(db, job.id, dryRun ? "dry" : "run", {
     actor,
     open,
+    resume: !!resumeId,
     onIssues: (issues) => {
       for (const x of issues) {
         console.log(
@@ -130,6 +168,9 @@ try {
   });
 } catch (e) {
   console.error(`Falhou: ${e instanceof Error ? e.message : e}`);
+  if (!dryRun && (await getProgress(db, job.id)).value?.mode === "run") {
+    console.error(`Para continuar de onde parou: deno task import ${file} --resume ${job.id}`);
+  }
   db.kv.close();
   Deno.exit(1);
 }

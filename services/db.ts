@@ -4,6 +4,7 @@ import { type DataKeys, deriveDataKeys, fromBase64Url, toBase64Url } from "./cry
 import { keys } from "./keys.ts";
 import { ConflictError } from "./errors.ts";
 import { observeWrites, type WriteListener } from "./local_writes.ts";
+import { retryBusy } from "./kv_busy.ts";
 
 export interface Db {
   kv: Deno.Kv;
@@ -27,7 +28,8 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
     const dir = opts.path.replace(/[/\\][^/\\]*$/, "");
     if (dir && dir !== opts.path) await Deno.mkdir(dir, { recursive: true });
   }
-  const observed = observeWrites(await Deno.openKv(opts.path));
+  // Busy-retry innermost, so a retried commit is reported to write listeners once.
+  const observed = observeWrites(retryBusy(await Deno.openKv(opts.path)));
   const kv = observed.kv;
   const master = opts.dataKey ? fromBase64Url(opts.dataKey) : await storedMasterKey(kv);
   return {

@@ -143,6 +143,11 @@ export const keys = {
   /** One import writes at a time: holds the running job's id. */
   importLock: () => ["meta", "import_lock"] as const,
 
+  /** Leases of jobs that must run once at a time (services/leases.ts), by job name. */
+  lease: (name: string) => ["leases", name] as const,
+  /** When a periodic job last completed (services/ops/daily_jobs.ts), by job name. */
+  jobLastRun: (name: string) => ["job_runs", name] as const,
+
   audit: (id: string) => ["audit_events", id] as const,
   auditBySubject: (subject: string, id: string) =>
     ["audit_events_by_subject", subject, id] as const,

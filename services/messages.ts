@@ -20,6 +20,8 @@ export type MessageKind = "transactional" | "campaign";
 /**
  * queued → sending → sent → delivered → read, or skipped (moved on, opted out, duplicate),
  * or failed (dead letter). "outbox" is the status of records written before delivery existed.
+ * "unknown": a WhatsApp send whose worker died after claiming it (lease ran out): the provider
+ * may have accepted it, so it is never resent by itself; staff see it and may resend it.
  */
 export type MessageStatus =
   | "queued"
@@ -29,6 +31,7 @@ export type MessageStatus =
   | "read"
   | "skipped"
   | "failed"
+  | "unknown"
   | "outbox";
 
 export const MESSAGE_STATUS_LABELS: Record<MessageStatus, string> = {
@@ -39,6 +42,7 @@ export const MESSAGE_STATUS_LABELS: Record<MessageStatus, string> = {
   read: "Lida",
   skipped: "Não enviada",
   failed: "Falhou",
+  unknown: "Possivelmente enviada",
   outbox: "Caixa de saída",
 };
 

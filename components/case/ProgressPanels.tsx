@@ -9,6 +9,7 @@ import {
   STEP_LABELS,
 } from "../../services/renewals/steps.ts";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
+import { CsrfField } from "../Form.tsx";
 import { MESSAGE_STATUS_LABELS } from "../../services/messages.ts";
 
 interface P {
@@ -231,7 +232,7 @@ export function OutcomePanel({ v }: { v: StaffCaseView }) {
   );
 }
 
-export function MessagesPanel({ v }: { v: StaffCaseView }) {
+export function MessagesPanel({ v, csrf, canAct }: P) {
   return (
     <Panel title="Mensagens" id="p-messages">
       {v.messages.length === 0
@@ -245,6 +246,24 @@ export function MessagesPanel({ v }: { v: StaffCaseView }) {
                 {m.toMasked} · {formatDateTime(m.at)} ·{" "}
                 {MESSAGE_STATUS_LABELS[m.status] ?? m.status}
                 {m.skipReason ? ` (${m.skipReason})` : ""}
+                {canAct && (m.status === "unknown" || m.status === "failed") && (
+                  <form
+                    method="post"
+                    action={`/app/cases/${v.case.id}/resend`}
+                    class="inline ml-2"
+                    data-testid="resend-message"
+                  >
+                    <CsrfField token={csrf} />
+                    <input type="hidden" name="messageId" value={m.id} />
+                    <button type="submit" class="text-brand-700 underline">Reenviar</button>
+                  </form>
+                )}
+                {m.status === "unknown" && (
+                  <p class="text-gray-700">
+                    O envio foi interrompido: a mensagem pode ter chegado. Confira com o cliente
+                    antes de reenviar.
+                  </p>
+                )}
               </li>
             ))}
           </ul>

@@ -53,6 +53,11 @@ export default define({
                             {m.failedAt ? ` · falhou em ${formatDateTime(m.failedAt)}` : ""}
                           </p>
                           {m.lastError && <p class="text-sm font-mono break-all">{m.lastError}</p>}
+                          {m.status === "unknown" && (
+                            <p class="text-sm" data-testid="maybe-sent">
+                              Possivelmente enviada: confira com o cliente antes de reenviar.
+                            </p>
+                          )}
                           <a
                             href={`/app/cases/${m.caseId}`}
                             class="text-sm text-brand-700 underline"
@@ -65,7 +70,9 @@ export default define({
                     <form method="post" action="/admin/dead-letters" class="mt-2">
                       <CsrfField token={csrf} />
                       <input type="hidden" name="id" value={r.id} />
-                      <Button variant="secondary">Tentar de novo</Button>
+                      <Button variant="secondary">
+                        {m?.status === "unknown" ? "Reenviar" : "Tentar de novo"}
+                      </Button>
                     </form>
                   </li>
                 );

@@ -24,6 +24,9 @@ import {
   importFileStream,
   storeImportFile,
 } from "./files.ts";
+import { acquireLease, readLease, releaseLease } from "../leases.ts";
+import { heartbeat, LIVE_MS, liveLease, releaseLock, stillRunning, takeLock } from "./run_lock.ts";
+export { LIVE_MS } from "./run_lock.ts";
 
 export type JobStatus = "uploaded" | "dry_running" | "dry_done" | "running" | "done" | "failed";
 export type Mode = "dry" | "run";
@@ -56,8 +59,6 @@ export interface Progress {
   done: boolean;
 }
 
-/** A run whose progress has not moved for this long, and not in this process, was cut off. */
-export const STALE_MS = 90_000;
 const running = new Map<string, Promise<void>>();
 
 export async function getJob(db: Db, id: string): Promise<ImportJob> {
@@ -214,8 +215,8 @@ export async function jobStatus(db: Db, id: string) {
   const job = await getJob(db, id);
   const p = (await getProgress(db, id)).value;
   const active = job.status === "running" || job.status === "dry_running";
-  const stale = active && !running.has(id) &&
-    (!p || db.now().getTime() - Date.parse(p.at) > STALE_MS);
+  // Cut off: not running here and its process stopped beating.
+  const stale = active && !running.has(id) && !(await readLease(db, liveLease(id)));
   const total = job.rows || 0;
   const done = p?.counts.rows ?? 0;
   return {
@@ -248,7 +249,8 @@ export async function startJob(db: Db, id: string, mode: Mode, opts: RunOptions)
   if (running.has(id)) throw new ConflictError("Esta importação já está em andamento.");
   if (job.source === "cli") {
     throw new ValidationError({
-      file: "Esta importação foi feita pela linha de comando: rode deno task import de novo.",
+      file: "Esta importação foi feita pela linha de comando: para continuar de onde parou, " +
+        `rode deno task import ${job.fileName} --resume ${job.id}.`,
     });
   }
   if (!job.chunks) {
@@ -278,7 +280,20 @@ export async function runJob(db: Db, id: string, mode: Mode, opts: RunOptions) {
 async function beginRun(db: Db, job: ImportJob, mode: Mode, opts: RunOptions) {
   const id = job.id;
   const runner = ulid();
-  const lock = mode === "run" ? await takeLock(db, id, runner) : null;
+  const live = await acquireLease(db, liveLease(id), LIVE_MS, runner);
+  if (!live) {
+    const other = await readLease(db, liveLease(id));
+    throw new ConflictError(
+      `Esta importação já está em andamento em outro processo${stillRunning(other)}`,
+    );
+  }
+  let lock: string | null = null;
+  try {
+    lock = mode === "run" ? await takeLock(db, id, runner, (other) => markCutOff(db, other)) : null;
+  } catch (e) {
+    await releaseLease(db, live);
+    throw e;
+  }
   let prog = await getProgress(db, id);
   const resume = mode === "run" && !!opts.resume && prog.value?.mode === "run" &&
     !prog.value.done;
@@ -295,6 +310,7 @@ async function beginRun(db: Db, job: ImportJob, mode: Mode, opts: RunOptions) {
   const res = await db.kv.atomic().check(prog).set(keys.importProgress(id), first).commit();
   if (!res.ok) {
     if (lock) await releaseLock(db, id);
+    await releaseLease(db, live);
     throw new ConflictError("Esta importação já está em andamento.");
   }
   await setStatus(db, id, mode === "run" ? "running" : "dry_running", { error: undefined });
@@ -319,6 +335,7 @@ async function beginRun(db: Db, job: ImportJob, mode: Mode, opts: RunOptions) {
   const open = opts.open ?? (() => Promise.resolve(importFileStream(db, id, job.chunks)));
 
   return async () => {
+    const beat = heartbeat(db, live);
     try {
       if (!resume) await clearIssues(db, id, mode);
       const resolve = planResolver(await listPlans(db), await planErpMappings(db));
@@ -390,7 +407,9 @@ async function beginRun(db: Db, job: ImportJob, mode: Mode, opts: RunOptions) {
       await setStatus(db, id, "failed", { error: message });
       throw e;
     } finally {
+      clearInterval(beat);
       if (lock) await releaseLock(db, id);
+      await releaseLease(db, live);
     }
   };
 }
@@ -404,22 +423,13 @@ async function setStatus(db: Db, id: string, status: JobStatus, extra: Partial<I
   }
 }
 
-/** One writing import at a time. A holder whose progress went stale is taken over. */
-async function takeLock(db: Db, id: string, runner: string): Promise<string> {
-  const e = await db.kv.get<{ jobId: string; runner: string }>(keys.importLock());
-  if (e.value && e.value.jobId !== id) {
-    const other = (await getProgress(db, e.value.jobId)).value;
-    const fresh = other && !other.done && db.now().getTime() - Date.parse(other.at) < STALE_MS;
-    if (fresh) throw new ConflictError("Outra importação está em andamento; aguarde o fim dela.");
-  }
-  const res = await db.kv.atomic().check(e).set(keys.importLock(), { jobId: id, runner }).commit();
-  if (!res.ok) throw new ConflictError("Outra importação começou agora; aguarde o fim dela.");
-  return res.versionstamp;
-}
-
-async function releaseLock(db: Db, id: string) {
-  const e = await db.kv.get<{ jobId: string }>(keys.importLock());
-  if (e.value?.jobId === id) await db.kv.atomic().check(e).delete(e.key).commit();
+async function markCutOff(db: Db, id: string) {
+  const job = (await db.kv.get<ImportJob>(keys.importJob(id))).value;
+  if (job?.status !== "running") return;
+  await setStatus(db, id, "failed", {
+    error: "A importação parou antes do fim (o processo foi interrompido). Retome-a para " +
+      "continuar da última parte gravada.",
+  });
 }
 
 async function saveIssues(db: Db, id: string, mode: Mode, issues: RowIssue[]) {

@@ -10,6 +10,8 @@ import { NotFoundError } from "../errors.ts";
 import { type DeliverJob, enqueueDelivery, type Message } from "../messages.ts";
 import { stageRewrite } from "./delivery.ts";
 import { type InboundJob, requeueInbound } from "./inbound.ts";
+import type { ActorKind } from "../renewals/steps.ts";
+import { assertMayAct, getCase } from "../renewals/cases.ts";
 
 export interface DeadLetter {
   id: string;
@@ -73,4 +75,25 @@ export async function retryDeadLetter(
   });
   await commitOrConflict(op, "Esta mensagem mudou ao mesmo tempo; recarregue a página.");
   return "queued";
+}
+
+/**
+ * Staff's "Reenviar" on the case page: a new attempt for one of this case's messages that
+ * failed or may have been sent ("unknown"). The same audited path as the admin's retry.
+ */
+export async function resendCaseMessage(
+  db: Db,
+  caseId: string,
+  messageId: string,
+  actor: Actor,
+  kind: ActorKind,
+): Promise<"queued" | "already"> {
+  const c = await getCase(db, caseId);
+  if (!c) throw new NotFoundError("Caso não encontrado.");
+  assertMayAct(c, kind, actor); // the same rule as every other action on the case
+  const m = (await db.kv.get<Message>(keys.message(messageId))).value;
+  if (!m || m.caseId !== caseId || !["unknown", "failed"].includes(m.status)) {
+    throw new NotFoundError("Esta mensagem não existe ou não precisa ser reenviada.");
+  }
+  return await retryDeadLetter(db, messageId, actor);
 }

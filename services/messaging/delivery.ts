@@ -1,6 +1,7 @@
 // Delivering one message, idempotently. Whoever calls (a queue job, a redelivered job, the
 // periodic scan, two processes at once) goes through the same steps:
-//   1. only a queued message (or one whose sender's lease ran out) is considered;
+//   1. only a queued message (or one whose sender's lease ran out) is considered; a WhatsApp
+//      message whose sender's lease ran out becomes "unknown" instead (never resent by itself);
 //   2. it is skipped when its case moved on, a newer link replaced its link, the customer
 //      replied, or (campaign) the customer opted out;
 //   3. campaign messages wait out quiet hours; every channel keeps its send rate;
@@ -31,7 +32,15 @@ const EARLY_MS = 5_000;
 const MAX_RATE_WAIT_MS = 1_000;
 const DEDUPE_TTL_MS = 180 * 86400_000;
 
-export type Outcome = "sent" | "skipped" | "deferred" | "busy" | "early" | "noop" | "failed";
+export type Outcome =
+  | "sent"
+  | "skipped"
+  | "deferred"
+  | "busy"
+  | "early"
+  | "noop"
+  | "failed"
+  | "unknown";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const hasDue = (s: MessageStatus) => s === "queued" || s === "sending";
@@ -99,6 +108,10 @@ export async function deliverMessage(
   const due = m.nextAttemptAt ? Date.parse(m.nextAttemptAt) : 0;
   if (m.status === "sending") {
     if (due > now.getTime()) return "busy"; // another worker holds it
+    // The worker died between claim and record: the provider may have taken it. E-mail is
+    // safe to send again (Resend's idempotency key is the message id); WhatsApp has no such
+    // key, so the message waits for a person instead of going out twice.
+    if (m.channel === "whatsapp") return await markUnknown(db, e);
   } else if (m.status !== "queued") return "noop"; // sent, skipped or failed: a redelivery
   else if (!opts.viaScan && due > now.getTime() + EARLY_MS) return "early"; // the scan will come
 
@@ -151,6 +164,22 @@ export async function deliverMessage(
   }
   await recordSent(db, held, result);
   return "sent";
+}
+
+/** A WhatsApp message whose send may or may not have happened: to the staff, not resent. */
+async function markUnknown(db: Db, e: Deno.KvEntry<Message>): Promise<Outcome> {
+  const m = e.value;
+  const unknown: Message = {
+    ...m,
+    status: "unknown",
+    failedAt: db.now().toISOString(),
+    lastError: "O envio foi interrompido; a mensagem pode ter chegado ao cliente.",
+  };
+  // The dead-letter entry puts it on the admin page with its one-click resend.
+  const op = stageRewrite(db.kv.atomic(), e, unknown).set(keys.deadLetter(m.id), deliverJob(m.id));
+  if (!(await op.commit()).ok) return "busy";
+  log({ level: "warn", messageId: m.id, note: "send outcome unknown; not resent" });
+  return "unknown";
 }
 
 async function recordSent(db: Db, held: Deno.KvEntry<Message>, r: SendResult) {

@@ -12,6 +12,6 @@ export {
 } from "./templates.ts";
 export { customerReplyOf, getOptOut, isOptOut, setCustomerReply } from "./replies.ts";
 export { acceptWhatsappWebhook, verifyWhatsappSignature } from "./inbound.ts";
-export { listDeadLetters, retryDeadLetter } from "./dead_letters.ts";
+export { listDeadLetters, resendCaseMessage, retryDeadLetter } from "./dead_letters.ts";
 export { configureMessaging, runtimeOf } from "./runtime.ts";
 export { DEFAULT_SETTINGS, type MessagingSettings, parseMessagingEnv } from "./settings.ts";

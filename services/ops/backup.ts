@@ -4,9 +4,13 @@
 //
 // Consistency while the app runs: KV has no snapshot reads, so the dump notes a marker
 // versionstamp before and after its pass; if any entry changed in between, the pass is redone
-// (up to `maxPasses`). A dump that reports `consistent: true` saw no write during its pass.
+// (up to `maxPasses`). A dump that reports `consistent: true` saw no write during its pass; the
+// footer records it, and a restore refuses an inconsistent dump unless told to accept it.
+// A restore with `force` replaces the target (keys absent from the dump go) and re-derives key
+// expiries (services/ops/kv_expiry.ts): KV does not expose them to the dump.
 import { createHash } from "node:crypto";
 import { decode, encode } from "./kv_codec.ts";
+import { restoredExpireIn } from "./kv_expiry.ts";
 import { keys } from "../keys.ts";
 
 export const FORMAT = "renova-backup";
@@ -68,7 +72,8 @@ export async function backup(
       }
     }
     const sha256 = hash.digest("hex");
-    await w.write(enc.encode(JSON.stringify({ end: true, entries, sha256 }) + "\n"));
+    const footer = { end: true, entries, sha256, consistent: !changed };
+    await w.write(enc.encode(JSON.stringify(footer) + "\n"));
     await w.close();
     if (!changed || pass >= maxPasses) {
       return { entries, sha256, consistent: !changed, passes: pass };
@@ -97,15 +102,34 @@ async function* lines(stream: ReadableStream<Uint8Array>) {
   if (buf) yield buf;
 }
 
+export interface RestoreOptions {
+  /** Replace a non-empty store: every key not in the dump is deleted. */
+  force?: boolean;
+  /** Load a dump marked inconsistent (taken while the store changed). */
+  acceptInconsistent?: boolean;
+  now?: number;
+}
+
+export interface RestoreResult {
+  entries: number;
+  /** Keys of the target that were not in the dump and were deleted (`force`). */
+  removed: number;
+  /** Entries whose re-derived expiry had passed: not restored. */
+  expired: number;
+  /** false: marked inconsistent; undefined: a dump from before the mark existed. */
+  consistent?: boolean;
+}
+
 /**
  * Verifies the checksum first (one streaming pass), then loads into `kv` (a second pass), so a
- * corrupted dump writes nothing. Refuses a non-empty store unless `force`.
+ * corrupted dump writes nothing. Refuses a non-empty store unless `force` (which replaces it),
+ * and an inconsistent dump unless `acceptInconsistent`.
  */
 export async function restore(
   kv: Deno.Kv,
   openRead: () => Promise<ReadableStream<Uint8Array>>,
-  opts: { force?: boolean } = {},
-): Promise<{ entries: number }> {
+  opts: RestoreOptions = {},
+): Promise<RestoreResult> {
   if (!opts.force) {
     for await (const e of kv.list({ prefix: [] }, { limit: 1 })) {
       throw new RestoreError(
@@ -116,7 +140,7 @@ export async function restore(
     }
   }
   const hash = createHash("sha256");
-  let footer: { entries: number; sha256: string } | null = null;
+  let footer: { entries: number; sha256: string; consistent?: boolean } | null = null;
   let count = 0;
   let first = true;
   for await (const l of lines(await openRead())) {
@@ -143,24 +167,57 @@ export async function restore(
   if (hash.digest("hex") !== footer.sha256 || count !== footer.entries) {
     throw new RestoreError("Backup corrompido: o checksum não confere. Nada foi restaurado.");
   }
+  if (footer.consistent === false && !opts.acceptInconsistent) {
+    throw new RestoreError(
+      "Este backup foi feito enquanto o banco mudava e pode não ser consistente (registros de " +
+        "momentos diferentes). Nada foi restaurado. Prefira outro backup, ou use " +
+        "--aceitar-inconsistente para restaurá-lo mesmo assim.",
+    );
+  }
+  const removed = opts.force ? await wipe(kv) : 0;
+  const now = opts.now ?? Date.now();
   let op = kv.atomic();
-  let n = 0;
+  let n = 0, pending = 0, expired = 0;
   let bytes = 0;
   for await (const l of lines(await openRead())) {
     if (!l) continue;
     const obj = JSON.parse(l);
     if (!("k" in obj)) continue;
-    op.set(decode(obj.k) as Deno.KvKey, decode(obj.v));
+    const key = decode(obj.k) as Deno.KvKey;
+    const value = decode(obj.v);
+    const expireIn = restoredExpireIn(key, value, now);
+    if (expireIn !== undefined && expireIn <= 0) {
+      expired++;
+      continue;
+    }
+    op.set(key, value, expireIn === undefined ? undefined : { expireIn });
     n++;
+    pending++;
     bytes += l.length;
-    if (n % 200 === 0 || bytes > 600_000) {
+    if (pending === 200 || bytes > 600_000) {
       await commit(op);
       op = kv.atomic();
-      bytes = 0;
+      pending = bytes = 0;
     }
   }
   await commit(op);
-  return { entries: n };
+  return { entries: n, removed, expired, consistent: footer.consistent };
+}
+
+/** Deletes every key of the target (after the dump was verified), in batches. */
+async function wipe(kv: Deno.Kv): Promise<number> {
+  let n = 0;
+  while (true) {
+    const op = kv.atomic();
+    let batch = 0;
+    for await (const e of kv.list({ prefix: [] }, { limit: 500 })) {
+      op.delete(e.key);
+      batch++;
+    }
+    if (!batch) return n;
+    await commit(op);
+    n += batch;
+  }
 }
 
 async function commit(op: Deno.AtomicOperation) {

@@ -19,7 +19,6 @@ import {
 import type { RenewalCase } from "../renewals/cases.ts";
 import type { LinkRecord } from "../renewals/links.ts";
 import { TERMINAL_STEPS } from "../renewals/steps.ts";
-import { expireStaleCases } from "./stale_cases.ts";
 
 export interface RetentionResult {
   photos: number;
@@ -106,34 +105,4 @@ export async function purgeExpired(db: Db, opts: RetentionOptions): Promise<Rete
   addAudit(db, op, "retention", "retention.run", SYSTEM, { ...result });
   await op.commit();
   return result;
-}
-
-/**
- * The daily jobs, at 06:00 UTC (03:00 in Brasília): LGPD retention, then stale renewals
- * (services/ops/stale_cases.ts). Deno.cron where available, a timer otherwise.
- */
-export function scheduleDailyJobs(
-  db: Db,
-  opts: RetentionOptions & { caseExpireDays: number },
-): () => void {
-  const log = (job: string) => (r: object) =>
-    console.log(JSON.stringify({ t: new Date().toISOString(), job, ...r }));
-  const fail = (job: string) => (e: unknown) =>
-    console.error(JSON.stringify({ level: "error", job, error: String(e) }));
-  const run = async () => {
-    await purgeExpired(db, opts).then(log("retention"), fail("retention"));
-    await expireStaleCases(db, opts).then(log("stale_cases"), fail("stale_cases"));
-  };
-  const ac = new AbortController();
-  const cron = (Deno as unknown as {
-    cron?: (n: string, s: string, o: { signal: AbortSignal }, h: () => void) => void;
-  })
-    .cron;
-  if (typeof cron === "function") {
-    cron("renova-retention", "0 6 * * *", { signal: ac.signal }, run);
-    return () => ac.abort();
-  }
-  const timer = setInterval(run, 86400_000);
-  Deno.unrefTimer(timer);
-  return () => clearInterval(timer);
 }

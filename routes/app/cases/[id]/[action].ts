@@ -4,6 +4,7 @@ import { revOf, staffCtx } from "../../../../lib/staff.ts";
 import * as a from "../../../../services/renewals/staff_actions.ts";
 import { getCase, setAssignee } from "../../../../services/renewals/cases.ts";
 import { AppError, ForbiddenError, NotFoundError } from "../../../../services/errors.ts";
+import { resendCaseMessage } from "../../../../services/messaging/dead_letters.ts";
 import { casePage } from "./index.tsx";
 
 type Fields = Record<string, string>;
@@ -28,6 +29,8 @@ const ACTIONS: Record<
   notify: (ctx, id, _f, rev) => a.notifyCustomer(ctx, id, rev),
   close: (ctx, id, _f, rev) => a.closeCase(ctx, id, rev),
   cancel: (ctx, id, f, rev) => a.cancelCase(ctx, id, f.reason ?? "", rev),
+  // A failed or possibly-sent message: one new attempt, audited (never automatic).
+  resend: (ctx, id, f) => resendCaseMessage(ctx.db, id, f.messageId ?? "", ctx.actor, ctx.kind),
   claim: (ctx, id, _f, rev, me) =>
     setAssignee(ctx.db, id, { id: me.id, name: me.name }, ctx.actor, { rev, onlyIfFree: true }),
   release: async (ctx, id, _f, rev, me) => {

@@ -70,7 +70,7 @@ export async function casePage(
         </div>
         <div class="grid gap-4 content-start">
           <OfferPanel v={v} csrf={csrf} canAct={canAct} />
-          <MessagesPanel v={v} />
+          <MessagesPanel v={v} csrf={csrf} canAct={canAct} />
           <TimelinePanel v={v} />
           {isManager && !isTerminal(k.step) && (
             <ActionForm

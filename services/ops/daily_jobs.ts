@@ -1,0 +1,132 @@
+// The daily jobs (LGPD retention, stale renewals), due at 06:00 UTC (03:00 in Brasília).
+// A server that was down at that hour must not skip a day: each job's last completed run is
+// kept in KV, and on start and on every tick any job whose last run is older than its latest
+// due time runs now. A lease per job keeps two processes (two instances, a CLI) from running
+// it at once.
+import type { Db } from "../db.ts";
+import { keys } from "../keys.ts";
+import { withLease } from "../leases.ts";
+import { purgeExpired, type RetentionOptions } from "./retention.ts";
+import { expireStaleCases } from "./stale_cases.ts";
+
+/** Hour (UTC) the daily jobs are due. */
+export const DAILY_HOUR_UTC = 6;
+/** How often the scheduler looks for a due job (catch-up after a pause or a restart). */
+const TICK_MS = 15 * 60_000;
+/** A job's lease; renewed while it runs, so it only bounds how long a dead holder blocks. */
+const LEASE_MS = 5 * 60_000;
+
+export interface DailyJob {
+  name: string;
+  run: (db: Db) => Promise<object>;
+}
+
+export interface JobRun {
+  at: string;
+  /** The due time this run covered. */
+  dueAt: string;
+}
+
+/** The latest due time at or before `now` (today's 06:00 UTC, or yesterday's). */
+export function latestDueTime(now: Date): Date {
+  const d = new Date(now);
+  d.setUTCHours(DAILY_HOUR_UTC, 0, 0, 0);
+  if (d > now) d.setUTCDate(d.getUTCDate() - 1);
+  return d;
+}
+
+export type JobOutcome = "ran" | "not_due" | "held" | "failed";
+
+/** Runs every job that is due and not running elsewhere; one after the other. */
+export async function runDueJobs(
+  db: Db,
+  jobs: readonly DailyJob[],
+  log: (line: Record<string, unknown>) => void = defaultLog,
+): Promise<Record<string, JobOutcome>> {
+  const out: Record<string, JobOutcome> = {};
+  for (const job of jobs) {
+    const dueAt = latestDueTime(db.now()).toISOString();
+    const isDue = async () => {
+      const last = (await db.kv.get<JobRun>(keys.jobLastRun(job.name))).value;
+      return !last || last.dueAt < dueAt;
+    };
+    if (!await isDue()) {
+      out[job.name] = "not_due";
+      continue;
+    }
+    try {
+      const r = await withLease(db, `job:${job.name}`, LEASE_MS, async () => {
+        // Another process may have finished it between our check and the lease.
+        if (!await isDue()) return "not_due" as const;
+        const result = await job.run(db);
+        const run: JobRun = { at: db.now().toISOString(), dueAt };
+        await db.kv.set(keys.jobLastRun(job.name), run);
+        log({ job: job.name, dueAt, ...result });
+        return "ran" as const;
+      });
+      out[job.name] = r.ran ? r.result : "held";
+    } catch (e) {
+      out[job.name] = "failed";
+      log({ level: "error", job: job.name, error: String(e) });
+    }
+  }
+  return out;
+}
+
+function defaultLog(line: Record<string, unknown>) {
+  console.log(JSON.stringify({ t: new Date().toISOString(), ...line }));
+}
+
+export function dailyJobs(opts: RetentionOptions & { caseExpireDays: number }) {
+  return [
+    { name: "retention", run: (db: Db) => purgeExpired(db, opts) },
+    { name: "stale_cases", run: (db: Db) => expireStaleCases(db, opts) },
+  ] satisfies DailyJob[];
+}
+
+/**
+ * Starts the daily jobs: a catch-up pass now, then one every TICK_MS (each pass only runs what
+ * is due). Returns the stop function; its promise settles once a pass in flight has ended.
+ */
+export function scheduleDailyJobs(
+  db: Db,
+  opts: RetentionOptions & { caseExpireDays: number },
+): () => Promise<void> {
+  const jobs = dailyJobs(opts);
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return running ?? Promise.resolve();
+    running = pass().finally(() => (running = null));
+    return running;
+  };
+  const pass = async () => {
+    try {
+      await runDueJobs(db, jobs);
+    } catch (e) {
+      // A store error outside a job (reading the last runs): the next tick tries again.
+      console.error(JSON.stringify({ level: "error", job: "daily_jobs", error: String(e) }));
+    }
+  };
+  tick();
+  const ac = new AbortController();
+  const cron = (Deno as unknown as {
+    cron?: (n: string, s: string, o: { signal: AbortSignal }, h: () => Promise<void>) => void;
+  }).cron;
+  // Deno Deploy keeps no timers alive between requests: its cron calls the tick there.
+  if (typeof cron === "function") {
+    cron("renova-daily-jobs", "*/15 * * * *", { signal: ac.signal }, tick);
+    return async () => {
+      stopped = true;
+      ac.abort();
+      await running;
+    };
+  }
+  const timer = setInterval(tick, TICK_MS);
+  Deno.unrefTimer(timer);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
