@@ -99,7 +99,7 @@ export async function uploadPhoto(
   if (!type) throw new ValidationError({ photo: "Envie uma foto em JPG, PNG ou WEBP." });
   const meta = await putBlob(ctx.db, bytes, type, "holder_photo");
   try {
-    return await transition(ctx.db, {
+    const r = await transition(ctx.db, {
       caseId,
       action: "upload_photo",
       actor: ctx.actor,
@@ -118,6 +118,9 @@ export async function uploadPhoto(
         };
       },
     });
+    // A repeat of an upload that already went through: this copy is not kept.
+    if (!r.changed) await deleteBlob(ctx.db, meta.id);
+    return r;
   } catch (e) {
     await deleteBlob(ctx.db, meta.id); // nothing half-written: the photo goes with the failed step
     throw e;
@@ -268,6 +271,7 @@ export async function verifyContactCodes(
       kind: "customer",
       action: "contacts.code_refused",
       allowedSteps: ["holder_verified"],
+      answersSubmission: false,
       apply: async (next) => {
         next.pendingContacts = await sealJson(
           ctx.db.crypto.aes,

@@ -2,6 +2,7 @@
 // the personal link, the holder photo already approved, a one-time code to the confirmed phone
 // or e-mail, the SHA-256 of the exact PDF shown, the signature stamped by the server into the
 // PDF it rendered (never one from the browser), an evidence page and a PAdES seal.
+import { priorSubmission } from "../submissions.ts";
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
@@ -63,6 +64,8 @@ export async function sendSigningCode(
   channel: "whatsapp" | "email",
 ) {
   const c = (await getCaseEntry(env.db, caseId)).value;
+  // The same "send code" form twice: the code went the first time (no "wait a minute").
+  if (await priorSubmission(env.db, actor, caseId)) return c;
   const customer = await getCustomer(env.db, c.customerId);
   if (!customer) throw new NotFoundError("Cliente não encontrado.");
   const now = env.db.now().getTime();
@@ -184,6 +187,7 @@ export async function signContract(
       kind: "customer",
       action: "sign.code_refused",
       allowedSteps: ["signature_sent"],
+      answersSubmission: false,
       auditData: { result },
       apply: (next) => {
         next.signCode = { ...next.signCode!, attempts: next.signCode!.attempts + 1 };
@@ -265,7 +269,7 @@ export async function signContract(
   });
   const blob = await putBlob(env.db, final.pdf, "application/pdf", "contract_signed");
   try {
-    return await transition(env.db, {
+    const r = await transition(env.db, {
       caseId,
       action: "sign",
       actor,
@@ -323,6 +327,9 @@ export async function signContract(
         });
       },
     });
+    // The same form signed at once twice: the first signature stands, this file goes.
+    if (!r.changed) await deleteBlob(env.db, blob.id);
+    return r;
   } catch (e) {
     await deleteBlob(env.db, blob.id); // the step failed: its file goes with it
     throw e;
