@@ -30,6 +30,9 @@ function rng(seed: number) {
   };
 }
 
+/** Progress on stderr: stdout ends with the JSON line. */
+const log = (m: string) => console.error(`soak: ${m}`);
+
 function freePort() {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
@@ -74,6 +77,7 @@ export async function soak(opts: { renewals: number; kills: number; seed: number
   let outcomes: Outcome[] = [];
   try {
     await server.start();
+    log(`server up in ${Date.now() - started} ms`);
     const staff = new Http(base);
     const login = await staff.post("/login", { username: "atendente1", password: PASSWORD });
     if (login.status !== 303) throw new Error(`login answered ${login.status}`);
@@ -97,12 +101,14 @@ export async function soak(opts: { renewals: number; kills: number; seed: number
         if (!running) break;
         await server.kill();
         kills++;
+        log(`kill ${kills} at ${Date.now() - started} ms`);
         await sleep(rand() * 500);
         await server.start();
       }
     })();
     outcomes = await drivers;
     await killer;
+    log(`renewals done at ${Date.now() - started} ms`);
     // Let the queue drain: until no delivery arrives for 3 s (at most 30 s).
     for (let i = 0, seen = -1; i < 30; i++) {
       const n = standins.whatsapp.length + standins.email.length;

@@ -330,7 +330,7 @@ export function AllSet({ v, base }: StepProps) {
         <li>Ligue de novo e aguarde as luzes estabilizarem.</li>
       </ol>
       <h3 class="font-bold mt-4">Suas novas faturas</h3>
-      {c.carneBlobId && (
+      {(!!c.carneBlobId || (c.invoices?.length ?? 0) > 0) && (
         <a
           href={`${base}/faturas.pdf`}
           class={`${primaryBtn} block text-center my-2`}

@@ -61,6 +61,9 @@ export async function driveRenewal(
     let linkAt = 0, codeAt = 0;
     while (Date.now() < until) {
       const c = await env.staff.json<CaseJson>(`/app/api/case?id=${caseId}`);
+      if (c.step !== out.final && Deno.env.get("SOAK_VERBOSE")) {
+        console.error(`soak: ${caseId.slice(-6)} ${c.step} +${Date.now() - until + env.deadlineMs}`);
+      }
       out.final = c.step;
       out.maxStep = Math.max(out.maxStep, ORDER.indexOf(c.step));
       if (c.step === "closed" || !ORDER.includes(c.step)) return out;

@@ -52,8 +52,10 @@ export async function checkInvariants(db: Db, outcomes: Outcome[]) {
 
   // Messages not sent by the end (queued, or left "sending" by a kill).
   const waiting: Record<string, number> = {};
+  const now = db.now().toISOString();
   for (const e of await all<Message>(db, keys.messages())) {
-    if (["queued", "sending", "failed"].includes(e.value.status)) {
+    const due = !e.value.nextAttemptAt || e.value.nextAttemptAt <= now; // not a later reminder
+    if (["sending", "failed"].includes(e.value.status) || (e.value.status === "queued" && due)) {
       waiting[e.value.status] = (waiting[e.value.status] ?? 0) + 1;
     }
   }

@@ -410,9 +410,3 @@ export async function recordContractViewed(
   addAudit(db, op, `case:${caseId}`, "contract.viewed", actor, { how });
   await op.commit();
 }
-
-/** The carnê (all invoices) of a case, once issued. */
-export async function carneOf(db: Db, c: RenewalCase) {
-  if (!c.carneBlobId) throw new NotFoundError("As faturas ainda não foram emitidas.");
-  return await getBlob(db, c.carneBlobId);
-}

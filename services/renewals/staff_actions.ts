@@ -13,7 +13,8 @@ import { getPlan } from "../plans.ts";
 import { addMonths, todayInBrazil } from "../dates.ts";
 import { getTicket, stageCloseTicket, stageTicket } from "../tickets.ts";
 import { drawNumbers, stageNumbers } from "../numbers.ts";
-import { invoiceSchedule, issueInvoices, storeCarne } from "../invoices.ts";
+import { invoiceSchedule, issueInvoices } from "../invoices.ts";
+import { ensureCarne } from "./carne.ts";
 import { getBillingSettings } from "../billing_settings.ts";
 import { stageMessage } from "../messages.ts";
 import {
@@ -433,7 +434,8 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
   });
   // The protocol and the nossos números are taken in the step's own atomic (numbers.ts): a
   // register that fails or repeats uses none. Another register taking them first makes the
-  // commit fail while this case is unchanged: draw again.
+  // commit fail while this case is unchanged: draw again (building invoices is cheap; the slow
+  // carnê is rendered once the step is done, carne.ts).
   for (let attempt = 1;; attempt++) {
     const draw = await drawNumbers(ctx.db, schedule.length);
     const protocol = draw.protocol;
@@ -443,9 +445,6 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
       `RNV${caseId.slice(-12)}`,
       draw.firstNossoNumero,
     );
-    // The carnê is rendered before the atomic (rendering is slow) and dropped if the step
-    // does not commit.
-    const carneBlobId = await storeCarne(ctx.db, settings, customer, invoices);
     let result;
     try {
       result = await transition(ctx.db, {
@@ -478,7 +477,6 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
           next.ticket = { id: ticket.id, protocol };
           next.renewal = { loyaltyStart: signedOn, loyaltyEnd, nextRenewalDue: loyaltyEnd };
           next.invoices = invoices;
-          next.carneBlobId = carneBlobId;
           await stageMessage(ctx.db, op, {
             caseId,
             channel: "whatsapp",
@@ -492,15 +490,20 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
         },
       });
     } catch (e) {
-      await deleteBlob(ctx.db, carneBlobId);
-      if (e instanceof ConflictError && attempt < 8) {
+      if (e instanceof ConflictError && attempt < 10) {
         const now = await getCaseEntry(ctx.db, caseId);
-        if (now.value.rev === c.rev && now.versionstamp === entry.versionstamp) continue;
+        if (now.versionstamp === entry.versionstamp) continue; // only the counters moved
       }
       throw e;
     }
-    // A repeat of a register that already went through: its carnê is not needed.
-    if (!result.changed) await deleteBlob(ctx.db, carneBlobId);
+    if (result.changed) {
+      try {
+        result.case.carneBlobId = await ensureCarne(ctx.db, caseId, ctx.provider);
+      } catch (e) {
+        // The step stands; the first download renders the carnê (carne.ts).
+        console.error(`carnê of case ${caseId} not rendered now: ${(e as Error).message}`);
+      }
+    }
     return result;
   }
 }
