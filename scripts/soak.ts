@@ -4,7 +4,7 @@
 // by a kill are sent again, the same form), then the store is checked: renewals lost or
 // stuck, duplicate messages, duplicate or unexplained numbers, orphan blobs.
 //
-//   deno task soak [--renewals 20] [--kills 3] [--seed 1]
+//   deno task soak [--renewals 20] [--kills 3] [--seed 1] [--invoices 3]
 //
 // The last stdout line is one JSON object with the counts; exit 1 when any of them is not 0.
 import { parseArgs } from "node:util";
@@ -40,7 +40,9 @@ function freePort() {
   return port;
 }
 
-export async function soak(opts: { renewals: number; kills: number; seed: number }) {
+export async function soak(
+  opts: { renewals: number; kills: number; seed: number; invoices: number },
+) {
   const started = Date.now();
   const rand = rng(opts.seed);
   const dir = await Deno.makeTempDir({ prefix: "renova-soak-" });
@@ -81,6 +83,12 @@ export async function soak(opts: { renewals: number; kills: number; seed: number
     const staff = new Http(base);
     const login = await staff.post("/login", { username: "atendente1", password: PASSWORD });
     if (login.status !== 303) throw new Error(`login answered ${login.status}`);
+    // Fewer invoices per renewal (the admin's billing form): the carnê is the slowest render.
+    const admin = new Http(base);
+    await admin.post("/login", { username: "admin", password: PASSWORD });
+    const [billing] = formsTo((await admin.text("/admin/billing")).html, "/admin/billing");
+    const saved = await admin.post("/admin/billing", { ...billing, count: String(opts.invoices) });
+    if (saved.status !== 303) throw new Error(`billing settings answered ${saved.status}`);
     const list = await staff.text("/app");
     const claims = formsTo(list.html, "/app/claim").slice(0, opts.renewals);
     if (claims.length < opts.renewals) {
@@ -152,12 +160,14 @@ if (import.meta.main) {
       renewals: { type: "string", default: "20" },
       kills: { type: "string", default: "3" },
       seed: { type: "string", default: "1" },
+      invoices: { type: "string", default: "3" },
     },
   });
   const opts = {
     renewals: Math.max(1, Number(values.renewals) || 20),
     kills: Math.max(0, Number(values.kills) || 0),
     seed: Number(values.seed) || 1,
+    invoices: Math.min(24, Math.max(1, Number(values.invoices) || 3)),
   };
   console.log(`soak: ${opts.renewals} renewals, ${opts.kills} kills, seed ${opts.seed}`);
   const r = await soak(opts);

@@ -94,6 +94,12 @@ export function formsTo(html: string, action: string): Record<string, string>[] 
       if (!name || ["checkbox", "radio", "file", "submit"].includes(type)) continue;
       fields[name] = attr(t[0], "value") ?? "";
     }
+    for (const t of m[2].matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+      const name = attr(t[1], "name");
+      const options = [...t[2].matchAll(/<option\b[^>]*>/g)].map((o) => o[0]);
+      const chosen = options.find((o) => /\sselected/.test(o)) ?? options[0];
+      if (name && chosen) fields[name] = attr(chosen, "value") ?? "";
+    }
     out.push(fields);
   }
   return out;
