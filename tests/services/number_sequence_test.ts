@@ -7,7 +7,9 @@ import { listDue } from "../../services/contracts.ts";
 import { listPlans } from "../../services/plans.ts";
 import { getCustomer } from "../../services/customers.ts";
 import { findUserByUsername } from "../../services/users.ts";
-import { getCase } from "../../services/renewals/cases.ts";
+import { getCase, type RenewalCase } from "../../services/renewals/cases.ts";
+import { carneOf } from "../../services/renewals/carne.ts";
+import { keys } from "../../services/keys.ts";
 import * as staff from "../../services/renewals/staff_actions.ts";
 import * as customer from "../../services/renewals/customer_actions.ts";
 import * as signing from "../../services/renewals/signing.ts";
@@ -128,6 +130,24 @@ Deno.test("numbers: two cases registered at once get consecutive numbers, none t
     assert.deepEqual(a.protocols.issued, done.map((d) => d.case.ticket!.protocol).sort());
     const nossos = done.flatMap((d) => d.case.invoices!.map((i) => i.nossoNumero));
     assert.equal(new Set(nossos).size, 24, "no nosso número twice");
+  } finally {
+    t.db.kv.close();
+  }
+});
+
+Deno.test("carnê: a register cut before its carnê was stored renders it on the first download", async () => {
+  const t = await setup();
+  try {
+    const id = await toSigned(t, 0);
+    const done = await staff.registerSignature(t.ctx(), id);
+    assert.ok(done.case.carneBlobId, "rendered after the step");
+    // As if the process died between the step's atomic and the carnê's.
+    const e = await t.db.kv.get<RenewalCase>(keys.case(id));
+    await t.db.kv.set(keys.case(id), { ...e.value!, carneBlobId: undefined });
+    const pdf = await carneOf(t.db, (await getCase(t.db, id))!, provider);
+    assert.equal(new TextDecoder().decode(pdf.data.subarray(0, 5)), "%PDF-");
+    const again = await carneOf(t.db, (await getCase(t.db, id))!, provider);
+    assert.equal(again.meta.id, pdf.meta.id, "kept: the next download reads the same file");
   } finally {
     t.db.kv.close();
   }
