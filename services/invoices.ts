@@ -78,7 +78,12 @@ export function boletoFields(s: BillingSettings) {
  * Adds boleto and PIX to each invoice, with nosso número sequence values from `first` on (drawn
  * with services/numbers.ts and taken in the atomic that stores the invoices).
  */
-export function issueInvoices(s: BillingSettings, list: Invoice[], txPrefix: string, first: number) {
+export function issueInvoices(
+  s: BillingSettings,
+  list: Invoice[],
+  txPrefix: string,
+  first: number,
+) {
   return list.map((inv, i) => {
     const nossoNumero = nossoNumeroFor(s, first + i);
     const b = buildBoleto({

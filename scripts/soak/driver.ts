@@ -62,7 +62,9 @@ export async function driveRenewal(
     while (Date.now() < until) {
       const c = await env.staff.json<CaseJson>(`/app/api/case?id=${caseId}`);
       if (c.step !== out.final && Deno.env.get("SOAK_VERBOSE")) {
-        console.error(`soak: ${caseId.slice(-6)} ${c.step} +${Date.now() - until + env.deadlineMs}`);
+        console.error(
+          `soak: ${caseId.slice(-6)} ${c.step} +${Date.now() - until + env.deadlineMs}`,
+        );
       }
       out.final = c.step;
       out.maxStep = Math.max(out.maxStep, ORDER.indexOf(c.step));

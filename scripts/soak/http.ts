@@ -37,7 +37,11 @@ export class Http {
 
   async text(path: string): Promise<{ status: number; html: string; location: string }> {
     const res = await this.fetch(path);
-    return { status: res.status, html: await res.text(), location: res.headers.get("location") ?? "" };
+    return {
+      status: res.status,
+      html: await res.text(),
+      location: res.headers.get("location") ?? "",
+    };
   }
 
   async json<T>(path: string): Promise<T> {

@@ -24,10 +24,14 @@ export class StandIns {
   resendUrl = "";
 
   start() {
-    const wa = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) =>
-      this.#whatsapp(req));
-    const rs = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) =>
-      this.#resend(req));
+    const wa = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (req) => this.#whatsapp(req),
+    );
+    const rs = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (req) => this.#resend(req),
+    );
     this.#servers.push(wa, rs);
     this.whatsappUrl = `http://127.0.0.1:${wa.addr.port}`;
     this.resendUrl = `http://127.0.0.1:${rs.addr.port}`;
@@ -63,7 +67,12 @@ export class StandIns {
     if (key) this.#emailKeys.set(key, (this.#emailKeys.get(key) ?? 0) + 1);
     const to = [body.to].flat().join(",");
     const subject = String(body.subject ?? "");
-    this.email.push({ to, kind: subject, text: String(body.text ?? body.html ?? ""), at: Date.now() });
+    this.email.push({
+      to,
+      kind: subject,
+      text: String(body.text ?? body.html ?? ""),
+      at: Date.now(),
+    });
     this.#count(`mail|${to}|${subject}`);
     return Response.json({ id: `soak-mail-${++this.#n}` });
   }

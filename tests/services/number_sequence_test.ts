@@ -58,8 +58,9 @@ async function toSigned(t: Awaited<ReturnType<typeof setup>>, i: number) {
   await staff.sendSignature(t.ctx(), c.id);
   const env = { db, provider, baseUrl: "http://renova.test" };
   await signing.sendSigningCode(env, cu.actor, c.id, "whatsapp");
-  const code = (await readOutbox(db, 5)).find((m) => m.template === "sign_code" && m.caseId === c.id)!
-    .body.match(/\d{6}/)![0];
+  const code =
+    (await readOutbox(db, 5)).find((m) => m.template === "sign_code" && m.caseId === c.id)!
+      .body.match(/\d{6}/)![0];
   await signing.signContract(env, cu.actor, c.id, {
     code,
     typedName: who.name,
