@@ -95,7 +95,9 @@ export async function soak(
       throw new Error(`only ${claims.length} contracts to claim on /app`);
     }
     const photo = await Deno.readFile(new URL("../static/icons/icon-192.png", import.meta.url));
-    const env = { staff, base, standins, photo, deadlineMs: 150_000 };
+    const progress = { steps: 0 };
+    const env = { staff, base, standins, photo, deadlineMs: 150_000, progress };
+    const total = claims.length * 11; // contact → closed
     let running = true;
     const drivers = Promise.all(
       claims.map(async (f, i) => {
@@ -104,8 +106,12 @@ export async function soak(
       }),
     ).finally(() => (running = false));
     const killer = (async () => {
+      // Kill k once about k/(K+1) of all the steps are done, at a random moment around it, so
+      // kills land in every phase (claims, PDFs, registers, deliveries).
       for (let k = 0; k < opts.kills && running; k++) {
-        await sleep(1500 + rand() * 5000);
+        const at = total * (k + 1 - 0.5 + rand()) / (opts.kills + 1);
+        while (running && progress.steps < at) await sleep(100);
+        await sleep(rand() * 1500);
         if (!running) break;
         await server.kill();
         kills++;

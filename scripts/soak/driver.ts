@@ -42,6 +42,8 @@ export interface DriverEnv {
   standins: StandIns;
   photo: Uint8Array<ArrayBuffer>;
   deadlineMs: number;
+  /** Steps moved by all renewals so far: the soak spreads its kills over the run by it. */
+  progress: { steps: number };
 }
 
 /** Claims with the list's form, then moves the case until it is closed (or time runs out). */
@@ -67,7 +69,9 @@ export async function driveRenewal(
         );
       }
       out.final = c.step;
-      out.maxStep = Math.max(out.maxStep, ORDER.indexOf(c.step));
+      const at = ORDER.indexOf(c.step);
+      if (at > out.maxStep) env.progress.steps += at - Math.max(out.maxStep, 0);
+      out.maxStep = Math.max(out.maxStep, at);
       if (c.step === "closed" || !ORDER.includes(c.step)) return out;
       const phone = c.phones[0];
       const staffDo = (action: string, extra: Record<string, string> = {}) =>
