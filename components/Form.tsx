@@ -1,8 +1,15 @@
 // Small accessible form parts: every input has a label, errors are tied with aria-describedby.
 import type { ComponentChildren } from "preact";
+import { newSubmissionId } from "../services/submissions.ts";
 
+/** The CSRF token, and the form's submission id: the same form sent twice is one change. */
 export function CsrfField({ token }: { token?: string }) {
-  return <input type="hidden" name="_csrf" value={token ?? ""} />;
+  return (
+    <>
+      <input type="hidden" name="_csrf" value={token ?? ""} />
+      <input type="hidden" name="_sub" value={newSubmissionId()} />
+    </>
+  );
 }
 
 interface FieldProps {

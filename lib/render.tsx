@@ -5,6 +5,7 @@ import { consume, stringify, twind, virtual } from "@twind/core";
 import { twindConfig, twindSafelist } from "../app.config.ts";
 import { Layout } from "../components/Layout.tsx";
 import type { Ctx } from "./route.ts";
+import { noteSubmission } from "./actor.ts";
 
 const tw = twind(twindConfig, virtual());
 
@@ -89,5 +90,6 @@ export async function formFields(c: Ctx): Promise<Record<string, string>> {
   const body = await c.req.parseBody();
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
+  noteSubmission(c, out._sub);
   return out;
 }

@@ -24,6 +24,8 @@ export interface AppEnv {
     routePath?: string;
     /** Rendered customer pages (lib/page_cache.ts); absent when PAGE_CACHE_ENTRIES=0. */
     pageCache?: PageCache;
+    /** The form's submission id (hidden `_sub`; services/submissions.ts), once parsed. */
+    submission?: string;
   };
 }
 

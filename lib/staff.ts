@@ -40,6 +40,7 @@ export function customerCtx(c: Ctx, caseId: string): CustomerCtx {
       name: "Cliente",
       ip: c.get("ip"),
       userAgent: c.req.header("user-agent")?.slice(0, 300),
+      submission: c.get("submission"),
     },
     provider: c.get("config").provider,
   };

@@ -10,6 +10,8 @@ export interface Actor {
   name: string;
   ip?: string;
   userAgent?: string;
+  /** The form submission this request carries (services/submissions.ts). */
+  submission?: string;
 }
 
 export const SYSTEM: Actor = { id: "system", name: "Sistema" };

@@ -106,15 +106,3 @@ export async function saveBillingSettings(
   addAudit(db, op, "billing_settings", "billing_settings.saved", actor, { bank: next.bank });
   await commitOrConflict(op);
 }
-
-/** Reserves `n` consecutive nosso número values (a counter moved with a version check). */
-export async function reserveNossoNumeros(db: Db, n: number): Promise<number> {
-  const key = keys.nossoNumeroSeq();
-  for (let i = 0; i < 50; i++) {
-    const cur = await db.kv.get<number>(key);
-    const first = (cur.value ?? 0) + 1;
-    const res = await db.kv.atomic().check(cur).set(key, first + n - 1).commit();
-    if (res.ok) return first;
-  }
-  throw new Error("nosso número counter contention");
-}

@@ -5,7 +5,7 @@ import type { Db } from "./db.ts";
 import { addMonths } from "./dates.ts";
 import { buildBoleto, buildPix } from "./billing/mod.ts";
 import { renderCarne } from "./billing/carne.ts";
-import { type BillingSettings, reserveNossoNumeros } from "./billing_settings.ts";
+import type { BillingSettings } from "./billing_settings.ts";
 import { putBlob } from "./blobs.ts";
 import type { Customer } from "./customers.ts";
 import { ValidationError } from "./errors.ts";
@@ -74,9 +74,16 @@ export function boletoFields(s: BillingSettings) {
   };
 }
 
-/** Adds boleto and PIX to each invoice, reserving nosso número values. */
-export async function issueInvoices(db: Db, s: BillingSettings, list: Invoice[], txPrefix: string) {
-  const first = await reserveNossoNumeros(db, list.length);
+/**
+ * Adds boleto and PIX to each invoice, with nosso número sequence values from `first` on (drawn
+ * with services/numbers.ts and taken in the atomic that stores the invoices).
+ */
+export function issueInvoices(
+  s: BillingSettings,
+  list: Invoice[],
+  txPrefix: string,
+  first: number,
+) {
   return list.map((inv, i) => {
     const nossoNumero = nossoNumeroFor(s, first + i);
     const b = buildBoleto({

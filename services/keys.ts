@@ -101,6 +101,10 @@ export const keys = {
   ticket: (id: string) => ["tickets", id] as const,
   ticketByProtocol: (protocol: string) => ["tickets_by_protocol", protocol] as const,
   protocolSeq: (day: string) => ["protocol_seq", day] as const,
+  ticketsByProtocol: () => ["tickets_by_protocol"] as const,
+  /** A protocol number taken but not used, with the reason (ANATEL: none may vanish). */
+  protocolVoided: (protocol: string) => ["protocols_voided", protocol] as const,
+  protocolsVoided: () => ["protocols_voided"] as const,
 
   /** The demo signing certificate: blob id + sealed passphrase (embedded default only). */
   signingP12: () => ["meta", "signing_p12"] as const,
@@ -115,9 +119,18 @@ export const keys = {
 
   billingSettings: () => ["settings", "billing"] as const,
   nossoNumeroSeq: () => ["meta", "nosso_numero_seq"] as const,
+  /** Each nosso número sequence value issued → its case and protocol (for audits). */
+  nossoNumeroBySeq: (n: number) => ["nosso_numeros_by_seq", n] as const,
+  nossoNumerosBySeq: () => ["nosso_numeros_by_seq"] as const,
+  nossoNumeroVoided: (n: number) => ["nosso_numeros_voided", n] as const,
+  nossoNumerosVoided: () => ["nosso_numeros_voided"] as const,
 
   links: () => ["links"] as const,
   retentionRun: (id: string) => ["retention_runs", id] as const,
+
+  /** A form submission (hidden `_sub`) already applied, by actor: a repeat answers the same. */
+  submission: (actorId: string, submissionId: string) =>
+    ["submissions", actorId, submissionId] as const,
 
   /** Offline sync: what one client mutation (the attendant's outbox) did, by user + its id. */
   offlineMutation: (userId: string, mutationId: string) =>

@@ -211,7 +211,7 @@ export function OutcomePanel({ v }: { v: StaffCaseView }) {
       {c.invoices && (
         <details class="mt-3 text-sm" open={c.step === "registered"}>
           <summary class="cursor-pointer font-medium">Faturas ({c.invoices.length})</summary>
-          {c.carneBlobId && (
+          {(!!c.carneBlobId || c.invoices.length > 0) && (
             <a href={`/app/cases/${c.id}/faturas.pdf`} class="text-brand-700 underline">
               Baixar carnê (PDF)
             </a>

@@ -8,6 +8,7 @@ import PhotoPicker from "../../islands/PhotoPicker.tsx";
 import SignaturePad from "../../islands/SignaturePad.tsx";
 import { ContractSections } from "../ContractSections.tsx";
 import { MAX_PHOTO_BYTES } from "../../services/renewals/customer_actions.ts";
+import { newSubmissionId } from "../../services/submissions.ts";
 
 export interface StepProps {
   v: CustomerCaseView;
@@ -17,8 +18,14 @@ export interface StepProps {
   retentionDays: number;
 }
 
+/** The case version the form was made from, and its submission id (a repeat is one change). */
 function Rev({ v }: { v: CustomerCaseView }) {
-  return <input type="hidden" name="rev" value={String(v.case.rev)} />;
+  return (
+    <>
+      <input type="hidden" name="rev" value={String(v.case.rev)} />
+      <input type="hidden" name="_sub" value={newSubmissionId()} />
+    </>
+  );
 }
 
 function FieldError({ msg, id }: { msg?: string; id: string }) {
@@ -246,6 +253,7 @@ export function SignContract({ v, base, errors }: StepProps) {
           Para assinar, enviaremos um código de 6 dígitos para o seu celular ou e-mail confirmado.
         </p>
         <form method="post" action={`${base}/code`} class="flex flex-wrap gap-2 items-end mb-4">
+          <Rev v={v} />
           <label class="flex-1">
             <span class="block mb-1">Enviar o código por</span>
             <select name="channel" class={inputCls}>
@@ -322,7 +330,7 @@ export function AllSet({ v, base }: StepProps) {
         <li>Ligue de novo e aguarde as luzes estabilizarem.</li>
       </ol>
       <h3 class="font-bold mt-4">Suas novas faturas</h3>
-      {c.carneBlobId && (
+      {(!!c.carneBlobId || (c.invoices?.length ?? 0) > 0) && (
         <a
           href={`${base}/faturas.pdf`}
           class={`${primaryBtn} block text-center my-2`}

@@ -2,7 +2,7 @@
 // through transition(): one atomic with the version check, the new state, the index moves, an
 // audit event and the side effects the caller stages (messages, contract, ticket).
 import type { Db } from "../db.ts";
-import { commitOrConflict, getManyBatched, listPage } from "../db.ts";
+import { getManyBatched, listPage } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { sha256Hex } from "../crypto.ts";
@@ -22,6 +22,7 @@ import type { Invoice } from "../invoices.ts";
 import type { ContractSection } from "../contract/terms.ts";
 import type { PendingCode } from "../codes.ts";
 import { openCaseEntry, openCaseRow, sealCase } from "./case_seal.ts";
+import { priorSubmission, stageSubmission } from "../submissions.ts";
 
 export interface Photo {
   blobId: string;
@@ -135,6 +136,8 @@ export async function openCase(
   input: { contractId: string; assignee?: Assignee; origin: RenewalCase["origin"] },
   actor: Actor,
 ): Promise<RenewalCase> {
+  const prior = await priorSubmission(db, actor);
+  if (prior) return (await getCaseEntry(db, prior.caseId)).value;
   const contract = await getContract(db, input.contractId);
   if (!contract || contract.status !== "active") {
     throw new NotFoundError("Contrato não encontrado.");
@@ -168,10 +171,15 @@ export async function openCase(
     origin: c.origin,
     assignee: c.assigneeName,
   });
-  await commitOrConflict(
-    op,
-    "Este contrato já tem uma renovação em andamento (outra pessoa pode tê-la assumido agora).",
-  );
+  stageSubmission(db, op, actor, { caseId: c.id, action: "case.opened" });
+  if (!(await op.commit()).ok) {
+    // The same form sent twice at once: the first one opened it.
+    const first = await priorSubmission(db, actor);
+    if (first) return (await getCaseEntry(db, first.caseId)).value;
+    throw new ConflictError(
+      "Este contrato já tem uma renovação em andamento (outra pessoa pode tê-la assumido agora).",
+    );
+  }
   return c;
 }
 
@@ -236,7 +244,9 @@ export async function transition(db: Db, input: TransitionInput): Promise<Transi
   const fingerprint =
     (await sha256Hex(JSON.stringify([input.action, input.rev ?? null, input.payload ?? {}])))
       .slice(0, 24);
-  // The same form sent twice (double click, retry after a timeout) is harmless.
+  // The same form sent twice (double click, retry after a timeout) is harmless: by its
+  // submission id, or (a form without one) by the fingerprint of the last action.
+  if (await priorSubmission(db, input.actor, input.caseId)) return { case: prev, changed: false };
   if (prev.lastAction?.fingerprint === fingerprint) return { case: prev, changed: false };
   if (input.rev !== undefined && input.rev !== prev.rev) throw new ConflictError();
   if (input.kind === "staff") assertMayAct(prev, "staff", input.actor);
@@ -282,7 +292,18 @@ export async function transition(db: Db, input: TransitionInput): Promise<Transi
     to: next.step,
     ...input.auditData,
   });
-  await commitOrConflict(op);
+  stageSubmission(db, op, input.actor, { caseId: next.id, action: input.action });
+  if (!(await op.commit()).ok) {
+    // Both copies of a double click read the same version; the first one won.
+    const now = await getCaseEntry(db, input.caseId);
+    if (
+      await priorSubmission(db, input.actor, input.caseId) ||
+      now.value.lastAction?.fingerprint === fingerprint
+    ) {
+      return { case: now.value, changed: false };
+    }
+    throw new ConflictError();
+  }
   return { case: next, changed: true };
 }
 
@@ -307,6 +328,7 @@ export async function setAssignee(
 ): Promise<RenewalCase> {
   const entry = await getCaseEntry(db, caseId);
   const prev = entry.value;
+  if (await priorSubmission(db, actor, caseId)) return prev;
   if (isTerminal(prev.step)) throw new StepError("Este caso já foi encerrado.");
   if (opts.rev !== undefined && opts.rev !== prev.rev) throw new ConflictError();
   if (opts.onlyIfFree && prev.assigneeId && prev.assigneeId !== assignee?.id) {
@@ -323,10 +345,13 @@ export async function setAssignee(
     .set(keys.casesByStep(next.step, next.id), summary(next));
   if (prev.assigneeId) op.delete(keys.casesByAssignee(prev.assigneeId, caseId));
   if (next.assigneeId) op.set(keys.casesByAssignee(next.assigneeId, caseId), summary(next));
-  addAudit(db, op, `case:${caseId}`, assignee ? "case.assigned" : "case.released", actor, {
-    assignee: assignee?.name,
-  });
-  await commitOrConflict(op);
+  const action = assignee ? "case.assigned" : "case.released";
+  addAudit(db, op, `case:${caseId}`, action, actor, { assignee: assignee?.name });
+  stageSubmission(db, op, actor, { caseId, action });
+  if (!(await op.commit()).ok) {
+    if (await priorSubmission(db, actor, caseId)) return (await getCaseEntry(db, caseId)).value;
+    throw new ConflictError();
+  }
   return next;
 }
 
@@ -381,11 +406,15 @@ export async function updateCase(
     rev?: number;
     auditData?: Record<string, unknown>;
     allowedSteps?: readonly Step[];
+    /** False for bookkeeping around a refused form (a wrong code): not the form's result. */
+    answersSubmission?: boolean;
     apply: (next: RenewalCase, op: Deno.AtomicOperation, prev: RenewalCase) => Promise<void> | void;
   },
 ): Promise<RenewalCase> {
   const entry = await getCaseEntry(db, input.caseId);
   const prev = entry.value;
+  const remember = input.answersSubmission !== false;
+  if (remember && await priorSubmission(db, input.actor, input.caseId)) return prev;
   if (input.rev !== undefined && input.rev !== prev.rev) throw new ConflictError();
   if (input.kind === "staff") assertMayAct(prev, "staff", input.actor);
   if (isTerminal(prev.step) || (input.allowedSteps && !input.allowedSteps.includes(prev.step))) {
@@ -400,6 +429,12 @@ export async function updateCase(
   await input.apply(next, op, prev);
   op.set(keys.case(next.id), await sealCase(db, next));
   addAudit(db, op, `case:${next.id}`, input.action, input.actor, input.auditData);
-  await commitOrConflict(op);
+  if (remember) stageSubmission(db, op, input.actor, { caseId: next.id, action: input.action });
+  if (!(await op.commit()).ok) {
+    if (remember && await priorSubmission(db, input.actor, input.caseId)) {
+      return (await getCaseEntry(db, input.caseId)).value;
+    }
+    throw new ConflictError();
+  }
   return next;
 }

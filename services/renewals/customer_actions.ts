@@ -216,6 +216,7 @@ export async function verifyContactCodes(
       kind: "customer",
       action: "contacts.code_refused",
       allowedSteps: ["holder_verified"],
+      answersSubmission: false,
       apply: async (next) => {
         next.pendingContacts = await sealJson(
           ctx.db.crypto.aes,

@@ -2,6 +2,7 @@
 // the personal link, the holder photo already approved, a one-time code to the confirmed phone
 // or e-mail, the SHA-256 of the exact PDF shown, the signature stamped by the server into the
 // PDF it rendered (never one from the browser), an evidence page and a PAdES seal.
+import { priorSubmission } from "../submissions.ts";
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
@@ -67,6 +68,8 @@ export async function sendSigningCode(
   channel: "whatsapp" | "email",
 ) {
   const c = (await getCaseEntry(env.db, caseId)).value;
+  // The same "send code" form twice: the code went the first time (no "wait a minute").
+  if (await priorSubmission(env.db, actor, caseId)) return c;
   const customer = await getCustomer(env.db, c.customerId);
   if (!customer) throw new NotFoundError("Cliente não encontrado.");
   const now = env.db.now().getTime();
@@ -188,6 +191,7 @@ export async function signContract(
       kind: "customer",
       action: "sign.code_refused",
       allowedSteps: ["signature_sent"],
+      answersSubmission: false,
       auditData: { result },
       apply: (next) => {
         next.signCode = { ...next.signCode!, attempts: next.signCode!.attempts + 1 };
@@ -269,7 +273,7 @@ export async function signContract(
   });
   const blob = await putBlob(env.db, final.pdf, "application/pdf", "contract_signed");
   try {
-    return await transition(env.db, {
+    const r = await transition(env.db, {
       caseId,
       action: "sign",
       actor,
@@ -328,6 +332,9 @@ export async function signContract(
         });
       },
     });
+    // The same form signed at once twice: the first signature stands, this file goes.
+    if (!r.changed) await deleteBlob(env.db, blob.id);
+    return r;
   } catch (e) {
     await deleteBlob(env.db, blob.id); // the step failed: its file goes with it
     throw e;
@@ -407,10 +414,4 @@ export async function recordContractViewed(
   const op = db.kv.atomic();
   addAudit(db, op, `case:${caseId}`, "contract.viewed", actor, { how });
   await op.commit();
-}
-
-/** The carnê (all invoices) of a case, once issued. */
-export async function carneOf(db: Db, c: RenewalCase) {
-  if (!c.carneBlobId) throw new NotFoundError("As faturas ainda não foram emitidas.");
-  return await getBlob(db, c.carneBlobId);
 }

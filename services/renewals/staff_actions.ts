@@ -6,13 +6,15 @@ import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { type Actor, addAudit } from "../audit.ts";
 import { getBlob } from "../blobs.ts";
-import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { type Contract, getContract, stageContractUpdate } from "../contracts.ts";
 import { getCustomer } from "../customers.ts";
 import { getPlan } from "../plans.ts";
 import { addMonths, todayInBrazil } from "../dates.ts";
-import { getTicket, nextProtocol, stageCloseTicket, stageTicket } from "../tickets.ts";
-import { invoiceSchedule, issueInvoices, storeCarne } from "../invoices.ts";
+import { getTicket, stageCloseTicket, stageTicket } from "../tickets.ts";
+import { drawNumbers, stageNumbers } from "../numbers.ts";
+import { invoiceSchedule, issueInvoices } from "../invoices.ts";
+import { ensureCarne } from "./carne.ts";
 import { getBillingSettings } from "../billing_settings.ts";
 import { stageMessage } from "../messages.ts";
 import {
@@ -349,7 +351,7 @@ export async function changePlan(ctx: StaffCtx, caseId: string, rev?: number) {
 export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number) {
   const c = (await getCaseEntry(ctx.db, caseId)).value;
   const customer = await customerOf(ctx.db, c);
-  if (c.step !== "plan_changed") {
+  if (c.step !== "plan_changed" || (rev !== undefined && rev !== c.rev)) {
     // Refuse before rendering: transition() gives the precise message, nothing is stored.
     return await transition(ctx.db, {
       caseId,
@@ -364,7 +366,7 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
     c,
   );
   try {
-    return await transition(ctx.db, {
+    const r = await transition(ctx.db, {
       caseId,
       action: "send_signature",
       actor: ctx.actor,
@@ -388,6 +390,9 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
         });
       },
     });
+    // A repeat of a send that already went through: the first document stands.
+    if (!r.changed) await deleteBlob(ctx.db, doc.blobId);
+    return r;
   } catch (e) {
     await deleteBlob(ctx.db, doc.blobId);
     throw e;
@@ -400,9 +405,10 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
  * invoices are issued and the protocol is sent to the customer — all in one atomic.
  */
 export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: number) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
-  if (c.step !== "signed" || !c.signature || !c.choice) {
-    // Refused before any work: transition() gives the precise message.
+  const entry = await getCaseEntry(ctx.db, caseId);
+  const c = entry.value;
+  if (c.step !== "signed" || !c.signature || !c.choice || (rev !== undefined && rev !== c.rev)) {
+    // Refused (or a repeat) before any work: transition() gives the precise answer.
     return await transition(ctx.db, {
       caseId,
       action: "register",
@@ -417,11 +423,8 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
     customerOf(ctx.db, c),
   ]);
   if (!plan) throw new NotFoundError("Plano não encontrado.");
-  const protocol = await nextProtocol(ctx.db);
   const signedOn = todayInBrazil(new Date(c.signature.at));
   const loyaltyEnd = addMonths(signedOn, plan.loyaltyMonths);
-  // The invoices and their carnê are made before the atomic (rendering is slow) and the carnê
-  // is dropped if the step fails.
   const { settings } = await getBillingSettings(ctx.db, ctx.provider);
   const schedule = invoiceSchedule({
     signedOn,
@@ -430,55 +433,79 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
     dueDay: settings.dueDay,
     count: settings.count,
   });
-  const invoices = await issueInvoices(ctx.db, settings, schedule, `RNV${caseId.slice(-12)}`);
-  const carne = await storeCarne(ctx.db, settings, customer, invoices);
-  try {
-    return await transition(ctx.db, {
-      caseId,
-      action: "register",
-      actor: ctx.actor,
-      kind: ctx.kind,
-      rev,
-      auditData: { protocol, loyaltyEnd },
-      apply: async (next, op) => {
-        stageContractUpdate(ctx.db, op, contract, {
-          ...contract.value,
-          planId: plan.id,
-          loyaltyStart: signedOn,
-          loyaltyEnd,
-          nextRenewalDue: loyaltyEnd,
-          signedAt: c.signature!.at,
-        });
-        const ticket = stageTicket(ctx.db, op, {
-          protocol,
-          customerId: c.customerId,
-          caseId,
-          subject: `Renovação de contrato — ${plan.name} (${plan.offerCode})`,
-          renewalDate: signedOn,
-          nextRenewalDue: loyaltyEnd,
-          documentBlobId: c.signature!.signedBlobId,
-          documentSha256: c.signature!.finalSha256,
-        });
-        next.ticket = { id: ticket.id, protocol };
-        next.renewal = { loyaltyStart: signedOn, loyaltyEnd, nextRenewalDue: loyaltyEnd };
-        next.invoices = invoices;
-        next.carneBlobId = carne.id;
-        promoteBlob(op, carne);
-        await stageMessage(ctx.db, op, {
-          caseId,
-          channel: "whatsapp",
-          template: "protocol",
-          to: customer.phones[0],
-          ...(await renderMessage(ctx.db, "protocol", {
-            protocolo: protocol,
-            data: formatDate(signedOn),
-          })),
-        });
-      },
-    });
-  } catch (e) {
-    await deleteBlob(ctx.db, carne.id);
-    throw e;
+  // The protocol and the nossos números are taken in the step's own atomic (numbers.ts): a
+  // register that fails or repeats uses none. Another register taking them first makes the
+  // commit fail while this case is unchanged: draw again (building invoices is cheap; the slow
+  // carnê is rendered once the step is done, carne.ts).
+  for (let attempt = 1;; attempt++) {
+    const draw = await drawNumbers(ctx.db, schedule.length);
+    const protocol = draw.protocol;
+    const invoices = issueInvoices(
+      settings,
+      schedule,
+      `RNV${caseId.slice(-12)}`,
+      draw.firstNossoNumero,
+    );
+    let result;
+    try {
+      result = await transition(ctx.db, {
+        caseId,
+        action: "register",
+        actor: ctx.actor,
+        kind: ctx.kind,
+        rev,
+        auditData: { protocol, loyaltyEnd },
+        apply: async (next, op) => {
+          stageNumbers(op, draw, caseId);
+          stageContractUpdate(ctx.db, op, contract, {
+            ...contract.value,
+            planId: plan.id,
+            loyaltyStart: signedOn,
+            loyaltyEnd,
+            nextRenewalDue: loyaltyEnd,
+            signedAt: c.signature!.at,
+          });
+          const ticket = stageTicket(ctx.db, op, {
+            protocol,
+            customerId: c.customerId,
+            caseId,
+            subject: `Renovação de contrato — ${plan.name} (${plan.offerCode})`,
+            renewalDate: signedOn,
+            nextRenewalDue: loyaltyEnd,
+            documentBlobId: c.signature!.signedBlobId,
+            documentSha256: c.signature!.finalSha256,
+          });
+          next.ticket = { id: ticket.id, protocol };
+          next.renewal = { loyaltyStart: signedOn, loyaltyEnd, nextRenewalDue: loyaltyEnd };
+          next.invoices = invoices;
+          await stageMessage(ctx.db, op, {
+            caseId,
+            channel: "whatsapp",
+            template: "protocol",
+            to: customer.phones[0],
+            ...(await renderMessage(ctx.db, "protocol", {
+              protocolo: protocol,
+              data: formatDate(signedOn),
+            })),
+          });
+        },
+      });
+    } catch (e) {
+      if (e instanceof ConflictError && attempt < 10) {
+        const now = await getCaseEntry(ctx.db, caseId);
+        if (now.versionstamp === entry.versionstamp) continue; // only the counters moved
+      }
+      throw e;
+    }
+    if (result.changed) {
+      try {
+        result.case.carneBlobId = await ensureCarne(ctx.db, caseId, ctx.provider);
+      } catch (e) {
+        // The step stands; the first download renders the carnê (carne.ts).
+        console.error(`carnê of case ${caseId} not rendered now: ${(e as Error).message}`);
+      }
+    }
+    return result;
   }
 }
 

@@ -86,7 +86,7 @@ Deno.test("invoices: each has a boleto that parses back and a valid PIX; the car
         dueDay: 10,
         count: 3,
       });
-      const issued = await issueInvoices(db, settings, list, "RNVTESTE");
+      const issued = issueInvoices(settings, list, "RNVTESTE", 1);
       assert.deepEqual(issued.map((i) => i.dueDate), ["2026-12-10", "2027-01-10", "2027-02-10"]);
       for (const inv of issued) {
         const back = parseBoleto(inv.linha!, { today: "2026-11-28" });

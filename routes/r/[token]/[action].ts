@@ -1,4 +1,5 @@
 import { define } from "../../../lib/route.ts";
+import { noteSubmission } from "../../../lib/actor.ts";
 import { customerCtx, revOf, signingEnv } from "../../../lib/staff.ts";
 import {
   sendSigningCode,
@@ -65,6 +66,7 @@ export default define({
       const run = ACTIONS[c.req.param("action")!];
       if (!run) throw new NotFoundError();
       const body = await c.req.parseBody({ all: true }) as Body;
+      noteSubmission(c, body._sub);
       try {
         await run(customerCtx(c, caseId), caseId, body, revOf({ rev: str(body.rev) }), {
           ip: c.get("ip"),

@@ -1,7 +1,7 @@
 import { define } from "../../../lib/route.ts";
 import { withTokenCase } from "../../../lib/customer_page.tsx";
 import { getCase } from "../../../services/renewals/cases.ts";
-import { carneOf } from "../../../services/renewals/signing.ts";
+import { carneOf } from "../../../services/renewals/carne.ts";
 import { NotFoundError } from "../../../services/errors.ts";
 
 // The customer's carnê: one page per invoice with boleto and PIX.
@@ -11,7 +11,7 @@ export default define({
     return await withTokenCase(c, async (caseId) => {
       const kase = await getCase(c.get("db"), caseId);
       if (!kase) throw new NotFoundError();
-      const { data } = await carneOf(c.get("db"), kase);
+      const { data } = await carneOf(c.get("db"), kase, c.get("config").provider);
       c.header("Content-Type", "application/pdf");
       c.header("Content-Disposition", 'inline; filename="faturas.pdf"');
       return c.body(data as Uint8Array<ArrayBuffer>);
