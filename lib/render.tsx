@@ -84,10 +84,5 @@ export function page(c: Ctx, opts: PageOptions, body: ComponentChildren): Respon
   return c.html(pageDocument(c, opts, body), (opts.status ?? 200) as 200);
 }
 
-/** Reads a form's fields as strings (files excluded) — the common case for thin routes. */
-export async function formFields(c: Ctx): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
-  return out;
-}
+// The form reader lives in lib/form.ts (length bounds); re-exported for the routes using it.
+export { formFields } from "./form.ts";

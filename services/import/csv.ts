@@ -3,6 +3,7 @@
 // never held whole: memory stays at one chunk plus the record being read.
 
 import { ValidationError } from "../errors.ts";
+import { TEXT_MAX } from "../text.ts";
 
 export type CsvEncoding = "utf-8" | "latin1";
 
@@ -28,6 +29,16 @@ export class CsvEncodingError extends ValidationError {
     super({
       file: `Linha ${line}: o arquivo mistura codificações (UTF-8 antes, outra aqui). ` +
         "Salve-o como UTF-8 e envie de novo.",
+    });
+  }
+}
+
+/** A field longer than any real cell (usually a quote that never closes). */
+export class CsvFieldError extends ValidationError {
+  constructor(readonly line: number) {
+    super({
+      file: `Linha ${line}: um campo passa de ${TEXT_MAX.csvField.toLocaleString("pt-BR")} ` +
+        "caracteres (aspas sem fechamento?).",
     });
   }
 }
@@ -155,12 +166,15 @@ export async function openCsv(input: ReadableStream<Uint8Array>): Promise<CsvSou
   );
   const textReader = text.getReader();
   let first = "";
-  while (!first.includes("\n")) {
+  // Up to the first line break, but bounded: a file without one is not held whole (the parser
+  // then refuses its overlong field).
+  for (let seen = false; !seen && first.length <= TEXT_MAX.csvField;) {
     const r = await textReader.read();
     if (r.done) break;
+    seen = r.value.includes("\n");
     first += r.value;
   }
-  const delimiter = sniffDelimiter(first.split(/\r?\n/, 1)[0]);
+  const delimiter = sniffDelimiter(first.slice(0, TEXT_MAX.csvField).split(/\r?\n/, 1)[0]);
   const all = parseRecords(first, textReader, delimiter);
   const headerChunk = await nextNonEmpty(all);
   const headers = headerChunk.shift()?.fields.map((h) => h.trim()) ?? [];
@@ -214,6 +228,11 @@ async function* parseRecords(
   let skipLf = false;
   let out: CsvRecord[] = [];
 
+  // Bounded: a quote never closed would otherwise swallow the rest of the file into one field.
+  const pushField = (v: string) => {
+    if (v.length > TEXT_MAX.csvField) throw new CsvFieldError(recordLine);
+    fields.push(v);
+  };
   const endRecord = () => {
     if (!(fields.length === 1 && fields[0] === "")) out.push({ line: recordLine, fields });
     fields = [];
@@ -240,9 +259,9 @@ async function* parseRecords(
             field = "";
             start = i + 1;
           } else if (c === DELIM) {
-            fields.push("");
+            pushField("");
           } else if (c === LF || c === CR) {
-            fields.push("");
+            pushField("");
             endRecord();
             line++;
             skipLf = c === CR;
@@ -254,10 +273,10 @@ async function* parseRecords(
           break;
         case S.Unquoted:
           if (c === DELIM) {
-            fields.push(field + chunk.slice(start, i));
+            pushField(field + chunk.slice(start, i));
             state = S.FieldStart;
           } else if (c === LF || c === CR) {
-            fields.push(field + chunk.slice(start, i));
+            pushField(field + chunk.slice(start, i));
             endRecord();
             line++;
             skipLf = c === CR;
@@ -278,10 +297,10 @@ async function* parseRecords(
             start = i + 1;
             state = S.Quoted;
           } else if (c === DELIM) {
-            fields.push(field);
+            pushField(field);
             state = S.FieldStart;
           } else if (c === LF || c === CR) {
-            fields.push(field);
+            pushField(field);
             endRecord();
             line++;
             skipLf = c === CR;
@@ -294,6 +313,7 @@ async function* parseRecords(
       }
     }
     if (state === S.Unquoted || state === S.Quoted) field += chunk.slice(start);
+    if (field.length > TEXT_MAX.csvField) throw new CsvFieldError(recordLine);
     if (out.length) {
       yield out;
       out = [];
@@ -302,7 +322,7 @@ async function* parseRecords(
     chunk = r.done ? undefined : r.value;
   }
   if (state === S.Unquoted || state === S.Quoted || state === S.QuoteInQuoted) {
-    fields.push(field);
+    pushField(field);
   }
   if (fields.length) endRecord();
   if (out.length) yield out;
