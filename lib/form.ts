@@ -1,7 +1,7 @@
 // The one reader of form posts: every text field is length-bounded here, before a route or a
 // service runs any pattern on it (a megabyte e-mail is refused in O(1), not matched).
 import type { Ctx } from "./route.ts";
-import { FIELD_MAX, tooLongMessage } from "../services/text.ts";
+import { FIELD_MAX, ID_MAX, tooLongMessage } from "../services/text.ts";
 import { ValidationError } from "../services/errors.ts";
 
 export type FormBody = Record<string, string | File | (string | File)[]>;
@@ -13,15 +13,20 @@ export interface FormOptions {
   long?: (name: string) => number | undefined;
 }
 
+const isIdField = (name: string) => name === "id" || name.endsWith("Id");
+
 /** Parses the form and refuses any text field longer than its bound (400, pt-BR). */
 export async function readForm(c: Ctx, opts: FormOptions = {}): Promise<FormBody> {
   const body = await c.req.parseBody({ all: !!opts.all }) as FormBody;
   const f: Record<string, string> = {};
   for (const [name, v] of Object.entries(body)) {
-    const max = opts.long?.(name) ?? FIELD_MAX;
     const values = Array.isArray(v) ? v : [v];
-    if (name.length > 100 || values.some((x) => typeof x === "string" && x.length > max)) {
-      f[name.slice(0, 100)] = tooLongMessage("Campo", max);
+    const long = (max: number) => values.some((x) => typeof x === "string" && x.length > max);
+    if (name.length > 100) f[name.slice(0, 100)] = "Campo inválido.";
+    // Ids (`id`, `contractId`…) go into KV keys: bounded far below KV's key limit.
+    else if (isIdField(name) && long(ID_MAX)) f[name] = "Identificador inválido.";
+    else if (long(opts.long?.(name) ?? FIELD_MAX)) {
+      f[name] = tooLongMessage("Campo", opts.long?.(name) ?? FIELD_MAX);
     }
   }
   if (Object.keys(f).length) throw new ValidationError(f);

@@ -20,6 +20,12 @@ export const TEXT_MAX = {
   csvField: 10_000,
 } as const;
 
+/**
+ * Any id taken from a request (path, form): ULIDs have 26 characters, links 43. KV refuses keys
+ * over 2 KB with an error that would be a 500; a longer id names nothing.
+ */
+export const ID_MAX = 128;
+
 /** Any single form field; forms with longer texts (contract sections, drawings) say so. */
 export const FIELD_MAX = 20_000;
 
