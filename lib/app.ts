@@ -9,6 +9,7 @@ import { guard, loadSession, originCheck } from "./security.ts";
 import { errorResponse } from "./http_errors.tsx";
 import { translator } from "./i18n.ts";
 import { serveStaticFile } from "./static.ts";
+import { securityHeaders } from "./headers.ts";
 import { PageCache } from "./page_cache.ts";
 import { NotFoundError, TooLargeError } from "../services/errors.ts";
 import { ID_MAX } from "../services/text.ts";
@@ -70,6 +71,8 @@ export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCac
       }));
     }
   });
+  // Before anything that answers (errors, static files, guards): every response gets them.
+  app.use("*", securityHeaders);
   app.onError((err, c) => errorResponse(err, c));
   app.notFound((c) =>
     manifest.notFound ? (manifest.notFound as (c: unknown) => Response)(c) : c.text("404", 404)
