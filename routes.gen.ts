@@ -44,8 +44,7 @@ import $r39 from "./routes/sw.js.ts";
 import $r40 from "./routes/verificar/[id].tsx";
 import $r41 from "./routes/verificar/index.tsx";
 import $r42 from "./routes/webhooks/whatsapp.ts";
-import $m0 from "./routes/_middleware.ts";
-import $m1 from "./routes/r/_middleware.ts";
+import $m0 from "./routes/r/_middleware.ts";
 import $404 from "./routes/_404.tsx";
 
 export const routes = [
@@ -95,8 +94,7 @@ export const routes = [
 ];
 
 export const middlewares = [
-  { prefix: "/", file: "routes/_middleware.ts", module: $m0 },
-  { prefix: "/r", file: "routes/r/_middleware.ts", module: $m1 },
+  { prefix: "/r", file: "routes/r/_middleware.ts", module: $m0 },
 ];
 
 export const notFound = $404;

@@ -9,8 +9,10 @@ import { guard, loadSession, originCheck } from "./security.ts";
 import { errorResponse } from "./http_errors.tsx";
 import { translator } from "./i18n.ts";
 import { serveStaticFile } from "./static.ts";
+import { securityHeaders } from "./headers.ts";
 import { PageCache } from "./page_cache.ts";
-import { TooLargeError } from "../services/errors.ts";
+import { NotFoundError, TooLargeError } from "../services/errors.ts";
+import { ID_MAX } from "../services/text.ts";
 import { ulid } from "../services/ulid.ts";
 import * as manifest from "../routes.gen.ts";
 
@@ -69,6 +71,8 @@ export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCac
       }));
     }
   });
+  // Before anything that answers (errors, static files, guards): every response gets them.
+  app.use("*", securityHeaders);
   app.onError((err, c) => errorResponse(err, c));
   app.notFound((c) =>
     manifest.notFound ? (manifest.notFound as (c: unknown) => Response)(c) : c.text("404", 404)
@@ -110,6 +114,11 @@ export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCac
         r.path,
         async (c, next) => {
           c.set("routePath", r.path);
+          // Path ids are short (ULIDs, 43-character links): a longer one names nothing, and
+          // must not reach KV as a key part (over 2 KB: "key too large", a 500).
+          for (const v of Object.values(c.req.param() as Record<string, string>)) {
+            if (v.length > ID_MAX) throw new NotFoundError();
+          }
           await next();
         },
         guard(def.access),

@@ -88,7 +88,10 @@ export async function customerPageResponse(
         fresh = sameStamps(await currentStamps(db, page.keys), page.stamps);
         if (fresh) cache!.checked(cacheKey, page, at);
       }
-      if (fresh) return { res: c.html(page.html), caseId: page.caseId, step: page.step };
+      if (fresh) {
+        c.set("styleHash", page.styleHash);
+        return { res: c.html(page.html), caseId: page.caseId, step: page.step };
+      }
     }
     if (hit) cache!.delete(cacheKey);
     const ticket = cache?.begin();
@@ -100,6 +103,7 @@ export async function customerPageResponse(
     if (cacheable) {
       cache?.set(cacheKey, {
         html,
+        styleHash: c.get("styleHash"),
         caseId: link.caseId,
         step: v.case.step,
         expiresAt: link.expiresAt,

@@ -13,7 +13,8 @@ export function island<P extends Record<string, unknown>>(
     if (IS_BROWSER) return h(Component, props);
     return h(
       "renova-island",
-      { "data-island": name, "data-props": JSON.stringify(props), style: "display:contents" },
+      // A class, not a style attribute: the CSP allows no inline style attributes.
+      { "data-island": name, "data-props": JSON.stringify(props), class: "contents" },
       h(Component, props),
     );
   }

@@ -12,6 +12,8 @@ import type { Db } from "../services/db.ts";
 export interface CachedPage {
   /** The whole HTML document. */
   html: string;
+  /** Its inline stylesheet's CSP hash, sent again with the page. */
+  styleHash?: string;
   caseId: string;
   step: string;
   /** The link's own expiry, checked without a read. */

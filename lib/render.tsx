@@ -1,17 +1,17 @@
 // Server rendering: Preact to string, then twind extracts only the CSS this response uses.
 import type { ComponentChildren, VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
+import { createHash } from "node:crypto";
 import { consume, stringify, twind, virtual } from "@twind/core";
 import { twindConfig, twindSafelist } from "../app.config.ts";
 import { Layout } from "../components/Layout.tsx";
 import type { Ctx } from "./route.ts";
-import { noteSubmission } from "./actor.ts";
 
 const tw = twind(twindConfig, virtual());
 
 // CSS by the set of classes a page uses: pages of one kind share it, and generating it is the
 // costliest part of a render. Bounded, oldest entry dropped first.
-const cssCache = new Map<string, string>();
+const cssCache = new Map<string, { css: string; hash: string }>();
 const CSS_CACHE_MAX = 500;
 
 // The key is the page's distinct class attributes in order of appearance: pages of one kind
@@ -31,19 +31,22 @@ function classSet(html: string): string {
 }
 
 /** Render HTML and the CSS for exactly the classes in it (plus the islands' safelist). */
-export function renderWithCss(vnode: VNode): { html: string; css: string } {
+export function renderWithCss(vnode: VNode): { html: string; css: string; hash: string } {
   const html = renderToString(vnode);
   const key = classSet(html);
-  let css = cssCache.get(key);
-  if (css === undefined) {
+  let entry = cssCache.get(key);
+  if (entry === undefined) {
     tw.clear();
     consume(html, tw);
     for (const cls of twindSafelist) tw(cls);
-    css = stringify(tw.target);
+    const css = stringify(tw.target);
+    // The CSP allows this inline stylesheet by its hash (no 'unsafe-inline': lib/headers.ts).
+    const hash = `sha256-${createHash("sha256").update(css).digest("base64")}`;
+    entry = { css, hash };
     if (cssCache.size >= CSS_CACHE_MAX) cssCache.delete(cssCache.keys().next().value!);
-    cssCache.set(key, css);
+    cssCache.set(key, entry);
   }
-  return { html, css };
+  return { html, ...entry };
 }
 
 export interface PageOptions {
@@ -68,7 +71,8 @@ export function pageDocument(c: Ctx, opts: PageOptions, body: ComponentChildren)
       {body}
     </Layout>
   );
-  const { html, css } = renderWithCss(vnode);
+  const { html, css, hash } = renderWithCss(vnode);
+  c.set("styleHash", hash);
   const withIslands = html.includes("<renova-island");
   return "<!DOCTYPE html>" +
     html
@@ -85,11 +89,5 @@ export function page(c: Ctx, opts: PageOptions, body: ComponentChildren): Respon
   return c.html(pageDocument(c, opts, body), (opts.status ?? 200) as 200);
 }
 
-/** Reads a form's fields as strings (files excluded) — the common case for thin routes. */
-export async function formFields(c: Ctx): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
-  noteSubmission(c, out._sub);
-  return out;
-}
+// The form reader lives in lib/form.ts (length bounds); re-exported for the routes using it.
+export { formFields } from "./form.ts";

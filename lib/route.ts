@@ -22,6 +22,8 @@ export interface AppEnv {
     session?: Session;
     sessionToken?: string;
     routePath?: string;
+    /** CSP source of this page's inline stylesheet ('sha256-…'), set when a page renders. */
+    styleHash?: string;
     /** Rendered customer pages (lib/page_cache.ts); absent when PAGE_CACHE_ENTRIES=0. */
     pageCache?: PageCache;
     /** The form's submission id (hidden `_sub`; services/submissions.ts), once parsed. */

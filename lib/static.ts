@@ -1,6 +1,7 @@
 // Serves files under static/ (and the islands bundle under static/build/). Paths are resolved
 // inside the folder only; nothing outside it can be named.
 import type { Ctx } from "./route.ts";
+import { ValidationError } from "../services/errors.ts";
 
 const TYPES: Record<string, string> = {
   js: "text/javascript; charset=utf-8",
@@ -16,9 +17,22 @@ const TYPES: Record<string, string> = {
 
 const STATIC_ROOT = new URL("../static/", import.meta.url);
 
+// Our longest static path is far shorter; a longer name is refused before the file system
+// answers "file name too long" (a 500).
+const MAX_PATH = 200;
+
 export async function serveStaticFile(c: Ctx, rel: string): Promise<Response> {
-  const clean = decodeURIComponent(rel).replace(/^\/+/, "");
-  if (!clean || clean.split("/").some((p) => p === ".." || p === "." || p.startsWith("."))) {
+  if (rel.length > MAX_PATH * 3) return c.notFound(); // even fully %-escaped it is too long
+  let clean: string;
+  try {
+    clean = decodeURIComponent(rel).replace(/^\/+/, "");
+  } catch {
+    throw new ValidationError({ path: "Endereço malformado." }); // a broken %-escape: 400
+  }
+  if (
+    !clean || clean.length > MAX_PATH ||
+    clean.split("/").some((p) => p === ".." || p === "." || p.startsWith("."))
+  ) {
     return c.notFound();
   }
   try {

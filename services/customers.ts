@@ -8,6 +8,7 @@ import { blindIndex, openJson, sealJson } from "./crypto.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
 import { type Actor, addAudit } from "./audit.ts";
 import { isValidCnpj, isValidCpf } from "./billing/documents.ts";
+import { assertBounded, TEXT_MAX, tooLong, tooLongMessage } from "./text.ts";
 
 export interface Address {
   street: string;
@@ -50,6 +51,7 @@ const onlyDigits = (s: string) => s.replace(/\D/g, "");
 
 /** Brazilian phone to E.164 digits (55 + DDD + number); null when it cannot be one. */
 export function normalizePhone(input: string): string | null {
+  if (tooLong(input, TEXT_MAX.phone)) return null; // bounded before any pattern runs
   let d = onlyDigits(input);
   if (d.length === 10 || d.length === 11) d = "55" + d;
   if (!/^55[1-9][1-9]9?\d{8}$/.test(d)) return null;
@@ -57,9 +59,31 @@ export function normalizePhone(input: string): string | null {
   return d;
 }
 
+/**
+ * The e-mail shape the old pattern `^[^\s@]+@[^\s@]+\.[^\s@]{2,}$` accepted — no spaces, one
+ * "@" after at least one character, a dot in the domain with at least one character before it
+ * and two after — checked with a few linear scans. That regex retried every dot of the domain
+ * against the rest of the text: quadratic, seconds on a long e-mail (issue #14).
+ */
+export function isEmailShape(e: string): boolean {
+  const at = e.indexOf("@");
+  if (at < 1 || e.includes("@", at + 1) || /\s/.test(e)) return false;
+  const dot = e.indexOf(".", at + 2); // the first dot leaves the most characters after it
+  return dot >= 0 && dot <= e.length - 3;
+}
+
+export const EMAIL_INVALID = "E-mail inválido.";
+
+/** The pt-BR reason an e-mail is refused — its length first, then its shape — or null. */
+export function emailProblem(input: string): string | null {
+  // Measured before trim or any pattern: a megabyte is refused at once.
+  const e = input.length > TEXT_MAX.email + 100 ? null : input.trim().toLowerCase();
+  if (e === null || e.length > TEXT_MAX.email) return tooLongMessage("E-mail", TEXT_MAX.email);
+  return isEmailShape(e) ? null : EMAIL_INVALID;
+}
+
 export function normalizeEmail(input: string): string | null {
-  const e = input.trim().toLowerCase();
-  return /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(e) && e.length <= 254 ? e : null;
+  return emailProblem(input) ? null : input.trim().toLowerCase();
 }
 
 /**
@@ -70,9 +94,22 @@ export function validateCustomer(
   input: Partial<CustomerPii>,
   opts: { emailOptional?: boolean } = {},
 ): CustomerPii {
+  const a = input.address;
+  // Lengths first: no pattern below ever sees an unbounded text.
+  assertBounded({
+    name: [input.name, TEXT_MAX.name * 2, "Nome"],
+    cpf: [input.cpf, TEXT_MAX.document, "CPF"],
+    phones: [input.phones, TEXT_MAX.phone, "Telefone"],
+    email: [input.email, TEXT_MAX.email + 100, "E-mail"],
+    address: [
+      [a?.street ?? "", a?.number ?? "", a?.district ?? "", a?.city ?? "", a?.zip ?? ""],
+      TEXT_MAX.street,
+      "Endereço",
+    ],
+  });
   const f: Record<string, string> = {};
   const name = (input.name ?? "").trim().replace(/\s+/g, " ");
-  if (name.length < 3 || name.length > 120) f.name = "Informe o nome completo.";
+  if (name.length < 3 || name.length > TEXT_MAX.name) f.name = "Informe o nome completo.";
   const cpf = normalizeDocument(input.cpf ?? "");
   if (!cpf) f.cpf = "CPF inválido.";
   const phones = (input.phones ?? []).map(normalizePhone);
@@ -80,14 +117,14 @@ export function validateCustomer(
     f.phones = "Informe telefones válidos com DDD.";
   }
   const noEmail = opts.emailOptional && !(input.email ?? "").trim();
-  const email = noEmail ? "" : normalizeEmail(input.email ?? "");
-  if (email === null) f.email = "E-mail inválido.";
-  const a = input.address;
+  const emailError = noEmail ? null : emailProblem(input.email ?? "");
+  if (emailError) f.email = emailError;
   if (!a || !a.street || !a.city || !/^[A-Z]{2}$/.test(a.state ?? "")) {
     f.address = "Endereço incompleto.";
   }
   if (Object.keys(f).length) throw new ValidationError(f);
-  return { name, cpf: cpf!, phones: phones as string[], email: email ?? "", address: a! };
+  const email = noEmail ? "" : input.email!.trim().toLowerCase();
+  return { name, cpf: cpf!, phones: phones as string[], email, address: a! };
 }
 
 async function seal(db: Db, id: string, pii: CustomerPii) {

@@ -1,6 +1,9 @@
-// Streaming CSV reader for ERP exports: detects UTF-8 or Latin-1 from the first bytes and the
+// Streaming CSV reader for ERP exports: detects UTF-8 or Latin-1 over the whole file and the
 // delimiter (; , or tab) from the header line, then yields records chunk by chunk. The file is
 // never held whole: memory stays at one chunk plus the record being read.
+
+import { ValidationError } from "../errors.ts";
+import { TEXT_MAX } from "../text.ts";
 
 export type CsvEncoding = "utf-8" | "latin1";
 
@@ -20,19 +23,115 @@ export interface CsvSource {
   bytesRead(): number;
 }
 
-const SNIFF_BYTES = 256 * 1024;
+/** A byte that is not UTF-8 in a file already read as UTF-8: the line says where. */
+export class CsvEncodingError extends ValidationError {
+  constructor(readonly line: number) {
+    super({
+      file: `Linha ${line}: o arquivo mistura codificações (UTF-8 antes, outra aqui). ` +
+        "Salve-o como UTF-8 e envie de novo.",
+    });
+  }
+}
+
+/** A field longer than any real cell (usually a quote that never closes). */
+export class CsvFieldError extends ValidationError {
+  constructor(readonly line: number) {
+    super({
+      file: `Linha ${line}: um campo passa de ${TEXT_MAX.csvField.toLocaleString("pt-BR")} ` +
+        "caracteres (aspas sem fechamento?).",
+    });
+  }
+}
+
+const LF = 10, CR = 13;
 
 /**
- * UTF-8 unless the first bytes are not valid UTF-8 (then Latin-1, decoded as windows-1252, its
- * superset that Windows exports actually use). A partial character at the end of the sample
- * is fine: `stream: true` keeps it pending instead of failing.
+ * Decides the encoding over the whole file, not a sample: bytes stay undecided while they are
+ * ASCII (the same in both encodings); the first non-ASCII bytes decide — valid UTF-8 → UTF-8,
+ * otherwise Latin-1 (decoded as windows-1252, its superset that Windows exports use, which
+ * accepts every byte). Once UTF-8, a byte that is not UTF-8 is refused with its line number
+ * rather than turning names into "Jo\uFFFDo". One linear pass; lines counted by LF.
  */
-export function sniffEncoding(head: Uint8Array, complete: boolean): CsvEncoding {
+export class CsvDecoder {
+  mode: "ascii" | CsvEncoding = "ascii";
+  private line = 1;
+  private carry = new Uint8Array(0);
+  private need = 0;
+  private lo = 0x80;
+  private hi = 0xbf;
+  private readonly utf8 = new TextDecoder("utf-8");
+  private readonly latin1 = new TextDecoder("windows-1252");
+
+  get encoding(): CsvEncoding {
+    return this.mode === "latin1" ? "latin1" : "utf-8";
+  }
+
+  decode(input: Uint8Array, final = false): string {
+    let bytes = input;
+    if (this.carry.length) {
+      bytes = new Uint8Array(this.carry.length + input.length);
+      bytes.set(this.carry);
+      bytes.set(input, this.carry.length);
+      this.carry = new Uint8Array(0);
+    }
+    if (this.mode === "ascii") {
+      const i = bytes.findIndex((b) => b >= 0x80);
+      if (i < 0) return this.ascii(bytes);
+      // Too few bytes after the first non-ASCII one to judge: wait for the next chunk.
+      if (!final && bytes.length - i < 4) {
+        this.carry = bytes.slice(i);
+        return this.ascii(bytes.subarray(0, i));
+      }
+      this.mode = looksUtf8(bytes.subarray(i), final) ? "utf-8" : "latin1";
+    }
+    if (this.mode === "latin1") return this.latin1.decode(bytes, { stream: !final });
+    this.validate(bytes, final);
+    return this.utf8.decode(bytes, { stream: !final });
+  }
+
+  private ascii(bytes: Uint8Array): string {
+    for (let i = bytes.indexOf(LF); i >= 0; i = bytes.indexOf(LF, i + 1)) this.line++;
+    return this.utf8.decode(bytes, { stream: true });
+  }
+
+  /** A UTF-8 state machine (no overlongs, surrogates or code points past U+10FFFF). */
+  private validate(bytes: Uint8Array, final: boolean) {
+    let { need, lo, hi, line } = this;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (need === 0) {
+        if (b < 0x80) {
+          if (b === LF) line++;
+          continue;
+        }
+        if (b >= 0xc2 && b <= 0xdf) need = 1;
+        else if (b >= 0xe0 && b <= 0xef) {
+          need = 2;
+          if (b === 0xe0) lo = 0xa0;
+          if (b === 0xed) hi = 0x9f;
+        } else if (b >= 0xf0 && b <= 0xf4) {
+          need = 3;
+          if (b === 0xf0) lo = 0x90;
+          if (b === 0xf4) hi = 0x8f;
+        } else throw new CsvEncodingError(line);
+      } else {
+        if (b < lo || b > hi) throw new CsvEncodingError(line);
+        lo = 0x80;
+        hi = 0xbf;
+        need--;
+      }
+    }
+    if (final && need) throw new CsvEncodingError(line);
+    Object.assign(this, { need, lo, hi, line });
+  }
+}
+
+function looksUtf8(bytes: Uint8Array, final: boolean): boolean {
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: !complete });
-    return "utf-8";
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: !final });
+    return true;
   } catch {
-    return "latin1";
+    return false;
   }
 }
 
@@ -50,59 +149,32 @@ export function sniffDelimiter(firstLine: string): string {
 
 /** Opens a CSV byte stream: encoding, delimiter and header, then the records. */
 export async function openCsv(input: ReadableStream<Uint8Array>): Promise<CsvSource> {
-  const reader = input.getReader();
-  const head: Uint8Array[] = [];
-  let headSize = 0;
-  let done = false;
-  while (headSize < SNIFF_BYTES) {
-    const r = await reader.read();
-    if (r.done) {
-      done = true;
-      break;
-    }
-    head.push(r.value);
-    headSize += r.value.length;
-  }
-  const sample = new Uint8Array(headSize);
-  let o = 0;
-  for (const h of head) {
-    sample.set(h, o);
-    o += h.length;
-  }
-  const encoding = sniffEncoding(sample, done);
+  const decoder = new CsvDecoder();
   let bytes = 0;
-  const bytesStream = new ReadableStream<Uint8Array>({
-    start(ctl) {
-      if (sample.length) ctl.enqueue(sample);
-      bytes = sample.length;
-      if (done) ctl.close();
-    },
-    async pull(ctl) {
-      const r = await reader.read();
-      if (r.done) return ctl.close();
-      bytes += r.value.length;
-      ctl.enqueue(r.value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  // UTF-8 stays strict after the sample: a stray Latin-1 byte later fails loudly rather than
-  // turning names into "Jo�o".
-  const text = bytesStream.pipeThrough(
-    new TextDecoderStream(encoding, { fatal: encoding === "utf-8" }) as unknown as TransformStream<
-      Uint8Array,
-      string
-    >,
+  const text = input.pipeThrough(
+    new TransformStream<Uint8Array, string>({
+      transform(chunk, ctl) {
+        bytes += chunk.length;
+        const s = decoder.decode(chunk);
+        if (s) ctl.enqueue(s);
+      },
+      flush(ctl) {
+        const s = decoder.decode(new Uint8Array(0), true);
+        if (s) ctl.enqueue(s);
+      },
+    }),
   );
   const textReader = text.getReader();
   let first = "";
-  while (!first.includes("\n")) {
+  // Up to the first line break, but bounded: a file without one is not held whole (the parser
+  // then refuses its overlong field).
+  for (let seen = false; !seen && first.length <= TEXT_MAX.csvField;) {
     const r = await textReader.read();
     if (r.done) break;
+    seen = r.value.includes("\n");
     first += r.value;
   }
-  const delimiter = sniffDelimiter(first.split(/\r?\n/, 1)[0]);
+  const delimiter = sniffDelimiter(first.slice(0, TEXT_MAX.csvField).split(/\r?\n/, 1)[0]);
   const all = parseRecords(first, textReader, delimiter);
   const headerChunk = await nextNonEmpty(all);
   const headers = headerChunk.shift()?.fields.map((h) => h.trim()) ?? [];
@@ -110,7 +182,16 @@ export async function openCsv(input: ReadableStream<Uint8Array>): Promise<CsvSou
     if (headerChunk.length) yield headerChunk;
     for await (const chunk of all) if (chunk.length) yield chunk;
   }
-  return { encoding, delimiter, headers, records: records(), bytesRead: () => bytes };
+  return {
+    // Known for sure once the records are read (the whole file decides it).
+    get encoding() {
+      return decoder.encoding;
+    },
+    delimiter,
+    headers,
+    records: records(),
+    bytesRead: () => bytes,
+  };
 }
 
 async function nextNonEmpty(gen: AsyncGenerator<CsvRecord[]>): Promise<CsvRecord[]> {
@@ -121,7 +202,7 @@ async function nextNonEmpty(gen: AsyncGenerator<CsvRecord[]>): Promise<CsvRecord
   }
 }
 
-const QUOTE = 34, LF = 10, CR = 13;
+const QUOTE = 34;
 const enum S {
   FieldStart,
   Unquoted,
@@ -147,6 +228,11 @@ async function* parseRecords(
   let skipLf = false;
   let out: CsvRecord[] = [];
 
+  // Bounded: a quote never closed would otherwise swallow the rest of the file into one field.
+  const pushField = (v: string) => {
+    if (v.length > TEXT_MAX.csvField) throw new CsvFieldError(recordLine);
+    fields.push(v);
+  };
   const endRecord = () => {
     if (!(fields.length === 1 && fields[0] === "")) out.push({ line: recordLine, fields });
     fields = [];
@@ -173,9 +259,9 @@ async function* parseRecords(
             field = "";
             start = i + 1;
           } else if (c === DELIM) {
-            fields.push("");
+            pushField("");
           } else if (c === LF || c === CR) {
-            fields.push("");
+            pushField("");
             endRecord();
             line++;
             skipLf = c === CR;
@@ -187,10 +273,10 @@ async function* parseRecords(
           break;
         case S.Unquoted:
           if (c === DELIM) {
-            fields.push(field + chunk.slice(start, i));
+            pushField(field + chunk.slice(start, i));
             state = S.FieldStart;
           } else if (c === LF || c === CR) {
-            fields.push(field + chunk.slice(start, i));
+            pushField(field + chunk.slice(start, i));
             endRecord();
             line++;
             skipLf = c === CR;
@@ -211,10 +297,10 @@ async function* parseRecords(
             start = i + 1;
             state = S.Quoted;
           } else if (c === DELIM) {
-            fields.push(field);
+            pushField(field);
             state = S.FieldStart;
           } else if (c === LF || c === CR) {
-            fields.push(field);
+            pushField(field);
             endRecord();
             line++;
             skipLf = c === CR;
@@ -227,6 +313,7 @@ async function* parseRecords(
       }
     }
     if (state === S.Unquoted || state === S.Quoted) field += chunk.slice(start);
+    if (field.length > TEXT_MAX.csvField) throw new CsvFieldError(recordLine);
     if (out.length) {
       yield out;
       out = [];
@@ -235,7 +322,7 @@ async function* parseRecords(
     chunk = r.done ? undefined : r.value;
   }
   if (state === S.Unquoted || state === S.Quoted || state === S.QuoteInQuoted) {
-    fields.push(field);
+    pushField(field);
   }
   if (fields.length) endRecord();
   if (out.length) yield out;

@@ -110,6 +110,9 @@ export async function createJob(
   const facts = await analyzeCsv(importFileStream(db, id, chunks), (h) => {
     preset = guessPreset(h);
     return presetMapping(preset, h).plan;
+  }).catch(async (e) => {
+    await deleteImportFile(db, id); // refused (e.g. mixed encodings): keep nothing
+    throw e;
   });
   if (!facts.headers.length || !facts.rows) {
     await deleteImportFile(db, id);

@@ -2,7 +2,8 @@
 // and synchronous (no KV, no crypto), so a dry run and an import judge rows identically; the
 // in-file duplicate checks live in FileIndex, the store checks in engine.ts.
 import type { CustomerPii } from "../customers.ts";
-import { normalizeDocument, normalizeEmail, normalizePhone } from "../customers.ts";
+import { emailProblem, normalizeDocument, normalizeEmail, normalizePhone } from "../customers.ts";
+import { TEXT_MAX, tooLong, tooLongMessage } from "../text.ts";
 import { addMonths, isValidIsoDate } from "../dates.ts";
 import type { ColumnMapping } from "./presets.ts";
 
@@ -49,6 +50,11 @@ export function validateRow(
   resolvePlan: (value: string) => string | null,
 ): RowResult {
   const get = (i: number) => (i >= 0 ? (fields[i] ?? "").trim() : "");
+  // Lengths first: no pattern below runs on a cell longer than any real one.
+  const long = fields.findIndex((v) => tooLong(v, TEXT_MAX.csvCell));
+  if (long >= 0) {
+    return { ok: false, reasons: [tooLongMessage(`Coluna ${long + 1}: texto`, TEXT_MAX.csvCell)] };
+  }
   const reasons: string[] = [];
   const customerErpId = get(m.customerErpId);
   if (!ERP_ID.test(customerErpId)) reasons.push("ID do cliente no ERP ausente ou inválido.");
@@ -72,8 +78,9 @@ export function validateRow(
   if (!phones.length) reasons.push("Sem telefone válido com DDD.");
   const emailRaw = get(m.email);
   // E-mail is optional (many ERP records lack one; the renewal asks for it) but never wrong.
-  const email = emailRaw ? normalizeEmail(emailRaw) : "";
-  if (email === null) reasons.push("E-mail inválido.");
+  const emailError = emailRaw ? emailProblem(emailRaw) : null;
+  if (emailError) reasons.push(emailError);
+  const email = emailRaw && !emailError ? normalizeEmail(emailRaw) : "";
   const city = get(m.city).replace(/\s+/g, " ");
   const state = get(m.state).toUpperCase();
   const street = get(m.street);

@@ -26,7 +26,14 @@ const STOP_WORDS = new Set(["sair", "parar", "stop"]);
 
 /** SAIR, PARAR or STOP alone (any case, surrounding spaces and punctuation ignored). */
 export function isOptOut(text: string): boolean {
-  return STOP_WORDS.has(text.trim().toLowerCase().replace(/[.!\s]+$/g, ""));
+  if (text.length > 40) return false; // a stop word with some punctuation is short
+  // Trailing dots, "!" and blanks cut by hand: `/[.!\s]+$/` retried from every position of a
+  // long run of them (quadratic).
+  let s = text.trim().toLowerCase();
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === "." || s[end - 1] === "!" || s[end - 1].trim() === "")) end--;
+  s = s.slice(0, end);
+  return STOP_WORDS.has(s);
 }
 
 export interface OptOut {

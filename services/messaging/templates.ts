@@ -191,7 +191,9 @@ export interface MessageTemplate {
 
 export const LIMITS = { subjectMax: 150, bodyMax: 2000, noteMax: 300 } as const;
 
-const PLACEHOLDER_RE = /\{\{\s*([^{}]*?)\s*\}\}/g;
+// The name is trimmed in code: `\s*([^{}]*?)\s*` let the regex engine try every split of the
+// blanks between the braces — cubic, a minute for 4,000 spaces (issue #14). This is linear.
+const PLACEHOLDER_RE = /\{\{([^{}]*)\}\}/g;
 // deno-lint-ignore no-control-regex
 const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
@@ -202,7 +204,8 @@ export function isTemplateName(s: string): s is TemplateName {
 /** Fills placeholders in one pass (a value is never scanned again). Throws on a missing var. */
 export function renderText(name: string, text: string, vars: Record<string, string>): string {
   const fill = (line: string) =>
-    line.replace(PLACEHOLDER_RE, (_whole, v: string) => {
+    line.replace(PLACEHOLDER_RE, (_whole, inner: string) => {
+      const v = inner.trim();
       if (vars[v] === undefined) throw new Error(`renderMessage(${name}): falta {{${v}}}`);
       return vars[v];
     });
@@ -227,7 +230,7 @@ export function validateMessageTemplate(
     const problems: string[] = [];
     if (text.length < 1 || text.length > max) problems.push(`Escreva de 1 a ${max} caracteres.`);
     if (CONTROL_RE.test(text)) problems.push("Há caracteres inválidos.");
-    const unknown = [...text.matchAll(PLACEHOLDER_RE)].map((m) => m[1])
+    const unknown = [...text.matchAll(PLACEHOLDER_RE)].map((m) => m[1].trim())
       .filter((v) => !spec.vars.includes(v));
     if (unknown.length) {
       problems.push(
@@ -246,7 +249,7 @@ export function validateMessageTemplate(
   if (subject.includes("\n")) f.subject = "O assunto precisa caber em uma linha.";
   check("body", body, LIMITS.bodyMax);
   if (!f.body) {
-    const used = new Set([...body.matchAll(PLACEHOLDER_RE)].map((m) => m[1]));
+    const used = new Set([...body.matchAll(PLACEHOLDER_RE)].map((m) => m[1].trim()));
     const missing = spec.required.filter((v) => !used.has(v));
     if (missing.length) {
       f.body = `A mensagem precisa conter ${missing.map((v) => `{{${v}}}`).join(" e ")}.`;

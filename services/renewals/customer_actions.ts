@@ -4,8 +4,9 @@ import type { Db } from "../db.ts";
 import type { Actor } from "../audit.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import {
+  EMAIL_INVALID,
+  emailProblem,
   getCustomer,
-  normalizeEmail,
   normalizePhone,
   updateCustomerContacts,
 } from "../customers.ts";
@@ -87,10 +88,13 @@ function parseContacts(phonesRaw: string[], emailRaw: string, emailOptional: boo
     f.phones = "Informe um celular válido com DDD, como (11) 91234-5678.";
   }
   if (phones.length > 3) f.phones = "Informe no máximo 3 telefones.";
-  const email = emailOptional && !emailRaw.trim() ? "" : normalizeEmail(emailRaw);
-  if (email === null) f.email = "Informe um e-mail válido, como nome@exemplo.com.br.";
+  const none = emailOptional && !emailRaw.trim();
+  const problem = none ? null : emailProblem(emailRaw);
+  if (problem === EMAIL_INVALID) f.email = "Informe um e-mail válido, como nome@exemplo.com.br.";
+  else if (problem) f.email = problem; // too long: say so
   if (Object.keys(f).length) throw new ValidationError(f);
-  return { phones: [...new Set(phones as string[])], email: email ?? "" };
+  const email = none ? "" : emailRaw.trim().toLowerCase();
+  return { phones: [...new Set(phones as string[])], email };
 }
 
 /**

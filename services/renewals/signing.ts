@@ -34,6 +34,8 @@ export const SIGN_CODE_TTL_MS = 5 * 60_000;
 export const SIGN_CODE_RESEND_MS = 60_000;
 export const SIGN_CODE_SENDS: Limit = { max: 5, windowMs: 3600_000 };
 const MAX_DRAWING_BYTES = 300_000;
+/** The drawing's form field: its PNG as a base64 data URL (4/3 of the bytes, plus the prefix). */
+export const DRAWING_FIELD_MAX = Math.ceil(MAX_DRAWING_BYTES * 1.4) + 100;
 
 export interface SigningEnv {
   db: Db;

@@ -1,5 +1,4 @@
 import { define } from "../../../lib/route.ts";
-import { noteSubmission } from "../../../lib/actor.ts";
 import { customerCtx, revOf, signingEnv } from "../../../lib/staff.ts";
 import {
   sendSigningCode,
@@ -14,8 +13,8 @@ import {
   RateLimitError,
   ValidationError,
 } from "../../../services/errors.ts";
-
-type Body = Record<string, string | File | (string | File)[]>;
+import { type FormBody as Body, readForm } from "../../../lib/form.ts";
+import { DRAWING_FIELD_MAX } from "../../../services/renewals/signing.ts";
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const all = (v: unknown): string[] =>
   (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
@@ -65,9 +64,13 @@ export default define({
     return await withTokenCase(c, async (caseId) => {
       const run = ACTIONS[c.req.param("action")!];
       if (!run) throw new NotFoundError();
-      const body = await c.req.parseBody({ all: true }) as Body;
-      noteSubmission(c, body._sub);
+      let body: Body = {};
       try {
+        // Bounded before anything runs on it; a refusal is shown on the page like any other.
+        body = await readForm(c, {
+          all: true,
+          long: (name) => name === "drawnSignature" ? DRAWING_FIELD_MAX : undefined,
+        });
         await run(customerCtx(c, caseId), caseId, body, revOf({ rev: str(body.rev) }), {
           ip: c.get("ip"),
           ua: c.req.header("user-agent") ?? "",

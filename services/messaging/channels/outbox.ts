@@ -10,7 +10,8 @@ export function outboxChannel(log: ((line: string) => void) | null): MessageChan
     send(_db, d) {
       if (log) {
         const to = d.channel === "email" ? maskEmail(d.to) : maskPhone(d.to);
-        const text = d.body.replace(/\s*\n\s*/g, " / ");
+        // Split, not `/\s*\n\s*/g`: that retried every blank of a long run (quadratic).
+        const text = d.body.split("\n").map((l) => l.trim()).filter(Boolean).join(" / ");
         log(
           `[caixa de saída] ${d.channel === "email" ? "E-mail" : "WhatsApp"} para ${to} · ` +
             `${d.subject} · ${text}`,
