@@ -85,5 +85,26 @@ export async function take(
     );
     if ((await op.commit()).ok) return;
   }
-  throw new Error("rate limit counter contention");
+  // Twenty writers at once on one counter is a flood: refuse this one for a moment.
+  throw new RateLimitError(1, message?.(1));
+}
+
+/** Throws RateLimitError when any of the counters is used up (one read for all). */
+export async function assertUnderLimits(
+  db: Db,
+  charges: Charge[],
+  message?: (retryAfterSeconds: number) => string,
+) {
+  const entries = await db.kv.getMany<Counter[]>(
+    charges.map((c) => keys.rateLimit(c.scope, c.subject)),
+  );
+  const now = db.now().getTime();
+  let retry = 0;
+  entries.forEach((e, i) => {
+    const { max, windowMs } = charges[i].limit;
+    if (e.value && now - e.value.windowStart < windowMs && e.value.count >= max) {
+      retry = Math.max(retry, Math.ceil((e.value.windowStart + windowMs - now) / 1000));
+    }
+  });
+  if (retry) throw new RateLimitError(retry, message?.(retry));
 }

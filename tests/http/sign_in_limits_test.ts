@@ -43,8 +43,14 @@ Deno.test("clientIp: the right-most address not added by a trusted proxy", () =>
   assert.equal(clientIp({ xff, peer: "10.0.0.1", trustProxy: true, hops: 1 }), "203.0.113.7");
   assert.equal(clientIp({ xff, peer: "10.0.0.1", trustProxy: true, hops: 2 }), "198.51.100.4");
   // More hops configured than addresses present: the left-most, never past the header.
-  assert.equal(clientIp({ xff: "5.5.5.5", peer: "10.0.0.1", trustProxy: true, hops: 3 }), "5.5.5.5");
-  assert.equal(clientIp({ xff: undefined, peer: "10.0.0.1", trustProxy: true, hops: 1 }), "10.0.0.1");
+  assert.equal(
+    clientIp({ xff: "5.5.5.5", peer: "10.0.0.1", trustProxy: true, hops: 3 }),
+    "5.5.5.5",
+  );
+  assert.equal(
+    clientIp({ xff: undefined, peer: "10.0.0.1", trustProxy: true, hops: 1 }),
+    "10.0.0.1",
+  );
   // With trusted proxy ranges: skip those from the right, take the first outside them.
   assert.equal(
     clientIp({
