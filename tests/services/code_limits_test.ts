@@ -158,3 +158,41 @@ Deno.test("signing code: a double tap sends one code, and that code stays the va
     db.kv.close();
   }
 });
+
+Deno.test("signing code: a new code does not reset the guess counter", async () => {
+  const { db, clock, ctx, holderVerified } = await setup();
+  try {
+    const env = { db, provider, baseUrl: "http://renova.test" };
+    const c = await holderVerified();
+    await customer.submitContacts(c.cu, c.id, c.who.phones, c.who.email);
+    await staff.changePlan(ctx, c.id);
+    await staff.sendSignature(ctx, c.id);
+    const hash = (await getCase(db, c.id))!.contractDoc!.sha256;
+    const sign = (code: string) =>
+      signing.signContract(env, c.cu.actor, c.id, {
+        code,
+        typedName: c.who.name,
+        consent: true,
+        documentSha256: hash,
+        ip: "10.0.0.9",
+        userAgent: "Teste",
+      });
+    const lastCode = async () =>
+      (await readOutbox(db, 200)).find((m) => m.template === "sign_code" && m.caseId === c.id)!
+        .body.match(/\d{6}/)![0];
+    await signing.sendSigningCode(env, c.cu.actor, c.id, "whatsapp");
+    const first = await lastCode();
+    const wrong = first === "000000" ? "111111" : "000000";
+    for (let i = 0; i < 5; i++) await assert.rejects(() => sign(wrong), ValidationError);
+    clock.now += 61_000;
+    await signing.sendSigningCode(env, c.cu.actor, c.id, "whatsapp");
+    const fresh = await lastCode();
+    await assert.rejects(
+      () => sign(fresh),
+      (e: ValidationError) => /Tentativas esgotadas/.test(e.fields.code ?? ""),
+    );
+    assert.equal((await getCase(db, c.id))!.step, "signature_sent", "nothing signed");
+  } finally {
+    db.kv.close();
+  }
+});
