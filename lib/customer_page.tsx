@@ -4,6 +4,7 @@ import type { Ctx } from "./route.ts";
 import { page, pageDocument } from "./render.tsx";
 import { LinkError, linkExpired, linkHashOf, type OpenLink } from "../services/renewals/links.ts";
 import { openLinkGuarded } from "../services/renewals/link_guard.ts";
+import { RateLimitError } from "../services/errors.ts";
 import { customerCaseView } from "../services/renewals/views.ts";
 import { currentStamps, sameStamps } from "../services/stamps.ts";
 import { CustomerPage } from "../components/customer/CustomerPage.tsx";
@@ -16,6 +17,20 @@ export function invalidLinkPage(c: Ctx, message: string) {
     <section class="max-w-md mx-auto mt-10 bg-white rounded shadow p-6">
       <h1 class="text-xl font-bold mb-2">{t("link.invalid.title")}</h1>
       <p>{message}</p>
+    </section>,
+  );
+}
+
+/** 429 on a customer route: the customer page's frame (no staff navigation), Retry-After. */
+export function throttledPage(c: Ctx, e: RateLimitError) {
+  const t = c.get("t");
+  c.header("Retry-After", String(e.retryAfterSeconds));
+  return page(
+    c,
+    { title: t("link.throttled.title"), status: 429, nav: false },
+    <section class="max-w-md mx-auto mt-10 bg-white rounded shadow p-6">
+      <h1 class="text-xl font-bold mb-2">{t("link.throttled.title")}</h1>
+      <p>{e.message}</p>
     </section>,
   );
 }
@@ -112,6 +127,7 @@ export async function customerPageResponse(
     return { res: c.html(html), caseId: link.caseId, step: v.case.step };
   } catch (e) {
     if (e instanceof LinkError) return { res: invalidLinkPage(c, e.message) };
+    if (e instanceof RateLimitError) return { res: throttledPage(c, e) };
     throw e;
   }
 }
@@ -128,6 +144,7 @@ export async function withTokenCase(
     link = await linkOfToken(c);
   } catch (e) {
     if (e instanceof LinkError) return invalidLinkPage(c, e.message);
+    if (e instanceof RateLimitError) return throttledPage(c, e);
     throw e;
   }
   return await fn(link.caseId, link);

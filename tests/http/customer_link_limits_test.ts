@@ -42,7 +42,9 @@ Deno.test("token misses: one client meets 429 (Retry-After, pt-BR) while others 
     const refused = await get(t, `/r/${randomToken()}`, "198.51.100.1");
     assert.equal(refused.status, 429);
     assert.ok(Number(refused.headers.get("retry-after")) > 0);
-    assert.match(await refused.text(), /Muitos links inválidos/);
+    const html = await refused.text();
+    assert.match(html, /Muitas tentativas/);
+    assert.match(html, /Muitos links inválidos/);
     // Other routes under /r/:token answer the same to this client, valid token or not.
     assert.equal(await status(t, `/r/${randomToken()}/events`, "198.51.100.1"), 429);
     assert.equal(await status(t, `/r/${token}`, "198.51.100.1"), 429, "no lookups for it");
