@@ -62,6 +62,27 @@ Deno.test("clientIp: the right-most address not added by a trusted proxy", () =>
     }),
     "198.51.100.4",
   );
+  assert.equal(
+    clientIp({
+      xff: "2001:db8:1::5, 2001:db8:ffff::1",
+      peer: "2001:db8:ffff::2",
+      trustProxy: true,
+      hops: 1,
+      proxies: ["2001:db8:ffff::/48"],
+    }),
+    "2001:db8:1::5",
+  );
+  // A peer outside the trusted ranges wrote the header itself: ignored.
+  assert.equal(
+    clientIp({
+      xff: "6.6.6.6",
+      peer: "192.0.2.1",
+      trustProxy: true,
+      hops: 1,
+      proxies: ["10.0.0.0/8"],
+    }),
+    "192.0.2.1",
+  );
 });
 
 Deno.test("an unknown username costs the PBKDF2 work of a known one (PASSWORD_ITERATIONS honoured)", async () => {
