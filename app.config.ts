@@ -3,6 +3,7 @@
 import { defineConfig } from "@twind/core";
 import presetTailwind from "@twind/preset-tailwind";
 import { type MessagingSettings, parseMessagingEnv } from "./services/messaging/settings.ts";
+import { parseCidr } from "./lib/client_ip.ts";
 
 export interface AppConfig {
   port: number;
@@ -14,6 +15,11 @@ export interface AppConfig {
   origin?: string;
   /** Take the client IP from X-Forwarded-For only when set (behind a known proxy). */
   trustProxy: boolean;
+  /** With trustProxy: how many proxies append to X-Forwarded-For (the client is that many
+   * entries from the right). */
+  trustedProxyHops: number;
+  /** With trustProxy: proxy address ranges (CIDR); when set they decide instead of the hops. */
+  trustedProxies?: string[];
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   /** The renewal list shows contracts whose loyalty ends within this many days. */
@@ -97,6 +103,14 @@ export function loadConfig(
     }
     signingP12 = { base64, passphrase: env.SIGNING_P12_PASSWORD };
   }
+  const trustedProxies = (env.TRUSTED_PROXIES ?? "").split(",").map((s) => s.trim())
+    .filter(Boolean);
+  const badRange = trustedProxies.find((r) => !parseCidr(r));
+  if (badRange) {
+    throw new ConfigError(
+      `TRUSTED_PROXIES precisa ser uma lista de faixas como 10.0.0.0/8 (inválida: "${badRange}").`,
+    );
+  }
   const port = int(env, "PORT", 8000, 0);
   const provider = {
     name: env.PROVIDER_NAME || "Fibra Exemplo Telecom Ltda.",
@@ -116,6 +130,8 @@ export function loadConfig(
     dataKey,
     origin,
     trustProxy: bool(env, "TRUST_PROXY", false),
+    trustedProxyHops: int(env, "TRUSTED_PROXY_HOPS", 1, 1),
+    trustedProxies: trustedProxies.length ? trustedProxies : undefined,
     sessionIdleMinutes: int(env, "SESSION_IDLE_MINUTES", 30, 1),
     sessionAbsoluteHours: int(env, "SESSION_ABSOLUTE_HOURS", 12, 1),
     renewalWindowDays: int(env, "RENEWAL_WINDOW_DAYS", 60, 1),

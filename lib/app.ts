@@ -14,6 +14,7 @@ import { PageCache } from "./page_cache.ts";
 import { NotFoundError, TooLargeError } from "../services/errors.ts";
 import { ID_MAX } from "../services/text.ts";
 import { ulid } from "../services/ulid.ts";
+import { clientIp } from "./client_ip.ts";
 import * as manifest from "../routes.gen.ts";
 
 export const MAX_BODY_BYTES = 12 * 1024 * 1024;
@@ -54,10 +55,16 @@ export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCac
     c.set("t", t);
     if (pageCache) c.set("pageCache", pageCache);
     c.set("requestId", ulid());
-    const forwarded = config.trustProxy
-      ? c.req.header("x-forwarded-for")?.split(",")[0]?.trim()
-      : undefined;
-    c.set("ip", forwarded || (c.env as ConnInfo | undefined)?.remoteAddr?.hostname || "unknown");
+    c.set(
+      "ip",
+      clientIp({
+        xff: c.req.header("x-forwarded-for"),
+        peer: (c.env as ConnInfo | undefined)?.remoteAddr?.hostname,
+        trustProxy: config.trustProxy,
+        hops: config.trustedProxyHops,
+        proxies: config.trustedProxies,
+      }),
+    );
     await next();
     setResponseHeader(c, "X-Request-Id", c.get("requestId"));
     if (config.logRequests) {

@@ -2,13 +2,9 @@
 // a case (made up, expired, revoked).
 import type { Ctx } from "./route.ts";
 import { page, pageDocument } from "./render.tsx";
-import {
-  LinkError,
-  linkExpired,
-  linkHashOf,
-  openLink,
-  resolveLink,
-} from "../services/renewals/links.ts";
+import { LinkError, linkExpired, linkHashOf, type OpenLink } from "../services/renewals/links.ts";
+import { openLinkGuarded } from "../services/renewals/link_guard.ts";
+import { RateLimitError } from "../services/errors.ts";
 import { customerCaseView } from "../services/renewals/views.ts";
 import { currentStamps, sameStamps } from "../services/stamps.ts";
 import { CustomerPage } from "../components/customer/CustomerPage.tsx";
@@ -25,9 +21,29 @@ export function invalidLinkPage(c: Ctx, message: string) {
   );
 }
 
+/** 429 on a customer route: the customer page's frame (no staff navigation), Retry-After. */
+export function throttledPage(c: Ctx, e: RateLimitError) {
+  const t = c.get("t");
+  c.header("Retry-After", String(e.retryAfterSeconds));
+  return page(
+    c,
+    { title: t("link.throttled.title"), status: 429, nav: false },
+    <section class="max-w-md mx-auto mt-10 bg-white rounded shadow p-6">
+      <h1 class="text-xl font-bold mb-2">{t("link.throttled.title")}</h1>
+      <p>{e.message}</p>
+    </section>,
+  );
+}
+
+/** The link this request's token opens; LinkError when none, RateLimitError when this client
+ * (or the app) opened too many tokens that open nothing. */
+export async function linkOfToken(c: Ctx): Promise<OpenLink> {
+  return await openLinkGuarded(c.get("db"), c.req.param("token") ?? "", c.get("ip"));
+}
+
 /** The case id for this request's token; LinkError when none. */
 export async function caseOfToken(c: Ctx): Promise<string> {
-  return await resolveLink(c.get("db"), c.req.param("token") ?? "");
+  return (await linkOfToken(c)).caseId;
 }
 
 type PageOpts = {
@@ -77,9 +93,10 @@ export async function customerPageResponse(
   const token = c.req.param("token") ?? "";
   const planParam = c.req.query("plan")?.slice(0, 40);
   try {
-    const hash = await linkHashOf(token);
+    // A malformed token is never cached; openLinkGuarded below counts it as a miss.
+    const hash = await linkHashOf(token).catch(() => undefined);
     const cacheKey = `${hash} ${planParam ?? ""}`;
-    const hit = cache?.get(cacheKey);
+    const hit = hash ? cache?.get(cacheKey) : undefined;
     if (hit && !linkExpired(db, hit.page.expiresAt)) {
       const { page } = hit;
       let fresh = hit.checked;
@@ -95,11 +112,11 @@ export async function customerPageResponse(
     }
     if (hit) cache!.delete(cacheKey);
     const ticket = cache?.begin();
-    const link = await openLink(db, token, hash);
+    const link = await openLinkGuarded(db, token, c.get("ip"), hash);
     const v = await customerCaseView(db, link.caseId, c.get("config").provider);
     const html = customerPageDocument(c, v, { planParam });
     // Only a real plan makes a page of its own: made-up ?plan= values must not fill the cache.
-    const cacheable = !planParam || v.plans.some((p) => p.id === planParam);
+    const cacheable = !!hash && (!planParam || v.plans.some((p) => p.id === planParam));
     if (cacheable) {
       cache?.set(cacheKey, {
         html,
@@ -114,6 +131,7 @@ export async function customerPageResponse(
     return { res: c.html(html), caseId: link.caseId, step: v.case.step };
   } catch (e) {
     if (e instanceof LinkError) return { res: invalidLinkPage(c, e.message) };
+    if (e instanceof RateLimitError) return { res: throttledPage(c, e) };
     throw e;
   }
 }
@@ -123,14 +141,15 @@ export { LinkError };
 /** Runs `fn` with the case the request's token opens; an invalid token gets the clear page. */
 export async function withTokenCase(
   c: Ctx,
-  fn: (caseId: string) => Promise<Response>,
+  fn: (caseId: string, link: OpenLink) => Promise<Response>,
 ): Promise<Response> {
-  let caseId: string;
+  let link: OpenLink;
   try {
-    caseId = await caseOfToken(c);
+    link = await linkOfToken(c);
   } catch (e) {
     if (e instanceof LinkError) return invalidLinkPage(c, e.message);
+    if (e instanceof RateLimitError) return throttledPage(c, e);
     throw e;
   }
-  return await fn(caseId);
+  return await fn(link.caseId, link);
 }

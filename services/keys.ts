@@ -16,6 +16,8 @@ export const keys = {
   sessionsOfUser: (userId: string) => ["sessions_by_user", userId] as const,
 
   rateLimit: (scope: string, subject: string) => ["rate_limits", scope, subject] as const,
+  /** Live-update streams open on one customer link: leases by stream id. */
+  liveStreams: (linkHash: string) => ["live_streams", linkHash] as const,
 
   plan: (id: string) => ["plans", id] as const,
   plans: () => ["plans"] as const,

@@ -20,9 +20,23 @@ async function derive(password: string, salt: Uint8Array, iterations: number): P
   return toBase64Url(new Uint8Array(bits));
 }
 
+/** The cost new hashes get (PASSWORD_ITERATIONS, else the default). */
+export function currentIterations(): number {
+  return Number(Deno.env.get("PASSWORD_ITERATIONS") ?? DEFAULT_ITERATIONS);
+}
+
+/**
+ * A well-formed hash at the current cost that no password matches: checking an unknown user
+ * against it costs what checking a real account costs, so timing does not tell them apart.
+ */
+export function dummyHash(): string {
+  return `pbkdf2-sha256$${currentIterations()}$AAAAAAAAAAAAAAAAAAAAAA$` +
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+}
+
 export async function hashPassword(
   password: string,
-  iterations = Number(Deno.env.get("PASSWORD_ITERATIONS") ?? DEFAULT_ITERATIONS),
+  iterations = currentIterations(),
 ): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   return `pbkdf2-sha256$${iterations}$${toBase64Url(salt)}$${await derive(

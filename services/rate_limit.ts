@@ -1,5 +1,6 @@
 // Fixed-window counters in KV, updated with a versionstamp check so concurrent failures are
-// all counted. Used for sign-in (per account and per IP) and later for one-time codes.
+// all counted. Every limit lives here, in KV, so it holds across processes and isolates:
+// sign-in (per account and per IP), one-time codes, customer-link misses.
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { RateLimitError } from "./errors.ts";
@@ -42,4 +43,68 @@ export async function hit(db: Db, scope: string, subject: string, limit: Limit):
 
 export async function resetLimit(db: Db, scope: string, subject: string) {
   await db.kv.delete(keys.rateLimit(scope, subject));
+}
+
+export interface Charge {
+  scope: string;
+  subject: string;
+  limit: Limit;
+}
+
+/**
+ * Counts one use against every counter at once, or none: when any is used up, throws
+ * RateLimitError (retry after the longest wait) and counts nothing. One atomic with a
+ * versionstamp check per counter, so concurrent requests cannot both take the last use.
+ * At most 10 charges (KV's getMany and check limits).
+ */
+export async function take(
+  db: Db,
+  charges: Charge[],
+  message?: (retryAfterSeconds: number) => string,
+): Promise<void> {
+  if (charges.length > 10) throw new Error("at most 10 rate-limit counters per take");
+  const ks = charges.map((c) => keys.rateLimit(c.scope, c.subject));
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const entries = await db.kv.getMany<Counter[]>(ks);
+    const now = db.now().getTime();
+    let retry = 0;
+    const next = entries.map((e, i): Counter => {
+      const { limit } = charges[i];
+      if (!e.value || now - e.value.windowStart >= limit.windowMs) {
+        return { count: 1, windowStart: now };
+      }
+      if (e.value.count >= limit.max) {
+        retry = Math.max(retry, Math.ceil((e.value.windowStart + limit.windowMs - now) / 1000));
+      }
+      return { count: e.value.count + 1, windowStart: e.value.windowStart };
+    });
+    if (retry) throw new RateLimitError(retry, message?.(retry));
+    const op = db.kv.atomic();
+    entries.forEach((e, i) =>
+      op.check(e).set(ks[i], next[i], { expireIn: charges[i].limit.windowMs })
+    );
+    if ((await op.commit()).ok) return;
+  }
+  // Twenty writers at once on one counter is a flood: refuse this one for a moment.
+  throw new RateLimitError(1, message?.(1));
+}
+
+/** Throws RateLimitError when any of the counters is used up (one read for all). */
+export async function assertUnderLimits(
+  db: Db,
+  charges: Charge[],
+  message?: (retryAfterSeconds: number) => string,
+) {
+  const entries = await db.kv.getMany<Counter[]>(
+    charges.map((c) => keys.rateLimit(c.scope, c.subject)),
+  );
+  const now = db.now().getTime();
+  let retry = 0;
+  entries.forEach((e, i) => {
+    const { max, windowMs } = charges[i].limit;
+    if (e.value && now - e.value.windowStart < windowMs && e.value.count >= max) {
+      retry = Math.max(retry, Math.ceil((e.value.windowStart + windowMs - now) / 1000));
+    }
+  });
+  if (retry) throw new RateLimitError(retry, message?.(retry));
 }

@@ -57,4 +57,5 @@ export const en: Record<MessageKey, string> = {
   "link.invalid.title": "Invalid or expired link",
   "link.invalid.body":
     "This link is not valid or has expired. Contact your provider to receive a new one.",
+  "link.throttled.title": "Too many attempts",
 };

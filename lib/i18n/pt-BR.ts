@@ -56,6 +56,7 @@ export const ptBR = {
   "link.invalid.title": "Link inválido ou expirado",
   "link.invalid.body":
     "Este link não é válido ou já expirou. Fale com a sua operadora para receber um novo.",
+  "link.throttled.title": "Muitas tentativas",
 } as const;
 
 export type MessageKey = keyof typeof ptBR;

@@ -21,7 +21,8 @@ export interface MessagingRuntime {
 const runtimes = new WeakMap<Deno.Kv, MessagingRuntime>();
 
 function build(settings: MessagingSettings, log?: (line: string) => void): MessagingRuntime {
-  const outbox = outboxChannel(settings.outboxLog ? (log ?? ((l) => console.log(l))) : null);
+  // An injected log (tests) always receives the lines; stdout only with OUTBOX_LOG=links.
+  const outbox = outboxChannel(log ?? (settings.outboxLog ? (l) => console.log(l) : null));
   return {
     settings,
     // Each channel falls back to the local outbox when its provider is not configured.

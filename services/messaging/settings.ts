@@ -42,7 +42,8 @@ export interface MessagingSettings {
   email?: EmailSettings;
   whatsapp?: WhatsAppSettings;
   webhook: { appSecret?: string; verifyToken?: string };
-  /** The local outbox prints one line per message (the demo shows links this way). */
+  /** The local outbox prints the links of each message to stdout (OUTBOX_LOG=links); off by
+   * default: the admin outbox page is the way to reach them. Codes are never printed. */
   outboxLog: boolean;
 }
 
@@ -58,7 +59,7 @@ export const DEFAULT_SETTINGS: MessagingSettings = {
   quiet: { startMin: 20 * 60, endMin: 8 * 60, days: [0], timeZone: "America/Sao_Paulo" },
   reminders: { afterHours: [24, 72], beforeExpiryDays: 2 },
   webhook: {},
-  outboxLog: true,
+  outboxLog: false,
 };
 
 const DAY_NAMES: Record<string, number> = {
@@ -195,6 +196,7 @@ export function parseMessagingEnv(
       appSecret: env.WHATSAPP_APP_SECRET || undefined,
       verifyToken: env.WHATSAPP_VERIFY_TOKEN || undefined,
     },
-    outboxLog: bool("OUTBOX_LOG", d.outboxLog),
+    // "links" says what is printed; true is accepted as the same explicit request.
+    outboxLog: (env.OUTBOX_LOG ?? "").toLowerCase() === "links" || bool("OUTBOX_LOG", d.outboxLog),
   };
 }

@@ -13,6 +13,7 @@ import {
 import { getPlan } from "../plans.ts";
 import { openJson, sealJson } from "../crypto.ts";
 import { checkCode, newCode, type PendingCode } from "../codes.ts";
+import { chargeContactCodes, countWrongGuess, guessesExhausted } from "./code_limits.ts";
 import { stageMessage } from "../messages.ts";
 import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
 import { renderMessage } from "../messaging/mod.ts";
@@ -145,6 +146,7 @@ export async function submitContacts(
     checks.push({ kind, target, code: pending });
     codes.push({ kind, target, code });
   }
+  await chargeContactCodes(ctx.db, caseId, checks);
   const next = await updateCase(ctx.db, {
     caseId,
     actor: ctx.actor,
@@ -187,9 +189,18 @@ export async function verifyContactCodes(
   if (!pending) {
     throw new ValidationError({ code: "Não há código pendente. Confirme seus dados de novo." });
   }
+  // Wrong guesses are counted per case, so a resent code does not buy new ones.
+  const exhausted = await guessesExhausted(ctx.db, caseId, "contact");
+  if (exhausted) {
+    throw new ValidationError(
+      Object.fromEntries(pending.checks.map((_, i) => [`code_${i}`, exhausted])),
+      "Código de confirmação incorreto.",
+    );
+  }
   const now = ctx.db.now().getTime();
   const errors: Record<string, string> = {};
   const checks: PendingContacts["checks"] = [];
+  let wrong = false;
   for (const [i, ch] of pending.checks.entries()) {
     const result = await checkCode(
       ch.code,
@@ -203,6 +214,7 @@ export async function verifyContactCodes(
     });
     if (result === "wrong") {
       errors[`code_${i}`] = "Código incorreto. Confira a mensagem e tente de novo.";
+      wrong = true;
     }
     if (result === "expired") {
       errors[`code_${i}`] = "Este código expirou. Corrija os dados de novo para receber outro.";
@@ -214,6 +226,7 @@ export async function verifyContactCodes(
   }
   if (Object.keys(errors).length) {
     // Count the failed attempt, then report: the attempt limit must hold across requests.
+    if (wrong) await countWrongGuess(ctx.db, caseId, "contact");
     await updateCase(ctx.db, {
       caseId,
       actor: ctx.actor,

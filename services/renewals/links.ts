@@ -59,6 +59,8 @@ export async function stageNewLink(
 /** What a valid token opens: the case, the link's expiry, and the link key's stamp. */
 export interface OpenLink {
   caseId: string;
+  /** SHA-256 of the token: the link record's id (live streams are counted per link). */
+  hash: string;
   expiresAt: string;
   key: Deno.KvKey;
   stamp: string;
@@ -79,7 +81,8 @@ export async function linkHashOf(token: string): Promise<string> {
 
 /** Like resolveLink, with the link's expiry and versionstamp (the page cache checks both). */
 export async function openLink(db: Db, token: string, hash?: string): Promise<OpenLink> {
-  const key = keys.link(hash ?? await linkHashOf(token));
+  hash ??= await linkHashOf(token);
+  const key = keys.link(hash);
   const e = await db.kv.get<LinkRecord>(key);
   const rec = e.value;
   if (!rec) {
@@ -90,7 +93,7 @@ export async function openLink(db: Db, token: string, hash?: string): Promise<Op
   if (linkExpired(db, rec.expiresAt)) {
     throw new LinkError("Este link expirou. Fale com a sua operadora para receber um novo.");
   }
-  return { caseId: rec.caseId, expiresAt: rec.expiresAt, key, stamp: e.versionstamp! };
+  return { caseId: rec.caseId, hash, expiresAt: rec.expiresAt, key, stamp: e.versionstamp! };
 }
 
 export function linkExpired(db: Db, expiresAt: string): boolean {

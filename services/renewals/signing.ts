@@ -28,6 +28,7 @@ import {
   updateCase,
 } from "./cases.ts";
 import { contractSectionsFor } from "./contract_view.ts";
+import { countWrongGuess, guessesExhausted } from "./code_limits.ts";
 import { currentLinkToken } from "./links.ts";
 
 export const SIGN_CODE_TTL_MS = 5 * 60_000;
@@ -75,12 +76,7 @@ export async function sendSigningCode(
   const customer = await getCustomer(env.db, c.customerId);
   if (!customer) throw new NotFoundError("Cliente não encontrado.");
   const now = env.db.now().getTime();
-  if (c.signCode && now - c.signCode.sentAt < SIGN_CODE_RESEND_MS) {
-    throw new RateLimitError(
-      Math.ceil((c.signCode.sentAt + SIGN_CODE_RESEND_MS - now) / 1000),
-      "Aguarde um minuto antes de pedir outro código.",
-    );
-  }
+  assertResendAllowed(c, now);
   if ((await hit(env.db, "sign_code", caseId, SIGN_CODE_SENDS)) > SIGN_CODE_SENDS.max) {
     throw new RateLimitError(
       3600,
@@ -95,24 +91,44 @@ export async function sendSigningCode(
   }
   const toMasked = channel === "email" ? maskEmail(to) : maskPhone(to);
   const { code, pending } = await newCode(`${caseId}:sign`, now, SIGN_CODE_TTL_MS);
-  return await updateCase(env.db, {
-    caseId,
-    actor,
-    kind: "customer",
-    action: "sign.code_sent",
-    allowedSteps: ["signature_sent"],
-    auditData: { channel, to: toMasked },
-    apply: async (next, op) => {
-      next.signCode = { ...pending, channel, toMasked };
-      await stageMessage(env.db, op, {
-        caseId,
-        channel,
-        template: "sign_code",
-        to,
-        ...(await renderMessage(env.db, "sign_code", { codigo: code })),
-      });
-    },
-  });
+  try {
+    return await updateCase(env.db, {
+      caseId,
+      actor,
+      kind: "customer",
+      action: "sign.code_sent",
+      allowedSteps: ["signature_sent"],
+      auditData: { channel, to: toMasked },
+      apply: async (next, op, prev) => {
+        // Checked again on the version this atomic commits over: a double tap whose twin
+        // committed meanwhile must not replace the code that is on its way.
+        assertResendAllowed(prev, now);
+        next.signCode = { ...pending, channel, toMasked };
+        await stageMessage(env.db, op, {
+          caseId,
+          channel,
+          template: "sign_code",
+          to,
+          ...(await renderMessage(env.db, "sign_code", { codigo: code })),
+        });
+      },
+    });
+  } catch (e) {
+    // Lost the race to the twin request: answer as a resend within the minute would.
+    if (e instanceof ConflictError) {
+      assertResendAllowed((await getCaseEntry(env.db, caseId)).value, now);
+    }
+    throw e;
+  }
+}
+
+function assertResendAllowed(c: RenewalCase, now: number) {
+  if (c.signCode && now - c.signCode.sentAt < SIGN_CODE_RESEND_MS) {
+    throw new RateLimitError(
+      Math.max(1, Math.ceil((c.signCode.sentAt + SIGN_CODE_RESEND_MS - now) / 1000)),
+      "Aguarde um minuto antes de pedir outro código.",
+    );
+  }
 }
 
 export interface SignInput {
@@ -185,8 +201,12 @@ export async function signContract(
   if (Object.keys(f).length) throw new ValidationError(f);
 
   const now = env.db.now();
+  // Wrong guesses are counted per case, so a new code does not buy new ones.
+  const exhausted = await guessesExhausted(env.db, caseId, "sign");
+  if (exhausted) throw new ValidationError({ code: exhausted });
   const result = await checkCode(c.signCode!, input.code.trim(), `${caseId}:sign`, now.getTime());
   if (result !== "ok") {
+    if (result === "wrong") await countWrongGuess(env.db, caseId, "sign");
     await updateCase(env.db, {
       caseId,
       actor,

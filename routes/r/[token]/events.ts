@@ -5,6 +5,6 @@ import { caseEvents } from "../../../lib/sse.ts";
 export default define({
   access: "public",
   GET: async (c) => {
-    return await withTokenCase(c, (caseId) => caseEvents(c, caseId));
+    return await withTokenCase(c, (caseId, link) => caseEvents(c, caseId, link));
   },
 });
