@@ -19,7 +19,7 @@ import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { loadConfig } from "../../app.config.ts";
 
 const provider = loadConfig({}).provider;
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+import { PNG } from "../fixtures/images/mod.ts";
 const H = 3600_000;
 
 /** A seeded store with a clock, and cases walked to "holder verified" on demand. */

@@ -23,7 +23,7 @@ import { loadConfig } from "../../app.config.ts";
 import type { Db } from "../../services/db.ts";
 
 const provider = loadConfig({}).provider;
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+import { PNG } from "../fixtures/images/mod.ts";
 
 async function setup() {
   const db = await testDb();
