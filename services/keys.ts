@@ -82,6 +82,8 @@ export const keys = {
   inboundsDue: () => ["inbound_events_by_due_at"] as const,
   /** Provider message ids of inbound messages already recorded (a redelivery is ignored). */
   inboundSeen: (providerId: string) => ["inbound_seen", providerId] as const,
+  /** Webhook events already accepted ("m:<wamid>" or "s:<wamid>:<status>"): a replay is dropped. */
+  inboundAccepted: (eventKey: string) => ["inbound_accepted", eventKey] as const,
   /** Customers who answered SAIR/PARAR/STOP: no campaign messages. */
   messageOptOut: (customerId: string) => ["message_opt_outs", customerId] as const,
   /** Last inbound WhatsApp message per phone (blind index): the 24-hour free-text window. */

@@ -41,7 +41,8 @@ export interface MessagingSettings {
   reminders: { afterHours: number[]; beforeExpiryDays: number };
   email?: EmailSettings;
   whatsapp?: WhatsAppSettings;
-  webhook: { appSecret?: string; verifyToken?: string };
+  /** maxAgeMs: events older than this are ignored (replays of a captured signed body). */
+  webhook: { appSecret?: string; verifyToken?: string; maxAgeMs?: number };
   /** The local outbox prints one line per message (the demo shows links this way). */
   outboxLog: boolean;
 }
@@ -194,6 +195,7 @@ export function parseMessagingEnv(
     webhook: {
       appSecret: env.WHATSAPP_APP_SECRET || undefined,
       verifyToken: env.WHATSAPP_VERIFY_TOKEN || undefined,
+      maxAgeMs: num("WHATSAPP_WEBHOOK_MAX_AGE_MINUTES", 15, 1) * 60_000,
     },
     outboxLog: bool("OUTBOX_LOG", d.outboxLog),
   };
