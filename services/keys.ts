@@ -142,4 +142,7 @@ export const keys = {
   auditBySubject: (subject: string, id: string) =>
     ["audit_events_by_subject", subject, id] as const,
   auditOfSubject: (subject: string) => ["audit_events_by_subject", subject] as const,
+  /** A staff read of personal data was audited recently: later reloads are not audited again. */
+  readAuditMark: (actorId: string, subject: string, kind: string) =>
+    ["read_audit_marks", actorId, subject, kind] as const,
 };

@@ -25,6 +25,7 @@ import {
   recordContact,
   type StaffCtx,
 } from "./renewals/staff_actions.ts";
+import { caseForReader, type Reader } from "./renewals/read_access.ts";
 import { ACTION_LABELS, isTerminal, NEXT_ACTION, STEP_LABELS } from "./renewals/steps.ts";
 import { formatDateTime } from "../lib/format.ts";
 
@@ -120,6 +121,12 @@ async function lastEvent(db: Db, caseId: string): Promise<AuditEvent | null> {
     if (ev && ev.action !== "photo.viewed") return ev;
   }
   return null;
+}
+
+/** One case for the attendant's device, if they may read it (read_access.ts); audited. */
+export async function readOfflineCase(reader: Reader, caseId: string): Promise<OfflineCase> {
+  await caseForReader(reader, caseId, "json");
+  return offlineCase(reader.db, caseId);
 }
 
 export async function offlineCase(db: Db, caseId: string): Promise<OfflineCase> {
