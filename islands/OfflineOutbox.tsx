@@ -39,7 +39,6 @@ export interface StoredQueue {
     rev: number;
     customerName: string;
     phone: string;
-    step: string;
     stepLabel: string;
     nextAction: string;
     lastContactAt?: string;
@@ -47,7 +46,6 @@ export interface StoredQueue {
     city: string;
     planName?: string;
     loyaltyEnd: string;
-    assigneeName?: string;
   }[];
   due: {
     contractId: string;
@@ -59,7 +57,8 @@ export interface StoredQueue {
   }[];
 }
 
-export type StoredCase = OfflineCase & { savedAt: string };
+/** A case as kept on the device: only what the offline screens show (`pickCase`). */
+export type StoredCase = Omit<OfflineCase, "updatedAt" | "lastChange"> & { savedAt: string };
 
 export interface OutboxEntry {
   id: string;
@@ -153,6 +152,124 @@ export async function clearOfflineData() {
   if ("caches" in globalThis) {
     for (const k of await caches.keys()) if (k.startsWith("renova-")) await caches.delete(k);
   }
+}
+
+/**
+ * What an unsent action keeps once its session has expired: ids, kind, version and the
+ * contact's outcome, never a name, a note (free text may name people) or the server's copy.
+ * Null when it cannot be kept without personal data (a contact with a note) or when there is
+ * nothing left to send (a refusal).
+ */
+export function withoutPersonalData(e: OutboxEntry): OutboxEntry | null {
+  if (e.status === "rejected") return null;
+  if (e.kind === "contact" && e.fields?.note?.trim()) return null;
+  return {
+    id: e.id,
+    kind: e.kind,
+    caseId: e.caseId,
+    contractId: e.contractId,
+    baseRev: e.baseRev,
+    after: e.after,
+    fields: e.kind === "contact"
+      ? { channel: e.fields?.channel, outcome: e.fields?.outcome, callbackAt: e.fields?.callbackAt }
+      : undefined,
+    queuedAt: e.queuedAt,
+    label: e.kind === "claim" ? "Assumir" : e.kind === "release" ? "Liberar" : "Contato",
+    customerName: "Cliente",
+    // A conflict is asked again when re-sent: the server answers it with the current version.
+    status: "queued",
+  };
+}
+
+/**
+ * The session is over (the server answered 401, or its absolute expiry passed): customer data
+ * leaves the device. IndexedDB and the caches are wiped; unsent actions without personal data
+ * are put back (with their owner, so another account's sign-in still drops them). Returns how
+ * many actions had to be dropped, so the attendant can be told.
+ */
+export async function wipeExpiredSession(): Promise<number> {
+  // Nothing stored: do not create an empty database just to delete it.
+  const names = await indexedDB.databases?.().catch(() => null);
+  if (names && !names.some((d) => d.name === DB_NAME)) {
+    await clearOfflineData();
+    return 0;
+  }
+  let entries: OutboxEntry[] = [];
+  let owner: string | undefined;
+  try {
+    entries = await store.outbox();
+    owner = await store.getMeta<string>("owner");
+  } catch { /* unreadable: everything goes */ }
+  const kept = entries.map(withoutPersonalData).filter((e): e is OutboxEntry => e !== null);
+  await clearOfflineData();
+  if (kept.length) {
+    if (owner) await store.setMeta("owner", owner);
+    for (const e of kept) await store.putEntry(e);
+  }
+  changed();
+  return entries.length - kept.length;
+}
+
+/** The case fields the offline screens show; nothing else is kept on the device. */
+export function pickCase(c: OfflineCase, savedAt: string): StoredCase {
+  return {
+    id: c.id,
+    rev: c.rev,
+    step: c.step,
+    stepLabel: c.stepLabel,
+    nextAction: c.nextAction,
+    terminal: c.terminal,
+    assigneeId: c.assigneeId,
+    assigneeName: c.assigneeName,
+    customerName: c.customerName,
+    phones: c.phones,
+    city: c.city,
+    loyaltyEnd: c.loyaltyEnd,
+    planName: c.planName,
+    chosenPlanName: c.chosenPlanName,
+    failedContacts: c.failedContacts,
+    lastContactAt: c.lastContactAt,
+    callbackAt: c.callbackAt,
+    contacts: c.contacts.slice(0, 5).map((k) => ({
+      id: k.id,
+      at: k.at,
+      by: k.by,
+      outcome: k.outcome,
+      channel: k.channel,
+      note: k.note,
+      callbackAt: k.callbackAt,
+    })),
+    savedAt,
+  };
+}
+
+/** The queue fields the offline queue screen shows. */
+export function pickQueue(q: StoredQueue): StoredQueue {
+  return {
+    userId: q.userId,
+    at: q.at,
+    cases: q.cases.map((r) => ({
+      id: r.id,
+      rev: r.rev,
+      customerName: r.customerName,
+      phone: r.phone,
+      stepLabel: r.stepLabel,
+      nextAction: r.nextAction,
+      lastContactAt: r.lastContactAt,
+      callbackAt: r.callbackAt,
+      city: r.city,
+      planName: r.planName,
+      loyaltyEnd: r.loyaltyEnd,
+    })),
+    due: q.due.map((r) => ({
+      contractId: r.contractId,
+      customerName: r.customerName,
+      phone: r.phone,
+      city: r.city,
+      planName: r.planName,
+      loyaltyEnd: r.loyaltyEnd,
+    })),
+  };
 }
 
 export type NewAction = Pick<
