@@ -122,6 +122,7 @@ async function tx<T>(
 export const store = {
   getMeta: <T,>(key: string) => tx<T | undefined>("meta", "readonly", (s) => s.get(key)),
   setMeta: (key: string, v: unknown) => tx<void>("meta", "readwrite", (s) => s.put(v, key)),
+  deleteMeta: (key: string) => tx<void>("meta", "readwrite", (s) => s.delete(key)),
   getCase: (id: string) => tx<StoredCase | undefined>("cases", "readonly", (s) => s.get(id)),
   putCase: (c: StoredCase) => tx<void>("cases", "readwrite", (s) => s.put(c)),
   caseIds: () => tx<string[]>("cases", "readonly", (s) => s.getAllKeys()),
@@ -141,8 +142,12 @@ function newId(): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
-/** Everything this device keeps for the attendant: IndexedDB and the service worker caches. */
-export async function clearOfflineData() {
+/**
+ * Everything this device keeps for the attendant: IndexedDB and the service worker caches.
+ * `keepAssets` (session expiry, the worker stays registered) deletes only the per-user shell
+ * page and keeps the static files, which the worker would not fetch again by itself.
+ */
+export async function clearOfflineData(keepAssets = false) {
   if (dbPromise) (await dbPromise.catch(() => null))?.close();
   dbPromise = null;
   await new Promise<void>((resolve) => {
@@ -150,7 +155,11 @@ export async function clearOfflineData() {
     req.onsuccess = req.onerror = req.onblocked = () => resolve();
   });
   if ("caches" in globalThis) {
-    for (const k of await caches.keys()) if (k.startsWith("renova-")) await caches.delete(k);
+    for (const k of await caches.keys()) {
+      if (!k.startsWith("renova-")) continue;
+      if (keepAssets) await (await caches.open(k)).delete("/app/offline");
+      else await caches.delete(k);
+    }
   }
 }
 
@@ -160,6 +169,9 @@ export async function clearOfflineData() {
  * Null when it cannot be kept without personal data (a contact with a note) or when there is
  * nothing left to send (a refusal).
  */
+/** Meta key: actions dropped at a session's expiry, until the attendant has been told. */
+export const EXPIRY_DROPPED = "expiryDropped";
+
 export function withoutPersonalData(e: OutboxEntry): OutboxEntry | null {
   if (e.status === "rejected") return null;
   if (e.kind === "contact" && e.fields?.note?.trim()) return null;
@@ -185,29 +197,34 @@ export function withoutPersonalData(e: OutboxEntry): OutboxEntry | null {
  * The session is over (the server answered 401, or its absolute expiry passed): customer data
  * leaves the device. IndexedDB and the caches are wiped; unsent actions without personal data
  * are put back (with their owner, so another account's sign-in still drops them). Returns how
- * many actions had to be dropped, so the attendant can be told.
+ * many actions had to be dropped (this time and by earlier wipes not yet reported), so the
+ * attendant can be told; the count stays in `meta/expiryDropped` until the agent shows it.
  */
 export async function wipeExpiredSession(): Promise<number> {
   // Nothing stored: do not create an empty database just to delete it.
   const names = await indexedDB.databases?.().catch(() => null);
   if (names && !names.some((d) => d.name === DB_NAME)) {
-    await clearOfflineData();
+    await clearOfflineData(true);
     return 0;
   }
   let entries: OutboxEntry[] = [];
   let owner: string | undefined;
+  let before = 0;
   try {
     entries = await store.outbox();
     owner = await store.getMeta<string>("owner");
+    before = (await store.getMeta<number>(EXPIRY_DROPPED)) ?? 0;
   } catch { /* unreadable: everything goes */ }
   const kept = entries.map(withoutPersonalData).filter((e): e is OutboxEntry => e !== null);
-  await clearOfflineData();
-  if (kept.length) {
+  const dropped = before + entries.length - kept.length;
+  await clearOfflineData(true);
+  if (kept.length || dropped) {
     if (owner) await store.setMeta("owner", owner);
     for (const e of kept) await store.putEntry(e);
+    if (dropped) await store.setMeta(EXPIRY_DROPPED, dropped);
   }
   changed();
-  return entries.length - kept.length;
+  return dropped;
 }
 
 /** The case fields the offline screens show; nothing else is kept on the device. */

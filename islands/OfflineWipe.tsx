@@ -20,8 +20,8 @@ function OfflineWipe(_: Record<string, unknown>) {
       {dropped.value > 0 && (
         <p class="mb-4 rounded border border-amber-500 bg-amber-50 p-3 text-sm">
           A sessão anterior expirou: {dropped.value}{" "}
-          ação(ões) guardada(s) neste aparelho tinha(m) dados de clientes e foi(ram) apagada(s).
-          Registre-a(s) de novo depois de entrar.
+          ação(ões) guardada(s) neste aparelho tinha(m) dados de clientes e foi(ram) apagada(s) sem
+          envio. Registre-a(s) de novo depois de entrar.
         </p>
       )}
     </div>

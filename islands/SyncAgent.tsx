@@ -11,6 +11,7 @@ import {
   changed,
   clearOfflineData,
   CONNECTION,
+  EXPIRY_DROPPED,
   markApplied,
   markFailed,
   type NewAction,
@@ -158,7 +159,9 @@ async function ensureOwner(userId: string) {
   // Data left by another account (a session that expired without logout) must not show.
   const owner = await store.getMeta<string>("owner");
   if (owner && owner !== userId) await clearOfflineData();
-  if (owner !== userId) {
+  // A new owner, or a shell page wiped at a session's expiry: the worker stores it again.
+  const shell = "caches" in globalThis ? await caches.match("/app/offline") : true;
+  if (owner !== userId || !shell) {
     await store.setMeta("owner", userId);
     navigator.serviceWorker?.controller?.postMessage("refresh-shell");
   }
@@ -217,6 +220,10 @@ const actionFromFormPath = (form: HTMLFormElement) => {
 /** What the last request said about the network: navigator.onLine alone is often wrong. */
 let connected = true;
 
+const droppedNote = (n: number) =>
+  `${n} ação(ões) guardada(s) com dados de clientes foi(ram) apagada(s) sem envio quando a ` +
+  "sessão expirou: registre-a(s) de novo.";
+
 /** The session's absolute end as known here: this page's, or a newer one a later request saw. */
 async function sessionEnd(rendered: number): Promise<number> {
   const seen = Date.parse((await store.getMeta<string>("sessionEnds").catch(() => "")) ?? "");
@@ -257,10 +264,8 @@ function SyncAgent({ userId, sessionEndsAt }: Props) {
       clearInterval(expiryTimer);
       expired.value = true;
       const dropped = await wipeExpiredSession().catch(() => 0);
-      note.value = "Os dados de clientes foram apagados deste aparelho." +
-        (dropped
-          ? ` ${dropped} ação(ões) guardada(s) com dados de clientes não será(ão) enviada(s).`
-          : "");
+      note.value = "Sua sessão terminou: os dados de clientes foram apagados deste aparelho." +
+        (dropped ? ` ${droppedNote(dropped)}` : "");
       await counts().catch(() => {});
     };
     const checkExpiry = async () => {
@@ -303,6 +308,12 @@ function SyncAgent({ userId, sessionEndsAt }: Props) {
     setConnected(navigator.onLine && !document.querySelector("[data-testid=offline-app]"));
     ensureOwner(userId)
       .then(async () => {
+        // Actions dropped when an earlier session expired: say so once, after signing in.
+        const dropped = await store.getMeta<number>(EXPIRY_DROPPED);
+        if (dropped) {
+          note.value = droppedNote(dropped);
+          await store.deleteMeta(EXPIRY_DROPPED);
+        }
         const end = await sessionEnd(sessionEndsAt);
         if (end) await store.setMeta("sessionEnds", new Date(end).toISOString());
         await checkExpiry();
