@@ -126,6 +126,7 @@ export const store = {
   getCase: (id: string) => tx<StoredCase | undefined>("cases", "readonly", (s) => s.get(id)),
   putCase: (c: StoredCase) => tx<void>("cases", "readwrite", (s) => s.put(c)),
   caseIds: () => tx<string[]>("cases", "readonly", (s) => s.getAllKeys()),
+  deleteCase: (id: string) => tx<void>("cases", "readwrite", (s) => s.delete(id)),
   outbox: async () =>
     (await tx<OutboxEntry[]>("outbox", "readonly", (s) => s.getAll()))
       .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt)),
@@ -147,13 +148,15 @@ function newId(): string {
  * `keepAssets` (session expiry, the worker stays registered) deletes only the per-user shell
  * page and keeps the static files, which the worker would not fetch again by itself.
  */
-export async function clearOfflineData(keepAssets = false) {
-  if (dbPromise) (await dbPromise.catch(() => null))?.close();
-  dbPromise = null;
-  await new Promise<void>((resolve) => {
-    const req = indexedDB.deleteDatabase(DB_NAME);
-    req.onsuccess = req.onerror = req.onblocked = () => resolve();
-  });
+export async function clearOfflineData(keepAssets = false, deleteDb = true) {
+  if (deleteDb) {
+    if (dbPromise) (await dbPromise.catch(() => null))?.close();
+    dbPromise = null;
+    await new Promise<void>((resolve) => {
+      const req = indexedDB.deleteDatabase(DB_NAME);
+      req.onsuccess = req.onerror = req.onblocked = () => resolve();
+    });
+  }
   if ("caches" in globalThis) {
     for (const k of await caches.keys()) {
       if (!k.startsWith("renova-")) continue;
@@ -195,34 +198,43 @@ export function withoutPersonalData(e: OutboxEntry): OutboxEntry | null {
 
 /**
  * The session is over (the server answered 401, or its absolute expiry passed): customer data
- * leaves the device. IndexedDB and the caches are wiped; unsent actions without personal data
- * are put back (with their owner, so another account's sign-in still drops them). Returns how
+ * leaves the device. IndexedDB's stores are emptied and the shell page leaves the caches;
+ * unsent actions without personal data stay (with their owner, so another account's sign-in still drops them). Returns how
  * many actions had to be dropped (this time and by earlier wipes not yet reported), so the
  * attendant can be told; the count stays in `meta/expiryDropped` until the agent shows it.
  */
 export async function wipeExpiredSession(): Promise<number> {
-  // Nothing stored: do not create an empty database just to delete it.
+  // Nothing stored: do not create an empty database just to clear it.
   const names = await indexedDB.databases?.().catch(() => null);
   if (names && !names.some((d) => d.name === DB_NAME)) {
     await clearOfflineData(true);
     return 0;
   }
-  let entries: OutboxEntry[] = [];
-  let owner: string | undefined;
-  let before = 0;
-  try {
-    entries = await store.outbox();
-    owner = await store.getMeta<string>("owner");
-    before = (await store.getMeta<number>(EXPIRY_DROPPED)) ?? 0;
-  } catch { /* unreadable: everything goes */ }
-  const kept = entries.map(withoutPersonalData).filter((e): e is OutboxEntry => e !== null);
-  const dropped = before + entries.length - kept.length;
-  await clearOfflineData(true);
-  if (kept.length || dropped) {
-    if (owner) await store.setMeta("owner", owner);
-    for (const e of kept) await store.putEntry(e);
-    if (dropped) await store.setMeta(EXPIRY_DROPPED, dropped);
-  }
+  const db = await idb();
+  // One transaction: a page closed halfway (the sign-in page loading) leaves all or nothing.
+  const dropped = await new Promise<number>((resolve, reject) => {
+    const t = db.transaction(["meta", "cases", "outbox"], "readwrite");
+    const meta = t.objectStore("meta");
+    const outbox = t.objectStore("outbox");
+    const all = outbox.getAll();
+    const before = meta.get(EXPIRY_DROPPED);
+    const owner = meta.get("owner");
+    let n = 0;
+    owner.onsuccess = () => {
+      const entries = all.result as OutboxEntry[];
+      const kept = entries.map(withoutPersonalData).filter((e): e is OutboxEntry => e !== null);
+      n = ((before.result as number | undefined) ?? 0) + entries.length - kept.length;
+      t.objectStore("cases").clear();
+      outbox.clear();
+      meta.clear();
+      if (owner.result && (kept.length || n)) meta.put(owner.result, "owner");
+      for (const e of kept) outbox.put(e);
+      if (n) meta.put(n, EXPIRY_DROPPED);
+    };
+    t.oncomplete = () => resolve(n);
+    t.onerror = t.onabort = () => reject(t.error);
+  });
+  await clearOfflineData(true, false);
   changed();
   return dropped;
 }

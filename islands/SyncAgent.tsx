@@ -44,10 +44,13 @@ const CASE_PATH = /^\/app\/cases\/([A-Za-z0-9_-]+)$/;
 const OFFLINE_FORM = /^\/app\/cases\/([A-Za-z0-9_-]+)\/(contact|claim|release)$/;
 
 class Expired extends Error {}
+/** 403 or 404: this attendant may no longer read it (need to know), or it is gone. */
+class Refused extends Error {}
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { headers: { accept: "application/json" } });
   if (res.status === 401) throw new Expired();
+  if (res.status === 403 || res.status === 404) throw new Refused(`${url}: ${res.status}`);
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return await res.json() as T;
 }
@@ -59,8 +62,10 @@ async function saveCase(id: string): Promise<StoredCase | null> {
     await store.putCase(kept);
     return kept;
   } catch (e) {
-    if (e instanceof Expired) throw e; // a case gone or refused just stays as it was
-    return null;
+    if (e instanceof Expired) throw e;
+    // Refused (now a colleague's case) or gone: its copy leaves the device too.
+    if (e instanceof Refused) await store.deleteCase(id).catch(() => {});
+    return null; // unreachable or a server error: the copy stays as it was
   }
 }
 type StoredCase = Parameters<typeof store.putCase>[0];

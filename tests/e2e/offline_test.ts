@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { CHROMIUM, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
-import { getCase } from "../../services/renewals/cases.ts";
+import { getCase, setAssignee } from "../../services/renewals/cases.ts";
 import { contactLog, recordContact } from "../../services/renewals/staff_actions.ts";
 import { findUserByUsername, listUsers } from "../../services/users.ts";
 import { revokeUserSessions } from "../../services/sessions.ts";
@@ -375,6 +375,22 @@ Deno.test({
       }
       assert.equal((await getCase(server.db, a.id))!.assigneeId, undefined, "release applied");
       assert.equal((await contactLog(server.db, a.id)).length, 0, "the noted contact was not");
+      await page.goto(`${server.base}/app/cases/${a.id}`);
+      await synced(page);
+      assert.ok((await deviceDump(page)).includes(a.id), "the case is on the device again");
+
+      // A supervisor gives the case to a colleague: need to know, the copy leaves the device.
+      await page.goto(`${server.base}/app`); // its live page would reload itself meanwhile
+      await synced(page);
+      const att2 = (await findUserByUsername(server.db, "atendente2"))!;
+      await setAssignee(server.db, a.id, { id: att2.id, name: att2.name }, {
+        id: "user:supervisor",
+        name: "Supervisora",
+      });
+      const refused = await page.goto(`${server.base}/app/cases/${a.id}`);
+      assert.equal(refused?.status(), 403);
+      await synced(page);
+      assert.ok(!(await deviceDump(page)).includes(a.name), "a colleague's case is not kept");
 
       // 4. Offline past the session's absolute end (the browser's clock moves 13 h): the
       // offline app wipes the device by itself.
