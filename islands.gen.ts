@@ -6,9 +6,10 @@ import ImportProgress from "./islands/ImportProgress.tsx";
 import LiveUpdates from "./islands/LiveUpdates.tsx";
 import OfflineOutbox from "./islands/OfflineOutbox.tsx";
 import OfflineQueue from "./islands/OfflineQueue.tsx";
+import OfflineWipe from "./islands/OfflineWipe.tsx";
 import PasswordField from "./islands/PasswordField.tsx";
 import PhotoPicker from "./islands/PhotoPicker.tsx";
 import SignaturePad from "./islands/SignaturePad.tsx";
 import SyncAgent from "./islands/SyncAgent.tsx";
 
-boot({ ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, PasswordField, PhotoPicker, SignaturePad, SyncAgent });
+boot({ ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, SignaturePad, SyncAgent });

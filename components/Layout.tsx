@@ -9,12 +9,14 @@ interface Props {
   t: Translate;
   user?: PublicUser;
   csrf?: string;
+  /** The session's absolute expiry (ms): the device's data is wiped when it passes. */
+  sessionEndsAt?: number;
   path: string;
   children: ComponentChildren;
 }
 
 /** The HTML shell of every page: pt-BR, mobile viewport, skip link, staff navigation. */
-export function Layout({ title, t, user, csrf, path, children }: Props) {
+export function Layout({ title, t, user, csrf, sessionEndsAt, path, children }: Props) {
   const navLink = (href: string, label: string) => (
     <a
       href={href}
@@ -76,7 +78,7 @@ export function Layout({ title, t, user, csrf, path, children }: Props) {
             </nav>
           </header>
         )}
-        {user && <SyncAgent userId={user.id} />}
+        {user && <SyncAgent userId={user.id} sessionEndsAt={sessionEndsAt ?? 0} />}
         <main id="main" class="max-w-6xl mx-auto p-4">
           {user && <OfflineOutbox />}
           {children}

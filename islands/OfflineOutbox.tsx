@@ -39,7 +39,6 @@ export interface StoredQueue {
     rev: number;
     customerName: string;
     phone: string;
-    step: string;
     stepLabel: string;
     nextAction: string;
     lastContactAt?: string;
@@ -47,7 +46,6 @@ export interface StoredQueue {
     city: string;
     planName?: string;
     loyaltyEnd: string;
-    assigneeName?: string;
   }[];
   due: {
     contractId: string;
@@ -59,7 +57,8 @@ export interface StoredQueue {
   }[];
 }
 
-export type StoredCase = OfflineCase & { savedAt: string };
+/** A case as kept on the device: only what the offline screens show (`pickCase`). */
+export type StoredCase = Omit<OfflineCase, "updatedAt" | "lastChange"> & { savedAt: string };
 
 export interface OutboxEntry {
   id: string;
@@ -123,9 +122,11 @@ async function tx<T>(
 export const store = {
   getMeta: <T,>(key: string) => tx<T | undefined>("meta", "readonly", (s) => s.get(key)),
   setMeta: (key: string, v: unknown) => tx<void>("meta", "readwrite", (s) => s.put(v, key)),
+  deleteMeta: (key: string) => tx<void>("meta", "readwrite", (s) => s.delete(key)),
   getCase: (id: string) => tx<StoredCase | undefined>("cases", "readonly", (s) => s.get(id)),
   putCase: (c: StoredCase) => tx<void>("cases", "readwrite", (s) => s.put(c)),
   caseIds: () => tx<string[]>("cases", "readonly", (s) => s.getAllKeys()),
+  deleteCase: (id: string) => tx<void>("cases", "readwrite", (s) => s.delete(id)),
   outbox: async () =>
     (await tx<OutboxEntry[]>("outbox", "readonly", (s) => s.getAll()))
       .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt)),
@@ -142,17 +143,162 @@ function newId(): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
-/** Everything this device keeps for the attendant: IndexedDB and the service worker caches. */
-export async function clearOfflineData() {
-  if (dbPromise) (await dbPromise.catch(() => null))?.close();
-  dbPromise = null;
-  await new Promise<void>((resolve) => {
-    const req = indexedDB.deleteDatabase(DB_NAME);
-    req.onsuccess = req.onerror = req.onblocked = () => resolve();
-  });
-  if ("caches" in globalThis) {
-    for (const k of await caches.keys()) if (k.startsWith("renova-")) await caches.delete(k);
+/**
+ * Everything this device keeps for the attendant: IndexedDB and the service worker caches.
+ * `keepAssets` (session expiry, the worker stays registered) deletes only the per-user shell
+ * page and keeps the static files, which the worker would not fetch again by itself.
+ */
+export async function clearOfflineData(keepAssets = false, deleteDb = true) {
+  if (deleteDb) {
+    if (dbPromise) (await dbPromise.catch(() => null))?.close();
+    dbPromise = null;
+    await new Promise<void>((resolve) => {
+      const req = indexedDB.deleteDatabase(DB_NAME);
+      req.onsuccess = req.onerror = req.onblocked = () => resolve();
+    });
   }
+  if ("caches" in globalThis) {
+    for (const k of await caches.keys()) {
+      if (!k.startsWith("renova-")) continue;
+      if (keepAssets) await (await caches.open(k)).delete("/app/offline");
+      else await caches.delete(k);
+    }
+  }
+}
+
+/**
+ * What an unsent action keeps once its session has expired: ids, kind, version and the
+ * contact's outcome, never a name, a note (free text may name people) or the server's copy.
+ * Null when it cannot be kept without personal data (a contact with a note) or when there is
+ * nothing left to send (a refusal).
+ */
+/** Meta key: actions dropped at a session's expiry, until the attendant has been told. */
+export const EXPIRY_DROPPED = "expiryDropped";
+
+export function withoutPersonalData(e: OutboxEntry): OutboxEntry | null {
+  if (e.status === "rejected") return null;
+  if (e.kind === "contact" && e.fields?.note?.trim()) return null;
+  return {
+    id: e.id,
+    kind: e.kind,
+    caseId: e.caseId,
+    contractId: e.contractId,
+    baseRev: e.baseRev,
+    after: e.after,
+    fields: e.kind === "contact"
+      ? { channel: e.fields?.channel, outcome: e.fields?.outcome, callbackAt: e.fields?.callbackAt }
+      : undefined,
+    queuedAt: e.queuedAt,
+    label: e.kind === "claim" ? "Assumir" : e.kind === "release" ? "Liberar" : "Contato",
+    customerName: "Cliente",
+    // A conflict is asked again when re-sent: the server answers it with the current version.
+    status: "queued",
+  };
+}
+
+/**
+ * The session is over (the server answered 401, or its absolute expiry passed): customer data
+ * leaves the device. IndexedDB's stores are emptied and the shell page leaves the caches;
+ * unsent actions without personal data stay (with their owner, so another account's sign-in still drops them). Returns how
+ * many actions had to be dropped (this time and by earlier wipes not yet reported), so the
+ * attendant can be told; the count stays in `meta/expiryDropped` until the agent shows it.
+ */
+export async function wipeExpiredSession(): Promise<number> {
+  // Nothing stored: do not create an empty database just to clear it.
+  const names = await indexedDB.databases?.().catch(() => null);
+  if (names && !names.some((d) => d.name === DB_NAME)) {
+    await clearOfflineData(true);
+    return 0;
+  }
+  const db = await idb();
+  // One transaction: a page closed halfway (the sign-in page loading) leaves all or nothing.
+  const dropped = await new Promise<number>((resolve, reject) => {
+    const t = db.transaction(["meta", "cases", "outbox"], "readwrite");
+    const meta = t.objectStore("meta");
+    const outbox = t.objectStore("outbox");
+    const all = outbox.getAll();
+    const before = meta.get(EXPIRY_DROPPED);
+    const owner = meta.get("owner");
+    let n = 0;
+    owner.onsuccess = () => {
+      const entries = all.result as OutboxEntry[];
+      const kept = entries.map(withoutPersonalData).filter((e): e is OutboxEntry => e !== null);
+      n = ((before.result as number | undefined) ?? 0) + entries.length - kept.length;
+      t.objectStore("cases").clear();
+      outbox.clear();
+      meta.clear();
+      if (owner.result && (kept.length || n)) meta.put(owner.result, "owner");
+      for (const e of kept) outbox.put(e);
+      if (n) meta.put(n, EXPIRY_DROPPED);
+    };
+    t.oncomplete = () => resolve(n);
+    t.onerror = t.onabort = () => reject(t.error);
+  });
+  await clearOfflineData(true, false);
+  changed();
+  return dropped;
+}
+
+/** The case fields the offline screens show; nothing else is kept on the device. */
+export function pickCase(c: OfflineCase, savedAt: string): StoredCase {
+  return {
+    id: c.id,
+    rev: c.rev,
+    step: c.step,
+    stepLabel: c.stepLabel,
+    nextAction: c.nextAction,
+    terminal: c.terminal,
+    assigneeId: c.assigneeId,
+    assigneeName: c.assigneeName,
+    customerName: c.customerName,
+    phones: c.phones,
+    city: c.city,
+    loyaltyEnd: c.loyaltyEnd,
+    planName: c.planName,
+    chosenPlanName: c.chosenPlanName,
+    failedContacts: c.failedContacts,
+    lastContactAt: c.lastContactAt,
+    callbackAt: c.callbackAt,
+    contacts: c.contacts.slice(0, 5).map((k) => ({
+      id: k.id,
+      at: k.at,
+      by: k.by,
+      outcome: k.outcome,
+      channel: k.channel,
+      note: k.note,
+      callbackAt: k.callbackAt,
+    })),
+    savedAt,
+  };
+}
+
+/** The queue fields the offline queue screen shows. */
+export function pickQueue(q: StoredQueue): StoredQueue {
+  return {
+    userId: q.userId,
+    at: q.at,
+    cases: q.cases.map((r) => ({
+      id: r.id,
+      rev: r.rev,
+      customerName: r.customerName,
+      phone: r.phone,
+      stepLabel: r.stepLabel,
+      nextAction: r.nextAction,
+      lastContactAt: r.lastContactAt,
+      callbackAt: r.callbackAt,
+      city: r.city,
+      planName: r.planName,
+      loyaltyEnd: r.loyaltyEnd,
+    })),
+    due: q.due.map((r) => ({
+      contractId: r.contractId,
+      customerName: r.customerName,
+      phone: r.phone,
+      city: r.city,
+      planName: r.planName,
+      loyaltyEnd: r.loyaltyEnd,
+    })),
+  };
 }
 
 export type NewAction = Pick<

@@ -11,18 +11,25 @@ import {
   changed,
   clearOfflineData,
   CONNECTION,
+  EXPIRY_DROPPED,
   markApplied,
   markFailed,
   type NewAction,
   type OutboxEntry,
+  pickCase,
+  pickQueue,
   queueAction,
   store,
   type StoredQueue,
   ui,
+  wipeExpiredSession,
 } from "./OfflineOutbox.tsx";
+import type { OfflineCase } from "../services/offline_sync.ts";
 
 interface Props extends Record<string, unknown> {
   userId: string;
+  /** The session's absolute expiry (ms since the epoch) when the page was rendered. */
+  sessionEndsAt: number;
 }
 
 /** Classes of the banner states and of the notes added to disabled forms (safelisted). */
@@ -37,23 +44,28 @@ const CASE_PATH = /^\/app\/cases\/([A-Za-z0-9_-]+)$/;
 const OFFLINE_FORM = /^\/app\/cases\/([A-Za-z0-9_-]+)\/(contact|claim|release)$/;
 
 class Expired extends Error {}
+/** 403 or 404: this attendant may no longer read it (need to know), or it is gone. */
+class Refused extends Error {}
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { headers: { accept: "application/json" } });
   if (res.status === 401) throw new Expired();
+  if (res.status === 403 || res.status === 404) throw new Refused(`${url}: ${res.status}`);
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return await res.json() as T;
 }
 
 async function saveCase(id: string): Promise<StoredCase | null> {
   try {
-    const c = await getJson<StoredCase>(`/app/api/case?id=${encodeURIComponent(id)}`);
-    const kept = { ...c, savedAt: new Date().toISOString() };
+    const c = await getJson<OfflineCase>(`/app/api/case?id=${encodeURIComponent(id)}`);
+    const kept = pickCase(c, new Date().toISOString());
     await store.putCase(kept);
     return kept;
   } catch (e) {
-    if (e instanceof Expired) throw e; // a case gone or refused just stays as it was
-    return null;
+    if (e instanceof Expired) throw e;
+    // Refused (now a colleague's case) or gone: its copy leaves the device too.
+    if (e instanceof Refused) await store.deleteCase(id).catch(() => {});
+    return null; // unreachable or a server error: the copy stays as it was
   }
 }
 type StoredCase = Parameters<typeof store.putCase>[0];
@@ -73,8 +85,11 @@ const wire = (e: OutboxEntry) => ({
  * Returns true when another tab was sending some of them, so they are asked about again.
  */
 async function replayAndRefresh(userId: string): Promise<boolean> {
-  const s = await getJson<{ userId: string; csrf: string }>("/app/api/session");
+  const s = await getJson<{ userId: string; csrf: string; expiresAt: string }>(
+    "/app/api/session",
+  );
   if (s.userId !== userId) throw new Expired(); // another account signed in meanwhile
+  await store.setMeta("sessionEnds", s.expiresAt);
   const touched = new Set<string>();
   let busyElsewhere = false;
   for (let round = 0; round < 20; round++) {
@@ -131,7 +146,7 @@ async function replayAndRefresh(userId: string): Promise<boolean> {
       return row ? row.rev !== c.rev : c.assigneeId === userId;
     });
   if (stale) {
-    const q = await getJson<StoredQueue>("/app/api/queue");
+    const q = pickQueue(await getJson<StoredQueue>("/app/api/queue"));
     await store.setMeta("queue", q);
     // Cases kept on this device whose version moved on are fetched again.
     const kept = new Set(await store.caseIds());
@@ -149,7 +164,9 @@ async function ensureOwner(userId: string) {
   // Data left by another account (a session that expired without logout) must not show.
   const owner = await store.getMeta<string>("owner");
   if (owner && owner !== userId) await clearOfflineData();
-  if (owner !== userId) {
+  // A new owner, or a shell page wiped at a session's expiry: the worker stores it again.
+  const shell = "caches" in globalThis ? await caches.match("/app/offline") : true;
+  if (owner !== userId || !shell) {
     await store.setMeta("owner", userId);
     navigator.serviceWorker?.controller?.postMessage("refresh-shell");
   }
@@ -208,7 +225,17 @@ const actionFromFormPath = (form: HTMLFormElement) => {
 /** What the last request said about the network: navigator.onLine alone is often wrong. */
 let connected = true;
 
-function SyncAgent({ userId }: Props) {
+const droppedNote = (n: number) =>
+  `${n} ação(ões) guardada(s) com dados de clientes foi(ram) apagada(s) sem envio quando a ` +
+  "sessão expirou: registre-a(s) de novo.";
+
+/** The session's absolute end as known here: this page's, or a newer one a later request saw. */
+async function sessionEnd(rendered: number): Promise<number> {
+  const seen = Date.parse((await store.getMeta<string>("sessionEnds").catch(() => "")) ?? "");
+  return Math.max(rendered || 0, isNaN(seen) ? 0 : seen);
+}
+
+function SyncAgent({ userId, sessionEndsAt }: Props) {
   const online = useSignal(true);
   const lastSync = useSignal<string | null>(null);
   const waiting = useSignal(0);
@@ -221,6 +248,8 @@ function SyncAgent({ userId }: Props) {
   useEffect(() => {
     let running: Promise<void> | null = null;
     let again = false;
+    /** The session is over: no more syncs from this page (they would refill the device). */
+    let over = false;
     let retries = 0;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const setConnected = (v: boolean) => {
@@ -233,7 +262,23 @@ function SyncAgent({ userId }: Props) {
       waiting.value = (await store.outbox()).filter((e) => e.status === "queued").length;
       lastSync.value = (await store.getMeta<string>("lastSync")) ?? null;
     };
+    const expire = async () => {
+      if (over) return;
+      over = true;
+      clearTimeout(retryTimer);
+      clearInterval(expiryTimer);
+      expired.value = true;
+      const dropped = await wipeExpiredSession().catch(() => 0);
+      note.value = "Sua sessão terminou: os dados de clientes foram apagados deste aparelho." +
+        (dropped ? ` ${droppedNote(dropped)}` : "");
+      await counts().catch(() => {});
+    };
+    const checkExpiry = async () => {
+      if (!over && Date.now() >= await sessionEnd(sessionEndsAt)) await expire();
+    };
+    const expiryTimer = setInterval(() => checkExpiry().catch(() => {}), 15_000);
     const sync = () => {
+      if (over) return;
       if (running) return void (again = true);
       clearTimeout(retryTimer);
       running = (async () => {
@@ -247,7 +292,7 @@ function SyncAgent({ userId }: Props) {
           setConnected(navigator.onLine);
         } catch (e) {
           if (e instanceof Expired) {
-            expired.value = true; // nothing to retry until the attendant signs in again
+            await expire(); // nothing to retry until the attendant signs in again
           } else {
             // No network (fetch throws TypeError) or a server error: probe again, slower.
             if (e instanceof TypeError) setConnected(false);
@@ -266,7 +311,19 @@ function SyncAgent({ userId }: Props) {
       .catch((e) => console.warn("service worker not registered", e));
     // The offline shell is only served when the network failed.
     setConnected(navigator.onLine && !document.querySelector("[data-testid=offline-app]"));
-    ensureOwner(userId).then(counts).then(sync).catch(() => {});
+    ensureOwner(userId)
+      .then(async () => {
+        // Actions dropped when an earlier session expired: say so once, after signing in.
+        const dropped = await store.getMeta<number>(EXPIRY_DROPPED);
+        if (dropped) {
+          note.value = droppedNote(dropped);
+          await store.deleteMeta(EXPIRY_DROPPED);
+        }
+        const end = await sessionEnd(sessionEndsAt);
+        if (end) await store.setMeta("sessionEnds", new Date(end).toISOString());
+        await checkExpiry();
+      })
+      .then(counts).then(sync).catch(() => {});
     const onOffline = () => setConnected(false);
     const onChanged = () => {
       counts().then(() => connected && waiting.value > 0 && sync()).catch(() => {});
@@ -298,12 +355,13 @@ function SyncAgent({ userId }: Props) {
     document.addEventListener("submit", onSubmit, true);
     return () => {
       clearTimeout(retryTimer);
+      clearInterval(expiryTimer);
       removeEventListener("online", sync);
       removeEventListener("offline", onOffline);
       removeEventListener(CHANGED, onChanged);
       document.removeEventListener("submit", onSubmit, true);
     };
-  }, [userId]);
+  }, [userId, sessionEndsAt]);
 
   const signOut = async (form: HTMLFormElement) => {
     logoutForm.value = null;
@@ -350,7 +408,7 @@ function SyncAgent({ userId }: Props) {
         )}
         {expired.value && (
           <a class="underline font-medium" href={`/login?next=${encodeURIComponent("/app")}`}>
-            Sua sessão expirou: entre de novo para enviar o que está guardado.
+            Sua sessão expirou: entre de novo para enviar o que ficou guardado.
           </a>
         )}
         {note.value && <span data-testid="sync-note">{note.value}</span>}

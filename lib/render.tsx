@@ -66,6 +66,7 @@ export function pageDocument(c: Ctx, opts: PageOptions, body: ComponentChildren)
       t={c.get("t")}
       user={opts.nav === false ? undefined : user}
       csrf={session?.csrf}
+      sessionEndsAt={session?.absoluteExpiresAt}
       path={new URL(c.req.url).pathname}
     >
       {body}

@@ -7,6 +7,7 @@ import { destroySession } from "../services/sessions.ts";
 import { AppError, RateLimitError, ValidationError } from "../services/errors.ts";
 import { Button, ErrorBox, Field } from "../components/Form.tsx";
 import PasswordField from "../islands/PasswordField.tsx";
+import OfflineWipe from "../islands/OfflineWipe.tsx";
 
 /** Only same-site paths: an open redirect would turn the login page into a phishing aid. */
 function safeNext(next: string | undefined): string {
@@ -24,6 +25,7 @@ function loginPage(
     <section class="max-w-sm mx-auto mt-12 bg-white rounded-lg shadow p-6">
       <p class="text-brand-700 font-bold text-xl">{t("app.name")}</p>
       <h1 class="text-2xl font-bold mb-6">{t("login.title")}</h1>
+      <OfflineWipe />
       <ErrorBox message={opts.error} />
       <form method="post" action="/login" novalidate>
         <input type="hidden" name="next" value={safeNext(opts.next)} />

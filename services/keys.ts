@@ -91,6 +91,8 @@ export const keys = {
   inboundsDue: () => ["inbound_events_by_due_at"] as const,
   /** Provider message ids of inbound messages already recorded (a redelivery is ignored). */
   inboundSeen: (providerId: string) => ["inbound_seen", providerId] as const,
+  /** Webhook events already accepted ("m:<wamid>" or "s:<wamid>:<status>"): a replay is dropped. */
+  inboundAccepted: (eventKey: string) => ["inbound_accepted", eventKey] as const,
   /** Customers who answered SAIR/PARAR/STOP: no campaign messages. */
   messageOptOut: (customerId: string) => ["message_opt_outs", customerId] as const,
   /** Last inbound WhatsApp message per phone (blind index): the 24-hour free-text window. */
@@ -171,4 +173,7 @@ export const keys = {
   /** Retention: the last audit event whose personal data was scrubbed. */
   auditScrubbedUntil: () => ["meta", "audit_scrubbed_until"] as const,
   inboundEvents: () => ["inbound_events"] as const,
+  /** A staff read of personal data was audited recently: later reloads are not audited again. */
+  readAuditMark: (actorId: string, subject: string, kind: string) =>
+    ["read_audit_marks", actorId, subject, kind] as const,
 };

@@ -25,6 +25,7 @@ import {
   recordContact,
   type StaffCtx,
 } from "./renewals/staff_actions.ts";
+import { canReadCase, caseForReader, type Reader } from "./renewals/read_access.ts";
 import { ACTION_LABELS, isTerminal, NEXT_ACTION, STEP_LABELS } from "./renewals/steps.ts";
 import { formatDateTime } from "../lib/format.ts";
 
@@ -120,6 +121,12 @@ async function lastEvent(db: Db, caseId: string): Promise<AuditEvent | null> {
     if (ev && ev.action !== "photo.viewed") return ev;
   }
   return null;
+}
+
+/** One case for the attendant's device, if they may read it (read_access.ts); audited. */
+export async function readOfflineCase(reader: Reader, caseId: string): Promise<OfflineCase> {
+  await caseForReader(reader, caseId, "json");
+  return offlineCase(reader.db, caseId);
 }
 
 export async function offlineCase(db: Db, caseId: string): Promise<OfflineCase> {
@@ -278,11 +285,20 @@ async function run(ctx: StaffCtx, me: Me, m: OfflineMutation) {
 }
 
 /** Turns a refused action into a conflict (the case moved on) or a rejection (it never will). */
-async function failure(db: Db, id: string, m: OfflineMutation | null, e: unknown) {
+async function failure(ctx: StaffCtx, id: string, m: OfflineMutation | null, e: unknown) {
   if (!(e instanceof AppError) || e.status >= 500) throw e;
+  const db = ctx.db;
   if (e.status === 409 && m) {
     const caseId = m.caseId ?? (m.contractId ? await openCaseOfContract(db, m.contractId) : null);
     const current = caseId ? await getCase(db, caseId) : null;
+    // Need to know: a case now a colleague's is refused, never shown as "their version".
+    if (current && !canReadCase(ctx, current, "json")) {
+      return {
+        id,
+        status: "rejected",
+        message: `Este caso agora está com ${current.assigneeName ?? "outra pessoa"}.`,
+      } satisfies MutationResult;
+    }
     if (current && (m.baseRev === undefined || current.rev !== m.baseRev)) {
       return {
         id,
@@ -325,7 +341,7 @@ async function applyOne(ctx: StaffCtx, me: Me, raw: unknown): Promise<MutationRe
     result = { id, status: "applied", caseId: k.id, rev: k.rev };
   } catch (e) {
     try {
-      result = await failure(ctx.db, id, m, e);
+      result = await failure(ctx, id, m, e);
     } catch (fatal) {
       await kv.delete(key); // let a later replay try again
       throw fatal;

@@ -1,6 +1,7 @@
 // WhatsApp Cloud API webhook. GET: Meta's verification handshake. POST: events, accepted only
 // with a valid X-Hub-Signature-256 over the raw body; stored and queued, answered at once
-// (Meta retries slow or failed deliveries). Public by nature: the signature is the guard.
+// (Meta retries slow or failed deliveries). Public by nature: the signature is the guard, and
+// against a captured body's replay, the event age window and per-event markers (inbound.ts).
 import { define } from "../../lib/route.ts";
 import { safeEqual } from "../../services/crypto.ts";
 import {
@@ -27,7 +28,11 @@ export default define({
     if (!secret || !(await verifyWhatsappSignature(secret, raw, signature))) {
       return c.text("Unauthorized", 401);
     }
-    const events = await acceptWhatsappWebhook(c.get("db"), raw);
-    return c.json({ ok: true, events });
+    // Stale or repeated events are ignored yet answered 200: Meta would otherwise retry them
+    // for days, and a replayer learns nothing from the status.
+    const r = await acceptWhatsappWebhook(c.get("db"), raw, {
+      maxAgeMs: c.get("config").messaging.webhook.maxAgeMs,
+    });
+    return c.json({ ok: true, events: r.accepted });
   },
 });

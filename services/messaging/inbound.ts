@@ -62,9 +62,13 @@ export async function verifyWhatsappSignature(
   return safeEqual(header.slice(7).toLowerCase(), mac);
 }
 
-const iso = (unixSeconds: unknown, fallback: Date) => {
+/** Meta's `timestamp` (Unix seconds, a string) as ISO; null when absent or malformed. */
+const iso = (unixSeconds: unknown): string | null => {
   const n = Number(unixSeconds);
-  return Number.isFinite(n) && n > 0 ? new Date(n * 1000).toISOString() : fallback.toISOString();
+  return typeof unixSeconds === "string" && unixSeconds !== "" && Number.isFinite(n) && n > 0 &&
+      n < 1e11
+    ? new Date(n * 1000).toISOString()
+    : null;
 };
 
 /** The text of a customer message of any type (buttons and media get a short label). */
@@ -84,8 +88,11 @@ function textOf(m: Record<string, any>): string {
   return labels[m.type] ?? `[${String(m.type ?? "mensagem")}]`;
 }
 
-/** Customer messages and statuses from a Cloud API webhook body; everything else is ignored. */
-export function parseWhatsappPayload(body: unknown, now: Date): InboundEvent[] {
+/**
+ * Customer messages and statuses from a Cloud API webhook body; everything else is ignored, and
+ * so is an event without a timestamp (its age, hence a replay, could not be told).
+ */
+export function parseWhatsappPayload(body: unknown): InboundEvent[] {
   const out: InboundEvent[] = [];
   // deno-lint-ignore no-explicit-any
   const entries = (body as any)?.entry;
@@ -94,21 +101,17 @@ export function parseWhatsappPayload(body: unknown, now: Date): InboundEvent[] {
     for (const change of Array.isArray(entry?.changes) ? entry.changes : []) {
       const v = change?.value ?? {};
       for (const m of Array.isArray(v.messages) ? v.messages : []) {
-        if (typeof m?.id !== "string" || typeof m?.from !== "string") continue;
-        out.push({
-          kind: "message",
-          id: m.id,
-          from: m.from,
-          at: iso(m.timestamp, now),
-          text: textOf(m),
-        });
+        const at = iso(m?.timestamp);
+        if (typeof m?.id !== "string" || typeof m?.from !== "string" || !at) continue;
+        out.push({ kind: "message", id: m.id, from: m.from, at, text: textOf(m) });
       }
       for (const s of Array.isArray(v.statuses) ? v.statuses : []) {
-        if (typeof s?.id !== "string" || typeof s?.status !== "string") continue;
+        const at = iso(s?.timestamp);
+        if (typeof s?.id !== "string" || typeof s?.status !== "string" || !at) continue;
         const error = s.errors?.[0]
           ? `${s.errors[0].code ?? ""} ${s.errors[0].title ?? ""}`
           : undefined;
-        out.push({ kind: "status", id: s.id, status: s.status, at: iso(s.timestamp, now), error });
+        out.push({ kind: "status", id: s.id, status: s.status, at, error });
       }
     }
   }
@@ -126,35 +129,93 @@ function enqueueInbound(db: Db, op: Deno.AtomicOperation, id: string) {
   });
 }
 
-/** Stores a verified webhook body's events and enqueues them; returns how many there were. */
-export async function acceptWhatsappWebhook(db: Db, raw: Uint8Array): Promise<number> {
+/** Default of WHATSAPP_WEBHOOK_MAX_AGE_MINUTES: older events are ignored. */
+export const DEFAULT_WEBHOOK_MAX_AGE_MS = 15 * 60_000;
+/** Our clock may lag Meta's: events this far "in the future" are still taken. */
+const FUTURE_SKEW_MS = 5 * 60_000;
+/** Record check + one check per event's marker stays within KV's 10 checks per atomic. */
+const EVENTS_PER_RECORD = 9;
+
+/** One key per event: a message by its wamid, a status by wamid + status (sent ≠ read). */
+const eventKey = (ev: InboundEvent) =>
+  ev.kind === "message" ? `m:${ev.id}` : `s:${ev.id}:${ev.status}`;
+
+export interface AcceptResult {
+  /** Events stored for processing. */
+  accepted: number;
+  /** Older than the window (or too far ahead): a replayed capture, or a retry after an outage. */
+  stale: number;
+  /** Accepted before (Meta's redelivery, or a replay inside the window). */
+  duplicate: number;
+}
+
+/**
+ * Stores a verified webhook body's new events and enqueues them. Replays change nothing: an
+ * event older than `maxAgeMs` is ignored, and every accepted event leaves a marker, checked in
+ * the same atomic as the stored record, that outlives the window, so the same event inside the
+ * window is dropped too (a status by id + status: a replayed "failed" cannot re-fail a retried
+ * message). The caller still answers 200 so Meta does not retry what we chose to ignore.
+ */
+export async function acceptWhatsappWebhook(
+  db: Db,
+  raw: Uint8Array,
+  opts: { maxAgeMs?: number } = {},
+): Promise<AcceptResult> {
   let body: unknown;
   try {
     body = JSON.parse(new TextDecoder().decode(raw));
   } catch {
     throw new ValidationError({ body: "Corpo do webhook inválido." });
   }
-  const events = parseWhatsappPayload(body, db.now());
+  const maxAgeMs = opts.maxAgeMs ?? DEFAULT_WEBHOOK_MAX_AGE_MS;
+  const nowMs = db.now().getTime();
+  const parsed = parseWhatsappPayload(body);
+  const unique = new Map<string, InboundEvent>();
+  let stale = 0;
+  for (const ev of parsed) {
+    const t = Date.parse(ev.at);
+    if (t < nowMs - maxAgeMs || t > nowMs + FUTURE_SKEW_MS) stale++;
+    else unique.set(eventKey(ev), ev);
+  }
+  const events = [...unique.values()];
   const chunks: InboundEvent[][] = [];
   let size = Infinity;
   for (const ev of events) {
     const n = JSON.stringify(ev).length;
-    if (size + n > CHUNK_CHARS) {
+    if (size + n > CHUNK_CHARS || chunks[chunks.length - 1].length >= EVENTS_PER_RECORD) {
       chunks.push([]);
       size = 0;
     }
     chunks[chunks.length - 1].push(ev);
     size += n;
   }
+  // A marker must last while its event is still inside the window.
+  const markerTtl = maxAgeMs + 2 * FUTURE_SKEW_MS;
+  let accepted = 0;
   for (const chunk of chunks) {
+    accepted += await storeChunk(db, chunk, markerTtl);
+  }
+  if (stale) {
+    console.error(JSON.stringify({ webhook: "whatsapp", note: "stale events ignored", stale }));
+  }
+  return { accepted, stale, duplicate: parsed.length - stale - accepted };
+}
+
+/** One record for the chunk's events not accepted before; retried when a concurrent copy won. */
+async function storeChunk(db: Db, chunk: InboundEvent[], markerTtl: number): Promise<number> {
+  const markers = chunk.map((ev) => keys.inboundAccepted(eventKey(ev)));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const seen = await db.kv.getMany(markers);
+    const todo = chunk.filter((_, i) => seen[i].versionstamp === null);
+    if (!todo.length) return 0;
     const id = ulid();
     const at = db.now().toISOString();
     const rec: InboundRecord = {
       id,
       at,
       status: "queued",
-      sealed: await sealJson(db.crypto.aes, chunk, `inbound:${id}`),
-      count: chunk.length,
+      sealed: await sealJson(db.crypto.aes, todo, `inbound:${id}`),
+      count: todo.length,
       attempts: 0,
       nextAttemptAt: at,
     };
@@ -162,11 +223,14 @@ export async function acceptWhatsappWebhook(db: Db, raw: Uint8Array): Promise<nu
       .check({ key: keys.inboundEvent(id), versionstamp: null })
       .set(keys.inboundEvent(id), rec)
       .set(keys.inboundDue(at, id), id);
+    for (const ev of todo) {
+      const key = keys.inboundAccepted(eventKey(ev));
+      op.check({ key, versionstamp: null }).set(key, { at, record: id }, { expireIn: markerTtl });
+    }
     enqueueInbound(db, op, id);
-    const res = await op.commit();
-    if (!res.ok) throw new ConflictError();
+    if ((await op.commit()).ok) return todo.length;
   }
-  return events.length;
+  throw new ConflictError();
 }
 
 /** WhatsApp ids of Brazilian mobiles registered before the 9th digit may lack it. */

@@ -41,7 +41,8 @@ export interface MessagingSettings {
   reminders: { afterHours: number[]; beforeExpiryDays: number };
   email?: EmailSettings;
   whatsapp?: WhatsAppSettings;
-  webhook: { appSecret?: string; verifyToken?: string };
+  /** maxAgeMs: events older than this are ignored (replays of a captured signed body). */
+  webhook: { appSecret?: string; verifyToken?: string; maxAgeMs?: number };
   /** The local outbox prints the links of each message to stdout (OUTBOX_LOG=links); off by
    * default: the admin outbox page is the way to reach them. Codes are never printed. */
   outboxLog: boolean;
@@ -195,6 +196,7 @@ export function parseMessagingEnv(
     webhook: {
       appSecret: env.WHATSAPP_APP_SECRET || undefined,
       verifyToken: env.WHATSAPP_VERIFY_TOKEN || undefined,
+      maxAgeMs: num("WHATSAPP_WEBHOOK_MAX_AGE_MINUTES", 15, 1) * 60_000,
     },
     // "links" says what is printed; true is accepted as the same explicit request.
     outboxLog: (env.OUTBOX_LOG ?? "").toLowerCase() === "links" || bool("OUTBOX_LOG", d.outboxLog),

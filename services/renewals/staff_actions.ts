@@ -6,7 +6,7 @@ import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { type Actor, addAudit } from "../audit.ts";
 import { getBlob } from "../blobs.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { type Contract, getContract, stageContractUpdate } from "../contracts.ts";
 import { getCustomer } from "../customers.ts";
 import { getPlan } from "../plans.ts";
@@ -34,6 +34,7 @@ import { isBeforeSigning } from "./steps.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { deleteBlob, promoteBlob } from "../blobs.ts";
 import { prepareContractDoc } from "./signing.ts";
+import { assertCanReadCase } from "./read_access.ts";
 
 export interface StaffCtx {
   db: Db;
@@ -568,9 +569,7 @@ export async function cancelCase(ctx: StaffCtx, caseId: string, reason: string, 
 /** The holder photo for review. Every view is audited (LGPD: access to the ID photo is logged). */
 export async function viewHolderPhoto(ctx: StaffCtx, caseId: string) {
   const c = (await getCaseEntry(ctx.db, caseId)).value;
-  if (ctx.kind === "staff" && c.assigneeId !== ctx.actor.id.replace(/^user:/, "")) {
-    throw new ForbiddenError("Só quem atende o caso pode ver a foto do titular.");
-  }
+  assertCanReadCase(ctx, c, "photo");
   if (!c.photo) throw new NotFoundError("Não há foto neste caso.");
   if (c.photo.purgedAt) throw new NotFoundError("A foto foi apagada pelo prazo de guarda (LGPD).");
   const blob = await getBlob(ctx.db, c.photo.blobId);

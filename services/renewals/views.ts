@@ -10,15 +10,17 @@ import { auditOf } from "../audit.ts";
 import { getTicket } from "../tickets.ts";
 import { keys } from "../keys.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
-import { getCase, openCasesOfContracts, type RenewalCase } from "./cases.ts";
+import { openCasesOfContracts, type RenewalCase } from "./cases.ts";
+import { auditRead, caseForReader, type Reader } from "./read_access.ts";
 import { contactLog } from "./staff_actions.ts";
 import { openCaseEntry } from "./case_seal.ts";
 import { pendingContactsOf } from "./customer_actions.ts";
 import { maskEmail, maskPhone } from "../../lib/format.ts";
 
-export async function staffCaseView(db: Db, caseId: string, _provider?: ProviderInfo) {
-  const c = await getCase(db, caseId);
-  if (!c) throw new NotFoundError("Caso não encontrado.");
+/** The staff case page's data, for a reader allowed to see it (read_access.ts); audited. */
+export async function staffCaseView(reader: Reader, caseId: string) {
+  const db = reader.db;
+  const c = await caseForReader(reader, caseId, "page");
   const [customer, contract, plans, contacts, messages, timeline, ticket] = await Promise.all([
     getCustomer(db, c.customerId),
     getContract(db, c.contractId),
@@ -87,9 +89,15 @@ export async function customerCaseView(db: Db, caseId: string, provider: Provide
 
 export type CustomerCaseView = Awaited<ReturnType<typeof customerCaseView>>;
 
-export async function customerRecordView(db: Db, customerId: string) {
+/**
+ * The customer record: any staff member may read it (an attendant looks the customer up when
+ * they call first, to start a renewal); each read is audited. Their cases stay need-to-know.
+ */
+export async function customerRecordView(reader: Reader, customerId: string) {
+  const db = reader.db;
   const customer = await getCustomer(db, customerId);
   if (!customer) throw new NotFoundError("Cliente não encontrado.");
+  await auditRead(reader, `customer:${customerId}`, "customer", "page");
   const contracts: Contract[] = await contractsOfCustomer(db, customerId);
   const open = await openCasesOfContracts(db, contracts.map((c) => c.id));
   const plans = new Map((await listPlans(db)).map((p) => [p.id, p] as [string, Plan]));

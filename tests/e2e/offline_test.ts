@@ -6,9 +6,10 @@
 import assert from "node:assert/strict";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { CHROMIUM, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
-import { getCase } from "../../services/renewals/cases.ts";
+import { getCase, setAssignee } from "../../services/renewals/cases.ts";
 import { contactLog, recordContact } from "../../services/renewals/staff_actions.ts";
-import { listUsers } from "../../services/users.ts";
+import { findUserByUsername, listUsers } from "../../services/users.ts";
+import { revokeUserSessions } from "../../services/sessions.ts";
 
 // Installability is never reported for incognito profiles, and a fresh browser context is
 // one: this walk needs a real (temporary) profile.
@@ -260,6 +261,156 @@ Deno.test({
         0,
       );
       await shot(page, "offline-06-logged-out.png");
+      assert.deepEqual(errors, [], "no script errors");
+    } finally {
+      await context.close();
+      await server.stop();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
+
+/** Everything in the offline database as one string ("" when there is no database). */
+async function deviceDump(page: Page): Promise<string> {
+  return await page.evaluate(async () => {
+    if (!(await indexedDB.databases()).some((d) => d.name === "renova-offline")) return "";
+    const db = await new Promise<IDBDatabase>((ok, ko) => {
+      const r = indexedDB.open("renova-offline");
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => ko(r.error);
+    });
+    const out: Record<string, unknown> = {};
+    for (const name of Array.from(db.objectStoreNames)) {
+      out[name] = await new Promise((ok) => {
+        const r = db.transaction(name).objectStore(name).getAll();
+        r.onsuccess = () => ok(r.result);
+      });
+    }
+    db.close();
+    return JSON.stringify(out);
+  });
+}
+
+async function outboxOf(page: Page): Promise<{ kind: string; customerName: string }[]> {
+  const dump = await deviceDump(page);
+  return dump ? JSON.parse(dump).outbox ?? [] : [];
+}
+
+Deno.test({
+  name: "browser: customer data leaves the device when the session is over",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startServer();
+    const { context, dir } = await launchProfile();
+    const errors: string[] = [];
+    try {
+      const page = await context.newPage();
+      page.on("pageerror", (e) => errors.push(String(e)));
+      const signIn = async () => {
+        await page.goto(`${server.base}/login?next=/app`);
+        await page.getByLabel("Usuário").fill("atendente1");
+        await page.getByLabel("Senha", { exact: true }).fill(STAFF_PASSWORDS.ATTENDANT1_PASSWORD);
+        await Promise.all([
+          page.waitForURL(/\/app$/),
+          page.getByRole("button", { name: "Entrar" }).click(),
+        ]);
+        await synced(page);
+      };
+      await signIn();
+      const a = await claimFirst(page, server.base);
+      await page.goto(`${server.base}/app`);
+      await synced(page);
+      const stored = JSON.parse(await deviceDump(page));
+      const kept = stored.cases.find((c: { id: string }) => c.id === a.id);
+      assert.ok(kept, "the opened case is on the device");
+      const phone = kept.phones[0].slice(-8) as string;
+      // Only what the offline screens show is stored.
+      assert.equal(kept.updatedAt, undefined);
+      assert.equal(kept.lastChange, undefined);
+      assert.ok((await deviceDump(page)).includes(a.name));
+
+      // 1. Offline on the live page: a contact with a note (personal data) and a release.
+      await page.goto(`${server.base}/app/cases/${a.id}`);
+      await synced(page);
+      await context.setOffline(true);
+      await page.getByText("Precisa de conexão").first().waitFor();
+      await page.getByLabel("Resultado").selectOption("no_answer");
+      await page.getByLabel("Anotação").fill(`Ligar para ${a.name} mais tarde.`);
+      await page.getByRole("button", { name: "Registrar contato" }).click();
+      await page.getByTestId("sync-note").filter({ hasText: "guardado neste aparelho" }).waitFor();
+      await page.getByRole("button", { name: "Liberar" }).click();
+      await page.getByTestId("sync-note").filter({ hasText: "Liberar: guardado" }).waitFor();
+      assert.equal((await outboxOf(page)).length, 2);
+
+      // 2. The session ends on the server (revoked, as an expiry would); back online, reload.
+      const att = (await findUserByUsername(server.db, "atendente1"))!;
+      assert.ok(await revokeUserSessions(server.db, att.id) >= 1);
+      await context.setOffline(false);
+      await page.reload();
+      await page.waitForURL(/\/login/);
+      await page.locator("[data-testid=offline-wipe][data-done=true]").waitFor({
+        state: "attached",
+      });
+      const dump = await deviceDump(page);
+      assert.ok(!dump.includes(a.name), "no customer name left");
+      assert.ok(!dump.includes(phone), "no phone left");
+      assert.ok(!/"(queue|cases)"\s*:\s*\[\s*\{/.test(dump), "no queue or case left");
+      const left = await outboxOf(page);
+      assert.deepEqual(left.map((e) => e.kind), ["release"], "the action without personal data");
+      assert.equal(left[0].customerName, "Cliente");
+      assert.match(
+        await page.getByTestId("offline-wipe").textContent() ?? "",
+        /1 ação\(ões\) guardada\(s\) neste aparelho tinha\(m\) dados de clientes/,
+      );
+      // The caches keep static files only: the per-user shell page is gone.
+      assert.equal(await page.evaluate(async () => await caches.match("/app/offline")), undefined);
+      await shot(page, "offline-07-expired.png");
+
+      // 3. Signed in again, the kept release is sent, and the attendant is told once more.
+      await signIn();
+      await page.getByTestId("sync-note").filter({ hasText: "1 ação(ões)" }).waitFor();
+      for (let i = 0; i < 50 && (await getCase(server.db, a.id))!.assigneeId; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal((await getCase(server.db, a.id))!.assigneeId, undefined, "release applied");
+      assert.equal((await contactLog(server.db, a.id)).length, 0, "the noted contact was not");
+      await page.goto(`${server.base}/app/cases/${a.id}`);
+      await synced(page);
+      assert.ok((await deviceDump(page)).includes(a.id), "the case is on the device again");
+
+      // A supervisor gives the case to a colleague: need to know, the copy leaves the device.
+      await page.goto(`${server.base}/app`); // its live page would reload itself meanwhile
+      await synced(page);
+      const att2 = (await findUserByUsername(server.db, "atendente2"))!;
+      await setAssignee(server.db, a.id, { id: att2.id, name: att2.name }, {
+        id: "user:supervisor",
+        name: "Supervisora",
+      });
+      const refused = await page.goto(`${server.base}/app/cases/${a.id}`);
+      assert.equal(refused?.status(), 403);
+      await synced(page);
+      assert.ok(!(await deviceDump(page)).includes(a.name), "a colleague's case is not kept");
+
+      // 4. Offline past the session's absolute end (the browser's clock moves 13 h): the
+      // offline app wipes the device by itself.
+      await page.goto(`${server.base}/app`);
+      await synced(page);
+      assert.ok((await deviceDump(page)).includes("customerName"));
+      // The shell page comes back for the new session (the worker fetches it on request).
+      for (let i = 0; i < 50; i++) {
+        if (await page.evaluate(async () => !!(await caches.match("/app/offline")))) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await page.clock.install();
+      await context.setOffline(true);
+      await page.goto(`${server.base}/app`);
+      await page.getByTestId("offline-app").waitFor();
+      await page.clock.fastForward("13:00:00");
+
+      await page.getByTestId("sync-note").filter({ hasText: "foram apagados" }).waitFor();
+      await shot(page, "offline-08-expired-offline.png");
+      assert.ok(!(await deviceDump(page)).includes("customerName"), "nothing left offline");
       assert.deepEqual(errors, [], "no script errors");
     } finally {
       await context.close();

@@ -10,6 +10,7 @@ import { auditOf } from "../../services/audit.ts";
 import { getMessage, stageMessage } from "../../services/messages.ts";
 import { scanOnce, startMessaging } from "../../services/messaging/dispatcher.ts";
 import { windowOpen } from "../../services/messaging/window.ts";
+import { retryDeadLetter } from "../../services/messaging/dead_letters.ts";
 
 const SECRET = "app-secret-de-teste";
 const ENV = { WHATSAPP_VERIFY_TOKEN: "token-de-verificacao", WHATSAPP_APP_SECRET: SECRET };
@@ -176,6 +177,122 @@ Deno.test("inbound through the queue: statuses update the message record (delive
     const m = (await getMessage(t.db, msg.id))!;
     assert.equal(m.status, "read", "a late 'delivered' never moves it back");
     assert.ok(m.deliveredAt && m.readAt);
+  } finally {
+    await messaging.stop();
+    t.close();
+    await graph.close();
+  }
+});
+
+// Replays (#14 item 14): a captured signed body must change nothing.
+
+function replyBody(from: string, id: string, unixSeconds: number, text = "Quero renovar") {
+  return payload({
+    messages: [{ from, id, timestamp: String(unixSeconds), type: "text", text: { body: text } }],
+  });
+}
+
+async function countPrefix(t: { db: { kv: Deno.Kv } }, prefix: Deno.KvKey) {
+  let n = 0;
+  for await (const _ of t.db.kv.list({ prefix })) n++;
+  return n;
+}
+
+Deno.test("webhook replay: the same signed body twice is stored once and records one reply", async () => {
+  const t = await testApp(ENV);
+  try {
+    const f = await caseWithLink(t.db);
+    const body = replyBody(f.customer.phones[0], "wamid.REPLAY1", Math.floor(Date.now() / 1000));
+    const sig = await sign(body);
+    const first = await post(t.app, body, sig);
+    const second = await post(t.app, body, sig);
+    assert.equal(first.status, 200);
+    assert.equal(second.status, 200, "answered 200 so Meta stops retrying");
+    assert.deepEqual(await second.json(), { ok: true, events: 0 });
+    assert.equal(await countPrefix(t, ["inbound_events"]), 1, "the replay stores nothing");
+    await scanOnce(t.db);
+    const replies = (await auditOf(t.db, `case:${f.case.id}`))
+      .filter((e) => e.action === "customer.replied");
+    assert.equal(replies.length, 1);
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("webhook replay: an event older than the window is ignored (200, nothing stored)", async () => {
+  const t = await testApp({ ...ENV, WHATSAPP_WEBHOOK_MAX_AGE_MINUTES: "15" });
+  try {
+    const f = await caseWithLink(t.db);
+    const before = (await getCase(t.db, f.case.id))!;
+    const old = Math.floor(Date.now() / 1000) - 16 * 60;
+    const body = replyBody(f.customer.phones[0], "wamid.OLD1", old);
+    const res = await post(t.app, body, await sign(body));
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { ok: true, events: 0 });
+    await scanOnce(t.db);
+    assert.equal(await countPrefix(t, ["inbound_events"]), 0);
+    assert.equal((await getCase(t.db, f.case.id))!.rev, before.rev, "no reply recorded");
+    // Inside the window the same kind of event is taken.
+    const fresh = replyBody(f.customer.phones[0], "wamid.NEW1", old + 2 * 60);
+    assert.deepEqual(await (await post(t.app, fresh, await sign(fresh))).json(), {
+      ok: true,
+      events: 1,
+    });
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("webhook replay: a replayed 'failed' status does not fail the message again after a retry", async () => {
+  const graph = graphStandIn();
+  const t = await testApp(ENV);
+  const messaging = startMessaging(t.db, {
+    ...t.config.messaging,
+    outboxLog: false,
+    rate: { email: 0, whatsapp: 0 },
+    quiet: { startMin: 0, endMin: 0, days: [], timeZone: "America/Sao_Paulo" },
+    whatsapp: {
+      token: "t",
+      phoneNumberId: "55",
+      apiBase: graph.url,
+      templatePrefix: "renova_",
+      templateLanguage: "pt_BR",
+    },
+  });
+  try {
+    const f = await caseWithLink(t.db);
+    const op = t.db.kv.atomic();
+    const msg = await stageMessage(t.db, op, {
+      caseId: f.case.id,
+      channel: "whatsapp",
+      template: "protocol",
+      to: f.customer.phones[0],
+      subject: "Protocolo",
+      body: "O protocolo do seu atendimento é 20260302000001.",
+    });
+    await op.commit();
+    await until(async () => (await getMessage(t.db, msg.id))?.status === "sent");
+    const wamid = (await getMessage(t.db, msg.id))!.providerId!;
+    const failed = payload({
+      statuses: [{
+        id: wamid,
+        status: "failed",
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        recipient_id: f.customer.phones[0],
+        errors: [{ code: 131026, title: "Message undeliverable" }],
+      }],
+    });
+    const sig = await sign(failed);
+    assert.equal((await post(t.app, failed, sig)).status, 200);
+    await until(async () => (await getMessage(t.db, msg.id))?.status === "failed");
+    // An admin retries it from the dead letters: it goes out again.
+    await retryDeadLetter(t.db, msg.id, { id: "user:admin", name: "Admin" });
+    await until(async () => (await getMessage(t.db, msg.id))?.status === "sent");
+    // The captured "failed" body is posted again.
+    assert.equal((await post(t.app, failed, sig)).status, 200);
+    await scanOnce(t.db);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await getMessage(t.db, msg.id))!.status, "sent", "one status move only");
   } finally {
     await messaging.stop();
     t.close();

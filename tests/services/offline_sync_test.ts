@@ -162,7 +162,7 @@ Deno.test("offline: refused actions are rejected with the reason, and stay rejec
   }
 });
 
-Deno.test("offline: claim from the due list and release; a taken case is a conflict", async () => {
+Deno.test("offline: claim from the due list and release; a case taken by a colleague is refused", async () => {
   const t = await setup();
   try {
     const [claim] = await t.sync(t.att2, {
@@ -173,14 +173,19 @@ Deno.test("offline: claim from the due list and release; a taken case is a confl
     assert.equal(claim.status, "applied");
     const caseId = (claim as { caseId: string }).caseId;
     assert.equal((await getCase(t.db, caseId))!.assigneeId, t.att2.id);
-    // atendente1 claimed the same contract offline: it is atendente2's now.
+    // atendente1 claimed the same contract offline: it is atendente2's now. Need to know: a
+    // refusal naming the colleague, never their copy of the case (customer name, phones).
     const [late] = await t.sync(t.att1, {
       id: "mutation-0041",
       kind: "claim",
       contractId: t.due[1].contractId,
     });
-    assert.equal(late.status, "conflict");
-    assert.equal((late as { theirs: { assigneeName: string } }).theirs.assigneeName, t.att2.name);
+    assert.equal(late.status, "rejected");
+    assert.equal("theirs" in late, false);
+    assert.equal(
+      (late as { message: string }).message,
+      `Este caso agora está com ${t.att2.name}.`,
+    );
     const [release] = await t.sync(t.att2, {
       id: "mutation-0042",
       kind: "release",

@@ -1,7 +1,8 @@
 // One case as JSON (`?id=`), kept in IndexedDB once the attendant opened it. Same access as the
-// case page; no photo, link, token or document in it.
+// case page (need to know: services/renewals/read_access.ts); no photo, link, token or document.
 import { define, STAFF } from "../../../lib/route.ts";
-import { offlineCase } from "../../../services/offline_sync.ts";
+import { readOfflineCase } from "../../../services/offline_sync.ts";
+import { staffCtx } from "../../../lib/staff.ts";
 import { ValidationError } from "../../../services/errors.ts";
 
 export default define({
@@ -9,6 +10,6 @@ export default define({
   GET: async (c) => {
     const id = c.req.query("id") ?? "";
     if (!/^[A-Za-z0-9_-]{8,40}$/.test(id)) throw new ValidationError({ id: "Caso inválido." });
-    return c.json(await offlineCase(c.get("db"), id));
+    return c.json(await readOfflineCase(staffCtx(c), id));
   },
 });

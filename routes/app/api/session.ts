@@ -6,6 +6,14 @@ export default define({
   access: STAFF,
   GET: (c) => {
     const u = c.get("user")!;
-    return c.json({ userId: u.id, name: u.name, role: u.role, csrf: c.get("session")!.csrf });
+    const s = c.get("session")!;
+    // expiresAt: the absolute end; the agent wipes the device's customer data once it passes.
+    return c.json({
+      userId: u.id,
+      name: u.name,
+      role: u.role,
+      csrf: s.csrf,
+      expiresAt: new Date(s.absoluteExpiresAt).toISOString(),
+    });
   },
 });

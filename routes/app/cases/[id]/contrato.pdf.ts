@@ -1,13 +1,13 @@
 import { define, STAFF } from "../../../../lib/route.ts";
-import { getCase } from "../../../../services/renewals/cases.ts";
+import { caseForReader } from "../../../../services/renewals/read_access.ts";
+import { staffCtx } from "../../../../lib/staff.ts";
 import { contractFileOf } from "../../../../services/renewals/signing.ts";
-import { NotFoundError } from "../../../../services/errors.ts";
 
 export default define({
   access: STAFF,
   GET: async (c) => {
-    const kase = await getCase(c.get("db"), c.req.param("id")!);
-    if (!kase) throw new NotFoundError("Caso não encontrado.");
+    // Need to know (read_access.ts): 403 for a colleague's case; the read is audited.
+    const kase = await caseForReader(staffCtx(c), c.req.param("id")!, "contract_pdf");
     const { data } = await contractFileOf(c.get("db"), kase);
     c.header("Content-Type", "application/pdf");
     c.header("Cache-Control", "no-store, private");

@@ -1,6 +1,7 @@
 import { type Ctx, define, STAFF } from "../../../../lib/route.ts";
 import { page } from "../../../../lib/render.tsx";
 import { staffCaseView } from "../../../../services/renewals/views.ts";
+import { staffCtx } from "../../../../lib/staff.ts";
 import { ErrorBox } from "../../../../components/Form.tsx";
 import { StepBadge } from "../../../../components/Badge.tsx";
 import {
@@ -25,7 +26,7 @@ export async function casePage(
   caseId: string,
   opts: { error?: string; status?: number } = {},
 ) {
-  const v = await staffCaseView(c.get("db"), caseId, c.get("config").provider);
+  const v = await staffCaseView(staffCtx(c), caseId);
   const user = c.get("user")!;
   const csrf = c.get("session")?.csrf;
   const k = v.case;

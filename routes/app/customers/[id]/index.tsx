@@ -1,6 +1,7 @@
 import { define, STAFF } from "../../../../lib/route.ts";
 import { page } from "../../../../lib/render.tsx";
 import { customerRecordView } from "../../../../services/renewals/views.ts";
+import { staffCtx } from "../../../../lib/staff.ts";
 import { formatCpf, formatDate } from "../../../../lib/format.ts";
 import { CsrfField } from "../../../../components/Form.tsx";
 import { PhoneLinks } from "../../../../components/PhoneLinks.tsx";
@@ -9,7 +10,7 @@ import { PhoneLinks } from "../../../../components/PhoneLinks.tsx";
 export default define({
   access: STAFF,
   GET: async (c) => {
-    const v = await customerRecordView(c.get("db"), c.req.param("id")!);
+    const v = await customerRecordView(staffCtx(c), c.req.param("id")!);
     const cu = v.customer;
     const csrf = c.get("session")?.csrf;
     return page(

@@ -1,0 +1,102 @@
+// Need to know: who on the staff may read which renewal case, in one place, and the audit of
+// every staff read of personal data. The rule: attendants read the cases that are unassigned or
+// assigned to themselves (the holder photo only on their own); supervisors and admins read all.
+// Every staff read path (case page, case JSON, live updates, contract and carnê PDFs, photo)
+// goes through `caseForReader()` or `assertCanReadCase()`.
+import type { Db } from "../db.ts";
+import { keys } from "../keys.ts";
+import { type Actor, addAudit } from "../audit.ts";
+import { ForbiddenError, NotFoundError } from "../errors.ts";
+import { getCase, type RenewalCase } from "./cases.ts";
+
+/** Who reads: the staff context's actor ("user:<id>") and kind ("staff" = attendant). */
+export interface Reader {
+  db: Db;
+  actor: Actor;
+  kind: "staff" | "supervisor";
+}
+
+/**
+ * What is read. Reads of the same data share a kind (the page and the offline JSON show the
+ * same record), so a visit is one event; `live` carries no personal data and is not audited.
+ */
+export type ReadPurpose = "page" | "json" | "live" | "contract_pdf" | "carne_pdf" | "photo";
+
+const AUDIT_KIND: Record<ReadPurpose, string | null> = {
+  page: "case",
+  json: "case",
+  live: null,
+  contract_pdf: "contract_pdf",
+  carne_pdf: "carne_pdf",
+  photo: null, // audited on every view by viewHolderPhoto itself
+};
+
+/** One read event per person, case and kind within this window: automatic reloads add none. */
+export const READ_AUDIT_WINDOW_MS = 30 * 60_000;
+
+const userIdOf = (actor: Actor) => actor.id.replace(/^user:/, "");
+
+/** The rule. */
+export function canReadCase(
+  r: Pick<Reader, "actor" | "kind">,
+  c: Pick<RenewalCase, "assigneeId">,
+  purpose: ReadPurpose,
+): boolean {
+  if (r.kind === "supervisor") return true;
+  const me = userIdOf(r.actor);
+  // The ID photo is the most sensitive: only the attendant who works the case sees it.
+  if (purpose === "photo") return c.assigneeId === me;
+  return !c.assigneeId || c.assigneeId === me;
+}
+
+export function assertCanReadCase(
+  r: Pick<Reader, "actor" | "kind">,
+  c: Pick<RenewalCase, "assigneeId">,
+  purpose: ReadPurpose,
+): void {
+  if (canReadCase(r, c, purpose)) return;
+  throw new ForbiddenError(
+    purpose === "photo"
+      ? "Só quem atende o caso pode ver a foto do titular."
+      : "Este caso está com outro atendente. Peça a um supervisor se precisar dele.",
+  );
+}
+
+/** The case, if this reader may read it for `purpose`; the read is audited. */
+export async function caseForReader(
+  r: Reader,
+  caseId: string,
+  purpose: ReadPurpose,
+): Promise<RenewalCase> {
+  const c = await getCase(r.db, caseId);
+  if (!c) throw new NotFoundError("Caso não encontrado.");
+  assertCanReadCase(r, c, purpose);
+  const kind = AUDIT_KIND[purpose];
+  if (kind) await auditRead(r, `case:${caseId}`, kind, purpose);
+  return c;
+}
+
+/**
+ * Records that `r.actor` read `subject`'s personal data, at most once per window per kind.
+ * The event goes under `reads:<subject>` so the case's own trail (timeline, signature
+ * evidence) holds only changes. The mark and the event are one atomic; when two requests race,
+ * the loser's commit fails and the winner's event stands.
+ */
+export async function auditRead(
+  r: Pick<Reader, "db" | "actor">,
+  subject: string,
+  kind: string,
+  via: string,
+): Promise<boolean> {
+  const db = r.db;
+  const key = keys.readAuditMark(r.actor.id, subject, kind);
+  const mark = await db.kv.get<{ until: string }>(key);
+  const now = db.now();
+  // The stored time decides, not expireIn (expiry is lazy).
+  if (mark.value && Date.parse(mark.value.until) > now.getTime()) return false;
+  const op = db.kv.atomic().check(mark).set(key, {
+    until: new Date(now.getTime() + READ_AUDIT_WINDOW_MS).toISOString(),
+  }, { expireIn: READ_AUDIT_WINDOW_MS * 2 });
+  addAudit(db, op, `reads:${subject}`, `${subject.split(":")[0]}.read`, r.actor, { kind, via });
+  return (await op.commit()).ok;
+}
