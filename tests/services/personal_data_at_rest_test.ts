@@ -96,7 +96,7 @@ async function importPerson(db: Db) {
   return (await db.kv.get<string>(keys.contractByErpId("9902"))).value!;
 }
 
-function whatsappReply(from: string, text: string) {
+function whatsappReply(from: string, text: string, at = new Date()) {
   return new TextEncoder().encode(JSON.stringify({
     entry: [{
       changes: [{
@@ -105,7 +105,7 @@ function whatsappReply(from: string, text: string) {
           messages: [{
             id: "wamid.reply1",
             from,
-            timestamp: "1700000000",
+            timestamp: String(Math.floor(at.getTime() / 1000)), // inside the replay window
             type: "text",
             text: { body: text },
           }],
@@ -153,7 +153,11 @@ Deno.test("a closed renewal leaves the customer's personal data nowhere in clear
     // The customer answers on WhatsApp, quoting their e-mail.
     await acceptWhatsappWebhook(
       db,
-      whatsappReply("5543991234567", `Oi, sou ${PERSON.name}, meu e-mail é ${PERSON.email}`),
+      whatsappReply(
+        "5543991234567",
+        `Oi, sou ${PERSON.name}, meu e-mail é ${PERSON.email}`,
+        db.now(),
+      ),
     );
     await scanDueInbound(db, new Date(db.now().getTime() + 1000));
     assert.ok((await getCase(db, c0.id))!.customerReply, "the reply reached the case");
