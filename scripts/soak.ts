@@ -153,6 +153,7 @@ export async function soak(
     duplicateMessages: dup.total,
     duplicateNumbers: inv.duplicateNumbers,
     unexplainedGaps: inv.unexplainedGaps,
+    orphansBeforeSweep: inv.orphansBeforeSweep,
     orphanBlobs: inv.orphanBlobs,
     messagesWaiting: inv.messagesWaiting,
     errors: outcomes.filter((o) => o.error).map((o) => `${o.caseId ?? o.contractId}: ${o.error}`),

@@ -5,6 +5,7 @@ import { keys } from "../../services/keys.ts";
 import type { RenewalCase } from "../../services/renewals/cases.ts";
 import type { Message } from "../../services/messages.ts";
 import { auditNumberSequence } from "../../services/numbers.ts";
+import { findOrphanBlobs, PENDING_BLOB_TTL_MS, sweepOrphanBlobs } from "../../services/blobs.ts";
 import { todayInBrazil } from "../../services/dates.ts";
 import { ORDER, type Outcome } from "./driver.ts";
 
@@ -60,29 +61,13 @@ export async function checkInvariants(db: Db, outcomes: Outcome[]) {
     }
   }
 
-  // Orphan blobs: metadata no case, ticket or setting points to, or chunks without metadata.
-  const referenced = new Set<string>();
-  for (const c of cases.values()) {
-    for (
-      const id of [
-        c.photo?.blobId,
-        ...c.oldPhotoBlobIds,
-        c.contractDoc?.blobId,
-        c.signature?.signedBlobId,
-        c.carneBlobId,
-      ]
-    ) if (id) referenced.add(id);
-  }
-  const p12 = (await db.kv.get<{ blobId: string }>(keys.signingP12())).value;
-  if (p12) referenced.add(p12.blobId);
-  const metas = new Set(
-    (await all(db, keys.blob("x").slice(0, 1))).map((e) => String(e.key[1])),
-  );
-  const chunkOwners = new Set(
-    (await all(db, keys.blobChunks("x").slice(0, 1))).map((e) => String(e.key[1])),
-  );
-  const orphanBlobs = [...metas].filter((id) => !referenced.has(id)).length +
-    [...chunkOwners].filter((id) => !metas.has(id)).length;
+  // Orphan files: what the daily sweep leaves once every pending upload's marker has expired
+  // (a kill between storing a file and the step that references it leaves one behind until
+  // then). Counted by the same code the sweep uses (blobs.ts), before and after it runs.
+  const orphansBeforeSweep = (await findOrphanBlobs(db)).length;
+  const later: Db = { ...db, now: () => new Date(Date.now() + 2 * PENDING_BLOB_TTL_MS) };
+  await sweepOrphanBlobs(later);
+  const orphanBlobs = (await findOrphanBlobs(db)).length;
 
   return {
     lost,
@@ -91,6 +76,7 @@ export async function checkInvariants(db: Db, outcomes: Outcome[]) {
     duplicateNumbers: over(protocols) + over(nossos),
     unexplainedGaps: protocolGaps + nossoGaps,
     messagesWaiting: waiting,
+    orphansBeforeSweep,
     orphanBlobs,
   };
 }
