@@ -33,11 +33,15 @@ export const EXPIRING_FAMILIES: Record<string, Derive> = {
   whatsapp_windows: fromField("lastInboundAt", 2 * DAY, 2 * DAY),
   inbound_seen: fixed(30 * DAY),
   messages_by_dedupe: fixed(180 * DAY),
-  protocol_seq: fixed(3 * DAY),
   import_file_chunks: fixed(7 * DAY),
   retention_runs: fromField("at", 400 * DAY, 400 * DAY),
   leases: fromField("expiresAt", DAY, DAY),
   offline_mutations: fromField("at", 90 * DAY, 90 * DAY),
+  // Added with the #14 fixes: each value carries its own time, the family's TTL follows it.
+  submissions: fromField("at", 2 * DAY, 2 * DAY),
+  read_audit_marks: fromField("until", 30 * 60_000, 60 * 60_000),
+  live_streams: fixed(2 * 60_000),
+  inbound_accepted: fromField("at", DAY, DAY),
   // Only processed events expire (kept for the trail).
   inbound_events: (v, now) =>
     (v as { status?: string } | null)?.status === "done" ? now + 30 * DAY : undefined,

@@ -108,3 +108,21 @@ Deno.test("re-derived expiries: from the value's own end, else the family's TTL;
   assert.equal(restoredExpireIn(["customers", "1"], { name: "A" }, now), undefined);
   assert.equal(restoredExpireIn(["inbound_events", "1"], { status: "queued" }, now), undefined);
 });
+
+Deno.test("re-derived expiries: the day's protocol counter is kept (gaps must stay auditable)", () => {
+  const now = Date.parse("2026-03-05T12:00:00Z");
+  assert.equal(restoredExpireIn(["protocol_seq", "20260305"], 17, now), undefined);
+});
+
+Deno.test("re-derived expiries: submission ids, read-audit marks and webhook markers expire", () => {
+  const now = Date.parse("2026-03-05T12:00:00Z");
+  const at = new Date(now - DAY).toISOString();
+  assert.equal(restoredExpireIn(["submissions", "u", "s"], { at }, now), DAY);
+  assert.equal(restoredExpireIn(["inbound_accepted", "m:x"], { at, record: "r" }, now), 0);
+  const until = new Date(now + 60_000).toISOString();
+  assert.equal(
+    restoredExpireIn(["read_audit_marks", "u", "case:1", "page"], { until }, now),
+    1860_000,
+  );
+  assert.ok(restoredExpireIn(["live_streams", "h"], { until: {} }, now)! > 0);
+});
