@@ -7,8 +7,9 @@ import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { addAudit, SYSTEM } from "../audit.ts";
 import { deleteBlob, sweepOrphanBlobs } from "../blobs.ts";
-import { openCaseEntry, sealCase } from "../renewals/case_seal.ts";
+import { sealCase } from "../renewals/case_seal.ts";
 import {
+  endedCases,
   PII_RETENTION_DEFAULTS,
   type PiiRetention,
   purgeCaseCodes,
@@ -18,7 +19,6 @@ import {
 } from "./retention_pii.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import type { LinkRecord } from "../renewals/links.ts";
-import { TERMINAL_STEPS } from "../renewals/steps.ts";
 
 export interface RetentionResult {
   photos: number;
@@ -52,34 +52,25 @@ export async function purgeExpired(db: Db, opts: RetentionOptions): Promise<Rete
   };
 
   // Only ended cases hold photos past their use; they are found through the step index.
-  for (const step of TERMINAL_STEPS) {
-    for await (const idx of db.kv.list({ prefix: keys.casesInStep(step) })) {
-      const entry = await openCaseEntry(
-        db,
-        await db.kv.get<RenewalCase>(keys.case(String(idx.key[2]))),
-      );
-      const c = entry.value;
-      if (!c) continue;
-      const endedAt = c.closedAt ?? c.updatedAt;
-      const blobs = [
-        ...(c.photo && !c.photo.purgedAt ? [c.photo.blobId] : []),
-        ...c.oldPhotoBlobIds,
-      ];
-      if (endedAt > cutoff || blobs.length === 0) continue;
-      for (const id of blobs) await deleteBlob(db, id);
-      const next: RenewalCase = {
-        ...c,
-        photo: c.photo
-          ? { ...c.photo, purgedAt: c.photo.purgedAt ?? now.toISOString() }
-          : undefined,
-        oldPhotoBlobIds: [],
-      };
-      const op = db.kv.atomic().check(entry).set(keys.case(c.id), await sealCase(db, next));
-      addAudit(db, op, `case:${c.id}`, "retention.photo_purged", SYSTEM, { photos: blobs.length });
-      if ((await op.commit()).ok) {
-        result.photos += blobs.length;
-        result.cases++;
-      }
+  for await (const entry of endedCases(db)) {
+    const c = entry.value;
+    const endedAt = c.closedAt ?? c.updatedAt;
+    const blobs = [
+      ...(c.photo && !c.photo.purgedAt ? [c.photo.blobId] : []),
+      ...c.oldPhotoBlobIds,
+    ];
+    if (endedAt > cutoff || blobs.length === 0) continue;
+    for (const id of blobs) await deleteBlob(db, id);
+    const next: RenewalCase = {
+      ...c,
+      photo: c.photo ? { ...c.photo, purgedAt: c.photo.purgedAt ?? now.toISOString() } : undefined,
+      oldPhotoBlobIds: [],
+    };
+    const op = db.kv.atomic().check(entry).set(keys.case(c.id), await sealCase(db, next));
+    addAudit(db, op, `case:${c.id}`, "retention.photo_purged", SYSTEM, { photos: blobs.length });
+    if ((await op.commit()).ok) {
+      result.photos += blobs.length;
+      result.cases++;
     }
   }
 

@@ -75,29 +75,35 @@ export async function purgeInbound(db: Db, r: PiiRetention): Promise<number> {
 }
 
 /** Ended cases: codes and pending contacts at once, the customer's reply after the period. */
-export async function purgeCaseCodes(db: Db, r: PiiRetention): Promise<number> {
-  const cutoff = daysAgo(db.now(), r.messageRetentionDays);
-  let n = 0;
+/** Every ended case (closed, declined, expired…), found through the step index, opened. */
+export async function* endedCases(db: Db): AsyncGenerator<Deno.KvEntry<RenewalCase>> {
   for (const step of TERMINAL_STEPS) {
     for await (const idx of db.kv.list({ prefix: keys.casesInStep(step) })) {
       const entry = await openCaseEntry(
         db,
         await db.kv.get<RenewalCase>(keys.case(String(idx.key[2]))),
       );
-      const c = entry.value;
-      if (!c) continue;
-      const endedAt = c.closedAt ?? c.updatedAt;
-      const dropReply = !!c.customerReply && endedAt < cutoff;
-      if (!c.pendingContacts && !c.signCode && !dropReply) continue;
-      const next: RenewalCase = {
-        ...c,
-        pendingContacts: undefined,
-        signCode: undefined,
-        customerReply: dropReply ? undefined : c.customerReply,
-      };
-      const op = db.kv.atomic().check(entry).set(keys.case(c.id), await sealCase(db, next));
-      if ((await op.commit()).ok) n++;
+      if (entry.value) yield entry as Deno.KvEntry<RenewalCase>;
     }
+  }
+}
+
+export async function purgeCaseCodes(db: Db, r: PiiRetention): Promise<number> {
+  const cutoff = daysAgo(db.now(), r.messageRetentionDays);
+  let n = 0;
+  for await (const entry of endedCases(db)) {
+    const c = entry.value;
+    const endedAt = c.closedAt ?? c.updatedAt;
+    const dropReply = !!c.customerReply && endedAt < cutoff;
+    if (!c.pendingContacts && !c.signCode && !dropReply) continue;
+    const next: RenewalCase = {
+      ...c,
+      pendingContacts: undefined,
+      signCode: undefined,
+      customerReply: dropReply ? undefined : c.customerReply,
+    };
+    const op = db.kv.atomic().check(entry).set(keys.case(c.id), await sealCase(db, next));
+    if ((await op.commit()).ok) n++;
   }
   return n;
 }
