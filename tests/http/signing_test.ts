@@ -201,3 +201,19 @@ Deno.test("signing code: expires after 5 minutes and locks after 5 wrong attempt
     t.close();
   }
 });
+
+Deno.test("PDF downloads answer inline, named, and never cached", async () => {
+  const t = await toSignature({ t: Date.now() });
+  try {
+    const res = await t.app.request(`/r/${t.token}/contrato.pdf`);
+    await res.body?.cancel();
+    assert.equal(res.headers.get("content-type"), "application/pdf");
+    assert.equal(
+      res.headers.get("content-disposition"),
+      'inline; filename="contrato-para-assinar.pdf"',
+    );
+    assert.match(res.headers.get("cache-control") ?? "", /no-store/);
+  } finally {
+    t.close();
+  }
+});

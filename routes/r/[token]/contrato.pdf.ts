@@ -4,6 +4,7 @@ import { getCase } from "../../../services/renewals/cases.ts";
 import { contractFileOf, recordContractViewed } from "../../../services/renewals/signing.ts";
 import { customerCtx } from "../../../lib/staff.ts";
 import { NotFoundError } from "../../../services/errors.ts";
+import { contractFileName, pdfResponse } from "../../../lib/pdf_response.ts";
 
 // The contract PDF: before signing, the exact file offered; after, the sealed signed one.
 export default define({
@@ -16,12 +17,7 @@ export default define({
       if (kase.step === "signature_sent") {
         await recordContractViewed(c.get("db"), customerCtx(c, caseId).actor, caseId, "pdf");
       }
-      c.header("Content-Type", "application/pdf");
-      c.header(
-        "Content-Disposition",
-        `inline; filename="contrato-${kase.signature ? "assinado" : "para-assinar"}.pdf"`,
-      );
-      return c.body(data as Uint8Array<ArrayBuffer>);
+      return pdfResponse(c, data, contractFileName(!!kase.signature));
     });
   },
 });

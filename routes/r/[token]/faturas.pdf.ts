@@ -3,6 +3,7 @@ import { withTokenCase } from "../../../lib/customer_page.tsx";
 import { getCase } from "../../../services/renewals/cases.ts";
 import { carneOf } from "../../../services/renewals/carne.ts";
 import { NotFoundError } from "../../../services/errors.ts";
+import { pdfResponse } from "../../../lib/pdf_response.ts";
 
 // The customer's carnê: one page per invoice with boleto and PIX.
 export default define({
@@ -12,9 +13,7 @@ export default define({
       const kase = await getCase(c.get("db"), caseId);
       if (!kase) throw new NotFoundError();
       const { data } = await carneOf(c.get("db"), kase, c.get("config").provider);
-      c.header("Content-Type", "application/pdf");
-      c.header("Content-Disposition", 'inline; filename="faturas.pdf"');
-      return c.body(data as Uint8Array<ArrayBuffer>);
+      return pdfResponse(c, data, "faturas.pdf");
     });
   },
 });

@@ -2,6 +2,7 @@ import { define, STAFF } from "../../../../lib/route.ts";
 import { caseForReader } from "../../../../services/renewals/read_access.ts";
 import { staffCtx } from "../../../../lib/staff.ts";
 import { contractFileOf } from "../../../../services/renewals/signing.ts";
+import { contractFileName, pdfResponse } from "../../../../lib/pdf_response.ts";
 
 export default define({
   access: STAFF,
@@ -9,8 +10,6 @@ export default define({
     // Need to know (read_access.ts): 403 for a colleague's case; the read is audited.
     const kase = await caseForReader(staffCtx(c), c.req.param("id")!, "contract_pdf");
     const { data } = await contractFileOf(c.get("db"), kase);
-    c.header("Content-Type", "application/pdf");
-    c.header("Cache-Control", "no-store, private");
-    return c.body(data as Uint8Array<ArrayBuffer>);
+    return pdfResponse(c, data, contractFileName(!!kase.signature));
   },
 });
