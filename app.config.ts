@@ -112,6 +112,14 @@ export function loadConfig(
     );
   }
   const port = int(env, "PORT", 8000, 0);
+  // services/passwords.ts reads it on each hash: a bad value would make every sign-in a 500
+  // (or hang for minutes), so it is refused at start like any other setting.
+  const iterations = int(env, "PASSWORD_ITERATIONS", 310_000, 1000);
+  if (iterations > 10_000_000) {
+    throw new ConfigError(
+      `PASSWORD_ITERATIONS precisa ser no máximo 10000000 (recebido: ${iterations}).`,
+    );
+  }
   const provider = {
     name: env.PROVIDER_NAME || "Fibra Exemplo Telecom Ltda.",
     cnpj: env.PROVIDER_CNPJ || "11222333000181",

@@ -7,6 +7,7 @@ import { getUser, publicUser } from "../services/users.ts";
 import { safeEqual } from "../services/crypto.ts";
 import { AppError, ForbiddenError } from "../services/errors.ts";
 import type { AppConfig } from "../app.config.ts";
+import { parseFormBody } from "./form.ts";
 
 export const SESSION_COOKIE = "renova_session";
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -89,7 +90,7 @@ async function submittedCsrf(c: Ctx): Promise<string> {
   if (header) return header;
   const type = c.req.header("content-type") ?? "";
   if (type.includes("form")) {
-    const body = await c.req.parseBody();
+    const body = await parseFormBody(c);
     return typeof body._csrf === "string" ? body._csrf : "";
   }
   return "";

@@ -9,6 +9,7 @@ import { AppError, ValidationError } from "./errors.ts";
 
 export const ACCOUNT_LIMIT: Limit = { max: 5, windowMs: 15 * 60_000 };
 export const IP_LIMIT: Limit = { max: 30, windowMs: 15 * 60_000 };
+const USERNAME_MAX = 64;
 
 export class SignInError extends AppError {
   override status = 401;
@@ -29,6 +30,8 @@ export async function signIn(db: Db, input: SignInInput, policy: SessionPolicy) 
       ...(!input.password ? { password: "Informe a senha." } : {}),
     });
   }
+  // No account has a longer name (users.ts allows 32): refused before it reaches a KV key.
+  if (username.length > USERNAME_MAX) throw new SignInError("Usuário ou senha incorretos.");
   await assertUnderLimit(db, "login_ip", input.ip, IP_LIMIT);
   await assertUnderLimit(db, "login_account", username, ACCOUNT_LIMIT);
   const user: User | null = await findUserByUsername(db, username);

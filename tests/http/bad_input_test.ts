@@ -105,3 +105,67 @@ Deno.test("/static/: a broken %-escape is 400, an overlong file name 404", async
     close();
   }
 });
+
+Deno.test("a sign-in with a username over 2 KB is refused, not a 500 from KV", async () => {
+  const { app, close } = await testApp();
+  try {
+    const res = await quietly(() =>
+      app.request("/login", {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ username: "a".repeat(2100), password: "x" }),
+      })
+    );
+    assert.ok(res.status < 500, `status ${res.status}`);
+    assert.match(await res.text(), /Usuário ou senha incorretos/);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("a malformed multipart body is a 400 in pt-BR on public and staff forms", async () => {
+  const { app, db, close } = await testApp();
+  try {
+    const admin = await signInAs(app, (await makeUser(db, "admin")).username);
+    for (
+      const [path, cookie] of [["/login", ""], ["/verificar", ""], ["/app/claim", admin.cookie]]
+    ) {
+      const res = await quietly(() =>
+        app.request(path, {
+          method: "POST",
+          headers: { origin: ORIGIN, cookie, "content-type": "multipart/form-data; boundary=x" },
+          body: "garbage",
+        })
+      );
+      assert.equal(res.status, 400, path);
+      assert.match(await res.text(), /Não foi possível ler o formulário enviado/, path);
+    }
+  } finally {
+    close();
+  }
+});
+
+Deno.test("a form with more fields than any of ours is refused before it is parsed", async () => {
+  const { app, close } = await testApp();
+  try {
+    for (
+      const [type, body] of [
+        ["application/x-www-form-urlencoded", "a=&".repeat(100_000)],
+        [
+          "multipart/form-data; boundary=b",
+          '--b\r\nContent-Disposition: form-data; name="phone"\r\n\r\n1\r\n'.repeat(5000) + "--b--",
+        ],
+      ]
+    ) {
+      const res = await app.request("/login", {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": type },
+        body,
+      });
+      assert.equal(res.status, 400, type);
+      assert.match(await res.text(), /campos demais/, type);
+    }
+  } finally {
+    close();
+  }
+});

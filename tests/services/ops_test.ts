@@ -181,3 +181,14 @@ Deno.test("a bad setting stops the start with its name, never a stack trace", as
   assert.match(text, /Configuração inválida: PORT precisa ser um número inteiro/);
   assert.doesNotMatch(text, /at .*\.ts:\d+/);
 });
+
+Deno.test("PASSWORD_ITERATIONS that would break or hang every sign-in stops the start", () => {
+  for (const bad of ["abc", "0", "1e9"]) {
+    assert.throws(
+      () => loadConfig({ PASSWORD_ITERATIONS: bad }),
+      (e) => e instanceof ConfigError && /PASSWORD_ITERATIONS/.test(e.message),
+      bad,
+    );
+  }
+  assert.doesNotThrow(() => loadConfig({ PASSWORD_ITERATIONS: "600000" }));
+});

@@ -6,6 +6,7 @@ import { createJob, type JobStatus, listJobs } from "../../../services/import/jo
 import { ValidationError } from "../../../services/errors.ts";
 import { Button, CsrfField, ErrorBox } from "../../../components/Form.tsx";
 import { MAX_BODY_BYTES } from "../../../lib/app.ts";
+import { parseFormBody } from "../../../lib/form.ts";
 
 const STATUS: Record<JobStatus, string> = {
   uploaded: "Aguardando simulação",
@@ -73,7 +74,7 @@ export default define({
   access: ADMINS,
   GET: (c) => uploadPage(c),
   POST: async (c) => {
-    const body = await c.req.parseBody();
+    const body = await parseFormBody(c);
     const file = body.file;
     if (!(file instanceof File) || file.size === 0) {
       return await uploadPage(c, { status: 400, error: "Escolha um arquivo CSV." });
