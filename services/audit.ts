@@ -3,6 +3,7 @@
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
+import { openJson, sealJson } from "./crypto.ts";
 
 export interface Actor {
   /** "user:<id>", "customer:<caseId>" or "system". */
@@ -23,6 +24,43 @@ export interface AuditEvent {
   action: string;
   actor: Actor;
   data?: Record<string, unknown>;
+}
+
+/** Data fields that carry free text people typed (reasons, notes): sealed, never stored clear. */
+const FREE_TEXT = ["reason", "note", "text", "typedName", "word"] as const;
+type Sealed = { sealed: string };
+const auditAad = (subject: string) => `audit:${subject}`;
+
+/**
+ * Seals the free-text fields of an event's data (a decline reason may quote a CPF or a phone),
+ * bound to the subject; the rest of the trail stays readable. Call before addAudit.
+ */
+export async function sealAuditText(
+  db: Db,
+  subject: string,
+  data: Record<string, unknown> | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  if (!data || !FREE_TEXT.some((f) => typeof data[f] === "string")) return data;
+  const out = { ...data };
+  for (const f of FREE_TEXT) {
+    const v = out[f];
+    if (typeof v === "string") {
+      out[f] = { sealed: await sealJson(db.crypto.aes, v, auditAad(subject)) };
+    }
+  }
+  return out;
+}
+
+/** The free text `sealAuditText` sealed (or a plain value from before sealing). */
+export async function auditText(
+  db: Db,
+  ev: AuditEvent,
+  field: string,
+): Promise<string | undefined> {
+  const v = ev.data?.[field];
+  if (typeof v === "string") return v;
+  const sealed = (v as Sealed | undefined)?.sealed;
+  return sealed ? await openJson<string>(db.crypto.aes, sealed, auditAad(ev.subject)) : undefined;
 }
 
 /** Adds the event to `op`; the caller commits. */

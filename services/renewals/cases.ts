@@ -6,7 +6,7 @@ import { getManyBatched, listPage } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { sha256Hex } from "../crypto.ts";
-import { type Actor, addAudit } from "../audit.ts";
+import { type Actor, addAudit, sealAuditText } from "../audit.ts";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
 import { type Contract, getContract, stageContractUpdate } from "../contracts.ts";
 import {
@@ -290,7 +290,7 @@ export async function transition(db: Db, input: TransitionInput): Promise<Transi
   addAudit(db, op, `case:${next.id}`, input.action, input.actor, {
     from: prev.step,
     to: next.step,
-    ...input.auditData,
+    ...await sealAuditText(db, `case:${next.id}`, input.auditData),
   });
   stageSubmission(db, op, input.actor, { caseId: next.id, action: input.action });
   if (!(await op.commit()).ok) {
@@ -428,7 +428,8 @@ export async function updateCase(
   const op = db.kv.atomic().check(entry);
   await input.apply(next, op, prev);
   op.set(keys.case(next.id), await sealCase(db, next));
-  addAudit(db, op, `case:${next.id}`, input.action, input.actor, input.auditData);
+  const auditData = await sealAuditText(db, `case:${next.id}`, input.auditData);
+  addAudit(db, op, `case:${next.id}`, input.action, input.actor, auditData);
   if (remember) stageSubmission(db, op, input.actor, { caseId: next.id, action: input.action });
   if (!(await op.commit()).ok) {
     if (remember && await priorSubmission(db, input.actor, input.caseId)) {

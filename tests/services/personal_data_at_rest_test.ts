@@ -23,6 +23,8 @@ import { scanDueInbound } from "../../services/messaging/inbound.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { migrate } from "../../services/migrations.ts";
 import { loadConfig } from "../../app.config.ts";
+import { auditOf, auditText } from "../../services/audit.ts";
+import { walker } from "./renewal_walk.ts";
 
 const provider = loadConfig({}).provider;
 import { PNG } from "../fixtures/images/mod.ts";
@@ -248,6 +250,27 @@ Deno.test("a case row stored in clear before sealing still reads, and migration 
     const raw = JSON.stringify((await db.kv.get(keys.case(legacy.id))).value);
     assert.ok(!raw.includes(PERSON.cpf) && !raw.includes(PERSON.name), raw);
     assert.deepEqual(await getCase(db, legacy.id), before, "the sealed row reads the same");
+  } finally {
+    db.kv.close();
+  }
+});
+
+Deno.test("reasons people type (a decline quoting a CPF and phone) are sealed in the audit trail", async () => {
+  const db = await testDb();
+  try {
+    await seedIfEmpty(db, {});
+    const w = await walker(db);
+    await w.steps.toPlanChosen();
+    const reason = `Não quero; meu CPF é ${PERSON.cpf}, liguem no ${PERSON.phone}`;
+    await customer.declineOffer(w.cu, w.id, reason);
+    const hits: string[] = [];
+    for await (const e of db.kv.list({ prefix: keys.auditAll() })) {
+      const text = rawText(e.value);
+      for (const n of [PERSON.cpf, PERSON.phone]) if (text.includes(n)) hits.push(n);
+    }
+    assert.deepEqual(hits, []);
+    const declined = (await auditOf(db, `case:${w.id}`)).find((e) => e.action === "decline")!;
+    assert.equal(await auditText(db, declined, "reason"), reason); // still readable with the key
   } finally {
     db.kv.close();
   }
