@@ -5,7 +5,7 @@ import type { Db } from "../db.ts";
 import { getManyBatched, listPage } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
-import { sha256Hex } from "../crypto.ts";
+import { blindIndex } from "../crypto.ts";
 import { type Actor, addAudit, sealAuditText } from "../audit.ts";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
 import { type Contract, getContract, stageContractUpdate } from "../contracts.ts";
@@ -238,16 +238,28 @@ export interface TransitionResult {
   changed: boolean;
 }
 
-export async function transition(db: Db, input: TransitionInput): Promise<TransitionResult> {
-  const entry = await getCaseEntry(db, input.caseId);
-  const prev = entry.value;
-  const fingerprint =
-    (await sha256Hex(JSON.stringify([input.action, input.rev ?? null, input.payload ?? {}])))
-      .slice(0, 24);
-  // The same form sent twice (double click, retry after a timeout) is harmless: by its
-  // submission id, or (a form without one) by the fingerprint of the last action.
-  if (await priorSubmission(db, input.actor, input.caseId)) return { case: prev, changed: false };
-  if (prev.lastAction?.fingerprint === fingerprint) return { case: prev, changed: false };
+type Vetted =
+  | { repeat: TransitionResult }
+  | { repeat?: undefined; fingerprint: string; failed: number; to: Step };
+
+/**
+ * Everything transition() refuses or recognises before it writes: a repeat of the same form
+ * (by submission id, or by a keyed fingerprint of action, rev and payload — keyed, since the
+ * payload may hold phones), a stale rev (409), an actor who may not act, an illegal move.
+ */
+async function vet(db: Db, input: TransitionInput, prev: RenewalCase): Promise<Vetted> {
+  const fingerprint = (await blindIndex(
+    db.crypto.hmac,
+    "submission",
+    JSON.stringify([input.action, input.rev ?? null, input.payload ?? {}]),
+  )).slice(0, 24);
+  // The same form sent twice (double click, retry after a timeout) is harmless.
+  if (await priorSubmission(db, input.actor, input.caseId)) {
+    return { repeat: { case: prev, changed: false } };
+  }
+  if (prev.lastAction?.fingerprint === fingerprint) {
+    return { repeat: { case: prev, changed: false } };
+  }
   if (input.rev !== undefined && input.rev !== prev.rev) throw new ConflictError();
   if (input.kind === "staff") assertMayAct(prev, "staff", input.actor);
   const failed = input.action === "contact_failed" && input.countsAsFailure !== false
@@ -262,6 +274,28 @@ export async function transition(db: Db, input: TransitionInput): Promise<Transi
       }). Recarregue a página.`,
     );
   }
+  return { fingerprint, failed, to: d.to };
+}
+
+/**
+ * What transition() would answer before doing any costly work (decoding a photo): the result
+ * of the first submission for a repeat, a thrown refusal, or null when it would go ahead.
+ */
+export async function vetTransition(
+  db: Db,
+  input: TransitionInput,
+): Promise<TransitionResult | null> {
+  const v = await vet(db, input, (await getCaseEntry(db, input.caseId)).value);
+  return v.repeat ?? null;
+}
+
+export async function transition(db: Db, input: TransitionInput): Promise<TransitionResult> {
+  const entry = await getCaseEntry(db, input.caseId);
+  const prev = entry.value;
+  const v = await vet(db, input, prev);
+  if (v.repeat) return v.repeat;
+  const { fingerprint, failed } = v;
+  const d = { to: v.to };
   const now = db.now().toISOString();
   const next: RenewalCase = {
     ...prev,

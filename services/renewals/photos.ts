@@ -6,7 +6,7 @@ import { deleteBlob, promoteBlob, putBlob } from "../blobs.ts";
 import { sha256Hex } from "../crypto.ts";
 import { RateLimitError, TooLargeError, ValidationError } from "../errors.ts";
 import { toReviewJpeg } from "../images/holder_photo.ts";
-import { getCaseEntry, type RenewalCase, transition } from "./cases.ts";
+import { getCaseEntry, type RenewalCase, transition, vetTransition } from "./cases.ts";
 import type { CustomerCtx } from "./customer_actions.ts";
 
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
@@ -54,22 +54,27 @@ export async function uploadPhoto(
       "A foto passa de 8 MB. Tire outra com menor resolução ou envie uma versão menor.",
     );
   }
-  // Quota first: a refused upload costs no decoding and no storage.
-  checkQuota((await getCaseEntry(ctx.db, caseId)).value, ctx.db.now().getTime());
   const bytes = new Uint8Array(await file.arrayBuffer());
+  const step = {
+    caseId,
+    action: "upload_photo" as const,
+    actor: ctx.actor,
+    kind: "customer" as const,
+    rev,
+    // The upload's own hash: the same file sent twice is recognised as a repeat.
+    payload: { sha256: await sha256Hex(bytes) },
+  };
+  // Refusals, repeats and the quota first: only an upload that will be kept costs a decode.
+  const repeat = await vetTransition(ctx.db, step);
+  if (repeat) return repeat;
+  checkQuota((await getCaseEntry(ctx.db, caseId)).value, ctx.db.now().getTime());
   const img = await toReviewJpeg(bytes);
   const meta = await putBlob(ctx.db, img.data, img.contentType, "holder_photo");
   let discard: string[] = [];
   let res;
   try {
     res = await transition(ctx.db, {
-      caseId,
-      action: "upload_photo",
-      actor: ctx.actor,
-      kind: "customer",
-      rev,
-      // The upload's own hash: the same file sent twice is recognised as a repeat.
-      payload: { sha256: await sha256Hex(bytes) },
+      ...step,
       auditData: { size: meta.size, type: img.contentType, sha256: meta.sha256 },
       apply: (next, op) => {
         promoteBlob(op, meta); // the file is kept only if this step commits

@@ -21,6 +21,7 @@ import { getBlob, getBlobMeta } from "../../services/blobs.ts";
 import { RateLimitError } from "../../services/errors.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { loadConfig } from "../../app.config.ts";
+import { newSubmissionId } from "../../services/submissions.ts";
 import {
   EXIF_JPEG,
   jpegHtmlPolyglot,
@@ -245,6 +246,42 @@ Deno.test("photo: the same upload sent twice keeps one stored copy", async () =>
     const again = await customer.uploadPhoto(cu, t.caseId, new File([PNG], "f.png"), rev);
     assert.equal(again.changed, false);
     assert.equal(await t.blobCount(), 1);
+  } finally {
+    t.close();
+  }
+});
+
+/** Bytes that pass the magic-number sniff but no decoder can read. */
+const UNDECODABLE = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, ...new Array(64).fill(7)]);
+
+Deno.test("photo: an upload at a step that takes none is refused before any decoding", async () => {
+  const t = await setup();
+  try {
+    await t.upload(PNG);
+    await staff.reviewPhoto(t.sctx, t.caseId, { approve: true }); // now "holder verified"
+    await assert.rejects(
+      () => t.upload(UNDECODABLE),
+      (e: Error) => /etapa atual/.test(e.message), // the step's refusal, not "cannot read"
+    );
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("photo: a repeated form is answered like the first without decoding again", async () => {
+  const t = await setup();
+  try {
+    const sub = newSubmissionId();
+    const cu = (s: string) => ({
+      db: t.db,
+      actor: { id: `customer:${t.caseId}`, name: "Cliente", submission: s },
+      provider,
+    });
+    const rev = (await getCase(t.db, t.caseId))!.rev;
+    await customer.uploadPhoto(cu(sub), t.caseId, new File([PNG], "a.png"), rev);
+    // The same form again (its submission id) — whatever bytes arrive, nothing is decoded.
+    const again = await customer.uploadPhoto(cu(sub), t.caseId, new File([UNDECODABLE], "a"), rev);
+    assert.equal(again.changed, false);
   } finally {
     t.close();
   }
