@@ -304,7 +304,7 @@ async function failure(ctx: StaffCtx, id: string, m: OfflineMutation | null, e: 
         id,
         status: "conflict",
         message: "Este caso foi alterado por outra pessoa enquanto você estava sem conexão.",
-        theirs: await offlineCase(db, current.id),
+        theirs: await readOfflineCase(ctx, current.id), // a read of personal data: audited
       } satisfies MutationResult;
     }
   }

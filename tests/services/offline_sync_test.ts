@@ -19,6 +19,7 @@ import {
 import { applyMutations, type Me, offlineCase, offlineQueue } from "../../services/offline_sync.ts";
 import { CHANNELS, OUTCOMES } from "../../islands/OfflineQueue.tsx";
 import type { Db } from "../../services/db.ts";
+import { auditOf } from "../../services/audit.ts";
 
 const PW = "senha-forte-123";
 const config = testConfig();
@@ -240,4 +241,24 @@ Deno.test("offline: read models hold what the attendant needs, no token, photo o
 Deno.test("offline: the island's contact options match the service's", () => {
   assert.deepEqual(OUTCOMES, CONTACT_OUTCOMES);
   assert.deepEqual(CHANNELS, CONTACT_CHANNELS);
+});
+
+Deno.test("offline: a conflict that shows the current case is an audited read", async () => {
+  const t = await setup();
+  try {
+    await recordContact(ctxOf(t.db, t.sup), t.caseId, {
+      channel: "whatsapp",
+      outcome: "answered",
+      note: "A supervisora falou.",
+    }, 1);
+    const [r] = await t.sync(t.att1, contact("mutation-0020", t.caseId, 1, "Minha nota."));
+    assert.equal(r.status, "conflict");
+    const reads = await auditOf(t.db, `reads:case:${t.caseId}`);
+    assert.deepEqual(reads.map((e) => [e.action, e.actor.id]), [[
+      "case.read",
+      `user:${t.att1.id}`,
+    ]]);
+  } finally {
+    t.db.kv.close();
+  }
 });
