@@ -4,7 +4,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { island } from "../lib/island.ts";
-import { formatDateTime } from "../lib/format.ts";
+import { formatDateTime } from "../domain/format.ts";
 import type { OfflineCase, OfflineKind } from "../services/offline_sync.ts";
 
 export const DB_NAME = "renova-offline";

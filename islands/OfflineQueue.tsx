@@ -4,7 +4,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { island } from "../lib/island.ts";
-import { formatDate, formatDateTime, formatPhone } from "../lib/format.ts";
+import { formatDate, formatDateTime, formatPhone } from "../domain/format.ts";
 import {
   CHANGED,
   CONNECTION,

@@ -5,7 +5,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { island } from "../lib/island.ts";
-import { formatDateTime } from "../lib/format.ts";
+import { formatDateTime } from "../domain/format.ts";
 import {
   CHANGED,
   changed,

@@ -1,7 +1,7 @@
 // Case page, right column: the next action, the holder photo, data, signature, ticket,
 // invoices, messages and the timeline.
 import type { StaffCaseView } from "../../services/renewals/views.ts";
-import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../lib/format.ts";
+import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../domain/format.ts";
 import {
   type Action,
   ACTION_LABELS,

@@ -1,6 +1,6 @@
 // Case page, left column: the customer's record, the contact log, the offer.
 import type { StaffCaseView } from "../../services/renewals/views.ts";
-import { formatCpf, formatDate, formatDateTime } from "../../lib/format.ts";
+import { formatCpf, formatDate, formatDateTime } from "../../domain/format.ts";
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../services/renewals/staff_actions.ts";
 import { PlanCard } from "../PlanCard.tsx";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";

@@ -1,6 +1,6 @@
 // The customer's page, one view per stage of the renewal.
 import type { CustomerCaseView } from "../../services/renewals/views.ts";
-import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../lib/format.ts";
+import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../domain/format.ts";
 import { FineTable, PlanCard } from "../PlanCard.tsx";
 import { Card, inputCls, primaryBtn, secondaryBtn } from "./Shell.tsx";
 import { RouterIllustration } from "./RouterIllustration.tsx";

@@ -2,7 +2,7 @@ import { type Ctx, define, STAFF } from "../../lib/route.ts";
 import { page } from "../../lib/render.tsx";
 import { awaitingReply, renewalList } from "../../services/due_list.ts";
 import { listUsers } from "../../services/users.ts";
-import { formatDate, formatPhone } from "../../lib/format.ts";
+import { formatDate, formatPhone } from "../../domain/format.ts";
 import { OPEN_STEPS, STEP_LABELS } from "../../services/renewals/steps.ts";
 import { CsrfField, Notice } from "../../components/Form.tsx";
 import { StepBadge } from "../../components/Badge.tsx";

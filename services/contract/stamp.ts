@@ -4,7 +4,7 @@
  */
 import bwipjs from "bwip-js";
 import { PDFDocument, type PDFPage, rgb } from "pdf-lib";
-import { maskCpf, maskEmail, maskPhone } from "../../lib/format.ts";
+import { maskCpf, maskEmail, maskPhone } from "../../domain/format.ts";
 import {
   A4,
   CONTENT_BOTTOM,

@@ -29,7 +29,7 @@ import {
 } from "./cases.ts";
 import { currentLinkToken, stageNewLink } from "./links.ts";
 import { invoiceLines, renderMessage, stageReminders } from "../messaging/mod.ts";
-import { formatDate } from "../../lib/format.ts";
+import { formatDate } from "../../domain/format.ts";
 import { isBeforeSigning } from "./steps.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { deleteBlob, promoteBlob } from "../blobs.ts";

@@ -9,7 +9,7 @@ import {
   maskCpf,
   maskEmail,
   maskPhone,
-} from "../../lib/format.ts";
+} from "../../domain/format.ts";
 import { translator } from "../../lib/i18n.ts";
 import { ptBR } from "../../lib/i18n/pt-BR.ts";
 import { en } from "../../lib/i18n/en.ts";
