@@ -1,5 +1,5 @@
-import type { Step } from "../services/renewals/steps.ts";
-import { STEP_LABELS } from "../services/renewals/steps.ts";
+import type { Step } from "../domain/steps.ts";
+import { STEP_LABELS } from "../domain/steps.ts";
 
 const COLORS: Partial<Record<Step, string>> = {
   photo_sent: "bg-amber-100 text-amber-900",

@@ -7,7 +7,7 @@ import { getCustomers } from "./customers.ts";
 import { listPlans, type Plan } from "./plans.ts";
 import { addDays, isValidIsoDate, todayInBrazil } from "./dates.ts";
 import { listOpenCases, openCasesOfContracts, type RenewalCase } from "./renewals/cases.ts";
-import { NEXT_ACTION, OPEN_STEPS, type Step, STEP_LABELS } from "./renewals/steps.ts";
+import { NEXT_ACTION, OPEN_STEPS, type Step, STEP_LABELS } from "../domain/steps.ts";
 
 export interface DueRow {
   contractId: string;

@@ -26,7 +26,7 @@ import {
   type StaffCtx,
 } from "./renewals/staff_actions.ts";
 import { canReadCase, caseForReader, type Reader } from "./renewals/read_access.ts";
-import { ACTION_LABELS, isTerminal, NEXT_ACTION, STEP_LABELS } from "./renewals/steps.ts";
+import { ACTION_LABELS, isTerminal, NEXT_ACTION, STEP_LABELS } from "../domain/steps.ts";
 import { formatDateTime } from "../domain/format.ts";
 
 /** Actions that make sense without a connection; the rest (links, photos, plans) need one. */

@@ -7,7 +7,7 @@ import {
   ACTION_LABELS,
   NEXT_ACTION,
   STEP_LABELS,
-} from "../../services/renewals/steps.ts";
+} from "../../domain/steps.ts";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
 import { CsrfField } from "../Form.tsx";
 import { MESSAGE_STATUS_LABELS } from "../../services/messages.ts";

@@ -12,7 +12,7 @@ import {
 } from "./Steps.tsx";
 import { StepIndicator } from "./Shell.tsx";
 import { ErrorBox } from "../Form.tsx";
-import { isBeforeSigning, isTerminal } from "../../services/renewals/steps.ts";
+import { isBeforeSigning, isTerminal } from "../../domain/steps.ts";
 import LiveUpdates from "../../islands/LiveUpdates.tsx";
 
 /** Picks the view for the case's step; steps where the customer waits update themselves. */

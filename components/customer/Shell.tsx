@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { Step } from "../../services/renewals/steps.ts";
+import type { Step } from "../../domain/steps.ts";
 
 const STAGES = ["Plano", "Foto", "Dados", "Contrato", "Pronto"];
 

@@ -3,7 +3,7 @@ import { page } from "../../lib/render.tsx";
 import { awaitingReply, renewalList } from "../../services/due_list.ts";
 import { listUsers } from "../../services/users.ts";
 import { formatDate, formatPhone } from "../../domain/format.ts";
-import { OPEN_STEPS, STEP_LABELS } from "../../services/renewals/steps.ts";
+import { OPEN_STEPS, STEP_LABELS } from "../../domain/steps.ts";
 import { CsrfField, Notice } from "../../components/Form.tsx";
 import { StepBadge } from "../../components/Badge.tsx";
 

@@ -18,7 +18,7 @@ import {
 } from "./retention_pii.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import type { LinkRecord } from "../renewals/links.ts";
-import { TERMINAL_STEPS } from "../renewals/steps.ts";
+import { TERMINAL_STEPS } from "../../domain/steps.ts";
 
 export interface RetentionResult {
   photos: number;

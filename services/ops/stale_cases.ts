@@ -10,7 +10,7 @@ import { SYSTEM } from "../audit.ts";
 import { getManyBatched } from "../db.ts";
 import { type RenewalCase, transition } from "../renewals/cases.ts";
 import { ConflictError } from "../errors.ts";
-import type { Step } from "../renewals/steps.ts";
+import type { Step } from "../../domain/steps.ts";
 
 /** Steps where the next move is the customer's. */
 export const CUSTOMER_TURN: readonly Step[] = [

@@ -17,7 +17,7 @@ import {
   OPEN_STEPS,
   type Step,
   STEP_LABELS,
-} from "./steps.ts";
+} from "../../domain/steps.ts";
 import type { Invoice } from "../invoices.ts";
 import type { ContractSection } from "../contract/terms.ts";
 import type { PendingCode } from "../codes.ts";

@@ -30,7 +30,7 @@ import {
 import { currentLinkToken, stageNewLink } from "./links.ts";
 import { invoiceLines, renderMessage, stageReminders } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
-import { isBeforeSigning } from "./steps.ts";
+import { isBeforeSigning } from "../../domain/steps.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { deleteBlob, promoteBlob } from "../blobs.ts";
 import { prepareContractDoc } from "./signing.ts";

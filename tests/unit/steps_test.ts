@@ -7,7 +7,7 @@ import {
   MAX_FAILED_CONTACTS,
   STEPS,
   TRANSITIONS,
-} from "../../services/renewals/steps.ts";
+} from "../../domain/steps.ts";
 
 const HAPPY: [Action, ActorKind, string, string][] = [
   ["contact_answered", "staff", "contact", "offer"],

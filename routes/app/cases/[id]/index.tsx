@@ -17,7 +17,7 @@ import {
   TimelinePanel,
 } from "../../../../components/case/ProgressPanels.tsx";
 import { ActionForm, fieldCls, Submit } from "../../../../components/case/ActionForm.tsx";
-import { isTerminal } from "../../../../services/renewals/steps.ts";
+import { isTerminal } from "../../../../domain/steps.ts";
 import LiveUpdates from "../../../../islands/LiveUpdates.tsx";
 
 /** The case page; also re-rendered with an error when an action is refused. */
