@@ -24,7 +24,7 @@ import {
   ui,
   wipeExpiredSession,
 } from "./OfflineOutbox.tsx";
-import type { OfflineCase } from "../services/offline_sync.ts";
+import type { OfflineCase } from "../domain/offline.ts";
 
 interface Props extends Record<string, unknown> {
   userId: string;

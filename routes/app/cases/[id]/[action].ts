@@ -48,9 +48,6 @@ export default define({
     const id = c.req.param("id")!;
     const run = ACTIONS[c.req.param("action")!];
     if (!run) throw new NotFoundError("Ação desconhecida.");
-    if (c.req.param("action") === "cancel" && c.get("user")!.role === "attendant") {
-      throw new ForbiddenError("Só supervisores podem cancelar uma renovação.");
-    }
     const f = await formFields(c);
     try {
       await run(staffCtx(c), id, f, revOf(f), c.get("user")!);
