@@ -47,17 +47,7 @@ export type Action =
 export type ActorKind = "staff" | "supervisor" | "customer" | "system";
 
 /** Steps before the signature, where the customer can still walk away. */
-const BEFORE_SIGNING: Step[] = [
-  "contact",
-  "offer",
-  "plan_chosen",
-  "photo_sent",
-  "photo_rejected",
-  "holder_verified",
-  "data_confirmed",
-  "plan_changed",
-  "signature_sent",
-];
+const BEFORE_SIGNING: readonly Step[] = OPEN_STEPS.slice(0, OPEN_STEPS.indexOf("signed"));
 
 interface Rule {
   from: readonly Step[];

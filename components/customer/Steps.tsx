@@ -7,7 +7,7 @@ import { RouterIllustration } from "./RouterIllustration.tsx";
 import PhotoPicker from "../../islands/PhotoPicker.tsx";
 import SignaturePad from "../../islands/SignaturePad.tsx";
 import { ContractSections } from "../ContractSections.tsx";
-import { MAX_PHOTO_BYTES } from "../../services/renewals/customer_actions.ts";
+import { MAX_PHOTO_BYTES } from "../../domain/limits.ts";
 import { newSubmissionId } from "../../services/submissions.ts";
 
 export interface StepProps {
