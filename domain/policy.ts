@@ -46,6 +46,9 @@ export type StaffAction =
   | "close"
   | "cancel";
 
+/** Everything a staff form may post to a case: the step verbs plus claiming and messages. */
+export type CaseVerb = StaffAction | "claim" | "release" | "resend";
+
 export const STEP_POLICY: Record<Step, StepPolicy> = {
   contact: {
     label: "Contatar cliente",

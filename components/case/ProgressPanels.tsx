@@ -30,7 +30,7 @@ export function NextPanel({ v, csrf, canAct }: P) {
         {canLink && (
           <ActionForm
             caseId={c.id}
-            action="link"
+            action="send_link"
             rev={c.rev}
             csrf={csrf}
             class="flex gap-2 items-center"
@@ -89,12 +89,12 @@ export function PhotoPanel({ v, csrf, canAct }: P) {
       />
       {canAct && can(c.step, "approve_photo", "staff") && (
         <div class="flex flex-wrap gap-2 items-end">
-          <ActionForm caseId={c.id} action="approve-photo" rev={c.rev} csrf={csrf}>
+          <ActionForm caseId={c.id} action="approve_photo" rev={c.rev} csrf={csrf}>
             <Submit>{STAFF_BUTTONS.approve_photo}</Submit>
           </ActionForm>
           <ActionForm
             caseId={c.id}
-            action="reject-photo"
+            action="reject_photo"
             rev={c.rev}
             csrf={csrf}
             class="flex flex-wrap gap-2 items-end flex-1"

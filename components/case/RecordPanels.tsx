@@ -153,7 +153,7 @@ export function OfferPanel({ v, csrf, canAct }: P) {
         {v.plans.filter((p) => p.id !== v.currentPlan?.id).map((p) => (
           <PlanCard key={p.id} plan={p} highlight={p.id === c.choice?.planId}>
             {canChoose && (
-              <ActionForm caseId={c.id} action="choice" rev={c.rev} csrf={csrf} class="mt-2">
+              <ActionForm caseId={c.id} action="choose_plan" rev={c.rev} csrf={csrf} class="mt-2">
                 <input type="hidden" name="planId" value={p.id} />
                 <Submit variant="secondary">{STAFF_BUTTONS.choose_plan}</Submit>
               </ActionForm>
@@ -164,7 +164,7 @@ export function OfferPanel({ v, csrf, canAct }: P) {
       {canRefuse && (
         <ActionForm
           caseId={c.id}
-          action="refuse"
+          action="decline"
           rev={c.rev}
           csrf={csrf}
           class="mt-4 flex flex-wrap gap-2 items-end"
