@@ -16,6 +16,11 @@ export function formatMoney(cents: number): string {
   return s;
 }
 
+/** 12345 → "12.345": counts and limits in pt-BR. */
+export function formatCount(n: number): string {
+  return n.toLocaleString("pt-BR");
+}
+
 /** "2026-03-05" → "05/03/2026". */
 export function formatDate(iso: string): string {
   const [y, m, d] = iso.slice(0, 10).split("-");

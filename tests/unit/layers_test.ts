@@ -46,6 +46,7 @@ Deno.test("services import nothing from lib/, routes/, components/ or islands/",
 
 Deno.test("money, date-time and CPF/CNPJ formats are written only in domain/format.ts", () => {
   const copies = [
+    /toLocaleString\("pt-BR"/,
     /Intl\.NumberFormat\("pt-BR"/,
     /Intl\.DateTimeFormat\("pt-BR"/,
     /\.slice\(6, 9\)\}-/,
