@@ -178,6 +178,11 @@ export function can(step: Step, action: Action, actor: ActorKind): boolean {
   return decide(step, action, actor).ok;
 }
 
+/** The steps where `actor` may take `action` (a verb that prepares it checks these). */
+export function stepsWhere(action: Action, actor: ActorKind): Step[] {
+  return STEPS.filter((s) => can(s, action, actor));
+}
+
 /** Whether `actor` may ever take `action`, at some step (who, not when). */
 export function mayTake(action: Action, actor: ActorKind): boolean {
   return STEPS.some((s) => can(s, action, actor));

@@ -30,7 +30,7 @@ import {
 import { currentLinkToken, stageNewLink } from "./links.ts";
 import { invoiceLines, renderMessage, stageReminders } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
-import { canSendLink, forbiddenMessage, mayTake } from "../../domain/policy.ts";
+import { can, canSendLink, forbiddenMessage, mayTake } from "../../domain/policy.ts";
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../domain/contact.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { deleteBlob, promoteBlob } from "../blobs.ts";
@@ -336,7 +336,7 @@ export async function changePlan(ctx: StaffCtx, caseId: string, rev?: number) {
 export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number) {
   const c = (await getCaseEntry(ctx.db, caseId)).value;
   const customer = await customerOf(ctx.db, c);
-  if (c.step !== "plan_changed" || (rev !== undefined && rev !== c.rev)) {
+  if (!can(c.step, "send_signature", ctx.kind) || (rev !== undefined && rev !== c.rev)) {
     // Refuse before rendering: transition() gives the precise message, nothing is stored.
     return await transition(ctx.db, {
       caseId,
@@ -392,7 +392,10 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
 export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
-  if (c.step !== "signed" || !c.signature || !c.choice || (rev !== undefined && rev !== c.rev)) {
+  if (
+    !can(c.step, "register", ctx.kind) || !c.signature || !c.choice ||
+    (rev !== undefined && rev !== c.rev)
+  ) {
     // Refused (or a repeat) before any work: transition() gives the precise answer.
     return await transition(ctx.db, {
       caseId,
