@@ -1,5 +1,5 @@
-import type { Step } from "../services/renewals/steps.ts";
-import { STEP_LABELS } from "../services/renewals/steps.ts";
+import type { Step } from "../domain/steps.ts";
+import { STEP_POLICY } from "../domain/policy.ts";
 
 const COLORS: Partial<Record<Step, string>> = {
   photo_sent: "bg-amber-100 text-amber-900",
@@ -21,7 +21,7 @@ export function StepBadge({ step }: { step: Step }) {
         COLORS[step] ?? "bg-brand-100 text-brand-800"
       }`}
     >
-      {STEP_LABELS[step]}
+      {STEP_POLICY[step].label}
     </span>
   );
 }

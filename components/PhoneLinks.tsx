@@ -1,4 +1,4 @@
-import { formatPhone } from "../lib/format.ts";
+import { formatPhone } from "../domain/format.ts";
 
 /** A customer's phones as tap-to-call links, one per line. */
 export function PhoneLinks({ phones }: { phones: string[] }) {

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { fineTable, type Plan } from "../services/plans.ts";
-import { formatMoney } from "../lib/format.ts";
+import { formatMoney } from "../domain/format.ts";
 
 /** One plan with everything ANATEL asks to show before acceptance. */
 export function PlanCard(

@@ -1,5 +1,5 @@
 import type { SignedContractRecord, Verification } from "../services/renewals/signing.ts";
-import { formatDateTime } from "../lib/format.ts";
+import { formatDateTime } from "../domain/format.ts";
 
 /** The public verification page: a record (from the QR) and/or the result of an upload. */
 export function VerifyPage(

@@ -4,6 +4,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { island } from "../lib/island.ts";
+import { formatCount } from "../domain/format.ts";
 
 export interface ImportStatus extends Record<string, unknown> {
   status: string;
@@ -54,7 +55,7 @@ function ImportProgress({ url, label, initial }: Props) {
     };
   }, [url]);
   const v = s.value;
-  const n = (x: number) => x.toLocaleString("pt-BR");
+  const n = formatCount;
   return (
     <div class="my-4">
       <label for="import-progress" class="block font-medium mb-1">{label}</label>

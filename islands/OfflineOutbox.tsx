@@ -4,8 +4,8 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { island } from "../lib/island.ts";
-import { formatDateTime } from "../lib/format.ts";
-import type { OfflineCase, OfflineKind } from "../services/offline_sync.ts";
+import { formatDateTime } from "../domain/format.ts";
+import type { OfflineCase, OfflineKind } from "../domain/offline.ts";
 
 export const DB_NAME = "renova-offline";
 /** Fired on window whenever the stored data or the outbox change. */

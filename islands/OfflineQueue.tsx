@@ -4,7 +4,10 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { island } from "../lib/island.ts";
-import { formatDate, formatDateTime, formatPhone } from "../lib/format.ts";
+import { formatDate, formatDateTime, formatPhone } from "../domain/format.ts";
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../domain/contact.ts";
+import { can, nextButtons, STAFF_BUTTONS, STEP_POLICY } from "../domain/policy.ts";
+import type { Step } from "../domain/steps.ts";
 import {
   CHANGED,
   CONNECTION,
@@ -21,35 +24,9 @@ interface Props extends Record<string, unknown> {
   role: string;
 }
 
-/** Same options as the case page (services/renewals/staff_actions.ts; a test compares). */
-export const CHANNELS: Record<string, string> = {
-  phone: "Ligação",
-  whatsapp: "WhatsApp",
-  email: "E-mail",
-  sms: "SMS",
-};
-export const OUTCOMES: Record<string, string> = {
-  answered: "Atendeu",
-  no_answer: "Não atendeu",
-  callback: "Pediu retorno",
-  wrong_number: "Número errado",
-  declined: "Recusou",
-};
-
-/** What each step's next action would be online; all of them need the network. */
-const NETWORK_ACTIONS: Record<string, string[]> = {
-  contact: ["Enviar link do cliente"],
-  offer: ["Enviar link do cliente"],
-  plan_chosen: ["Reenviar link do cliente"],
-  photo_sent: ["Aprovar foto", "Recusar foto"],
-  photo_rejected: ["Reenviar link do cliente"],
-  holder_verified: ["Reenviar link do cliente"],
-  data_confirmed: ["Alterar plano no cadastro"],
-  plan_changed: ["Enviar link de assinatura"],
-  signed: ["Confirmar assinatura e abrir atendimento"],
-  registered: ["Enviar mensagem final e faturas"],
-  notified: ["Encerrar atendimento"],
-};
+/** The contact form's options: the same table as the case page's (domain/contact.ts). */
+const CHANNELS: Record<string, string> = CONTACT_CHANNELS;
+const OUTCOMES: Record<string, string> = CONTACT_OUTCOMES;
 
 const PENDING: Record<OutboxEntry["status"], string> = {
   queued: "Aguardando envio:",
@@ -158,7 +135,11 @@ function ContactForm({ c, seen }: { c: StoredCase; seen: string }) {
     done.value = "Contato guardado neste aparelho; será enviado quando a conexão voltar.";
   };
   return (
-    <form class="grid gap-2 sm:grid-cols-2 mb-4" onSubmit={onSubmit} aria-label="Registrar contato">
+    <form
+      class="grid gap-2 sm:grid-cols-2 mb-4"
+      onSubmit={onSubmit}
+      aria-label={STAFF_BUTTONS.contact}
+    >
       <label class="text-sm">
         Canal
         <select name="channel" class={field}>
@@ -180,7 +161,7 @@ function ContactForm({ c, seen }: { c: StoredCase; seen: string }) {
         <textarea name="note" rows={2} maxLength={900} class={field}></textarea>
       </label>
       <div class={ui.row}>
-        <button type="submit" class={ui.btn}>Registrar contato</button>
+        <button type="submit" class={ui.btn}>{STAFF_BUTTONS.contact}</button>
         {done.value && <span role="status" class="text-sm text-green-700">{done.value}</span>}
       </div>
     </form>
@@ -202,6 +183,10 @@ function CaseView(
   const mine = lastAssign ? lastAssign.kind === "claim" : c.assigneeId === userId;
   const free = lastAssign ? lastAssign.kind === "release" : !c.assigneeId;
   const canAct = (mine || role !== "attendant") && !c.terminal;
+  // What the live page would offer here; all of it needs the network. The device does not
+  // know whether a link went out, so the link button keeps its first label.
+  const step = c.step as Step;
+  const needsNet = STEP_POLICY[step] ? nextButtons(step, false) : [];
   const seen = `etapa ${c.stepLabel}, responsável ${c.assigneeName ?? "ninguém"} (versão ${c.rev})`;
   const assign = (kind: "claim" | "release") =>
     queueAction({
@@ -246,10 +231,10 @@ function CaseView(
           <section class={ui.card} aria-labelledby="o-next">
             <h2 id="o-next" class={ui.h2}>Próximo passo</h2>
             <p class="mb-3" data-testid="next-action">{c.nextAction}</p>
-            {canAct && NETWORK_ACTIONS[c.step] && (
+            {canAct && needsNet.length > 0 && (
               <>
                 <div class={ui.row}>
-                  {NETWORK_ACTIONS[c.step].map((label) => (
+                  {needsNet.map((label) => (
                     <button
                       key={label}
                       type="button"
@@ -286,7 +271,7 @@ function CaseView(
         </div>
         <section class={ui.card} aria-labelledby="o-contacts">
           <h2 id="o-contacts" class={ui.h2}>Contatos</h2>
-          {canAct && ["contact", "offer"].includes(c.step) && <ContactForm c={c} seen={seen} />}
+          {canAct && can(step, "contact_answered", "staff") && <ContactForm c={c} seen={seen} />}
           {!canAct && !c.terminal && (
             <p class={`${ui.warn} text-sm`}>
               Este caso está com {c.assigneeName ?? "ninguém"}. Assuma-o para agir.

@@ -2,13 +2,14 @@
 // type and size before sending (the server checks again; this only saves a wasted upload).
 import { useSignal } from "@preact/signals";
 import { island } from "../lib/island.ts";
+import { PHOTO_TYPES } from "../domain/limits.ts";
 
 interface Props extends Record<string, unknown> {
   maxBytes: number;
   error?: string;
 }
 
-const TYPES = ["image/jpeg", "image/png", "image/webp"];
+const TYPES: readonly string[] = PHOTO_TYPES;
 
 function PhotoPicker({ maxBytes, error }: Props) {
   const preview = useSignal<string | null>(null);
@@ -41,7 +42,7 @@ function PhotoPicker({ maxBytes, error }: Props) {
         id="photo"
         name="photo"
         type="file"
-        accept="image/jpeg,image/png,image/webp"
+        accept={PHOTO_TYPES.join(",")}
         capture="user"
         required
         onChange={onChange}

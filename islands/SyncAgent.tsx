@@ -5,7 +5,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { island } from "../lib/island.ts";
-import { formatDateTime } from "../lib/format.ts";
+import { formatDateTime } from "../domain/format.ts";
 import {
   CHANGED,
   changed,
@@ -24,7 +24,7 @@ import {
   ui,
   wipeExpiredSession,
 } from "./OfflineOutbox.tsx";
-import type { OfflineCase } from "../services/offline_sync.ts";
+import { OFFLINE_KINDS, type OfflineCase } from "../domain/offline.ts";
 
 interface Props extends Record<string, unknown> {
   userId: string;
@@ -41,7 +41,9 @@ export const bannerCls = {
 
 const QUEUE_TTL_MS = 60_000;
 const CASE_PATH = /^\/app\/cases\/([A-Za-z0-9_-]+)$/;
-const OFFLINE_FORM = /^\/app\/cases\/([A-Za-z0-9_-]+)\/(contact|claim|release)$/;
+const OFFLINE_FORM = new RegExp(
+  `^/app/cases/([A-Za-z0-9_-]+)/(${OFFLINE_KINDS.join("|")})$`,
+);
 
 class Expired extends Error {}
 /** 403 or 404: this attendant may no longer read it (need to know), or it is gone. */

@@ -7,7 +7,8 @@ import { getCustomers } from "./customers.ts";
 import { listPlans, type Plan } from "./plans.ts";
 import { addDays, isValidIsoDate, todayInBrazil } from "./dates.ts";
 import { listOpenCases, openCasesOfContracts, type RenewalCase } from "./renewals/cases.ts";
-import { NEXT_ACTION, OPEN_STEPS, type Step, STEP_LABELS } from "./renewals/steps.ts";
+import { OPEN_STEPS, type Step } from "../domain/steps.ts";
+import { STEP_POLICY } from "../domain/policy.ts";
 
 export interface DueRow {
   contractId: string;
@@ -136,8 +137,8 @@ export async function renewalList(
       customerName: customers.get(c.customerId)?.name ?? "—",
       phone: customers.get(c.customerId)?.phones[0] ?? "",
       plan: byId.get(c.currentPlanId),
-      stepLabel: STEP_LABELS[c.step],
-      nextAction: NEXT_ACTION[c.step],
+      stepLabel: STEP_POLICY[c.step].label,
+      nextAction: STEP_POLICY[c.step].next,
     }));
   }
 

@@ -9,7 +9,7 @@ import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
 import { ValidationError } from "./errors.ts";
 import { blindIndex, openJson, sealJson } from "./crypto.ts";
-import { maskEmail, maskPhone } from "../lib/format.ts";
+import { maskEmail, maskPhone } from "../domain/format.ts";
 import type { TemplateName } from "./messaging/templates.ts";
 import { runtimeOf } from "./messaging/runtime.ts";
 

@@ -19,39 +19,23 @@ import { renewalList } from "./due_list.ts";
 import { type Assignee, getCase, openCaseOfContract, setAssignee } from "./renewals/cases.ts";
 import {
   claimContract,
-  CONTACT_CHANNELS,
-  CONTACT_OUTCOMES,
   contactLog,
   recordContact,
   type StaffCtx,
 } from "./renewals/staff_actions.ts";
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../domain/contact.ts";
 import { canReadCase, caseForReader, type Reader } from "./renewals/read_access.ts";
-import { ACTION_LABELS, isTerminal, NEXT_ACTION, STEP_LABELS } from "./renewals/steps.ts";
-import { formatDateTime } from "../lib/format.ts";
-
-/** Actions that make sense without a connection; the rest (links, photos, plans) need one. */
-export const OFFLINE_KINDS = ["contact", "claim", "release"] as const;
-export type OfflineKind = typeof OFFLINE_KINDS[number];
-
-export interface OfflineMutation {
-  id: string;
-  kind: OfflineKind;
-  caseId?: string;
-  /** A claim from the due list names the contract: it has no case yet. */
-  contractId?: string;
-  /** The case version the attendant saw when acting. */
-  baseRev?: number;
-  fields?: { channel?: string; outcome?: string; note?: string; callbackAt?: string };
-  /** When the attendant acted (client clock), noted on contacts synced much later. */
-  queuedAt?: string;
-}
-
-export type MutationResult =
-  | { id: string; status: "applied"; caseId: string; rev: number }
-  | { id: string; status: "conflict"; message: string; theirs: OfflineCase }
-  | { id: string; status: "rejected"; message: string }
-  /** The same mutation is being applied by another request right now: ask again later. */
-  | { id: string; status: "pending" };
+import { ACTION_LABELS, isTerminal } from "../domain/steps.ts";
+import { STEP_POLICY } from "../domain/policy.ts";
+import {
+  MAX_BATCH,
+  type MutationResult,
+  OFFLINE_KINDS,
+  type OfflineCase,
+  type OfflineKind,
+  type OfflineMutation,
+} from "../domain/offline.ts";
+import { formatDateTime } from "../domain/format.ts";
 
 export interface Me {
   id: string;
@@ -59,7 +43,6 @@ export interface Me {
   role: string;
 }
 
-export const MAX_BATCH = 50;
 const ID_RE = /^[A-Za-z0-9_-]{8,64}$/;
 const PENDING_MS = 60_000;
 /** Results are kept long enough for any device to come back online (clean-up only). */
@@ -68,39 +51,6 @@ const KEEP_MS = 90 * 24 * 3600_000;
 type Stored =
   | { state: "pending"; at: string }
   | { state: "done"; at: string; result: MutationResult };
-
-/** What one case looks like on the attendant's phone: no photo, link, token or document. */
-export interface OfflineCase {
-  id: string;
-  rev: number;
-  step: string;
-  stepLabel: string;
-  nextAction: string;
-  terminal: boolean;
-  assigneeId?: string;
-  assigneeName?: string;
-  customerName: string;
-  phones: string[];
-  city: string;
-  loyaltyEnd: string;
-  planName?: string;
-  chosenPlanName?: string;
-  failedContacts: number;
-  lastContactAt?: string;
-  callbackAt?: string;
-  updatedAt: string;
-  contacts: {
-    id: string;
-    at: string;
-    by: string;
-    outcome: string;
-    channel: string;
-    note: string;
-    callbackAt?: string;
-  }[];
-  /** The latest change: who did what, so a conflict can say what happened. */
-  lastChange?: { label: string; by: string; at: string };
-}
 
 const EVENT_LABELS: Record<string, string> = {
   "case.opened": "Renovação aberta",
@@ -143,8 +93,8 @@ export async function offlineCase(db: Db, caseId: string): Promise<OfflineCase> 
     id: c.id,
     rev: c.rev,
     step: c.step,
-    stepLabel: STEP_LABELS[c.step],
-    nextAction: NEXT_ACTION[c.step],
+    stepLabel: STEP_POLICY[c.step].label,
+    nextAction: STEP_POLICY[c.step].next,
     terminal: isTerminal(c.step),
     assigneeId: c.assigneeId,
     assigneeName: c.assigneeName,

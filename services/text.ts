@@ -1,6 +1,7 @@
 // Text bounds. Every text that reaches a pattern (regex, normalization, parsing) is measured
 // first: a length check is O(1), while even a linear pattern on a megabyte costs time on the
 // one event loop. Limits are per kind of field; `FIELD_MAX` caps any field of any form.
+import { formatCount } from "../domain/format.ts";
 import { ValidationError } from "./errors.ts";
 
 export const TEXT_MAX = {
@@ -29,10 +30,8 @@ export const ID_MAX = 128;
 /** Any single form field; forms with longer texts (contract sections, drawings) say so. */
 export const FIELD_MAX = 20_000;
 
-const fmt = (n: number) => n.toLocaleString("pt-BR");
-
 export function tooLongMessage(label: string, max: number): string {
-  return `${label} longo demais: no máximo ${fmt(max)} caracteres.`;
+  return `${label} longo demais: no máximo ${formatCount(max)} caracteres.`;
 }
 
 /** True when `s` is longer than `max` (undefined counts as empty). */

@@ -1,11 +1,12 @@
 import type { ComponentChildren } from "preact";
 import { CsrfField } from "../Form.tsx";
+import type { CaseVerb } from "../../domain/policy.ts";
 
 /** A POST to one case action, carrying the case version the attendant saw and the CSRF token. */
 export function ActionForm(
   { caseId, action, rev, csrf, children, class: cls }: {
     caseId: string;
-    action: string;
+    action: CaseVerb;
     rev: number;
     csrf?: string;
     children: ComponentChildren;

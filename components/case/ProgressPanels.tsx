@@ -1,13 +1,9 @@
 // Case page, right column: the next action, the holder photo, data, signature, ticket,
 // invoices, messages and the timeline.
 import type { StaffCaseView } from "../../services/renewals/views.ts";
-import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../lib/format.ts";
-import {
-  type Action,
-  ACTION_LABELS,
-  NEXT_ACTION,
-  STEP_LABELS,
-} from "../../services/renewals/steps.ts";
+import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../domain/format.ts";
+import { type Action, ACTION_LABELS, type Step } from "../../domain/steps.ts";
+import { can, canSendLink, linkButton, STAFF_BUTTONS, STEP_POLICY } from "../../domain/policy.ts";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
 import { CsrfField } from "../Form.tsx";
 import { MESSAGE_STATUS_LABELS } from "../../services/messages.ts";
@@ -18,34 +14,23 @@ interface P {
   canAct: boolean;
 }
 
-const STEP_BUTTONS: Record<string, [string, string]> = {
-  data_confirmed: ["plan", "Alterar plano no cadastro"],
-  plan_changed: ["signature", "Enviar link de assinatura"],
-  signed: ["register", "Confirmar assinatura e abrir atendimento"],
-  registered: ["notify", "Enviar mensagem final e faturas"],
-  notified: ["close", "Encerrar atendimento"],
-};
-
 export function NextPanel({ v, csrf, canAct }: P) {
   const c = v.case;
-  const button = STEP_BUTTONS[c.step];
-  const canLink = canAct &&
-    ["contact", "offer", "plan_chosen", "photo_sent", "photo_rejected", "holder_verified"].includes(
-      c.step,
-    );
+  const button = STEP_POLICY[c.step].button;
+  const canLink = canAct && canSendLink(c.step);
   return (
     <Panel title="Próximo passo" id="p-next">
-      <p class="mb-3" data-testid="next-action">{NEXT_ACTION[c.step]}</p>
+      <p class="mb-3" data-testid="next-action">{STEP_POLICY[c.step].next}</p>
       <div class="flex flex-wrap gap-2">
         {canAct && button && (
-          <ActionForm caseId={c.id} action={button[0]} rev={c.rev} csrf={csrf}>
-            <Submit>{button[1]}</Submit>
+          <ActionForm caseId={c.id} action={button} rev={c.rev} csrf={csrf}>
+            <Submit>{STAFF_BUTTONS[button]}</Submit>
           </ActionForm>
         )}
         {canLink && (
           <ActionForm
             caseId={c.id}
-            action="link"
+            action="send_link"
             rev={c.rev}
             csrf={csrf}
             class="flex gap-2 items-center"
@@ -58,7 +43,7 @@ export function NextPanel({ v, csrf, canAct }: P) {
               </select>
             </label>
             <Submit variant={c.link ? "secondary" : "primary"}>
-              {c.link ? "Reenviar link do cliente" : "Enviar link do cliente"}
+              {linkButton(!!c.link)}
             </Submit>
           </ActionForm>
         )}
@@ -102,14 +87,14 @@ export function PhotoPanel({ v, csrf, canAct }: P) {
         class="max-h-80 rounded border mb-3"
         data-testid="holder-photo"
       />
-      {canAct && c.step === "photo_sent" && (
+      {canAct && can(c.step, "approve_photo", "staff") && (
         <div class="flex flex-wrap gap-2 items-end">
-          <ActionForm caseId={c.id} action="approve-photo" rev={c.rev} csrf={csrf}>
-            <Submit>Aprovar: é o titular</Submit>
+          <ActionForm caseId={c.id} action="approve_photo" rev={c.rev} csrf={csrf}>
+            <Submit>{STAFF_BUTTONS.approve_photo}</Submit>
           </ActionForm>
           <ActionForm
             caseId={c.id}
-            action="reject-photo"
+            action="reject_photo"
             rev={c.rev}
             csrf={csrf}
             class="flex flex-wrap gap-2 items-end flex-1"
@@ -123,7 +108,7 @@ export function PhotoPanel({ v, csrf, canAct }: P) {
                 placeholder="Ex.: documento ilegível"
               />
             </label>
-            <Submit variant="danger">Recusar foto</Submit>
+            <Submit variant="danger">{STAFF_BUTTONS.reject_photo}</Submit>
           </ActionForm>
         </div>
       )}
@@ -282,7 +267,7 @@ export function TimelinePanel({ v }: { v: StaffCaseView }) {
               {ACTION_LABELS[e.action as Action] ?? EVENT_LABELS[e.action] ?? e.action}
             </strong>
             {typeof e.data?.to === "string" && e.data.to !== e.data.from && (
-              <>→ {STEP_LABELS[e.data.to as keyof typeof STEP_LABELS]}</>
+              <>→ {STEP_POLICY[e.data.to as Step]?.label}</>
             )}
             <div class="text-gray-700">{e.actor.name} · {formatDateTime(e.at)}</div>
           </li>

@@ -1,7 +1,8 @@
 // Case page, left column: the customer's record, the contact log, the offer.
 import type { StaffCaseView } from "../../services/renewals/views.ts";
-import { formatCpf, formatDate, formatDateTime } from "../../lib/format.ts";
-import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../services/renewals/staff_actions.ts";
+import { formatCpf, formatDate, formatDateTime } from "../../domain/format.ts";
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../domain/contact.ts";
+import { can, STAFF_BUTTONS } from "../../domain/policy.ts";
 import { PlanCard } from "../PlanCard.tsx";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
 import { PhoneLinks } from "../PhoneLinks.tsx";
@@ -66,7 +67,7 @@ export function RecordPanel({ v }: { v: StaffCaseView }) {
 
 export function ContactPanel({ v, csrf, canAct }: P) {
   const c = v.case;
-  const open = c.step === "contact" || c.step === "offer";
+  const open = can(c.step, "contact_answered", "staff");
   return (
     <Panel title="Contatos" id="p-contacts">
       {open && canAct && (
@@ -102,7 +103,7 @@ export function ContactPanel({ v, csrf, canAct }: P) {
             <textarea name="note" rows={2} maxLength={1000} class={fieldCls}></textarea>
           </label>
           <div>
-            <Submit>Registrar contato</Submit>
+            <Submit>{STAFF_BUTTONS.contact}</Submit>
           </div>
         </ActionForm>
       )}
@@ -136,8 +137,8 @@ export function ContactPanel({ v, csrf, canAct }: P) {
 
 export function OfferPanel({ v, csrf, canAct }: P) {
   const c = v.case;
-  const canChoose = canAct && ["contact", "offer", "plan_chosen"].includes(c.step);
-  const canRefuse = canAct && !["signed", "registered", "notified"].includes(c.step);
+  const canChoose = canAct && can(c.step, "choose_plan", "staff");
+  const canRefuse = canAct && can(c.step, "decline", "staff");
   return (
     <Panel title="Planos" id="p-offer">
       {c.choice && (
@@ -152,9 +153,9 @@ export function OfferPanel({ v, csrf, canAct }: P) {
         {v.plans.filter((p) => p.id !== v.currentPlan?.id).map((p) => (
           <PlanCard key={p.id} plan={p} highlight={p.id === c.choice?.planId}>
             {canChoose && (
-              <ActionForm caseId={c.id} action="choice" rev={c.rev} csrf={csrf} class="mt-2">
+              <ActionForm caseId={c.id} action="choose_plan" rev={c.rev} csrf={csrf} class="mt-2">
                 <input type="hidden" name="planId" value={p.id} />
-                <Submit variant="secondary">Registrar escolha do cliente</Submit>
+                <Submit variant="secondary">{STAFF_BUTTONS.choose_plan}</Submit>
               </ActionForm>
             )}
           </PlanCard>
@@ -163,7 +164,7 @@ export function OfferPanel({ v, csrf, canAct }: P) {
       {canRefuse && (
         <ActionForm
           caseId={c.id}
-          action="refuse"
+          action="decline"
           rev={c.rev}
           csrf={csrf}
           class="mt-4 flex flex-wrap gap-2 items-end"
@@ -172,7 +173,7 @@ export function OfferPanel({ v, csrf, canAct }: P) {
             Motivo da recusa
             <input name="reason" maxLength={500} class={fieldCls} />
           </label>
-          <Submit variant="danger">Registrar recusa</Submit>
+          <Submit variant="danger">{STAFF_BUTTONS.decline}</Submit>
         </ActionForm>
       )}
     </Panel>

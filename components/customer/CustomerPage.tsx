@@ -12,7 +12,8 @@ import {
 } from "./Steps.tsx";
 import { StepIndicator } from "./Shell.tsx";
 import { ErrorBox } from "../Form.tsx";
-import { isBeforeSigning, isTerminal } from "../../services/renewals/steps.ts";
+import { isTerminal } from "../../domain/steps.ts";
+import { can } from "../../domain/policy.ts";
 import LiveUpdates from "../../islands/LiveUpdates.tsx";
 
 /** Picks the view for the case's step; steps where the customer waits update themselves. */
@@ -60,7 +61,7 @@ export function CustomerPage(p: StepProps & { planParam?: string; error?: string
       {!isTerminal(step) && <StepIndicator step={step} />}
       <ErrorBox message={p.error} />
       {body}
-      {isBeforeSigning(step) && <DeclineBox {...p} />}
+      {can(step, "decline", "customer") && <DeclineBox {...p} />}
       {waits && (
         <LiveUpdates url={`${p.base}/events`} rev={v.case.rev} message="Sua renovação avançou." />
       )}

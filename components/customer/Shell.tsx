@@ -1,19 +1,9 @@
 import type { ComponentChildren } from "preact";
-import type { Step } from "../../services/renewals/steps.ts";
-
-const STAGES = ["Plano", "Foto", "Dados", "Contrato", "Pronto"];
-
-/** Which of the five stages the customer is in. */
-export function stageOf(step: Step): number {
-  if (["contact", "offer"].includes(step)) return 0;
-  if (["plan_chosen", "photo_sent", "photo_rejected"].includes(step)) return 1;
-  if (["holder_verified"].includes(step)) return 2;
-  if (["data_confirmed", "plan_changed", "signature_sent"].includes(step)) return 3;
-  return 4;
-}
+import type { Step } from "../../domain/steps.ts";
+import { CUSTOMER_STAGES as STAGES, STEP_POLICY } from "../../domain/policy.ts";
 
 export function StepIndicator({ step }: { step: Step }) {
-  const current = stageOf(step);
+  const current = STEP_POLICY[step].stage;
   return (
     <ol class="flex gap-1 mb-5" aria-label="Etapas da renovação">
       {STAGES.map((s, i) => (

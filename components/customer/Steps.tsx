@@ -1,13 +1,13 @@
 // The customer's page, one view per stage of the renewal.
 import type { CustomerCaseView } from "../../services/renewals/views.ts";
-import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../lib/format.ts";
+import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../domain/format.ts";
 import { FineTable, PlanCard } from "../PlanCard.tsx";
 import { Card, inputCls, primaryBtn, secondaryBtn } from "./Shell.tsx";
 import { RouterIllustration } from "./RouterIllustration.tsx";
 import PhotoPicker from "../../islands/PhotoPicker.tsx";
 import SignaturePad from "../../islands/SignaturePad.tsx";
 import { ContractSections } from "../ContractSections.tsx";
-import { MAX_PHOTO_BYTES } from "../../services/renewals/customer_actions.ts";
+import { MAX_PHOTO_BYTES } from "../../domain/limits.ts";
 import { newSubmissionId } from "../../services/submissions.ts";
 
 export interface StepProps {

@@ -11,7 +11,7 @@ import {
 import { checkBankFields } from "../../services/invoices.ts";
 import { AppError, ValidationError } from "../../services/errors.ts";
 import { Button, CsrfField, ErrorBox, Field, Notice } from "../../components/Form.tsx";
-import { formatCnpj } from "../../lib/format.ts";
+import { formatCnpj } from "../../domain/format.ts";
 
 function flat(s: BillingSettings): Record<string, string> {
   return {

@@ -4,7 +4,7 @@
 import { ADMINS, type Ctx, define } from "../../lib/route.ts";
 import { formFields, page } from "../../lib/render.tsx";
 import { actorOf } from "../../lib/actor.ts";
-import { formatDateTime } from "../../lib/format.ts";
+import { formatDateTime } from "../../domain/format.ts";
 import { Button, CsrfField, ErrorBox, Notice } from "../../components/Form.tsx";
 import { ContractSections } from "../../components/ContractSections.tsx";
 import { ConflictError, ValidationError } from "../../services/errors.ts";

@@ -3,7 +3,7 @@
 import { ADMINS, define } from "../../lib/route.ts";
 import { formFields, page } from "../../lib/render.tsx";
 import { actorOf } from "../../lib/actor.ts";
-import { formatDateTime } from "../../lib/format.ts";
+import { formatDateTime } from "../../domain/format.ts";
 import { Button, CsrfField, Notice } from "../../components/Form.tsx";
 import { NotFoundError } from "../../services/errors.ts";
 import { listDeadLetters, retryDeadLetter } from "../../services/messaging/dead_letters.ts";

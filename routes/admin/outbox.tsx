@@ -1,7 +1,7 @@
 import { ADMINS, define } from "../../lib/route.ts";
 import { page } from "../../lib/render.tsx";
 import { readOutbox } from "../../services/messages.ts";
-import { formatDateTime } from "../../lib/format.ts";
+import { formatDateTime } from "../../domain/format.ts";
 
 // The local outbox: with no e-mail or WhatsApp configured (the embedded demo), this is where
 // messages are delivered, so an admin can open the customer's link in the demo.

@@ -2,8 +2,9 @@ import { type Ctx, define, STAFF } from "../../lib/route.ts";
 import { page } from "../../lib/render.tsx";
 import { awaitingReply, renewalList } from "../../services/due_list.ts";
 import { listUsers } from "../../services/users.ts";
-import { formatDate, formatPhone } from "../../lib/format.ts";
-import { OPEN_STEPS, STEP_LABELS } from "../../services/renewals/steps.ts";
+import { formatDate, formatPhone } from "../../domain/format.ts";
+import { OPEN_STEPS } from "../../domain/steps.ts";
+import { STEP_POLICY } from "../../domain/policy.ts";
 import { CsrfField, Notice } from "../../components/Form.tsx";
 import { StepBadge } from "../../components/Badge.tsx";
 
@@ -63,7 +64,7 @@ export default define({
               <option value="">Todas</option>
               <option value="new" selected={f.step === "new"}>Sem renovação aberta</option>
               {OPEN_STEPS.map((s) => (
-                <option key={s} value={s} selected={s === f.step}>{STEP_LABELS[s]}</option>
+                <option key={s} value={s} selected={s === f.step}>{STEP_POLICY[s].label}</option>
               ))}
             </select>
           </label>

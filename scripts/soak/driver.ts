@@ -3,21 +3,10 @@
 // and the customer reads their link and codes from the messages the stand-ins received.
 import { formsTo, Http, sleep } from "./http.ts";
 import type { StandIns } from "./standins.ts";
+import { OPEN_STEPS } from "../../domain/steps.ts";
 
-export const ORDER = [
-  "contact",
-  "offer",
-  "plan_chosen",
-  "photo_sent",
-  "holder_verified",
-  "data_confirmed",
-  "plan_changed",
-  "signature_sent",
-  "signed",
-  "registered",
-  "notified",
-  "closed",
-];
+/** The happy path's steps in order (a rejected photo is a detour, not progress). */
+export const ORDER: string[] = [...OPEN_STEPS.filter((s) => s !== "photo_rejected"), "closed"];
 
 export interface Outcome {
   caseId?: string;
@@ -90,7 +79,7 @@ export async function driveRenewal(
             // Sent again only when the first did not arrive in 20 s (e.g. stuck by a kill).
             if (Date.now() - linkAt > 20_000) {
               linkAt = Date.now();
-              await staffDo("link", { channel: "whatsapp" });
+              await staffDo("send_link", { channel: "whatsapp" });
             }
             await sleep(200);
             break;
@@ -104,7 +93,7 @@ export async function driveRenewal(
           });
           break;
         case "photo_sent":
-          await staffDo("approve-photo");
+          await staffDo("approve_photo");
           break;
         case "holder_verified": {
           const page = await customer.text(`/r/${token}`);
@@ -118,10 +107,10 @@ export async function driveRenewal(
           break;
         }
         case "data_confirmed":
-          await staffDo("plan");
+          await staffDo("change_plan");
           break;
         case "plan_changed":
-          await staffDo("signature");
+          await staffDo("send_signature");
           break;
         case "signature_sent": {
           const got = codeAt ? env.standins.lastTo(phone, "sign_code", codeAt - 1000) : undefined;

@@ -11,6 +11,7 @@ import { PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import { BillingError } from "./errors.ts";
 import { barcodeToLinhaDigits, checkBarcode, dueDateFactor, isoToDays } from "./febraban.ts";
 import { parsePix } from "./pix.ts";
+import { formatDate, formatDocument, formatMoney } from "../../domain/format.ts";
 
 export interface CarneParty {
   name: string;
@@ -92,32 +93,6 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
       }`,
     );
   }
-}
-
-/** 123456 → "R$ 1.234,56". */
-export function formatBrl(cents: number): string {
-  const neg = cents < 0;
-  const abs = Math.abs(cents);
-  const reais = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-  return `${neg ? "-" : ""}R$ ${reais},${String(abs % 100).padStart(2, "0")}`;
-}
-
-/** YYYY-MM-DD → dd/mm/aaaa. */
-export function formatDateBr(iso: string): string {
-  const [y, m, d] = iso.split("-");
-  return `${d}/${m}/${y}`;
-}
-
-function formatDocument(doc: string): string {
-  const s = doc.trim();
-  if (/^\d{11}$/.test(s)) {
-    return `${s.slice(0, 3)}.${s.slice(3, 6)}.${s.slice(6, 9)}-${s.slice(9)}`;
-  }
-  if (/^[0-9A-Z]{12}\d{2}$/i.test(s)) {
-    const u = s.toUpperCase();
-    return `${u.slice(0, 2)}.${u.slice(2, 5)}.${u.slice(5, 8)}/${u.slice(8, 12)}-${u.slice(12)}`;
-  }
-  return s;
 }
 
 function docLabel(doc: string): string {
@@ -300,8 +275,8 @@ async function drawPage(
   y -= 18;
 
   const cellW = contentW / 3;
-  drawCell(page, fonts, "Vencimento", formatDateBr(inv.dueDate), x, y, cellW);
-  drawCell(page, fonts, "Valor do documento", formatBrl(inv.amountCents), x + cellW, y, cellW);
+  drawCell(page, fonts, "Vencimento", formatDate(inv.dueDate), x, y, cellW);
+  drawCell(page, fonts, "Valor do documento", formatMoney(inv.amountCents), x + cellW, y, cellW);
   drawCell(page, fonts, "Nosso número", inv.boleto.nossoNumero, x + 2 * cellW, y, cellW);
   y -= 46;
 

@@ -20,11 +20,4 @@ export {
 } from "./febraban.ts";
 export { buildPix, crc16, type ParsedPix, parsePix, type PixInput } from "./pix.ts";
 export { generateCpf, isValidCnpj, isValidCpf } from "./documents.ts";
-export {
-  type CarneInvoice,
-  type CarneOptions,
-  type CarneParty,
-  formatBrl,
-  formatDateBr,
-  renderCarne,
-} from "./carne.ts";
+export { type CarneInvoice, type CarneOptions, type CarneParty, renderCarne } from "./carne.ts";

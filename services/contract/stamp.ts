@@ -4,7 +4,7 @@
  */
 import bwipjs from "bwip-js";
 import { PDFDocument, type PDFPage, rgb } from "pdf-lib";
-import { maskCpf, maskEmail, maskPhone } from "../../lib/format.ts";
+import { formatDateTimeSeconds, maskCpf, maskEmail, maskPhone } from "../../domain/format.ts";
 import {
   A4,
   CONTENT_BOTTOM,
@@ -90,19 +90,7 @@ function parseInstant(iso: string, field: string): Date {
 
 /** "05/03/2026 às 11:07:33" in America/Sao_Paulo, whatever the server's zone. */
 export function formatBrasilia(iso: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("pt-BR", {
-      timeZone: "America/Sao_Paulo",
-      day: "2-digit",
-      month: "2-digit",
-      year: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    }).formatToParts(parseInstant(iso, "signedAt")).map((p) => [p.type, p.value]),
-  );
-  return `${parts.day}/${parts.month}/${parts.year} às ${parts.hour}:${parts.minute}:${parts.second}`;
+  return formatDateTimeSeconds(parseInstant(iso, "signedAt"));
 }
 
 /** "05/03/2026 14:07:33 UTC". */

@@ -38,7 +38,13 @@ import { keys } from "../keys.ts";
 import { commitOrConflict } from "../db.ts";
 import { type Actor, addAudit, SYSTEM } from "../audit.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { formatCnpj, formatCpf, formatDate, formatMoney, formatPhone } from "../../lib/format.ts";
+import {
+  formatCnpj,
+  formatCpf,
+  formatDate,
+  formatMoney,
+  formatPhone,
+} from "../../domain/format.ts";
 import { fineTable } from "../plans.ts";
 import type { ContractData, ContractSection } from "./terms.ts";
 

@@ -2,7 +2,13 @@
 // page shows these sections; the PDF (Signature issue) renders the same sections, so what the
 // customer reads is what they sign. The SHA-256 of the canonical text is the document hash.
 import { sha256Hex } from "../crypto.ts";
-import { formatCnpj, formatCpf, formatDate, formatMoney, formatPhone } from "../../lib/format.ts";
+import {
+  formatCnpj,
+  formatCpf,
+  formatDate,
+  formatMoney,
+  formatPhone,
+} from "../../domain/format.ts";
 import { fineTable, type Plan } from "../plans.ts";
 import type { Customer } from "../customers.ts";
 

@@ -4,6 +4,7 @@
 
 import { ValidationError } from "../errors.ts";
 import { TEXT_MAX } from "../text.ts";
+import { formatCount } from "../../domain/format.ts";
 
 export type CsvEncoding = "utf-8" | "latin1";
 
@@ -37,7 +38,7 @@ export class CsvEncodingError extends ValidationError {
 export class CsvFieldError extends ValidationError {
   constructor(readonly line: number) {
     super({
-      file: `Linha ${line}: um campo passa de ${TEXT_MAX.csvField.toLocaleString("pt-BR")} ` +
+      file: `Linha ${line}: um campo passa de ${formatCount(TEXT_MAX.csvField)} ` +
         "caracteres (aspas sem fechamento?).",
     });
   }

@@ -5,7 +5,7 @@ import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ConflictError } from "../errors.ts";
 import { type Lease, readLease, renewLease } from "../leases.ts";
-import { formatDateTime } from "../../lib/format.ts";
+import { formatDateTime } from "../../domain/format.ts";
 
 /**
  * Heartbeat: a live run holds the lease `import:<id>` and renews it every third of LIVE_MS,

@@ -10,7 +10,7 @@ import { NotFoundError } from "../errors.ts";
 import { type DeliverJob, enqueueDelivery, type Message } from "../messages.ts";
 import { stageRewrite } from "./delivery.ts";
 import { type InboundJob, requeueInbound } from "./inbound.ts";
-import type { ActorKind } from "../renewals/steps.ts";
+import type { ActorKind } from "../../domain/steps.ts";
 import { assertMayAct, getCase } from "../renewals/cases.ts";
 
 export interface DeadLetter {

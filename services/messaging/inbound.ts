@@ -12,7 +12,7 @@ import { customerIdsByPhone } from "../customers.ts";
 import { contractsOfCustomer } from "../contracts.ts";
 import { openCaseOfContract, StepError, updateCase } from "../renewals/cases.ts";
 import type { Message } from "../messages.ts";
-import { maskPhone } from "../../lib/format.ts";
+import { maskPhone } from "../../domain/format.ts";
 import { runtimeOf } from "./runtime.ts";
 import { recordInboundAt } from "./window.ts";
 import { customerReplyOf, isOptOut, recordOptOut, REPLY_MAX, setCustomerReply } from "./replies.ts";

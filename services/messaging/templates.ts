@@ -12,7 +12,7 @@ import { commitOrConflict } from "../db.ts";
 import { keys } from "../keys.ts";
 import { type Actor, addAudit } from "../audit.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
-import { formatDate, formatMoney } from "../../lib/format.ts";
+import { formatDate, formatMoney } from "../../domain/format.ts";
 import type { Invoice } from "../invoices.ts";
 
 export const TEMPLATE_NAMES = [

@@ -14,7 +14,7 @@ import type { Message } from "../messages.ts";
 import type { AuditEvent } from "../audit.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import { openCaseEntry, sealCase } from "../renewals/case_seal.ts";
-import { TERMINAL_STEPS } from "../renewals/steps.ts";
+import { TERMINAL_STEPS } from "../../domain/steps.ts";
 
 export interface PiiRetention {
   messageRetentionDays: number;

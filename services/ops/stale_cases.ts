@@ -10,17 +10,7 @@ import { SYSTEM } from "../audit.ts";
 import { getManyBatched } from "../db.ts";
 import { type RenewalCase, transition } from "../renewals/cases.ts";
 import { ConflictError } from "../errors.ts";
-import type { Step } from "../renewals/steps.ts";
-
-/** Steps where the next move is the customer's. */
-export const CUSTOMER_TURN: readonly Step[] = [
-  "contact",
-  "offer",
-  "plan_chosen",
-  "photo_rejected",
-  "holder_verified",
-  "signature_sent",
-];
+import { CUSTOMER_TURN } from "../../domain/policy.ts";
 
 /**
  * A case the job would expire now: its link ran out more than `days` ago and the case has not

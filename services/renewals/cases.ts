@@ -12,12 +12,11 @@ import { type Contract, getContract, stageContractUpdate } from "../contracts.ts
 import {
   type Action,
   type ActorKind,
-  decide,
   isTerminal,
   OPEN_STEPS,
   type Step,
-  STEP_LABELS,
-} from "./steps.ts";
+} from "../../domain/steps.ts";
+import { assertCan, notAvailableAt, PolicyRefusal } from "../../domain/policy.ts";
 import type { Invoice } from "../invoices.ts";
 import type { ContractSection } from "../contract/terms.ts";
 import type { PendingCode } from "../codes.ts";
@@ -123,6 +122,16 @@ function summary(c: RenewalCase): CaseSummary {
 
 export class StepError extends AppError {
   override status = 409;
+}
+
+/** The step policy's answer (domain/policy.ts) as this layer's errors: 403 or 409. */
+function policyCheck(step: Step, action: Action, kind: ActorKind, failed: number): Step {
+  try {
+    return assertCan(step, action, kind, failed);
+  } catch (e) {
+    if (!(e instanceof PolicyRefusal)) throw e;
+    throw e.reason === "forbidden" ? new ForbiddenError(e.message) : new StepError(e.message);
+  }
 }
 
 export interface Assignee {
@@ -265,16 +274,8 @@ async function vet(db: Db, input: TransitionInput, prev: RenewalCase): Promise<V
   const failed = input.action === "contact_failed" && input.countsAsFailure !== false
     ? prev.failedContacts + 1
     : prev.failedContacts;
-  const d = decide(prev.step, input.action, input.kind, failed);
-  if (!d.ok) {
-    if (d.reason === "forbidden") throw new ForbiddenError();
-    throw new StepError(
-      `Esta ação não está disponível na etapa atual (${
-        STEP_LABELS[prev.step]
-      }). Recarregue a página.`,
-    );
-  }
-  return { fingerprint, failed, to: d.to };
+  const to = policyCheck(prev.step, input.action, input.kind, failed);
+  return { fingerprint, failed, to };
 }
 
 /**
@@ -294,12 +295,11 @@ export async function transition(db: Db, input: TransitionInput): Promise<Transi
   const prev = entry.value;
   const v = await vet(db, input, prev);
   if (v.repeat) return v.repeat;
-  const { fingerprint, failed } = v;
-  const d = { to: v.to };
+  const { fingerprint, failed, to } = v;
   const now = db.now().toISOString();
   const next: RenewalCase = {
     ...prev,
-    step: d.to,
+    step: to,
     rev: prev.rev + 1,
     updatedAt: now,
     failedContacts: failed,
@@ -452,11 +452,7 @@ export async function updateCase(
   if (input.rev !== undefined && input.rev !== prev.rev) throw new ConflictError();
   if (input.kind === "staff") assertMayAct(prev, "staff", input.actor);
   if (isTerminal(prev.step) || (input.allowedSteps && !input.allowedSteps.includes(prev.step))) {
-    throw new StepError(
-      `Esta ação não está disponível na etapa atual (${
-        STEP_LABELS[prev.step]
-      }). Recarregue a página.`,
-    );
+    throw new StepError(notAvailableAt(prev.step));
   }
   const next: RenewalCase = { ...prev, rev: prev.rev + 1, updatedAt: db.now().toISOString() };
   const op = db.kv.atomic().check(entry);

@@ -18,9 +18,13 @@ import { stageMessage } from "../messages.ts";
 import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
 import { renderMessage } from "../messaging/mod.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
+import { stepsWhere } from "../../domain/policy.ts";
+
+/** Where the customer confirms their contacts (and may ask for codes): from the policy. */
+const CONFIRM_STEPS = stepsWhere("confirm_data", "customer");
 
 // The holder photo has its own module; re-exported so callers keep one import.
-export { MAX_PHOTO_BYTES, uploadPhoto } from "./photos.ts";
+export { uploadPhoto } from "./photos.ts";
 export { sniffImage } from "../images/holder_photo.ts";
 
 export interface CustomerCtx {
@@ -153,7 +157,7 @@ export async function submitContacts(
     kind: "customer",
     action: "contacts.code_sent",
     rev,
-    allowedSteps: ["holder_verified"],
+    allowedSteps: CONFIRM_STEPS,
     auditData: { targets: checks.map((ch) => ch.kind) },
     apply: async (next, op) => {
       const pending: PendingContacts = { ...v, checks };
@@ -232,7 +236,7 @@ export async function verifyContactCodes(
       actor: ctx.actor,
       kind: "customer",
       action: "contacts.code_refused",
-      allowedSteps: ["holder_verified"],
+      allowedSteps: CONFIRM_STEPS,
       answersSubmission: false,
       apply: async (next) => {
         next.pendingContacts = await sealJson(

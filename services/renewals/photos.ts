@@ -8,8 +8,8 @@ import { RateLimitError, TooLargeError, ValidationError } from "../errors.ts";
 import { toReviewJpeg } from "../images/holder_photo.ts";
 import { getCaseEntry, type RenewalCase, transition, vetTransition } from "./cases.ts";
 import type { CustomerCtx } from "./customer_actions.ts";
+import { MAX_PHOTO_BYTES } from "../../domain/limits.ts";
 
-export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 /** Uploads a case accepts within one hour, and ever. */
 export const PHOTO_UPLOADS_PER_HOUR = 5;
 export const PHOTO_UPLOADS_TOTAL = 20;
@@ -51,7 +51,9 @@ export async function uploadPhoto(
   }
   if (file.size > MAX_PHOTO_BYTES) {
     throw new TooLargeError(
-      "A foto passa de 8 MB. Tire outra com menor resolução ou envie uma versão menor.",
+      `A foto passa de ${
+        MAX_PHOTO_BYTES / 1024 / 1024
+      } MB. Tire outra com menor resolução ou envie uma versão menor.`,
     );
   }
   const bytes = new Uint8Array(await file.arrayBuffer());

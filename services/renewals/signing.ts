@@ -15,7 +15,7 @@ import { hit, type Limit } from "../rate_limit.ts";
 import { stageMessage } from "../messages.ts";
 import { renderMessage } from "../messaging/mod.ts";
 import { sha256Hex } from "../crypto.ts";
-import { maskCpf, maskEmail, maskPhone } from "../../lib/format.ts";
+import { maskCpf, maskEmail, maskPhone } from "../../domain/format.ts";
 import { finalizeSigned, renderUnsigned } from "../contract/pipeline.ts";
 import { loadSigner } from "../contract/signer.ts";
 import { type Evidence, verifySealedPdf } from "../contract/mod.ts";

@@ -6,7 +6,7 @@ import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { type Actor, addAudit } from "../audit.ts";
 import { getBlob } from "../blobs.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { type Contract, getContract, stageContractUpdate } from "../contracts.ts";
 import { getCustomer } from "../customers.ts";
 import { getPlan } from "../plans.ts";
@@ -29,8 +29,9 @@ import {
 } from "./cases.ts";
 import { currentLinkToken, stageNewLink } from "./links.ts";
 import { invoiceLines, renderMessage, stageReminders } from "../messaging/mod.ts";
-import { formatDate } from "../../lib/format.ts";
-import { isBeforeSigning } from "./steps.ts";
+import { formatDate } from "../../domain/format.ts";
+import { can, canSendLink, forbiddenMessage, mayTake } from "../../domain/policy.ts";
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../domain/contact.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { deleteBlob, promoteBlob } from "../blobs.ts";
 import { prepareContractDoc } from "./signing.ts";
@@ -69,20 +70,6 @@ export async function startOnDemand(ctx: StaffCtx, contractId: string, me: Assig
   if (existing) return (await getCaseEntry(ctx.db, existing)).value;
   return await openCase(ctx.db, { contractId, assignee: me, origin: "on_demand" }, ctx.actor);
 }
-
-export const CONTACT_OUTCOMES = {
-  answered: "Atendeu",
-  no_answer: "Não atendeu",
-  callback: "Pediu retorno",
-  wrong_number: "Número errado",
-  declined: "Recusou",
-} as const;
-export const CONTACT_CHANNELS = {
-  phone: "Ligação",
-  whatsapp: "WhatsApp",
-  email: "E-mail",
-  sms: "SMS",
-} as const;
 
 export interface ContactInput {
   channel: string;
@@ -231,10 +218,7 @@ export async function sendLink(
     rev,
     auditData: { channel },
     apply: async (next, op) => {
-      if (
-        !isBeforeSigning(next.step) && next.step !== "signed" && next.step !== "registered" &&
-        next.step !== "notified"
-      ) {
+      if (!canSendLink(next.step)) {
         throw new ValidationError({ step: "Este caso não aceita novo link." });
       }
       const token = await stageNewLink(ctx.db, op, next, ctx.linkTtlDays);
@@ -352,7 +336,7 @@ export async function changePlan(ctx: StaffCtx, caseId: string, rev?: number) {
 export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number) {
   const c = (await getCaseEntry(ctx.db, caseId)).value;
   const customer = await customerOf(ctx.db, c);
-  if (c.step !== "plan_changed" || (rev !== undefined && rev !== c.rev)) {
+  if (!can(c.step, "send_signature", ctx.kind) || (rev !== undefined && rev !== c.rev)) {
     // Refuse before rendering: transition() gives the precise message, nothing is stored.
     return await transition(ctx.db, {
       caseId,
@@ -408,7 +392,10 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
 export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
-  if (c.step !== "signed" || !c.signature || !c.choice || (rev !== undefined && rev !== c.rev)) {
+  if (
+    !can(c.step, "register", ctx.kind) || !c.signature || !c.choice ||
+    (rev !== undefined && rev !== c.rev)
+  ) {
     // Refused (or a repeat) before any work: transition() gives the precise answer.
     return await transition(ctx.db, {
       caseId,
@@ -556,6 +543,8 @@ export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {
 
 /** Supervisors cancel a case before signing; an applied plan change is undone by transition(). */
 export async function cancelCase(ctx: StaffCtx, caseId: string, reason: string, rev?: number) {
+  // Who may cancel is known before reading the case: refuse first, whatever its version.
+  if (!mayTake("cancel", ctx.kind)) throw new ForbiddenError(forbiddenMessage("cancel"));
   return await transition(ctx.db, {
     caseId,
     action: "cancel",

@@ -15,7 +15,7 @@ import { auditRead, caseForReader, type Reader } from "./read_access.ts";
 import { contactLog } from "./staff_actions.ts";
 import { openCaseEntry } from "./case_seal.ts";
 import { pendingContactsOf } from "./customer_actions.ts";
-import { maskEmail, maskPhone } from "../../lib/format.ts";
+import { maskEmail, maskPhone } from "../../domain/format.ts";
 
 /** The staff case page's data, for a reader allowed to see it (read_access.ts); audited. */
 export async function staffCaseView(reader: Reader, caseId: string) {

@@ -151,7 +151,7 @@ Deno.test("live streams: a stream ends when a new link revokes its link", async 
     assert.equal(res.status, 200);
     const body = res.body!;
     const rev = String((await getCase(t.db, caseId))!.rev);
-    const again = await postForm(t.app, `/app/cases/${caseId}/link`, {
+    const again = await postForm(t.app, `/app/cases/${caseId}/send_link`, {
       rev,
       channel: "whatsapp",
     }, t.att);

@@ -33,11 +33,11 @@ Deno.test("double submit: the same staff form twice answers the same redirect an
   const t = await setup();
   try {
     const id = await claimed(t);
-    const f = { ...await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/link`, t.att) };
+    const f = { ...await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/send_link`, t.att) };
     assert.ok(f._sub, "the form carries a submission id");
     const body = { ...f, channel: "whatsapp" };
-    const first = await postForm(t.app, `/app/cases/${id}/link`, body, t.att);
-    const again = await postForm(t.app, `/app/cases/${id}/link`, body, t.att);
+    const first = await postForm(t.app, `/app/cases/${id}/send_link`, body, t.att);
+    const again = await postForm(t.app, `/app/cases/${id}/send_link`, body, t.att);
     assert.equal(first.status, 303);
     assert.equal(again.status, 303, "the repeat is not 'alterado por outra pessoa'");
     assert.equal(again.headers.get("location"), first.headers.get("location"));
@@ -113,10 +113,10 @@ Deno.test("double submit: a different change made from the same page version is 
   const t = await setup();
   try {
     const id = await claimed(t);
-    const link = await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/link`, t.att);
+    const link = await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/send_link`, t.att);
     const contact = await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/contact`, t.att);
     const [a, b] = await Promise.all([
-      postForm(t.app, `/app/cases/${id}/link`, { ...link, channel: "whatsapp" }, t.att),
+      postForm(t.app, `/app/cases/${id}/send_link`, { ...link, channel: "whatsapp" }, t.att),
       postForm(t.app, `/app/cases/${id}/contact`, {
         ...contact,
         channel: "phone",

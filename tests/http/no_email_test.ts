@@ -36,14 +36,16 @@ Deno.test("no e-mail on record: the e-mail option is gone and a forged e-mail se
       headers: { cookie: t.att.cookie },
     })).text();
     assert.match(page, /<option value="whatsapp">WhatsApp<\/option>/);
-    const linkForm = page.match(/<form[^>]*action="\/app\/cases\/[^"]+\/link"[\s\S]*?<\/form>/)!;
+    const linkForm = page.match(
+      /<form[^>]*action="\/app\/cases\/[^"]+\/send_link"[\s\S]*?<\/form>/,
+    )!;
     assert.match(linkForm[0], /<option value="whatsapp">WhatsApp<\/option>/);
     assert.doesNotMatch(linkForm[0], /value="email"/);
 
     const outboxBefore = (await readOutbox(t.db, 50)).length;
     const res = await postForm(
       t.app,
-      `/app/cases/${caseId}/link`,
+      `/app/cases/${caseId}/send_link`,
       { rev: String(c.rev), channel: "email" },
       t.att,
     );

@@ -35,7 +35,7 @@ export async function caseWithLink(t: Awaited<ReturnType<typeof setup>>, i = 0) 
   assert.equal(
     (await postForm(
       t.app,
-      `/app/cases/${caseId}/link`,
+      `/app/cases/${caseId}/send_link`,
       { rev: String(rev), channel: "whatsapp" },
       t.att,
     )).status,
@@ -75,5 +75,5 @@ export async function toHolderVerified(
   fd.set("photo", new File([PNG], "eu.png", { type: "image/png" }));
   await customerPost(t, token, "photo", fd);
   const rev = String((await getCase(t.db, caseId))!.rev);
-  await postForm(t.app, `/app/cases/${caseId}/approve-photo`, { rev }, t.att);
+  await postForm(t.app, `/app/cases/${caseId}/approve_photo`, { rev }, t.att);
 }

@@ -87,7 +87,7 @@ Deno.test("case actions: missing fields and stale versions are refused with pt-B
     );
     assert.equal(illegal.status, 409);
     assert.match(await illegal.text(), /não está disponível na etapa atual/);
-    const reject = await postForm(t.app, `/app/cases/${caseId}/reject-photo`, {
+    const reject = await postForm(t.app, `/app/cases/${caseId}/reject_photo`, {
       rev: String(before.rev),
       reason: "x",
     }, t.att);
@@ -122,7 +122,7 @@ Deno.test("customer link: made-up, revoked and expired tokens get a clear page a
     const rev = (await getCase(t.db, caseId))!.rev;
     await postForm(
       t.app,
-      `/app/cases/${caseId}/link`,
+      `/app/cases/${caseId}/send_link`,
       { rev: String(rev), channel: "email" },
       t.att,
     );

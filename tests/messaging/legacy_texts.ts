@@ -1,5 +1,5 @@
 // The texts customers received before templates became editable: the defaults must reproduce them.
-import { formatDate, formatMoney } from "../../lib/format.ts";
+import { formatDate, formatMoney } from "../../domain/format.ts";
 import type { Invoice } from "../../services/invoices.ts";
 
 export const notices = {

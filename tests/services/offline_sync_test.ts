@@ -10,14 +10,11 @@ import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import {
   claimContract,
-  CONTACT_CHANNELS,
-  CONTACT_OUTCOMES,
   contactLog,
   recordContact,
   type StaffCtx,
 } from "../../services/renewals/staff_actions.ts";
 import { applyMutations, type Me, offlineCase, offlineQueue } from "../../services/offline_sync.ts";
-import { CHANNELS, OUTCOMES } from "../../islands/OfflineQueue.tsx";
 import type { Db } from "../../services/db.ts";
 import { auditOf } from "../../services/audit.ts";
 
@@ -236,11 +233,6 @@ Deno.test("offline: read models hold what the attendant needs, no token, photo o
   } finally {
     t.db.kv.close();
   }
-});
-
-Deno.test("offline: the island's contact options match the service's", () => {
-  assert.deepEqual(OUTCOMES, CONTACT_OUTCOMES);
-  assert.deepEqual(CHANNELS, CONTACT_CHANNELS);
 });
 
 Deno.test("offline: a conflict that shows the current case is an audited read", async () => {

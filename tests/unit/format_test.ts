@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
 import {
   formatCnpj,
+  formatCount,
   formatCpf,
   formatDate,
   formatDateTime,
+  formatDateTimeSeconds,
+  formatDocument,
   formatMoney,
   formatPhone,
   maskCpf,
   maskEmail,
   maskPhone,
-} from "../../lib/format.ts";
+} from "../../domain/format.ts";
 import { translator } from "../../lib/i18n.ts";
 import { ptBR } from "../../lib/i18n/pt-BR.ts";
 import { en } from "../../lib/i18n/en.ts";
@@ -42,4 +45,16 @@ Deno.test("catalogues: pt-BR default, English has every key, placeholders filled
     "Fidelidade terminando nos próximos 60 dias",
   );
   assert.equal(translator("en")("login.submit"), "Sign in");
+});
+
+Deno.test("a document is formatted as CPF or CNPJ by its length, anything else as given", () => {
+  assert.equal(formatDocument("12345678909"), "123.456.789-09");
+  assert.equal(formatDocument("12abc34501de35"), "12.ABC.345/01DE-35");
+  assert.equal(formatDocument(" 123 "), "123");
+});
+
+Deno.test("evidence times are shown to the second in Brasília time; counts with dots", () => {
+  assert.equal(formatDateTimeSeconds("2026-03-05T14:07:33Z"), "05/03/2026 às 11:07:33");
+  assert.equal(formatDateTime("2026-03-05T03:00:00Z"), "05/03/2026 00:00");
+  assert.equal(formatCount(1234567), "1.234.567");
 });

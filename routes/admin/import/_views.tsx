@@ -4,8 +4,9 @@ import type { Counts, RowIssue } from "../../../services/import/engine.ts";
 import { FIELDS, PRESETS } from "../../../services/import/presets.ts";
 import type { Plan } from "../../../services/plans.ts";
 import { Button, CsrfField } from "../../../components/Form.tsx";
+import { formatCount } from "../../../domain/format.ts";
 
-const n = (x: number) => x.toLocaleString("pt-BR");
+const n = formatCount;
 
 export function fileFacts(job: ImportJob) {
   return (

@@ -7,6 +7,7 @@ import { ValidationError } from "../../../services/errors.ts";
 import { Button, CsrfField, ErrorBox } from "../../../components/Form.tsx";
 import { MAX_BODY_BYTES } from "../../../lib/app.ts";
 import { parseFormBody } from "../../../lib/form.ts";
+import { formatCount } from "../../../domain/format.ts";
 
 const STATUS: Record<JobStatus, string> = {
   uploaded: "Aguardando simulação",
@@ -60,7 +61,7 @@ async function uploadPage(c: Ctx, opts: { status?: number; error?: string } = {}
             <li key={j.id} class="p-3 flex justify-between gap-2">
               <a class="underline" href={`/admin/import/${j.id}`}>{j.fileName}</a>
               <span class="text-gray-700">
-                {j.rows.toLocaleString("pt-BR")} linhas · {STATUS[j.status]}
+                {formatCount(j.rows)} linhas · {STATUS[j.status]}
               </span>
             </li>
           ))}

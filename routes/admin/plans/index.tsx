@@ -7,7 +7,7 @@ import { actorOf } from "../../../lib/actor.ts";
 import { createPlan, listPlans, planFromForm } from "../../../services/plans.ts";
 import { ValidationError } from "../../../services/errors.ts";
 import { Button, CsrfField, ErrorBox, Field, Notice } from "../../../components/Form.tsx";
-import { formatMoney } from "../../../lib/format.ts";
+import { formatMoney } from "../../../domain/format.ts";
 
 const NOTICES: Record<string, string> = {
   created: "Plano publicado. Ele já aparece para os clientes na renovação.",

@@ -3,7 +3,7 @@
 // (OUTBOX_LOG=links) does one console line go out per message: masked address, template and the
 // links, nothing else of the text. A log is read by more people than the outbox, and one-time
 // codes never go there.
-import { maskEmail, maskPhone } from "../../../lib/format.ts";
+import { maskEmail, maskPhone } from "../../../domain/format.ts";
 import type { MessageChannel } from "./types.ts";
 import type { TemplateName } from "../templates.ts";
 

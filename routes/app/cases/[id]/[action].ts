@@ -6,25 +6,28 @@ import { getCase, setAssignee } from "../../../../services/renewals/cases.ts";
 import { AppError, ForbiddenError, NotFoundError } from "../../../../services/errors.ts";
 import { resendCaseMessage } from "../../../../services/messaging/dead_letters.ts";
 import { casePage } from "./index.tsx";
+import type { CaseVerb } from "../../../../domain/policy.ts";
 
 type Fields = Record<string, string>;
 type Ctx = ReturnType<typeof staffCtx>;
 type Me = { id: string; name: string; role: string };
 
-// One table from the action in the URL to the service verb it calls.
+// One table from the action in the URL to the service verb it calls. The slugs are the step
+// policy's verb names (domain/policy.ts), so grepping a button's verb finds its route.
 const ACTIONS: Record<
-  string,
+  CaseVerb,
   (ctx: Ctx, id: string, f: Fields, rev: number | undefined, me: Me) => Promise<unknown>
 > = {
   contact: (ctx, id, f, rev) => a.recordContact(ctx, id, f as unknown as a.ContactInput, rev),
-  choice: (ctx, id, f, rev) => a.recordChoice(ctx, id, f.planId ?? "", rev),
-  refuse: (ctx, id, f, rev) => a.recordRefusal(ctx, id, f.reason ?? "", rev),
-  link: (ctx, id, f, rev) => a.sendLink(ctx, id, f.channel === "email" ? "email" : "whatsapp", rev),
-  "approve-photo": (ctx, id, _f, rev) => a.reviewPhoto(ctx, id, { approve: true }, rev),
-  "reject-photo": (ctx, id, f, rev) =>
+  choose_plan: (ctx, id, f, rev) => a.recordChoice(ctx, id, f.planId ?? "", rev),
+  decline: (ctx, id, f, rev) => a.recordRefusal(ctx, id, f.reason ?? "", rev),
+  send_link: (ctx, id, f, rev) =>
+    a.sendLink(ctx, id, f.channel === "email" ? "email" : "whatsapp", rev),
+  approve_photo: (ctx, id, _f, rev) => a.reviewPhoto(ctx, id, { approve: true }, rev),
+  reject_photo: (ctx, id, f, rev) =>
     a.reviewPhoto(ctx, id, { approve: false, reason: f.reason ?? "" }, rev),
-  plan: (ctx, id, _f, rev) => a.changePlan(ctx, id, rev),
-  signature: (ctx, id, _f, rev) => a.sendSignature(ctx, id, rev),
+  change_plan: (ctx, id, _f, rev) => a.changePlan(ctx, id, rev),
+  send_signature: (ctx, id, _f, rev) => a.sendSignature(ctx, id, rev),
   register: (ctx, id, _f, rev) => a.registerSignature(ctx, id, rev),
   notify: (ctx, id, _f, rev) => a.notifyCustomer(ctx, id, rev),
   close: (ctx, id, _f, rev) => a.closeCase(ctx, id, rev),
@@ -46,11 +49,9 @@ export default define({
   access: STAFF,
   POST: async (c) => {
     const id = c.req.param("id")!;
-    const run = ACTIONS[c.req.param("action")!];
+    const action = c.req.param("action")!;
+    const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action as CaseVerb] : undefined;
     if (!run) throw new NotFoundError("Ação desconhecida.");
-    if (c.req.param("action") === "cancel" && c.get("user")!.role === "attendant") {
-      throw new ForbiddenError("Só supervisores podem cancelar uma renovação.");
-    }
     const f = await formFields(c);
     try {
       await run(staffCtx(c), id, f, revOf(f), c.get("user")!);

@@ -17,7 +17,8 @@ import {
   TimelinePanel,
 } from "../../../../components/case/ProgressPanels.tsx";
 import { ActionForm, fieldCls, Submit } from "../../../../components/case/ActionForm.tsx";
-import { isTerminal } from "../../../../services/renewals/steps.ts";
+import { isTerminal } from "../../../../domain/steps.ts";
+import { can, STAFF_BUTTONS } from "../../../../domain/policy.ts";
 import LiveUpdates from "../../../../islands/LiveUpdates.tsx";
 
 /** The case page; also re-rendered with an error when an action is refused. */
@@ -26,7 +27,8 @@ export async function casePage(
   caseId: string,
   opts: { error?: string; status?: number } = {},
 ) {
-  const v = await staffCaseView(staffCtx(c), caseId);
+  const ctx = staffCtx(c);
+  const v = await staffCaseView(ctx, caseId);
   const user = c.get("user")!;
   const csrf = c.get("session")?.csrf;
   const k = v.case;
@@ -73,7 +75,7 @@ export async function casePage(
           <OfferPanel v={v} csrf={csrf} canAct={canAct} />
           <MessagesPanel v={v} csrf={csrf} canAct={canAct} />
           <TimelinePanel v={v} />
-          {isManager && !isTerminal(k.step) && (
+          {can(k.step, "cancel", ctx.kind) && (
             <ActionForm
               caseId={k.id}
               action="cancel"
@@ -85,7 +87,7 @@ export async function casePage(
                 Motivo do cancelamento
                 <input name="reason" maxLength={500} class={fieldCls} />
               </label>
-              <Submit variant="danger">Cancelar renovação</Submit>
+              <Submit variant="danger">{STAFF_BUTTONS.cancel}</Submit>
             </ActionForm>
           )}
         </div>

@@ -2,7 +2,7 @@ import { define, STAFF } from "../../../../lib/route.ts";
 import { page } from "../../../../lib/render.tsx";
 import { customerRecordView } from "../../../../services/renewals/views.ts";
 import { staffCtx } from "../../../../lib/staff.ts";
-import { formatCpf, formatDate } from "../../../../lib/format.ts";
+import { formatCpf, formatDate } from "../../../../domain/format.ts";
 import { CsrfField } from "../../../../components/Form.tsx";
 import { PhoneLinks } from "../../../../components/PhoneLinks.tsx";
 

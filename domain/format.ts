@@ -16,23 +16,44 @@ export function formatMoney(cents: number): string {
   return s;
 }
 
+/** 12345 → "12.345": counts and limits in pt-BR. */
+export function formatCount(n: number): string {
+  return n.toLocaleString("pt-BR");
+}
+
 /** "2026-03-05" → "05/03/2026". */
 export function formatDate(iso: string): string {
   const [y, m, d] = iso.slice(0, 10).split("-");
   return `${d}/${m}/${y}`;
 }
 
+const brasilia = new Intl.DateTimeFormat("pt-BR", {
+  timeZone: "America/Sao_Paulo",
+  day: "2-digit",
+  month: "2-digit",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+/** The calendar and clock fields of an instant in Brasília time, whatever the machine's zone. */
+function inBrasilia(iso: string | Date): Record<string, string> {
+  const d = typeof iso === "string" ? new Date(iso) : iso;
+  return Object.fromEntries(brasilia.formatToParts(d).map((p) => [p.type, p.value]));
+}
+
 /** An instant, shown in Brasília time: "05/03/2026 14:07". */
 export function formatDateTime(iso: string | Date): string {
-  const d = typeof iso === "string" ? new Date(iso) : iso;
-  return new Intl.DateTimeFormat("pt-BR", {
-    timeZone: "America/Sao_Paulo",
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(d).replace(",", "");
+  const p = inBrasilia(iso);
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
+
+/** An instant to the second, for evidence (signature stamp): "05/03/2026 às 14:07:33". */
+export function formatDateTimeSeconds(iso: string | Date): string {
+  const p = inBrasilia(iso);
+  return `${p.day}/${p.month}/${p.year} às ${p.hour}:${p.minute}:${p.second}`;
 }
 
 export function formatCpf(cpf: string): string {
@@ -44,6 +65,14 @@ export function formatCpf(cpf: string): string {
 export function maskCpf(cpf: string): string {
   const d = cpf.replace(/\D/g, "");
   return d.length === 11 ? `***.${d.slice(3, 6)}.${d.slice(6, 9)}-**` : "***";
+}
+
+/** A CPF or CNPJ (letters allowed since 2026), formatted by its length; anything else as is. */
+export function formatDocument(doc: string): string {
+  const s = doc.trim();
+  if (/^\d{11}$/.test(s)) return formatCpf(s);
+  if (/^[0-9A-Z]{12}\d{2}$/i.test(s)) return formatCnpj(s);
+  return s;
 }
 
 export function formatCnpj(cnpj: string): string {

@@ -47,17 +47,7 @@ export type Action =
 export type ActorKind = "staff" | "supervisor" | "customer" | "system";
 
 /** Steps before the signature, where the customer can still walk away. */
-const BEFORE_SIGNING: Step[] = [
-  "contact",
-  "offer",
-  "plan_chosen",
-  "photo_sent",
-  "photo_rejected",
-  "holder_verified",
-  "data_confirmed",
-  "plan_changed",
-  "signature_sent",
-];
+const BEFORE_SIGNING: readonly Step[] = OPEN_STEPS.slice(0, OPEN_STEPS.indexOf("signed"));
 
 interface Rule {
   from: readonly Step[];
@@ -120,52 +110,7 @@ export function isTerminal(step: Step): boolean {
   return (TERMINAL_STEPS as readonly string[]).includes(step);
 }
 
-export function isBeforeSigning(step: Step): boolean {
-  return BEFORE_SIGNING.includes(step);
-}
-
-/** pt-BR labels for the console and the timeline. */
-export const STEP_LABELS: Record<Step, string> = {
-  contact: "Contatar cliente",
-  offer: "Oferta apresentada",
-  plan_chosen: "Plano escolhido",
-  photo_sent: "Foto enviada",
-  photo_rejected: "Foto recusada",
-  holder_verified: "Titular verificado",
-  data_confirmed: "Dados confirmados",
-  plan_changed: "Plano alterado",
-  signature_sent: "Link de assinatura enviado",
-  signed: "Contrato assinado",
-  registered: "Registrado no cadastro",
-  notified: "Cliente avisado",
-  closed: "Encerrado",
-  declined: "Recusou",
-  unreachable: "Sem contato",
-  expired: "Expirado",
-  cancelled: "Cancelado",
-};
-
-/** What the attendant should do next, shown on every row of the list. */
-export const NEXT_ACTION: Record<Step, string> = {
-  contact: "Ligar ou enviar mensagem",
-  offer: "Enviar o link com os planos",
-  plan_chosen: "Aguardar a foto do cliente",
-  photo_sent: "Revisar a foto do titular",
-  photo_rejected: "Aguardar nova foto",
-  holder_verified: "Aguardar confirmação dos dados",
-  data_confirmed: "Alterar o plano no cadastro",
-  plan_changed: "Enviar link de assinatura",
-  signature_sent: "Aguardar assinatura",
-  signed: "Confirmar assinatura e abrir atendimento",
-  registered: "Enviar mensagem final e faturas",
-  notified: "Encerrar o atendimento",
-  closed: "—",
-  declined: "—",
-  unreachable: "—",
-  expired: "—",
-  cancelled: "—",
-};
-
+/** pt-BR names of the actions, for the timeline (step labels live in policy.ts). */
 export const ACTION_LABELS: Record<Action, string> = {
   contact_answered: "Cliente atendeu",
   contact_failed: "Tentativa de contato sem sucesso",
