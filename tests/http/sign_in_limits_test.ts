@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { makeUser, ORIGIN, testApp } from "../helpers.ts";
 import { clientIp } from "../../lib/client_ip.ts";
-import { ACCOUNT_LIMIT } from "../../services/auth.ts";
+import { ACCOUNT_LIMIT, IP_LIMIT } from "../../services/auth.ts";
 
 function login(
   app: Awaited<ReturnType<typeof testApp>>["app"],
@@ -147,6 +147,24 @@ Deno.test("a parallel burst of wrong passwords checks at most the account limit,
     assert.equal(statuses.filter((s) => s === 429).length, statuses.length - checked);
   } finally {
     subtle.deriveBits = original;
+    close();
+  }
+});
+
+Deno.test("right passwords do not use up the address's sign-in limit (the reserved use is given back)", async () => {
+  const { app, db, close } = await testApp();
+  try {
+    const u = await makeUser(db, "attendant");
+    for (let i = 0; i < IP_LIMIT.max + 5; i++) {
+      const res = await app.request("/login", {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ username: u.username, password: "senha-forte-123" }),
+      }, { remoteAddr: { hostname: "10.8.8.8" } });
+      assert.equal(res.status, 303, `sign-in ${i + 1}`);
+      await res.body?.cancel();
+    }
+  } finally {
     close();
   }
 });
