@@ -4,7 +4,7 @@ import type { Db } from "./db.ts";
 import { findUserByUsername, normalizeUsername, type User } from "./users.ts";
 import { dummyHash, verifyPassword } from "./passwords.ts";
 import { createSession, type SessionPolicy } from "./sessions.ts";
-import { assertUnderLimit, hit, type Limit, resetLimit } from "./rate_limit.ts";
+import { type Charge, type Limit, release, resetLimit, take } from "./rate_limit.ts";
 import { AppError, ValidationError } from "./errors.ts";
 
 export const ACCOUNT_LIMIT: Limit = { max: 5, windowMs: 15 * 60_000 };
@@ -32,17 +32,17 @@ export async function signIn(db: Db, input: SignInInput, policy: SessionPolicy) 
   }
   // No account has a longer name (users.ts allows 32): refused before it reaches a KV key.
   if (username.length > USERNAME_MAX) throw new SignInError("Usuário ou senha incorretos.");
-  await assertUnderLimit(db, "login_ip", input.ip, IP_LIMIT);
-  await assertUnderLimit(db, "login_account", username, ACCOUNT_LIMIT);
+  const ip: Charge = { scope: "login_ip", subject: input.ip, limit: IP_LIMIT };
+  // The guess is counted BEFORE the password is checked: a parallel burst cannot pass a
+  // check-then-count gap, and past the limit nothing is compared at all (429).
+  await take(db, [ip, { scope: "login_account", subject: username, limit: ACCOUNT_LIMIT }]);
   const user: User | null = await findUserByUsername(db, username);
   const ok = await verifyPassword(input.password, user?.passwordHash ?? dummyHash());
-  if (!user || !ok) {
-    await hit(db, "login_ip", input.ip, IP_LIMIT);
-    await hit(db, "login_account", username, ACCOUNT_LIMIT);
-    throw new SignInError("Usuário ou senha incorretos.");
-  }
+  if (!user || !ok) throw new SignInError("Usuário ou senha incorretos.");
   if (!user.active) throw new SignInError("Esta conta está desativada. Fale com o administrador.");
+  // A right password was no guess: the account starts afresh, the address gets its use back.
   await resetLimit(db, "login_account", username);
+  await release(db, [ip]);
   const { token, session } = await createSession(db, user.id, policy, {
     ip: input.ip,
     userAgent: input.userAgent?.slice(0, 300),

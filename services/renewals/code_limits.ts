@@ -4,7 +4,7 @@
 // per code, so asking for a new code does not buy five more guesses.
 import type { Db } from "../db.ts";
 import { blindIndex } from "../crypto.ts";
-import { assertUnderLimit, hit, type Limit, take } from "../rate_limit.ts";
+import { type Limit, release, stageTake, take } from "../rate_limit.ts";
 import { RateLimitError } from "../errors.ts";
 
 /** Code batches (one submit of changed contacts) per case. */
@@ -25,9 +25,13 @@ function wait(seconds: number) {
   return minutes >= 90 ? `${Math.ceil(minutes / 60)} horas` : `${minutes} minuto(s)`;
 }
 
-/** Counts one batch of contact codes to these destinations, or refuses the whole batch. */
+/**
+ * Counts one batch of contact codes to these destinations inside the atomic that stages them,
+ * or refuses the whole batch: a repeated or refused form commits nothing, so it costs nothing.
+ */
 export async function chargeContactCodes(
   db: Db,
+  op: Deno.AtomicOperation,
   caseId: string,
   targets: { kind: "phone" | "email"; target: string }[],
 ) {
@@ -43,21 +47,30 @@ export async function chargeContactCodes(
       { scope: "contact_code_dest_d", subject, limit: CONTACT_SENDS_PER_DESTINATION.day },
     );
   }
-  await take(
+  await stageTake(
     db,
+    op,
     charges,
     (s) => `Muitos códigos pedidos. Tente de novo em ${wait(s)} ou fale com a operadora.`,
   );
 }
 
-/** The pt-BR refusal when the case used up its wrong guesses ("contact" or "sign"), else null. */
-export async function guessesExhausted(
+function guessCharge(caseId: string, purpose: "contact" | "sign") {
+  return [{ scope: `code_guess_${purpose}`, subject: caseId, limit: CODE_GUESSES }];
+}
+
+/**
+ * Reserves one guess for the case ("contact" or "sign") BEFORE the code is compared, so a
+ * parallel burst compares at most CODE_GUESSES.max codes. Returns the pt-BR refusal when the
+ * guesses are used up (nothing may be compared then), else null.
+ */
+export async function reserveGuess(
   db: Db,
   caseId: string,
   purpose: "contact" | "sign",
 ): Promise<string | null> {
   try {
-    await assertUnderLimit(db, `code_guess_${purpose}`, caseId, CODE_GUESSES);
+    await take(db, guessCharge(caseId, purpose));
     return null;
   } catch (e) {
     if (!(e instanceof RateLimitError)) throw e;
@@ -65,7 +78,7 @@ export async function guessesExhausted(
   }
 }
 
-/** Counts one wrong code for the case (an expired code is no guess: it is never compared). */
-export async function countWrongGuess(db: Db, caseId: string, purpose: "contact" | "sign") {
-  await hit(db, `code_guess_${purpose}`, caseId, CODE_GUESSES);
+/** Gives the reserved guess back: the code was right, expired or locked (not a wrong one). */
+export async function releaseGuess(db: Db, caseId: string, purpose: "contact" | "sign") {
+  await release(db, guessCharge(caseId, purpose));
 }

@@ -13,7 +13,7 @@ import {
 import { getPlan } from "../plans.ts";
 import { openJson, sealJson } from "../crypto.ts";
 import { checkCode, newCode, type PendingCode } from "../codes.ts";
-import { chargeContactCodes, countWrongGuess, guessesExhausted } from "./code_limits.ts";
+import { chargeContactCodes, releaseGuess, reserveGuess } from "./code_limits.ts";
 import { stageMessage } from "../messages.ts";
 import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
 import { renderMessage } from "../messaging/mod.ts";
@@ -150,7 +150,6 @@ export async function submitContacts(
     checks.push({ kind, target, code: pending });
     codes.push({ kind, target, code });
   }
-  await chargeContactCodes(ctx.db, caseId, checks);
   const next = await updateCase(ctx.db, {
     caseId,
     actor: ctx.actor,
@@ -160,6 +159,9 @@ export async function submitContacts(
     allowedSteps: CONFIRM_STEPS,
     auditData: { targets: checks.map((ch) => ch.kind) },
     apply: async (next, op) => {
+      // Charged in this atomic, after the repeat and step checks: a repeated or refused form
+      // sends nothing and so costs nothing.
+      await chargeContactCodes(ctx.db, op, caseId, checks);
       const pending: PendingContacts = { ...v, checks };
       next.pendingContacts = await sealJson(ctx.db.crypto.aes, pending, `case:${caseId}:contacts`);
       for (const c of codes) {
@@ -193,8 +195,9 @@ export async function verifyContactCodes(
   if (!pending) {
     throw new ValidationError({ code: "Não há código pendente. Confirme seus dados de novo." });
   }
-  // Wrong guesses are counted per case, so a resent code does not buy new ones.
-  const exhausted = await guessesExhausted(ctx.db, caseId, "contact");
+  // Wrong guesses are counted per case, so a resent code does not buy new ones; reserved
+  // before any comparison, so a parallel burst cannot compare past the limit.
+  const exhausted = await reserveGuess(ctx.db, caseId, "contact");
   if (exhausted) {
     throw new ValidationError(
       Object.fromEntries(pending.checks.map((_, i) => [`code_${i}`, exhausted])),
@@ -228,9 +231,9 @@ export async function verifyContactCodes(
         "Tentativas esgotadas. Corrija os dados de novo para receber outro código.";
     }
   }
+  // Only a wrong code is a guess: an expired or locked one was never compared.
+  if (!wrong) await releaseGuess(ctx.db, caseId, "contact");
   if (Object.keys(errors).length) {
-    // Count the failed attempt, then report: the attempt limit must hold across requests.
-    if (wrong) await countWrongGuess(ctx.db, caseId, "contact");
     await updateCase(ctx.db, {
       caseId,
       actor: ctx.actor,

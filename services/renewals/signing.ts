@@ -28,7 +28,7 @@ import {
   updateCase,
 } from "./cases.ts";
 import { contractSectionsFor } from "./contract_view.ts";
-import { countWrongGuess, guessesExhausted } from "./code_limits.ts";
+import { releaseGuess, reserveGuess } from "./code_limits.ts";
 import { currentLinkToken } from "./links.ts";
 
 export const SIGN_CODE_TTL_MS = 5 * 60_000;
@@ -201,12 +201,13 @@ export async function signContract(
   if (Object.keys(f).length) throw new ValidationError(f);
 
   const now = env.db.now();
-  // Wrong guesses are counted per case, so a new code does not buy new ones.
-  const exhausted = await guessesExhausted(env.db, caseId, "sign");
+  // Wrong guesses are counted per case, so a new code does not buy new ones; the guess is
+  // reserved before the comparison, so a parallel burst cannot compare past the limit.
+  const exhausted = await reserveGuess(env.db, caseId, "sign");
   if (exhausted) throw new ValidationError({ code: exhausted });
   const result = await checkCode(c.signCode!, input.code.trim(), `${caseId}:sign`, now.getTime());
+  if (result !== "wrong") await releaseGuess(env.db, caseId, "sign");
   if (result !== "ok") {
-    if (result === "wrong") await countWrongGuess(env.db, caseId, "sign");
     await updateCase(env.db, {
       caseId,
       actor,

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { makeUser, ORIGIN, testApp } from "../helpers.ts";
 import { clientIp } from "../../lib/client_ip.ts";
+import { ACCOUNT_LIMIT, IP_LIMIT } from "../../services/auth.ts";
 
 function login(
   app: Awaited<ReturnType<typeof testApp>>["app"],
@@ -106,6 +107,64 @@ Deno.test("an unknown username costs the PBKDF2 work of a known one (PASSWORD_IT
     assert.deepEqual(seen, known);
   } finally {
     subtle.deriveBits = original;
+    close();
+  }
+});
+
+Deno.test("a parallel burst of wrong passwords checks at most the account limit, the rest 429, a right one in it gets in only on a free slot", async () => {
+  const { app, db, close } = await testApp();
+  const subtle = crypto.subtle;
+  const original = subtle.deriveBits;
+  let verified = 0;
+  // Observe (not replace) the key derivation: one per password actually checked.
+  subtle.deriveBits = function (algorithm: AlgorithmIdentifier, key: CryptoKey, length: number) {
+    verified++;
+    return original.call(subtle, algorithm, key, length);
+  } as typeof subtle.deriveBits;
+  try {
+    const u = await makeUser(db, "admin");
+    verified = 0;
+    const form = (password: string) =>
+      app.request("/login", {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ username: u.username, password }),
+      }, { remoteAddr: { hostname: "10.7.7.7" } });
+    // 30 wrong guesses at once, the right password sent last in the same burst.
+    const burst = [
+      ...Array.from({ length: 30 }, () => form("errada-errada")),
+      form("senha-forte-123"),
+    ];
+    const statuses = await Promise.all(burst.map(async (p) => {
+      const res = await p;
+      await res.body?.cancel();
+      return res.status;
+    }));
+    assert.ok(verified <= ACCOUNT_LIMIT.max, `${verified} passwords checked`);
+    assert.equal(statuses.filter((s) => s >= 500).length, 0, "no 500");
+    const checked = statuses.filter((s) => s === 401 || s === 303).length;
+    assert.ok(checked <= ACCOUNT_LIMIT.max, `${checked} answered after a check`);
+    assert.equal(statuses.filter((s) => s === 429).length, statuses.length - checked);
+  } finally {
+    subtle.deriveBits = original;
+    close();
+  }
+});
+
+Deno.test("right passwords do not use up the address's sign-in limit (the reserved use is given back)", async () => {
+  const { app, db, close } = await testApp();
+  try {
+    const u = await makeUser(db, "attendant");
+    for (let i = 0; i < IP_LIMIT.max + 5; i++) {
+      const res = await app.request("/login", {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ username: u.username, password: "senha-forte-123" }),
+      }, { remoteAddr: { hostname: "10.8.8.8" } });
+      assert.equal(res.status, 303, `sign-in ${i + 1}`);
+      await res.body?.cancel();
+    }
+  } finally {
     close();
   }
 });

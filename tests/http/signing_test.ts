@@ -217,3 +217,37 @@ Deno.test("PDF downloads answer inline, named, and never cached", async () => {
     t.close();
   }
 });
+
+Deno.test("signing code: 30 parallel wrong codes get at most 5 compared, the rest refused as used up, no 500", async () => {
+  const now = { t: Date.now() };
+  const t = await toSignature(now);
+  try {
+    const kase = (await getCase(t.db, t.caseId))!;
+    await post(t.app, `/r/${t.token}/code`, { channel: "email" });
+    const code = await lastCode(t);
+    const wrong = code === "000000" ? "111111" : "000000";
+    const answers = await Promise.all(Array.from({ length: 30 }, async () => {
+      const r = await post(t.app, `/r/${t.token}/sign`, {
+        code: wrong,
+        typedName: t.name,
+        consent: "on",
+        documentSha256: kase.contractDoc!.sha256,
+      });
+      return { status: r.status, text: await r.text() };
+    }));
+    assert.equal(answers.filter((a) => a.status >= 500).length, 0, "no 500");
+    // Every answer but "used up" passed the guess gate, i.e. had its code compared.
+    const compared = answers.filter((a) => !/Tentativas esgotadas/.test(a.text)).length;
+    assert.ok(compared <= 5, `${compared} codes compared`);
+    // The right code afterwards is refused too: the case's guesses are spent.
+    const late = await post(t.app, `/r/${t.token}/sign`, {
+      code,
+      typedName: t.name,
+      consent: "on",
+      documentSha256: kase.contractDoc!.sha256,
+    });
+    assert.match(await late.text(), /Tentativas esgotadas/);
+  } finally {
+    t.close();
+  }
+});
