@@ -11,7 +11,7 @@ import { deleteBlob, getBlob, type PendingBlob, promoteBlob, putBlob } from "../
 import { checkCode, newCode } from "../codes.ts";
 import { ConflictError, NotFoundError, RateLimitError, ValidationError } from "../errors.ts";
 import { getCustomer } from "../customers.ts";
-import { hit, type Limit } from "../rate_limit.ts";
+import { type Limit, stageTake } from "../rate_limit.ts";
 import { stageMessage } from "../messages.ts";
 import { renderMessage } from "../messaging/mod.ts";
 import { sha256Hex } from "../crypto.ts";
@@ -77,12 +77,6 @@ export async function sendSigningCode(
   if (!customer) throw new NotFoundError("Cliente não encontrado.");
   const now = env.db.now().getTime();
   assertResendAllowed(c, now);
-  if ((await hit(env.db, "sign_code", caseId, SIGN_CODE_SENDS)) > SIGN_CODE_SENDS.max) {
-    throw new RateLimitError(
-      3600,
-      "Muitos códigos pedidos. Tente de novo em uma hora ou fale com a operadora.",
-    );
-  }
   const to = channel === "email" ? customer.email : customer.phones[0];
   if (!to) {
     throw new ValidationError({
@@ -103,6 +97,13 @@ export async function sendSigningCode(
         // Checked again on the version this atomic commits over: a double tap whose twin
         // committed meanwhile must not replace the code that is on its way.
         assertResendAllowed(prev, now);
+        // Charged in this atomic: a refused step or a repeated form costs no send.
+        await stageTake(
+          env.db,
+          op,
+          [{ scope: "sign_code", subject: caseId, limit: SIGN_CODE_SENDS }],
+          () => "Muitos códigos pedidos. Tente de novo em uma hora ou fale com a operadora.",
+        );
         next.signCode = { ...pending, channel, toMasked };
         await stageMessage(env.db, op, {
           caseId,

@@ -17,6 +17,7 @@ import { RateLimitError, ValidationError } from "../../services/errors.ts";
 import { checkCode } from "../../services/codes.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { loadConfig } from "../../app.config.ts";
+import { keys } from "../../services/keys.ts";
 
 const provider = loadConfig({}).provider;
 import { PNG } from "../fixtures/images/mod.ts";
@@ -192,6 +193,20 @@ Deno.test("signing code: a new code does not reset the guess counter", async () 
       (e: ValidationError) => /Tentativas esgotadas/.test(e.fields.code ?? ""),
     );
     assert.equal((await getCase(db, c.id))!.step, "signature_sent", "nothing signed");
+  } finally {
+    db.kv.close();
+  }
+});
+
+Deno.test("signing code: a request refused by the step costs no send from the quota", async () => {
+  const { db, holderVerified } = await setup();
+  try {
+    const env = { db, provider, baseUrl: "http://renova.test" };
+    const c = await holderVerified(); // not yet at "signature sent"
+    for (let i = 0; i < 6; i++) {
+      await assert.rejects(() => signing.sendSigningCode(env, c.cu.actor, c.id, "whatsapp"));
+    }
+    assert.equal((await db.kv.get(keys.rateLimit("sign_code", c.id))).value, null);
   } finally {
     db.kv.close();
   }
