@@ -188,3 +188,6 @@ export const twindSafelist = [
     "text-gray-700 text-gray-900 text-lg text-sm text-white text-xs underline w-full")
     .split(" "),
 ];
+
+/** The request body limit (413 above it); here so pages can quote it without importing the app. */
+export const MAX_BODY_BYTES = 12 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // body limits, static files, sessions, the Origin check, then every route behind its guard.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppConfig } from "../app.config.ts";
+import { type AppConfig, MAX_BODY_BYTES } from "../app.config.ts";
 import type { Db } from "../services/db.ts";
 import { type Access, type AppEnv, METHODS, type RouteDef, setResponseHeader } from "./route.ts";
 import { guard, loadSession, originCheck } from "./security.ts";
@@ -16,8 +16,6 @@ import { ID_MAX } from "../services/text.ts";
 import { ulid } from "../services/ulid.ts";
 import { clientIp } from "./client_ip.ts";
 import * as manifest from "../routes.gen.ts";
-
-export const MAX_BODY_BYTES = 12 * 1024 * 1024;
 
 export interface RouteEntry {
   path: string;
