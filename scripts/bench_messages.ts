@@ -10,7 +10,7 @@
 import { openDb } from "../services/db.ts";
 import { migrate } from "../services/migrations.ts";
 import { keys } from "../services/keys.ts";
-import { type Message, stageMessage } from "../services/messages.ts";
+import { type Message, stageMessage } from "../services/messaging/messages.ts";
 import { startMessaging } from "../services/messaging/dispatcher.ts";
 import { configureMessaging } from "../services/messaging/runtime.ts";
 

@@ -8,7 +8,7 @@ import { Button, CsrfField, Notice } from "../../components/Form.tsx";
 import { NotFoundError } from "../../services/errors.ts";
 import { listDeadLetters, retryDeadLetter } from "../../services/messaging/dead_letters.ts";
 import { DEFAULT_TEMPLATES } from "../../services/messaging/templates.ts";
-import { MESSAGE_STATUS_LABELS } from "../../services/messages.ts";
+import { MESSAGE_STATUS_LABELS } from "../../services/messaging/messages.ts";
 
 const NOTICES: Record<string, string> = {
   queued: "Reenvio agendado: a mensagem voltou para a fila.",

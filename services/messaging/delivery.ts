@@ -17,7 +17,7 @@ import {
   type Message,
   type MessageStatus,
   openMessage,
-} from "../messages.ts";
+} from "./messages.ts";
 import { getCase } from "../renewals/cases.ts";
 import { runtimeOf } from "./runtime.ts";
 import { nextAllowedTime } from "./quiet_hours.ts";

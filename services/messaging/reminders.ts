@@ -8,7 +8,7 @@ import { currentLinkToken } from "../renewals/links.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import { todayInBrazil } from "../dates.ts";
 import { formatDate } from "../../lib/format.ts";
-import { type Message, stageMessage } from "../messages.ts";
+import { type Message, stageMessage } from "./messages.ts";
 import { runtimeOf } from "./runtime.ts";
 import { renderMessage, type TemplateName } from "./templates.ts";
 

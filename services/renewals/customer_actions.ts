@@ -14,7 +14,7 @@ import { getPlan } from "../plans.ts";
 import { openJson, sealJson } from "../crypto.ts";
 import { checkCode, newCode, type PendingCode } from "../codes.ts";
 import { chargeContactCodes, countWrongGuess, guessesExhausted } from "./code_limits.ts";
-import { stageMessage } from "../messages.ts";
+import { stageMessage } from "../messaging/messages.ts";
 import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
 import { renderMessage } from "../messaging/mod.ts";
 import type { ProviderInfo } from "../contract/terms.ts";

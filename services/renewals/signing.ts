@@ -12,7 +12,7 @@ import { checkCode, newCode } from "../codes.ts";
 import { ConflictError, NotFoundError, RateLimitError, ValidationError } from "../errors.ts";
 import { getCustomer } from "../customers.ts";
 import { hit, type Limit } from "../rate_limit.ts";
-import { stageMessage } from "../messages.ts";
+import { stageMessage } from "../messaging/messages.ts";
 import { renderMessage } from "../messaging/mod.ts";
 import { sha256Hex } from "../crypto.ts";
 import { maskCpf, maskEmail, maskPhone } from "../../lib/format.ts";

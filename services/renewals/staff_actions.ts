@@ -16,7 +16,7 @@ import { drawNumbers, stageNumbers } from "../numbers.ts";
 import { invoiceSchedule, issueInvoices } from "../invoices.ts";
 import { ensureCarne } from "./carne.ts";
 import { getBillingSettings } from "../billing_settings.ts";
-import { stageMessage } from "../messages.ts";
+import { stageMessage } from "../messaging/messages.ts";
 import {
   type Assignee,
   getCaseEntry,

@@ -4,14 +4,14 @@
 // (services/messaging/dispatcher.ts) sends it through WhatsApp, e-mail or the local outbox.
 // The record also carries what a periodic scan needs where KV queues do not run: its status
 // and, in `messages_by_due_at`, when somebody should next look at it.
-import type { Db } from "./db.ts";
-import { keys } from "./keys.ts";
-import { ulid } from "./ulid.ts";
-import { ValidationError } from "./errors.ts";
-import { blindIndex, openJson, sealJson } from "./crypto.ts";
-import { maskEmail, maskPhone } from "../lib/format.ts";
-import type { TemplateName } from "./messaging/templates.ts";
-import { runtimeOf } from "./messaging/runtime.ts";
+import type { Db } from "../db.ts";
+import { keys } from "../keys.ts";
+import { ulid } from "../ulid.ts";
+import { ValidationError } from "../errors.ts";
+import { blindIndex, openJson, sealJson } from "../crypto.ts";
+import { maskEmail, maskPhone } from "../../lib/format.ts";
+import type { TemplateName } from "./templates.ts";
+import { runtimeOf } from "./runtime.ts";
 
 export type Channel = "whatsapp" | "email";
 export type Template = TemplateName;
