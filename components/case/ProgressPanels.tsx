@@ -10,7 +10,7 @@ import {
 } from "../../services/renewals/steps.ts";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
 import { CsrfField } from "../Form.tsx";
-import { MESSAGE_STATUS_LABELS } from "../../services/messaging/messages.ts";
+import { MESSAGE_STATUS_LABELS } from "../../services/messaging/mod.ts";
 
 interface P {
   v: StaffCaseView;

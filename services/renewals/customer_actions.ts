@@ -14,9 +14,8 @@ import { getPlan } from "../plans.ts";
 import { openJson, sealJson } from "../crypto.ts";
 import { checkCode, newCode, type PendingCode } from "../codes.ts";
 import { chargeContactCodes, countWrongGuess, guessesExhausted } from "./code_limits.ts";
-import { stageMessage } from "../messaging/messages.ts";
 import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
-import { renderMessage } from "../messaging/mod.ts";
+import { stageTemplate } from "../messaging/mod.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 
 // The holder photo has its own module; re-exported so callers keep one import.
@@ -159,12 +158,12 @@ export async function submitContacts(
       const pending: PendingContacts = { ...v, checks };
       next.pendingContacts = await sealJson(ctx.db.crypto.aes, pending, `case:${caseId}:contacts`);
       for (const c of codes) {
-        await stageMessage(ctx.db, op, {
+        await stageTemplate(ctx.db, op, {
           caseId,
           channel: c.kind === "email" ? "email" : "whatsapp",
           template: "contact_code",
           to: c.target,
-          ...(await renderMessage(ctx.db, "contact_code", { codigo: c.code })),
+          vars: { codigo: c.code },
         });
       }
     },

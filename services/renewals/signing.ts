@@ -12,8 +12,7 @@ import { checkCode, newCode } from "../codes.ts";
 import { ConflictError, NotFoundError, RateLimitError, ValidationError } from "../errors.ts";
 import { getCustomer } from "../customers.ts";
 import { hit, type Limit } from "../rate_limit.ts";
-import { stageMessage } from "../messaging/messages.ts";
-import { renderMessage } from "../messaging/mod.ts";
+import { stageTemplate } from "../messaging/mod.ts";
 import { sha256Hex } from "../crypto.ts";
 import { maskCpf, maskEmail, maskPhone } from "../../lib/format.ts";
 import { finalizeSigned, renderUnsigned } from "../contract/pipeline.ts";
@@ -104,12 +103,12 @@ export async function sendSigningCode(
         // committed meanwhile must not replace the code that is on its way.
         assertResendAllowed(prev, now);
         next.signCode = { ...pending, channel, toMasked };
-        await stageMessage(env.db, op, {
+        await stageTemplate(env.db, op, {
           caseId,
           channel,
           template: "sign_code",
           to,
-          ...(await renderMessage(env.db, "sign_code", { codigo: code })),
+          vars: { codigo: code },
         });
       },
     });
@@ -340,17 +339,17 @@ export async function signContract(
         const token = await currentLinkToken(env.db, next);
         // The customer gets the signed contract at once (ANATEL): by e-mail, or by WhatsApp
         // when the record has no e-mail (imported customers may lack one).
-        await stageMessage(env.db, op, {
+        await stageTemplate(env.db, op, {
           caseId,
           channel: customer.email ? "email" : "whatsapp",
           template: "signed_contract",
           to: customer.email || customer.phones[0],
-          ...(await renderMessage(env.db, "signed_contract", {
+          vars: {
             nome: customer.name.split(" ")[0],
             link: `${env.baseUrl}/r/${token}`,
             sha256: final.sha256,
             verificacao: `${env.baseUrl}/verificar/${signatureId}`,
-          })),
+          },
         });
       },
     });

@@ -85,3 +85,20 @@ function cycles(edges: Map<string, Set<string>>): string[][] {
 Deno.test("no import cycles among the app's and scripts' modules", async () => {
   assert.deepEqual(cycles(await graph()), []);
 });
+
+Deno.test("code outside services/messaging/ enters it only through mod.ts", async () => {
+  const inside = (m: string) => m.startsWith("services/messaging/");
+  // app.config.ts reads the settings parser directly: settings load before the app.
+  const allowed = new Set(["services/messaging/mod.ts", "services/messaging/settings.ts"]);
+  const offenders: string[] = [];
+  for (const [from, tos] of await graph()) {
+    if (inside(from)) continue;
+    for (const to of tos) {
+      if (inside(to) && !allowed.has(to)) offenders.push(`${from} -> ${to}`);
+      if (to === "services/messaging/settings.ts" && from !== "app.config.ts") {
+        offenders.push(`${from} -> ${to}`);
+      }
+    }
+  }
+  assert.deepEqual(offenders.sort(), []);
+});
