@@ -101,7 +101,7 @@ async function updateUser(
   db: Db,
   id: string,
   change: (u: User) => User,
-  action: string,
+  action: "user.activated" | "user.deactivated" | "user.password_reset",
   actor: Actor,
 ): Promise<User> {
   const entry = await db.kv.get<User>(keys.user(id));

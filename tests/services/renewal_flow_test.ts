@@ -172,7 +172,7 @@ Deno.test("renewal service flow: from the list to the closed ticket", async () =
       /substituído|não é válido/,
       "closing revokes the link",
     );
-    const actions = (await auditOf(db, `case:${c0.id}`)).map((e) => e.action);
+    const actions: string[] = (await auditOf(db, `case:${c0.id}`)).map((e) => e.action);
     for (
       const a of [
         "case.opened",
