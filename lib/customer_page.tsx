@@ -41,11 +41,6 @@ export async function linkOfToken(c: Ctx): Promise<OpenLink> {
   return await openLinkGuarded(c.get("db"), c.req.param("token") ?? "", c.get("ip"));
 }
 
-/** The case id for this request's token; LinkError when none. */
-export async function caseOfToken(c: Ctx): Promise<string> {
-  return (await linkOfToken(c)).caseId;
-}
-
 type PageOpts = {
   error?: string;
   errors?: Record<string, string>;
@@ -135,8 +130,6 @@ export async function customerPageResponse(
     throw e;
   }
 }
-
-export { LinkError };
 
 /** Runs `fn` with the case the request's token opens; an invalid token gets the clear page. */
 export async function withTokenCase(

@@ -20,7 +20,6 @@ import type { ProviderInfo } from "../contract/terms.ts";
 
 // The holder photo has its own module; re-exported so callers keep one import.
 export { MAX_PHOTO_BYTES, uploadPhoto } from "./photos.ts";
-export { sniffImage } from "../images/holder_photo.ts";
 
 export interface CustomerCtx {
   db: Db;
