@@ -7,7 +7,6 @@ import type { Db } from "../services/db.ts";
 import { type Access, type AppEnv, METHODS, type RouteDef, setResponseHeader } from "./route.ts";
 import { guard, loadSession, originCheck } from "./security.ts";
 import { errorResponse } from "./http_errors.tsx";
-import { translator } from "./i18n.ts";
 import { serveStaticFile } from "./static.ts";
 import { securityHeaders } from "./headers.ts";
 import { PageCache } from "./page_cache.ts";
@@ -42,7 +41,6 @@ export interface ConnInfo {
 
 export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCache } = {}) {
   const app = new Hono<AppEnv>();
-  const t = translator(config.locale);
   const pageCache = opts.pageCache ??
     (config.pageCacheEntries > 0 ? new PageCache(config.pageCacheEntries, db) : undefined);
 
@@ -50,7 +48,6 @@ export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCac
     const started = performance.now();
     c.set("db", db);
     c.set("config", config);
-    c.set("t", t);
     if (pageCache) c.set("pageCache", pageCache);
     c.set("requestId", ulid());
     c.set(

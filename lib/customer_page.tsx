@@ -10,12 +10,11 @@ import { currentStamps, sameStamps } from "../services/stamps.ts";
 import { CustomerPage } from "../components/customer/CustomerPage.tsx";
 
 export function invalidLinkPage(c: Ctx, message: string) {
-  const t = c.get("t");
   return page(
     c,
-    { title: t("link.invalid.title"), status: 404, nav: false },
+    { title: "Link inválido ou expirado", status: 404, nav: false },
     <section class="max-w-md mx-auto mt-10 bg-white rounded shadow p-6">
-      <h1 class="text-xl font-bold mb-2">{t("link.invalid.title")}</h1>
+      <h1 class="text-xl font-bold mb-2">Link inválido ou expirado</h1>
       <p>{message}</p>
     </section>,
   );
@@ -23,13 +22,12 @@ export function invalidLinkPage(c: Ctx, message: string) {
 
 /** 429 on a customer route: the customer page's frame (no staff navigation), Retry-After. */
 export function throttledPage(c: Ctx, e: RateLimitError) {
-  const t = c.get("t");
   c.header("Retry-After", String(e.retryAfterSeconds));
   return page(
     c,
-    { title: t("link.throttled.title"), status: 429, nav: false },
+    { title: "Muitas tentativas", status: 429, nav: false },
     <section class="max-w-md mx-auto mt-10 bg-white rounded shadow p-6">
-      <h1 class="text-xl font-bold mb-2">{t("link.throttled.title")}</h1>
+      <h1 class="text-xl font-bold mb-2">Muitas tentativas</h1>
       <p>{e.message}</p>
     </section>,
   );

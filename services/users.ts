@@ -12,6 +12,13 @@ import { revokeUserSessions } from "./sessions.ts";
 export const ROLES = ["admin", "supervisor", "attendant"] as const;
 export type Role = typeof ROLES[number];
 
+/** How a role is named on the pages. */
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Administrador",
+  supervisor: "Supervisor",
+  attendant: "Atendente",
+};
+
 export interface User {
   id: string;
   username: string;
