@@ -43,7 +43,6 @@ export interface AppConfig {
   auditPiiRetentionDays: number;
   logRequests: boolean;
   seedDemo: boolean;
-  locale: "pt-BR" | "en";
   /** The provider's signing certificate (P12) for the PDF seal; a self-signed demo one is
    * generated and stored when absent. */
   signingP12?: { base64: string; passphrase: string };
@@ -83,8 +82,6 @@ export function loadConfig(
   if (origin && !/^https?:\/\/[^/]+$/.test(origin)) {
     throw new ConfigError(`APP_ORIGIN precisa ser uma origem como https://renova.exemplo.com.br.`);
   }
-  const locale = (env.LOCALE || "pt-BR") as AppConfig["locale"];
-  if (!["pt-BR", "en"].includes(locale)) throw new ConfigError("LOCALE precisa ser pt-BR ou en.");
   let signingP12: AppConfig["signingP12"];
   if (env.SIGNING_P12_FILE || env.SIGNING_P12_BASE64) {
     if (!env.SIGNING_P12_PASSWORD) {
@@ -152,7 +149,6 @@ export function loadConfig(
     auditPiiRetentionDays: int(env, "AUDIT_PII_RETENTION_DAYS", 365, 1),
     logRequests: bool(env, "LOG_REQUESTS", true),
     seedDemo: bool(env, "SEED_DEMO", true),
-    locale,
     provider,
   };
 }
@@ -196,3 +192,6 @@ export const twindSafelist = [
     "text-gray-700 text-gray-900 text-lg text-sm text-white text-xs underline w-full")
     .split(" "),
 ];
+
+/** The request body limit (413 above it); here so pages can quote it without importing the app. */
+export const MAX_BODY_BYTES = 12 * 1024 * 1024;

@@ -6,7 +6,7 @@ import { seedIfEmpty } from "./services/seed.ts";
 import { createApp } from "./lib/app.ts";
 import { scheduleDailyJobs } from "./services/ops/daily_jobs.ts";
 import { loadSigner } from "./services/contract/signer.ts";
-import { startMessaging } from "./services/messaging/dispatcher.ts";
+import { startMessaging } from "./services/messaging/mod.ts";
 
 export async function start(env: Record<string, string | undefined> = Deno.env.toObject()) {
   const config = loadConfig(env);

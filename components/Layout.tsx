@@ -1,12 +1,10 @@
 import type { ComponentChildren } from "preact";
-import type { Translate } from "../lib/i18n.ts";
-import type { PublicUser } from "../services/users.ts";
+import { type PublicUser, ROLE_LABELS } from "../services/users.ts";
 import SyncAgent from "../islands/SyncAgent.tsx";
 import OfflineOutbox from "../islands/OfflineOutbox.tsx";
 
 interface Props {
   title: string;
-  t: Translate;
   user?: PublicUser;
   csrf?: string;
   /** The session's absolute expiry (ms): the device's data is wiped when it passes. */
@@ -16,7 +14,7 @@ interface Props {
 }
 
 /** The HTML shell of every page: pt-BR, mobile viewport, skip link, staff navigation. */
-export function Layout({ title, t, user, csrf, sessionEndsAt, path, children }: Props) {
+export function Layout({ title, user, csrf, sessionEndsAt, path, children }: Props) {
   const navLink = (href: string, label: string) => (
     <a
       href={href}
@@ -34,7 +32,7 @@ export function Layout({ title, t, user, csrf, sessionEndsAt, path, children }: 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="theme-color" content="#0f766e" />
-        <title>{`${title} · ${t("app.name")}`}</title>
+        <title>{`${title} · Renova`}</title>
         <link rel="icon" href="/favicon.ico" />
         {/* The installable attendant app: staff pages only, never the customer's. */}
         {user && <link rel="manifest" href="/manifest.webmanifest" />}
@@ -53,18 +51,18 @@ export function Layout({ title, t, user, csrf, sessionEndsAt, path, children }: 
               class="max-w-6xl mx-auto flex flex-wrap items-center gap-2 px-4 py-2"
               aria-label="Principal"
             >
-              <span class="font-bold text-lg mr-4">{t("app.name")}</span>
-              {navLink("/app", t("nav.renewals"))}
-              {user.role === "admin" && navLink("/admin/users", t("nav.users"))}
-              {user.role === "admin" && navLink("/admin/contract", t("nav.contract"))}
-              {user.role === "admin" && navLink("/admin/plans", t("nav.plans"))}
-              {user.role === "admin" && navLink("/admin/billing", t("nav.billing"))}
-              {user.role === "admin" && navLink("/admin/import", t("nav.import"))}
-              {user.role === "admin" && navLink("/admin/messages", t("nav.messages"))}
-              {user.role === "admin" && navLink("/admin/outbox", t("nav.outbox"))}
-              {user.role === "admin" && navLink("/admin/dead-letters", t("nav.dead_letters"))}
+              <span class="font-bold text-lg mr-4">Renova</span>
+              {navLink("/app", "Renovações")}
+              {user.role === "admin" && navLink("/admin/users", "Usuários")}
+              {user.role === "admin" && navLink("/admin/contract", "Contrato")}
+              {user.role === "admin" && navLink("/admin/plans", "Planos")}
+              {user.role === "admin" && navLink("/admin/billing", "Cobrança")}
+              {user.role === "admin" && navLink("/admin/import", "Importação")}
+              {user.role === "admin" && navLink("/admin/messages", "Mensagens")}
+              {user.role === "admin" && navLink("/admin/outbox", "Caixa de saída")}
+              {user.role === "admin" && navLink("/admin/dead-letters", "Falhas de envio")}
               <span class="ml-auto text-sm" data-testid="whoami">
-                {user.name} · {t(`role.${user.role}`)}
+                {user.name} · {ROLE_LABELS[user.role]}
               </span>
               <form method="post" action="/logout">
                 <input type="hidden" name="_csrf" value={csrf} />
@@ -72,7 +70,7 @@ export function Layout({ title, t, user, csrf, sessionEndsAt, path, children }: 
                   type="submit"
                   class="px-3 py-2 rounded hover:bg-brand-700 focus:outline-none focus:ring-2 focus:ring-white"
                 >
-                  {t("nav.logout")}
+                  Sair
                 </button>
               </form>
             </nav>

@@ -2,12 +2,11 @@
 // body limits, static files, sessions, the Origin check, then every route behind its guard.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppConfig } from "../app.config.ts";
+import { type AppConfig, MAX_BODY_BYTES } from "../app.config.ts";
 import type { Db } from "../services/db.ts";
 import { type Access, type AppEnv, METHODS, type RouteDef, setResponseHeader } from "./route.ts";
 import { guard, loadSession, originCheck } from "./security.ts";
 import { errorResponse } from "./http_errors.tsx";
-import { translator } from "./i18n.ts";
 import { serveStaticFile } from "./static.ts";
 import { securityHeaders } from "./headers.ts";
 import { PageCache } from "./page_cache.ts";
@@ -16,8 +15,6 @@ import { ID_MAX } from "../services/text.ts";
 import { ulid } from "../services/ulid.ts";
 import { clientIp } from "./client_ip.ts";
 import * as manifest from "../routes.gen.ts";
-
-export const MAX_BODY_BYTES = 12 * 1024 * 1024;
 
 export interface RouteEntry {
   path: string;
@@ -44,7 +41,6 @@ export interface ConnInfo {
 
 export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCache } = {}) {
   const app = new Hono<AppEnv>();
-  const t = translator(config.locale);
   const pageCache = opts.pageCache ??
     (config.pageCacheEntries > 0 ? new PageCache(config.pageCacheEntries, db) : undefined);
 
@@ -52,7 +48,6 @@ export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCac
     const started = performance.now();
     c.set("db", db);
     c.set("config", config);
-    c.set("t", t);
     if (pageCache) c.set("pageCache", pageCache);
     c.set("requestId", ulid());
     c.set(

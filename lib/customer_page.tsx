@@ -10,12 +10,11 @@ import { currentStamps, sameStamps } from "../services/stamps.ts";
 import { CustomerPage } from "../components/customer/CustomerPage.tsx";
 
 export function invalidLinkPage(c: Ctx, message: string) {
-  const t = c.get("t");
   return page(
     c,
-    { title: t("link.invalid.title"), status: 404, nav: false },
+    { title: "Link inválido ou expirado", status: 404, nav: false },
     <section class="max-w-md mx-auto mt-10 bg-white rounded shadow p-6">
-      <h1 class="text-xl font-bold mb-2">{t("link.invalid.title")}</h1>
+      <h1 class="text-xl font-bold mb-2">Link inválido ou expirado</h1>
       <p>{message}</p>
     </section>,
   );
@@ -23,13 +22,12 @@ export function invalidLinkPage(c: Ctx, message: string) {
 
 /** 429 on a customer route: the customer page's frame (no staff navigation), Retry-After. */
 export function throttledPage(c: Ctx, e: RateLimitError) {
-  const t = c.get("t");
   c.header("Retry-After", String(e.retryAfterSeconds));
   return page(
     c,
-    { title: t("link.throttled.title"), status: 429, nav: false },
+    { title: "Muitas tentativas", status: 429, nav: false },
     <section class="max-w-md mx-auto mt-10 bg-white rounded shadow p-6">
-      <h1 class="text-xl font-bold mb-2">{t("link.throttled.title")}</h1>
+      <h1 class="text-xl font-bold mb-2">Muitas tentativas</h1>
       <p>{e.message}</p>
     </section>,
   );
@@ -39,11 +37,6 @@ export function throttledPage(c: Ctx, e: RateLimitError) {
  * (or the app) opened too many tokens that open nothing. */
 export async function linkOfToken(c: Ctx): Promise<OpenLink> {
   return await openLinkGuarded(c.get("db"), c.req.param("token") ?? "", c.get("ip"));
-}
-
-/** The case id for this request's token; LinkError when none. */
-export async function caseOfToken(c: Ctx): Promise<string> {
-  return (await linkOfToken(c)).caseId;
 }
 
 type PageOpts = {
@@ -135,8 +128,6 @@ export async function customerPageResponse(
     throw e;
   }
 }
-
-export { LinkError };
 
 /** Runs `fn` with the case the request's token opens; an invalid token gets the clear page. */
 export async function withTokenCase(

@@ -9,8 +9,7 @@ import { ErrorBox } from "../components/Form.tsx";
 export function errorResponse(err: Error, c: Ctx): Response {
   const known = err instanceof AppError;
   const status = known ? err.status : 500;
-  const t = c.get("t");
-  const message = known ? err.message : t("error.generic.body");
+  const message = known ? err.message : "Não foi possível concluir. Tente de novo em instantes.";
   if (!known) {
     console.error(JSON.stringify({
       level: "error",
@@ -25,10 +24,10 @@ export function errorResponse(err: Error, c: Ctx): Response {
     return c.json({ error: message, fields }, status as 400);
   }
   const title = status === 404
-    ? t("error.404.title")
+    ? "Página não encontrada"
     : status === 403
-    ? t("error.403.title")
-    : t("error.generic.title");
+    ? "Acesso negado"
+    : "Algo deu errado";
   return page(
     c,
     { title, status, nav: true },
@@ -40,7 +39,7 @@ export function errorResponse(err: Error, c: Ctx): Response {
           {Object.values(fields).map((m) => <li key={m}>{m}</li>)}
         </ul>
       )}
-      <a class="text-brand-700 underline" href={c.get("user") ? "/app" : "/"}>{t("error.back")}</a>
+      <a class="text-brand-700 underline" href={c.get("user") ? "/app" : "/"}>Voltar ao início</a>
     </section>,
   );
 }

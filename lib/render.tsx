@@ -63,7 +63,6 @@ export function pageDocument(c: Ctx, opts: PageOptions, body: ComponentChildren)
   const vnode = (
     <Layout
       title={opts.title}
-      t={c.get("t")}
       user={opts.nav === false ? undefined : user}
       csrf={session?.csrf}
       sessionEndsAt={session?.absoluteExpiresAt}

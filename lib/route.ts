@@ -6,7 +6,6 @@ import type { AppConfig } from "../app.config.ts";
 import type { Db } from "../services/db.ts";
 import type { PublicUser, Role } from "../services/users.ts";
 import type { Session } from "../services/sessions.ts";
-import type { Translate } from "./i18n.ts";
 import type { PageCache } from "./page_cache.ts";
 
 export type Access = "public" | readonly Role[];
@@ -17,7 +16,6 @@ export interface AppEnv {
     config: AppConfig;
     requestId: string;
     ip: string;
-    t: Translate;
     user?: PublicUser;
     session?: Session;
     sessionToken?: string;

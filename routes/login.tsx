@@ -18,31 +18,30 @@ function loginPage(
   c: Ctx,
   opts: { status?: number; error?: string; username?: string; next?: string } = {},
 ) {
-  const t = c.get("t");
   return page(
     c,
-    { title: t("login.title"), status: opts.status, nav: false },
+    { title: "Entrar", status: opts.status, nav: false },
     <section class="max-w-sm mx-auto mt-12 bg-white rounded-lg shadow p-6">
-      <p class="text-brand-700 font-bold text-xl">{t("app.name")}</p>
-      <h1 class="text-2xl font-bold mb-6">{t("login.title")}</h1>
+      <p class="text-brand-700 font-bold text-xl">Renova</p>
+      <h1 class="text-2xl font-bold mb-6">Entrar</h1>
       <OfflineWipe />
       <ErrorBox message={opts.error} />
       <form method="post" action="/login" novalidate>
         <input type="hidden" name="next" value={safeNext(opts.next)} />
         <Field
           name="username"
-          label={t("login.username")}
+          label="Usuário"
           value={opts.username}
           required
           autocomplete="username"
         />
         <PasswordField
           name="password"
-          label={t("login.password")}
-          showLabel={t("login.show_password")}
-          hideLabel={t("login.hide_password")}
+          label="Senha"
+          showLabel="Mostrar senha"
+          hideLabel="Ocultar senha"
         />
-        <Button>{t("login.submit")}</Button>
+        <Button>Entrar</Button>
       </form>
     </section>,
   );

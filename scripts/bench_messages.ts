@@ -10,9 +10,12 @@
 import { openDb } from "../services/db.ts";
 import { migrate } from "../services/migrations.ts";
 import { keys } from "../services/keys.ts";
-import { type Message, stageMessage } from "../services/messages.ts";
-import { startMessaging } from "../services/messaging/dispatcher.ts";
-import { configureMessaging } from "../services/messaging/runtime.ts";
+import {
+  configureMessaging,
+  type Message,
+  stageMessage,
+  startMessaging,
+} from "../services/messaging/mod.ts";
 
 function arg(name: string, def: string): string {
   const args = Deno.args;

@@ -20,7 +20,7 @@ import { openCasesOfContracts } from "../services/renewals/cases.ts";
 import { renewalList } from "../services/due_list.ts";
 import { addDays, addMonths, todayInBrazil } from "../services/dates.ts";
 import { claimContract, sendLink } from "../services/renewals/staff_actions.ts";
-import { readOutbox } from "../services/messages.ts";
+import { readOutbox } from "../services/messaging/mod.ts";
 import { analyzeCsv } from "../services/import/files.ts";
 import { createCliJob, runJob } from "../services/import/jobs.ts";
 import { presetMapping } from "../services/import/presets.ts";

@@ -4,6 +4,7 @@ import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
 import { openJson, sealJson } from "./crypto.ts";
+import type { Action } from "../domain/steps.ts";
 
 export interface Actor {
   /** "user:<id>", "customer:<caseId>" or "system". */
@@ -17,11 +18,100 @@ export interface Actor {
 
 export const SYSTEM: Actor = { id: "system", name: "Sistema" };
 
+type Empty = Record<string, never>;
+
+/** What transition() records for every step move; the verb adds its own fields. */
+export interface StepMove {
+  from: string;
+  to: string;
+}
+
+/** Each step verb's own fields (transition()'s `auditData`). */
+export interface StepAuditData {
+  contact_answered: { channel: string; outcome: string };
+  contact_failed: { channel: string; outcome: string };
+  choose_plan: { plan: string; offerCode: string; consent?: boolean };
+  /** By the customer (reason) or recorded by staff as a contact outcome. */
+  decline: { reason: string } | { channel: string; outcome: string };
+  upload_photo: { size: number; type: string; sha256: string };
+  approve_photo: Empty;
+  reject_photo: { reason: string };
+  confirm_data: { changed: boolean };
+  change_plan: { fromPlanId: string; toPlanId: string };
+  send_signature: { documentSha256: string; templateVersion: string };
+  sign: { documentSha256: string; finalSha256: string; ip?: string; userAgent?: string };
+  register: { protocol: string; loyaltyEnd: string };
+  notify: Empty;
+  close: Empty;
+  expire: { linkExpiredAt: string; days: number };
+  cancel: { reason: string };
+}
+
+/**
+ * Every other audit action and its data. The strings are stored (and printed in the signed
+ * contract's evidence): never rename one, add a new one.
+ */
+export interface EventAuditData {
+  "case.opened": { origin: string; assignee?: string };
+  "case.assigned": { assignee?: string };
+  "case.released": { assignee?: string };
+  /** Reads of personal data (services/renewals/read_access.ts), under `reads:<subject>`. */
+  "case.read": { kind: string; via: string };
+  "customer.read": { kind: string; via: string };
+  "photo.viewed": Empty;
+  // Case changes without a step move (updateCase()).
+  "link.sent": { channel: string };
+  "contacts.code_sent": { targets: string[] };
+  "contacts.code_refused": Empty;
+  "customer.replied": { via: string; optOut: boolean };
+  "sign.code_sent": { channel: string; to: string };
+  "sign.code_refused": { result: string };
+  "sign.code_accepted": { channel?: string; at?: string };
+  "contract.viewed": { how: "page" | "pdf" };
+  "message.retried": { messageId: string; template: string };
+  "inbound.retried": { eventId: string };
+  // Records and settings.
+  "contract.created": Empty;
+  "customer.created": Empty;
+  "customer.contacts_updated": Empty;
+  "customer.opted_out": { word: string };
+  "plan.created": { offerCode: string };
+  "plan.offered": Empty;
+  "plan.retired": Empty;
+  "user.created": { role: string };
+  "user.activated": Empty;
+  "user.deactivated": Empty;
+  "user.password_reset": Empty;
+  "message_template.saved": { version: number };
+  "contract_template.saved": { version: number; default?: boolean };
+  "billing_settings.saved": { bank: string };
+  "import.created": { file: string; rows: number };
+  "import.batch": { lines: [number, number]; created: number; updated: number };
+  "import.simulated": Record<string, number>;
+  "import.finished": Record<string, number>;
+  "retention.run": Record<string, number>;
+  "retention.photo_purged": { photos: number };
+}
+
+/** Every audit action with the shape of its data: a misspelled action does not compile. */
+export type AuditData = EventAuditData & { [A in Action]: StepMove & StepAuditData[A] };
+export type AuditAction = keyof AuditData;
+
+/** The case changes updateCase() records (no step move). */
+export type CaseUpdateAction =
+  | "link.sent"
+  | "contacts.code_sent"
+  | "contacts.code_refused"
+  | "customer.replied"
+  | "sign.code_sent"
+  | "sign.code_refused";
+
+/** An event as stored; read back loosely (`data`), since stores outlive the shapes above. */
 export interface AuditEvent {
   id: string;
   at: string;
   subject: string;
-  action: string;
+  action: AuditAction;
   actor: Actor;
   data?: Record<string, unknown>;
 }
@@ -64,13 +154,13 @@ export async function auditText(
 }
 
 /** Adds the event to `op`; the caller commits. */
-export function addAudit(
+export function addAudit<A extends AuditAction>(
   db: Db,
   op: Deno.AtomicOperation,
   subject: string,
-  action: string,
+  action: A,
   actor: Actor,
-  data?: Record<string, unknown>,
+  data?: AuditData[A],
 ): AuditEvent {
   const event: AuditEvent = {
     id: ulid(),
@@ -78,7 +168,7 @@ export function addAudit(
     subject,
     action,
     actor,
-    data,
+    data: data as Record<string, unknown> | undefined,
   };
   op.set(keys.audit(event.id), event);
   op.set(keys.auditBySubject(subject, event.id), event.id);

@@ -5,8 +5,8 @@ import { commitOrConflict, listPage } from "./db.ts";
 import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
 import { type Actor, addAudit } from "./audit.ts";
-import { NotFoundError, ValidationError } from "./errors.ts";
-import { addDays, addMonths, isValidIsoDate } from "./dates.ts";
+import { ValidationError } from "./errors.ts";
+import { addDays, isValidIsoDate } from "./dates.ts";
 
 export interface Contract {
   id: string;
@@ -115,30 +115,6 @@ export function stageContractUpdate(
   if (value.status === "active") {
     op.set(keys.contractsByDue(value.loyaltyEnd, value.id), summary(value));
   }
-  return value;
-}
-
-/** Renewal: new plan, loyalty starts on the signing date and ends 12 months (term) later. */
-export async function renewContract(
-  db: Db,
-  id: string,
-  change: { planId: string; signedOn: string; loyaltyMonths: number },
-  actor: Actor,
-): Promise<Contract> {
-  const entry = await db.kv.get<Contract>(keys.contract(id));
-  if (!entry.value) throw new NotFoundError("Contrato não encontrado.");
-  const loyaltyEnd = addMonths(change.signedOn, change.loyaltyMonths);
-  const op = db.kv.atomic();
-  const value = stageContractUpdate(db, op, entry as Deno.KvEntry<Contract>, {
-    ...entry.value,
-    planId: change.planId,
-    loyaltyStart: change.signedOn,
-    loyaltyEnd,
-    nextRenewalDue: loyaltyEnd,
-    signedAt: change.signedOn,
-  });
-  addAudit(db, op, `contract:${id}`, "contract.renewed", actor, { loyaltyEnd });
-  await commitOrConflict(op);
   return value;
 }
 

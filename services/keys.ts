@@ -176,4 +176,6 @@ export const keys = {
   /** A staff read of personal data was audited recently: later reloads are not audited again. */
   readAuditMark: (actorId: string, subject: string, kind: string) =>
     ["read_audit_marks", actorId, subject, kind] as const,
+  /** Written before and after a backup pass (services/ops/backup.ts); never in a dump. */
+  backupMarker: () => ["meta", "backup_marker"] as const,
 };

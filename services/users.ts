@@ -12,6 +12,13 @@ import { revokeUserSessions } from "./sessions.ts";
 export const ROLES = ["admin", "supervisor", "attendant"] as const;
 export type Role = typeof ROLES[number];
 
+/** How a role is named on the pages. */
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Administrador",
+  supervisor: "Supervisor",
+  attendant: "Atendente",
+};
+
 export interface User {
   id: string;
   username: string;
@@ -101,7 +108,7 @@ async function updateUser(
   db: Db,
   id: string,
   change: (u: User) => User,
-  action: string,
+  action: "user.activated" | "user.deactivated" | "user.password_reset",
   actor: Actor,
 ): Promise<User> {
   const entry = await db.kv.get<User>(keys.user(id));

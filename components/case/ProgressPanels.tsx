@@ -6,7 +6,7 @@ import { type Action, ACTION_LABELS, type Step } from "../../domain/steps.ts";
 import { can, canSendLink, linkButton, STAFF_BUTTONS, STEP_POLICY } from "../../domain/policy.ts";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
 import { CsrfField } from "../Form.tsx";
-import { MESSAGE_STATUS_LABELS } from "../../services/messages.ts";
+import { MESSAGE_STATUS_LABELS } from "../../services/messaging/mod.ts";
 
 interface P {
   v: StaffCaseView;

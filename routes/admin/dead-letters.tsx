@@ -6,9 +6,12 @@ import { actorOf } from "../../lib/actor.ts";
 import { formatDateTime } from "../../domain/format.ts";
 import { Button, CsrfField, Notice } from "../../components/Form.tsx";
 import { NotFoundError } from "../../services/errors.ts";
-import { listDeadLetters, retryDeadLetter } from "../../services/messaging/dead_letters.ts";
-import { DEFAULT_TEMPLATES } from "../../services/messaging/templates.ts";
-import { MESSAGE_STATUS_LABELS } from "../../services/messages.ts";
+import {
+  DEFAULT_TEMPLATES,
+  listDeadLetters,
+  MESSAGE_STATUS_LABELS,
+  retryDeadLetter,
+} from "../../services/messaging/mod.ts";
 
 const NOTICES: Record<string, string> = {
   queued: "Reenvio agendado: a mensagem voltou para a fila.",

@@ -18,7 +18,7 @@ import {
   type TemplateName,
   validateMessageTemplate,
   VARIABLES,
-} from "../../services/messaging/templates.ts";
+} from "../../services/messaging/mod.ts";
 
 const inputCls =
   "w-full rounded border px-3 py-2 text-base focus:outline-none focus:ring-2 focus:ring-brand-600";

@@ -1,6 +1,6 @@
 import { ADMINS, define } from "../../lib/route.ts";
 import { page } from "../../lib/render.tsx";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/mod.ts";
 import { formatDateTime } from "../../domain/format.ts";
 
 // The local outbox: with no e-mail or WhatsApp configured (the embedded demo), this is where

@@ -13,7 +13,6 @@ const input = "rounded border border-gray-400 px-2 py-1.5 text-sm w-full";
 export default define({
   access: STAFF,
   GET: async (c: Ctx) => {
-    const t = c.get("t");
     const user = c.get("user")!;
     const q = c.req.query();
     const db = c.get("db");
@@ -29,10 +28,10 @@ export default define({
       new URLSearchParams({ ...q, ...extra }).toString();
     return page(
       c,
-      { title: t("due.title") },
+      { title: "Renovações a vencer" },
       <section>
-        <h1 class="text-2xl font-bold">{t("due.title")}</h1>
-        <p class="text-gray-700 mb-3">{t("due.window", { days })}</p>
+        <h1 class="text-2xl font-bold">Renovações a vencer</h1>
+        <p class="text-gray-700 mb-3">{`Fidelidade terminando nos próximos ${days} dias`}</p>
         {q.msg && <Notice message={q.msg.slice(0, 200)} />}
         <form
           method="get"
@@ -141,7 +140,7 @@ export default define({
           <>
             <h2 class="text-lg font-bold mb-2">A vencer, sem renovação aberta</h2>
             {list.dueRows.length === 0
-              ? <p>{t("due.empty")}</p>
+              ? <p>Nenhum contrato vence neste período.</p>
               : (
                 <ul class="bg-white rounded shadow divide-y">
                   {list.dueRows.map((r) => (
@@ -209,7 +208,7 @@ export default define({
                 class="inline-block mt-4 text-brand-700 underline"
                 href={`/app?${qs({ cursor: list.cursor })}`}
               >
-                {t("due.more")}
+                Mais resultados
               </a>
             )}
           </>

@@ -4,10 +4,7 @@
 // against a captured body's replay, the event age window and per-event markers (inbound.ts).
 import { define } from "../../lib/route.ts";
 import { safeEqual } from "../../services/crypto.ts";
-import {
-  acceptWhatsappWebhook,
-  verifyWhatsappSignature,
-} from "../../services/messaging/inbound.ts";
+import { acceptWhatsappWebhook, verifyWhatsappSignature } from "../../services/messaging/mod.ts";
 
 export default define({
   access: "public",

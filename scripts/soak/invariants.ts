@@ -3,7 +3,7 @@
 import type { Db } from "../../services/db.ts";
 import { keys } from "../../services/keys.ts";
 import type { RenewalCase } from "../../services/renewals/cases.ts";
-import type { Message } from "../../services/messages.ts";
+import type { Message } from "../../services/messaging/mod.ts";
 import { auditNumberSequence } from "../../services/numbers.ts";
 import { findOrphanBlobs, PENDING_BLOB_TTL_MS, sweepOrphanBlobs } from "../../services/blobs.ts";
 import { todayInBrazil } from "../../services/dates.ts";

@@ -68,13 +68,6 @@ export type TemplateVersionSummary = Omit<ContractTemplate, "sections"> & {
   sectionCount: number;
 };
 
-/** Kept as a short alias of the keys module's template keys. */
-export const templateKeys = {
-  version: keys.contractTemplate,
-  versions: keys.contractTemplates,
-  current: keys.contractTemplateCurrent,
-};
-
 export const AUDIT_SUBJECT = "contract_template";
 
 export const TABLE_PLACEHOLDER = "tabela_multa";
@@ -364,7 +357,7 @@ export function validateTemplate(
 // Storage.
 
 async function readCurrentPointer(db: Db): Promise<Deno.KvEntryMaybe<number>> {
-  return await db.kv.get<number>(templateKeys.current());
+  return await db.kv.get<number>(keys.contractTemplateCurrent());
 }
 
 /** The current template; on an empty store, stores the default as version 1 first. */
@@ -384,10 +377,10 @@ export async function getCurrentTemplate(db: Db): Promise<ContractTemplate> {
       sections: DEFAULT_TEMPLATE_SECTIONS.map((s) => ({ ...s })),
     };
     const op = db.kv.atomic()
-      .check({ key: templateKeys.current(), versionstamp: null })
-      .check({ key: templateKeys.version(1), versionstamp: null })
-      .set(templateKeys.version(1), first)
-      .set(templateKeys.current(), 1);
+      .check({ key: keys.contractTemplateCurrent(), versionstamp: null })
+      .check({ key: keys.contractTemplate(1), versionstamp: null })
+      .set(keys.contractTemplate(1), first)
+      .set(keys.contractTemplateCurrent(), 1);
     addAudit(db, op, AUDIT_SUBJECT, "contract_template.saved", SYSTEM, {
       version: 1,
       default: true,
@@ -403,7 +396,7 @@ export async function getTemplateVersion(
   version: number,
 ): Promise<ContractTemplate | null> {
   if (!Number.isSafeInteger(version) || version < 1) return null;
-  return (await db.kv.get<ContractTemplate>(templateKeys.version(version))).value;
+  return (await db.kv.get<ContractTemplate>(keys.contractTemplate(version))).value;
 }
 
 /** Versions, newest first, without their text. */
@@ -413,7 +406,7 @@ export async function listTemplateVersions(
 ): Promise<TemplateVersionSummary[]> {
   const out: TemplateVersionSummary[] = [];
   const iter = db.kv.list<ContractTemplate>(
-    { prefix: templateKeys.versions() },
+    { prefix: keys.contractTemplates() },
     { reverse: true, limit: opts.limit ?? 100 },
   );
   for await (const e of iter) {
@@ -455,9 +448,9 @@ export async function saveTemplateVersion(
   };
   const op = db.kv.atomic()
     .check(pointer)
-    .check({ key: templateKeys.version(version), versionstamp: null })
-    .set(templateKeys.version(version), template)
-    .set(templateKeys.current(), version);
+    .check({ key: keys.contractTemplate(version), versionstamp: null })
+    .set(keys.contractTemplate(version), template)
+    .set(keys.contractTemplateCurrent(), version);
   addAudit(db, op, AUDIT_SUBJECT, "contract_template.saved", actor, { version });
   await commitOrConflict(
     op,

@@ -7,7 +7,7 @@ import { commitOrConflict } from "../db.ts";
 import { keys } from "../keys.ts";
 import { type Actor, addAudit } from "../audit.ts";
 import { NotFoundError } from "../errors.ts";
-import { type DeliverJob, enqueueDelivery, type Message } from "../messages.ts";
+import { type DeliverJob, enqueueDelivery, type Message } from "./messages.ts";
 import { stageRewrite } from "./delivery.ts";
 import { type InboundJob, requeueInbound } from "./inbound.ts";
 import type { ActorKind } from "../../domain/steps.ts";

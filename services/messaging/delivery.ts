@@ -11,13 +11,8 @@
 //      the last attempt (or a permanent error) it goes to the dead letters.
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
-import {
-  deliverJob,
-  enqueueDelivery,
-  type Message,
-  type MessageStatus,
-  openMessage,
-} from "../messages.ts";
+import { deliverJob, enqueueDelivery, type Message, openMessage } from "./messages.ts";
+import type { MessageStatus } from "./message_types.ts";
 import { getCase } from "../renewals/cases.ts";
 import { runtimeOf } from "./runtime.ts";
 import { nextAllowedTime } from "./quiet_hours.ts";

@@ -2,7 +2,7 @@
 // plus the periodic scan as a safety net (and as the only path where listenQueue is not
 // available: set MESSAGE_QUEUE=false on KV Connect or the newest Deno Deploy).
 import type { Db } from "../db.ts";
-import type { DeliverJob } from "../messages.ts";
+import type { DeliverJob } from "./messages.ts";
 import { configureMessaging } from "./runtime.ts";
 import type { MessagingSettings } from "./settings.ts";
 import { deliverMessage, scanDueMessages } from "./delivery.ts";

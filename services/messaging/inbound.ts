@@ -11,7 +11,7 @@ import { ConflictError, ValidationError } from "../errors.ts";
 import { customerIdsByPhone } from "../customers.ts";
 import { contractsOfCustomer } from "../contracts.ts";
 import { openCaseOfContract, StepError, updateCase } from "../renewals/cases.ts";
-import type { Message } from "../messages.ts";
+import type { Message } from "./messages.ts";
 import { maskPhone } from "../../domain/format.ts";
 import { runtimeOf } from "./runtime.ts";
 import { recordInboundAt } from "./window.ts";

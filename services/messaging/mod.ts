@@ -1,17 +1,30 @@
-// The messaging layer's public surface. stageMessage itself lives in services/messages.ts
-// (the call sites import it from there).
-export { handleJob, type Messaging, scanOnce, startMessaging } from "./dispatcher.ts";
-export { deliverMessage, scanDueMessages } from "./delivery.ts";
+// The messaging layer's one door: code outside services/messaging/ imports from here only
+// (app.config.ts reads the settings parser directly: it is loaded before anything else).
+export { MESSAGE_STATUS_LABELS } from "./message_types.ts";
+export {
+  type Message,
+  messagesOfCase,
+  openMessage,
+  readOutbox,
+  stageMessage,
+  stageTemplate,
+} from "./messages.ts";
+export { startMessaging } from "./dispatcher.ts";
 export { stageReminders } from "./reminders.ts";
 export {
   DEFAULT_TEMPLATES,
+  getMessageTemplate,
   invoiceLines,
-  renderMessage,
+  isTemplateName,
+  LIMITS,
+  listMessageTemplateVersions,
+  previewMessage,
+  saveMessageTemplate,
   TEMPLATE_NAMES,
   type TemplateName,
+  validateMessageTemplate,
+  VARIABLES,
 } from "./templates.ts";
-export { customerReplyOf, getOptOut, isOptOut, setCustomerReply } from "./replies.ts";
 export { acceptWhatsappWebhook, verifyWhatsappSignature } from "./inbound.ts";
 export { listDeadLetters, resendCaseMessage, retryDeadLetter } from "./dead_letters.ts";
-export { configureMessaging, runtimeOf } from "./runtime.ts";
-export { DEFAULT_SETTINGS, type MessagingSettings, parseMessagingEnv } from "./settings.ts";
+export { configureMessaging } from "./runtime.ts";

@@ -8,9 +8,9 @@ import { currentLinkToken } from "../renewals/links.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import { todayInBrazil } from "../dates.ts";
 import { formatDate } from "../../domain/format.ts";
-import { type Message, stageMessage } from "../messages.ts";
+import { type Message, stageTemplate } from "./messages.ts";
 import { runtimeOf } from "./runtime.ts";
-import { renderMessage, type TemplateName } from "./templates.ts";
+import type { TemplateName } from "./templates.ts";
 
 /**
  * Stages the reminders for the case's current link in `op` (call it after the new link is
@@ -49,19 +49,18 @@ export async function stageReminders(
   };
   const out: Message[] = [];
   for (const p of plan.filter((p) => p.at > now && p.at < expires)) {
-    const text = await renderMessage(db, p.template, vars);
     out.push(
-      await stageMessage(db, op, {
+      await stageTemplate(db, op, {
         caseId: c.id,
         channel: phone ? "whatsapp" : "email",
         template: p.template,
         to: phone ?? customer.email,
-        ...text,
         step: c.step,
         kind: "campaign",
         dedupeKey: `${c.id}:${c.step}:${p.template}:link${c.link.gen}`,
         delayMs: p.at - now,
         vars,
+        sealVars: true,
       }, { linkGen: c.link.gen, unlessRepliedAfter: new Date(now).toISOString() }),
     );
   }

@@ -2,7 +2,7 @@
 // module-level global), so one process could serve several providers, each with its own
 // channels; stageMessage() finds them from the db it is given.
 import type { Db } from "../db.ts";
-import type { Channel } from "../messages.ts";
+import type { Channel } from "./message_types.ts";
 import { DEFAULT_SETTINGS, type MessagingSettings } from "./settings.ts";
 import { TokenBucket } from "./rate.ts";
 import type { MessageChannel } from "./channels/types.ts";

@@ -14,7 +14,9 @@ import { restoredExpireIn } from "./kv_expiry.ts";
 import { keys } from "../keys.ts";
 
 export const FORMAT = "renova-backup";
-const MARKER: Deno.KvKey = ["meta", "backup_marker"];
+const MARKER = keys.backupMarker();
+const isMarker = (k: Deno.KvKey) =>
+  k.length === MARKER.length && k.every((p, i) => p === MARKER[i]);
 const enc = new TextEncoder();
 
 export interface BackupResult {
@@ -55,7 +57,7 @@ export async function backup(
     let entries = 0;
     let changed = false;
     for await (const e of kv.list({ prefix: [] }, { batchSize: 500 })) {
-      if (e.key[0] === "meta" && e.key[1] === "backup_marker") continue;
+      if (isMarker(e.key)) continue;
       if (e.versionstamp > before) changed = true;
       await line({ k: encode(e.key), v: encode(e.value) });
       entries++;
@@ -65,7 +67,7 @@ export async function backup(
     for await (const e of kv.list({ prefix: [] }, { batchSize: 500 })) {
       if (
         e.versionstamp > before && e.versionstamp < after &&
-        !(e.key[0] === "meta" && e.key[1] === "backup_marker")
+        !isMarker(e.key)
       ) {
         changed = true;
         break;

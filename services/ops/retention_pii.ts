@@ -10,7 +10,7 @@
 //   what and when stays. The signed contract keeps its own evidence page.
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
-import type { Message } from "../messages.ts";
+import type { Message } from "../messaging/mod.ts";
 import type { AuditEvent } from "../audit.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import { openCaseEntry, sealCase } from "../renewals/case_seal.ts";

@@ -7,7 +7,19 @@ import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { openJson, sealJson } from "../crypto.ts";
 import type { ContractSection } from "../contract/terms.ts";
-import type { RenewalCase } from "./cases.ts";
+
+/**
+ * The case fields this module moves, described structurally (RenewalCase has them) so that this
+ * module does not import cases.ts, which imports it.
+ */
+export interface SealableCase {
+  id: string;
+  contractDoc?: { sections: ContractSection[] };
+  signature?: { typedName: string };
+  customerReply?: { text: string };
+  declined?: { reason: string };
+  photo?: { reason?: string };
+}
 
 /** What is taken out of the row and sealed; every field optional. */
 interface CasePii {
@@ -19,11 +31,11 @@ interface CasePii {
 }
 
 /** The row as stored: the plain case without those fields, plus the sealed part. */
-export type StoredCase = RenewalCase & { pii?: string };
+export type StoredCase<C extends SealableCase = SealableCase> = C & { pii?: string };
 
 const aad = (id: string) => `case:${id}:pii`;
 
-function take(c: RenewalCase): CasePii {
+function take(c: SealableCase): CasePii {
   const p: CasePii = {};
   if (c.contractDoc?.sections) p.sections = c.contractDoc.sections;
   if (c.signature?.typedName) p.typedName = c.signature.typedName;
@@ -34,11 +46,12 @@ function take(c: RenewalCase): CasePii {
 }
 
 /** The row to write: personal fields blanked, sealed into `pii` (absent when there are none). */
-export async function sealCase(db: Db, c: RenewalCase): Promise<StoredCase> {
+export async function sealCase<C extends SealableCase>(db: Db, c: C): Promise<StoredCase<C>> {
   const p = take(c);
-  const { pii: _old, ...plain } = c as StoredCase;
+  const { pii: _old, ...rest } = c as StoredCase<C>;
+  const plain = rest as C;
   if (!Object.keys(p).length) return plain;
-  const out: StoredCase = { ...plain, pii: await sealJson(db.crypto.aes, p, aad(c.id)) };
+  const out: StoredCase<C> = { ...plain, pii: await sealJson(db.crypto.aes, p, aad(c.id)) };
   if (c.contractDoc) out.contractDoc = { ...c.contractDoc, sections: [] };
   if (c.signature) out.signature = { ...c.signature, typedName: "" };
   if (c.customerReply) out.customerReply = { ...c.customerReply, text: "" };
@@ -48,10 +61,11 @@ export async function sealCase(db: Db, c: RenewalCase): Promise<StoredCase> {
 }
 
 /** The plain case from a stored row; a row without `pii` (written before sealing) as it is. */
-export async function openCaseRow(db: Db, s: StoredCase): Promise<RenewalCase> {
+export async function openCaseRow<C extends SealableCase>(db: Db, s: StoredCase<C>): Promise<C> {
   if (!s.pii) return s;
   const p = await openJson<CasePii>(db.crypto.aes, s.pii, aad(s.id));
-  const { pii: _pii, ...c } = s;
+  const { pii: _pii, ...rest } = s;
+  const c = rest as C;
   if (c.contractDoc) c.contractDoc = { ...c.contractDoc, sections: p.sections ?? [] };
   if (c.signature) c.signature = { ...c.signature, typedName: p.typedName ?? "" };
   if (c.customerReply) c.customerReply = { ...c.customerReply, text: p.replyText ?? "" };
@@ -61,11 +75,11 @@ export async function openCaseRow(db: Db, s: StoredCase): Promise<RenewalCase> {
 }
 
 /** Reads an entry and opens it (the versionstamp is kept for the caller's check). */
-export async function openCaseEntry<T extends Deno.KvEntryMaybe<RenewalCase>>(
+export async function openCaseEntry<T extends Deno.KvEntryMaybe<SealableCase>>(
   db: Db,
   e: T,
 ): Promise<T> {
-  return e.value ? { ...e, value: await openCaseRow(db, e.value) } : e;
+  return e.value ? { ...e, value: await openCaseRow(db, e.value as SealableCase) } : e;
 }
 
 /** Migration 4: re-writes rows stored before sealing (clear personal fields, no `pii`). */

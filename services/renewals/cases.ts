@@ -6,7 +6,14 @@ import { getManyBatched, listPage } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { blindIndex } from "../crypto.ts";
-import { type Actor, addAudit, sealAuditText } from "../audit.ts";
+import {
+  type Actor,
+  addAudit,
+  type AuditData,
+  type CaseUpdateAction,
+  sealAuditText,
+  type StepAuditData,
+} from "../audit.ts";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
 import { type Contract, getContract, stageContractUpdate } from "../contracts.ts";
 import {
@@ -225,16 +232,17 @@ export function assertMayAct(c: RenewalCase, kind: ActorKind, actor: Actor) {
   }
 }
 
-export interface TransitionInput {
+export interface TransitionInput<A extends Action = Action> {
   caseId: string;
-  action: Action;
+  action: A;
   actor: Actor;
   kind: ActorKind;
   /** The case version the person saw; a different one means somebody acted meanwhile. */
   rev?: number;
   /** What was submitted: with rev, it identifies a repeated submission. */
   payload?: Record<string, unknown>;
-  auditData?: Record<string, unknown>;
+  /** The verb's own audit fields (the move, from/to, is added). */
+  auditData?: StepAuditData[A];
   /** contact_failed with a call-back appointment does not count towards "unreachable". */
   countsAsFailure?: boolean;
   /** Changes the next case and stages side effects in op. May throw ValidationError. */
@@ -290,7 +298,10 @@ export async function vetTransition(
   return v.repeat ?? null;
 }
 
-export async function transition(db: Db, input: TransitionInput): Promise<TransitionResult> {
+export async function transition<A extends Action>(
+  db: Db,
+  input: TransitionInput<A>,
+): Promise<TransitionResult> {
   const entry = await getCaseEntry(db, input.caseId);
   const prev = entry.value;
   const v = await vet(db, input, prev);
@@ -321,11 +332,18 @@ export async function transition(db: Db, input: TransitionInput): Promise<Transi
     // A closed case's link stops working at once.
     if (next.link) op.delete(keys.link(next.link.hash));
   }
-  addAudit(db, op, `case:${next.id}`, input.action, input.actor, {
-    from: prev.step,
-    to: next.step,
-    ...await sealAuditText(db, `case:${next.id}`, input.auditData),
-  });
+  addAudit(
+    db,
+    op,
+    `case:${next.id}`,
+    input.action,
+    input.actor,
+    {
+      from: prev.step,
+      to: next.step,
+      ...await sealAuditText(db, `case:${next.id}`, input.auditData),
+    } as AuditData[A],
+  );
   stageSubmission(db, op, input.actor, { caseId: next.id, action: input.action });
   if (!(await op.commit()).ok) {
     // Both copies of a double click read the same version; the first one won.
@@ -430,15 +448,15 @@ export async function listOpenCases(
  * A change that does not move the step (a new link, a pending contact change, a contact note):
  * still one atomic with the version check, the rev bump and an audit event.
  */
-export async function updateCase(
+export async function updateCase<A extends CaseUpdateAction>(
   db: Db,
   input: {
     caseId: string;
     actor: Actor;
     kind: ActorKind;
-    action: string;
+    action: A;
     rev?: number;
-    auditData?: Record<string, unknown>;
+    auditData?: AuditData[A];
     allowedSteps?: readonly Step[];
     /** False for bookkeeping around a refused form (a wrong code): not the form's result. */
     answersSubmission?: boolean;
@@ -459,7 +477,7 @@ export async function updateCase(
   await input.apply(next, op, prev);
   op.set(keys.case(next.id), await sealCase(db, next));
   const auditData = await sealAuditText(db, `case:${next.id}`, input.auditData);
-  addAudit(db, op, `case:${next.id}`, input.action, input.actor, auditData);
+  addAudit(db, op, `case:${next.id}`, input.action, input.actor, auditData as AuditData[A]);
   if (remember) stageSubmission(db, op, input.actor, { caseId: next.id, action: input.action });
   if (!(await op.commit()).ok) {
     if (remember && await priorSubmission(db, input.actor, input.caseId)) {

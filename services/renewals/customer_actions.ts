@@ -14,9 +14,8 @@ import { getPlan } from "../plans.ts";
 import { openJson, sealJson } from "../crypto.ts";
 import { checkCode, newCode, type PendingCode } from "../codes.ts";
 import { chargeContactCodes, releaseGuess, reserveGuess } from "./code_limits.ts";
-import { stageMessage } from "../messages.ts";
 import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
-import { renderMessage } from "../messaging/mod.ts";
+import { stageTemplate } from "../messaging/mod.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { stepsWhere } from "../../domain/policy.ts";
 
@@ -25,7 +24,6 @@ const CONFIRM_STEPS = stepsWhere("confirm_data", "customer");
 
 // The holder photo has its own module; re-exported so callers keep one import.
 export { uploadPhoto } from "./photos.ts";
-export { sniffImage } from "../images/holder_photo.ts";
 
 export interface CustomerCtx {
   db: Db;
@@ -165,12 +163,12 @@ export async function submitContacts(
       const pending: PendingContacts = { ...v, checks };
       next.pendingContacts = await sealJson(ctx.db.crypto.aes, pending, `case:${caseId}:contacts`);
       for (const c of codes) {
-        await stageMessage(ctx.db, op, {
+        await stageTemplate(ctx.db, op, {
           caseId,
           channel: c.kind === "email" ? "email" : "whatsapp",
           template: "contact_code",
           to: c.target,
-          ...(await renderMessage(ctx.db, "contact_code", { codigo: c.code })),
+          vars: { codigo: c.code },
         });
       }
     },

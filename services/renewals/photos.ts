@@ -7,7 +7,14 @@ import { sha256Hex } from "../crypto.ts";
 import { RateLimitError, TooLargeError, ValidationError } from "../errors.ts";
 import { toReviewJpeg } from "../images/holder_photo.ts";
 import { getCaseEntry, type RenewalCase, transition, vetTransition } from "./cases.ts";
-import type { CustomerCtx } from "./customer_actions.ts";
+import type { Db } from "../db.ts";
+import type { Actor } from "../audit.ts";
+
+/** What an upload needs of the customer's context (customer_actions.ts re-exports the verb). */
+interface UploadCtx {
+  db: Db;
+  actor: Actor;
+}
 import { MAX_PHOTO_BYTES } from "../../domain/limits.ts";
 
 /** Uploads a case accepts within one hour, and ever. */
@@ -41,7 +48,7 @@ function checkQuota(c: RenewalCase, now: number): string[] {
 }
 
 export async function uploadPhoto(
-  ctx: CustomerCtx,
+  ctx: UploadCtx,
   caseId: string,
   file: File | undefined,
   rev?: number,

@@ -84,7 +84,7 @@ export async function caseForReader(
  */
 export async function auditRead(
   r: Pick<Reader, "db" | "actor">,
-  subject: string,
+  subject: `case:${string}` | `customer:${string}`,
   kind: string,
   via: string,
 ): Promise<boolean> {
@@ -97,6 +97,7 @@ export async function auditRead(
   const op = db.kv.atomic().check(mark).set(key, {
     until: new Date(now.getTime() + READ_AUDIT_WINDOW_MS).toISOString(),
   }, { expireIn: READ_AUDIT_WINDOW_MS * 2 });
-  addAudit(db, op, `reads:${subject}`, `${subject.split(":")[0]}.read`, r.actor, { kind, via });
+  const action = subject.startsWith("customer:") ? "customer.read" : "case.read";
+  addAudit(db, op, `reads:${subject}`, action, r.actor, { kind, via });
   return (await op.commit()).ok;
 }

@@ -6,14 +6,13 @@ import { priorSubmission } from "../submissions.ts";
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
-import { type Actor, addAudit, auditOf } from "../audit.ts";
+import { type Actor, addAudit, type AuditAction, auditOf } from "../audit.ts";
 import { deleteBlob, getBlob, type PendingBlob, promoteBlob, putBlob } from "../blobs.ts";
 import { checkCode, newCode } from "../codes.ts";
 import { ConflictError, NotFoundError, RateLimitError, ValidationError } from "../errors.ts";
 import { getCustomer } from "../customers.ts";
 import { type Limit, stageTake } from "../rate_limit.ts";
-import { stageMessage } from "../messages.ts";
-import { renderMessage } from "../messaging/mod.ts";
+import { stageTemplate } from "../messaging/mod.ts";
 import { sha256Hex } from "../crypto.ts";
 import { maskCpf, maskEmail, maskPhone } from "../../domain/format.ts";
 import { finalizeSigned, renderUnsigned } from "../contract/pipeline.ts";
@@ -105,12 +104,12 @@ export async function sendSigningCode(
           () => "Muitos códigos pedidos. Tente de novo em uma hora ou fale com a operadora.",
         );
         next.signCode = { ...pending, channel, toMasked };
-        await stageMessage(env.db, op, {
+        await stageTemplate(env.db, op, {
           caseId,
           channel,
           template: "sign_code",
           to,
-          ...(await renderMessage(env.db, "sign_code", { codigo: code })),
+          vars: { codigo: code },
         });
       },
     });
@@ -155,7 +154,12 @@ function decodeDrawing(dataUrl: string | undefined): Uint8Array | undefined {
   return bytes[0] === 0x89 && bytes[1] === 0x50 ? bytes : undefined;
 }
 
-const EVIDENCE_ACTIONS: Record<string, string> = {
+/**
+ * The audit events printed on the signed contract's evidence page, with their pt-BR labels.
+ * Keyed by the audit vocabulary (services/audit.ts): a misspelled action does not compile, so
+ * no event can silently drop out of the legal evidence.
+ */
+export const EVIDENCE_LABELS: { readonly [A in AuditAction]?: string } = {
   "case.opened": "Renovação aberta",
   "link.sent": "Link pessoal enviado",
   choose_plan: "Plano escolhido com aceite da fidelidade",
@@ -233,26 +237,26 @@ export async function signContract(
   // Evidence: the case's own audit trail plus the two events this request adds.
   const signedAt = now.toISOString();
   const trail = (await auditOf(env.db, `case:${caseId}`, 500)).filter((e) =>
-    e.action in EVIDENCE_ACTIONS
+    EVIDENCE_LABELS[e.action] !== undefined
   );
   const events = [
     ...trail.map((e) => ({
       action: e.action,
-      label: EVIDENCE_ACTIONS[e.action],
+      label: EVIDENCE_LABELS[e.action],
       at: e.at,
       ip: e.actor.ip,
       userAgent: e.actor.userAgent,
     })),
     {
       action: "sign.code_accepted",
-      label: EVIDENCE_ACTIONS["sign.code_accepted"],
+      label: EVIDENCE_LABELS["sign.code_accepted"],
       at: signedAt,
       ip: input.ip,
       userAgent: input.userAgent,
     },
     {
       action: "sign",
-      label: EVIDENCE_ACTIONS.sign,
+      label: EVIDENCE_LABELS.sign,
       at: signedAt,
       ip: input.ip,
       userAgent: input.userAgent,
@@ -342,17 +346,17 @@ export async function signContract(
         const token = await currentLinkToken(env.db, next);
         // The customer gets the signed contract at once (ANATEL): by e-mail, or by WhatsApp
         // when the record has no e-mail (imported customers may lack one).
-        await stageMessage(env.db, op, {
+        await stageTemplate(env.db, op, {
           caseId,
           channel: customer.email ? "email" : "whatsapp",
           template: "signed_contract",
           to: customer.email || customer.phones[0],
-          ...(await renderMessage(env.db, "signed_contract", {
+          vars: {
             nome: customer.name.split(" ")[0],
             link: `${env.baseUrl}/r/${token}`,
             sha256: final.sha256,
             verificacao: `${env.baseUrl}/verificar/${signatureId}`,
-          })),
+          },
         });
       },
     });

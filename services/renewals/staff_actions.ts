@@ -16,7 +16,6 @@ import { drawNumbers, stageNumbers } from "../numbers.ts";
 import { invoiceSchedule, issueInvoices } from "../invoices.ts";
 import { ensureCarne } from "./carne.ts";
 import { getBillingSettings } from "../billing_settings.ts";
-import { stageMessage } from "../messages.ts";
 import {
   type Assignee,
   getCaseEntry,
@@ -28,7 +27,7 @@ import {
   updateCase,
 } from "./cases.ts";
 import { currentLinkToken, stageNewLink } from "./links.ts";
-import { invoiceLines, renderMessage, stageReminders } from "../messaging/mod.ts";
+import { invoiceLines, stageReminders, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
 import { can, canSendLink, forbiddenMessage, mayTake } from "../../domain/policy.ts";
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../domain/contact.ts";
@@ -227,13 +226,13 @@ export async function sendLink(
         operadora: ctx.providerName,
         link: `${ctx.baseUrl}/r/${token}`,
       };
-      await stageMessage(ctx.db, op, {
+      await stageTemplate(ctx.db, op, {
         caseId,
         channel,
         template: "first_contact",
         to: channel === "email" ? customer.email : customer.phones[0],
         vars,
-        ...(await renderMessage(ctx.db, "first_contact", vars)),
+        sealVars: true,
       });
       // Reminders (24 h, 72 h, before expiry) that do nothing once the case moves on.
       await stageReminders(ctx.db, op, next);
@@ -274,16 +273,16 @@ export async function reviewPhoto(
       };
       if (!decision.approve) {
         const token = await linkFor(ctx, op, next);
-        await stageMessage(ctx.db, op, {
+        await stageTemplate(ctx.db, op, {
           caseId,
           channel: "whatsapp",
           template: "photo_rejected",
           to: customer.phones[0],
-          ...(await renderMessage(ctx.db, "photo_rejected", {
+          vars: {
             nome: firstName(customer.name),
             motivo: reason,
             link: `${ctx.baseUrl}/r/${token}`,
-          })),
+          },
         });
       }
     },
@@ -362,16 +361,16 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
         promoteBlob(op, { pending });
         next.contractDoc = doc;
         const token = await linkFor(ctx, op, next);
-        await stageMessage(ctx.db, op, {
+        await stageTemplate(ctx.db, op, {
           caseId,
           channel: "whatsapp",
           template: "signing_link",
           to: customer.phones[0],
           step: "signature_sent",
-          ...(await renderMessage(ctx.db, "signing_link", {
+          vars: {
             nome: firstName(customer.name),
             link: `${ctx.baseUrl}/r/${token}`,
-          })),
+          },
         });
       },
     });
@@ -466,15 +465,15 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
           next.ticket = { id: ticket.id, protocol };
           next.renewal = { loyaltyStart: signedOn, loyaltyEnd, nextRenewalDue: loyaltyEnd };
           next.invoices = invoices;
-          await stageMessage(ctx.db, op, {
+          await stageTemplate(ctx.db, op, {
             caseId,
             channel: "whatsapp",
             template: "protocol",
             to: customer.phones[0],
-            ...(await renderMessage(ctx.db, "protocol", {
+            vars: {
               protocolo: protocol,
               data: formatDate(signedOn),
-            })),
+            },
           });
         },
       });
@@ -509,16 +508,16 @@ export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number
     rev,
     apply: async (next, op) => {
       const token = await linkFor(ctx, op, next);
-      const n = await renderMessage(ctx.db, "all_set", {
+      const vars = {
         nome: firstName(customer.name),
         protocolo: next.ticket!.protocol,
         faturas: invoiceLines(next.invoices ?? []),
         link: `${ctx.baseUrl}/r/${token}`,
-      });
+      };
       // WhatsApp always; the e-mail copy only when the customer has an e-mail.
       const sends = [["whatsapp", customer.phones[0]], ["email", customer.email]] as const;
       for (const [channel, to] of sends) {
-        if (to) await stageMessage(ctx.db, op, { caseId, channel, template: "all_set", to, ...n });
+        if (to) await stageTemplate(ctx.db, op, { caseId, channel, template: "all_set", to, vars });
       }
       next.notifiedAt = ctx.db.now().toISOString();
     },

@@ -5,7 +5,7 @@ import { NotFoundError } from "../errors.ts";
 import { getCustomer, type StoredCustomer, unsealCustomer } from "../customers.ts";
 import { type Contract, contractsOfCustomer, getContract } from "../contracts.ts";
 import { listPlans, type Plan, plansWithStamp } from "../plans.ts";
-import { messagesOfCase } from "../messages.ts";
+import { messagesOfCase } from "../messaging/mod.ts";
 import { auditOf } from "../audit.ts";
 import { getTicket } from "../tickets.ts";
 import { keys } from "../keys.ts";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 
 /** Collects CSP violations and the style-src of every document the page loads. */
 function watch(page: Page) {

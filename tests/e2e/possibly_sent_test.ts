@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
 import { caseWithLink } from "../messaging/fixtures.ts";
 import { keys } from "../../services/keys.ts";
-import { getMessage, type Message, stageMessage } from "../../services/messages.ts";
+import { getMessage, type Message, stageMessage } from "../../services/messaging/messages.ts";
 import { scanDueMessages, stageRewrite } from "../../services/messaging/delivery.ts";
 
 Deno.test({

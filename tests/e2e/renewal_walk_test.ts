@@ -5,7 +5,7 @@ import { Buffer } from "node:buffer";
 import bwipjs from "bwip-js";
 import type { Page } from "playwright-core";
 import { launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { getContract } from "../../services/contracts.ts";
 import { getTicket } from "../../services/tickets.ts";

@@ -1,7 +1,7 @@
 // Contact-code limits under load (#14 follow-up): a parallel burst of wrong codes compares at
 // most the case's guesses and never answers 500; a repeated contacts form costs one charge.
 import assert from "node:assert/strict";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/mod.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { getCustomer } from "../../services/customers.ts";
 import { CODE_GUESSES } from "../../services/renewals/code_limits.ts";

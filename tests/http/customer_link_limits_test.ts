@@ -177,7 +177,7 @@ Deno.test("live streams: a stream ends when its link expires", async () => {
       caseId,
       actor: SYSTEM,
       kind: "system",
-      action: "note",
+      action: "customer.replied",
       apply: () => {},
     });
     const { text, ended } = await readFor(res.body!, 3000);

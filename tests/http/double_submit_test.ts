@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { type Browser, ORIGIN, postForm } from "../helpers.ts";
 import { caseWithLink, setup, toHolderVerified } from "./renewal_fixtures.ts";
 import { getCase } from "../../services/renewals/cases.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import { getCustomer } from "../../services/customers.ts";
 
 type App = Awaited<ReturnType<typeof setup>>["app"];

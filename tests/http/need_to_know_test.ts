@@ -10,7 +10,7 @@ import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { getCase, openCase } from "../../services/renewals/cases.ts";
 import { getCustomer } from "../../services/customers.ts";
 import { listPlans } from "../../services/plans.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import { auditOf } from "../../services/audit.ts";
 import * as staff from "../../services/renewals/staff_actions.ts";
 import * as customer from "../../services/renewals/customer_actions.ts";

@@ -6,7 +6,7 @@ import { caseWithLink, customerPost, setup, toHolderVerified } from "./renewal_f
 import type { Db } from "../../services/db.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { keys } from "../../services/keys.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import {
   getCustomer,
   sealCustomerPii,

@@ -6,7 +6,7 @@ import { seedIfEmpty } from "../../services/seed.ts";
 import { listDue } from "../../services/contracts.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { getCase } from "../../services/renewals/cases.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import { listPlans } from "../../services/plans.ts";
 
 import { PNG } from "../fixtures/images/mod.ts";

@@ -4,7 +4,7 @@ import { postForm, signInAs } from "../helpers.ts";
 import { caseWithLink, customerPost, PNG, setup, toHolderVerified } from "./renewal_fixtures.ts";
 import { listPlans } from "../../services/plans.ts";
 import { getCase } from "../../services/renewals/cases.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import { keys } from "../../services/keys.ts";
 
 Deno.test("list: due contracts show with claim buttons; filters narrow them", async () => {

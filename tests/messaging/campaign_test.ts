@@ -6,7 +6,7 @@ import { testDb } from "../helpers.ts";
 import { caseWithLink } from "./fixtures.ts";
 import type { Db } from "../../services/db.ts";
 import { SYSTEM } from "../../services/audit.ts";
-import { getMessage, readOutbox, stageMessage } from "../../services/messages.ts";
+import { getMessage, readOutbox, stageMessage } from "../../services/messaging/messages.ts";
 import { transition, updateCase } from "../../services/renewals/cases.ts";
 import { currentLinkToken, stageNewLink } from "../../services/renewals/links.ts";
 import { configureMessaging } from "../../services/messaging/runtime.ts";

@@ -7,7 +7,7 @@ import { makeUser, postForm, signInAs, testApp } from "../helpers.ts";
 import { caseWithLink, graphStandIn, resendStandIn } from "./fixtures.ts";
 import type { Db } from "../../services/db.ts";
 import { keys } from "../../services/keys.ts";
-import { getMessage, type Message, stageMessage } from "../../services/messages.ts";
+import { getMessage, type Message, stageMessage } from "../../services/messaging/messages.ts";
 import { configureMessaging } from "../../services/messaging/runtime.ts";
 import { scanDueMessages, stageRewrite } from "../../services/messaging/delivery.ts";
 import { Resend } from "resend";

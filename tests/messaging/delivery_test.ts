@@ -11,7 +11,7 @@ import {
   getMessage,
   type OutgoingMessage,
   stageMessage,
-} from "../../services/messages.ts";
+} from "../../services/messaging/messages.ts";
 import { startMessaging } from "../../services/messaging/dispatcher.ts";
 import { configureMessaging } from "../../services/messaging/runtime.ts";
 import { deliverMessage, scanDueMessages } from "../../services/messaging/delivery.ts";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { caseWithLink } from "./fixtures.ts";
 import type { Db } from "../../services/db.ts";
-import { stageMessage } from "../../services/messages.ts";
+import { stageMessage } from "../../services/messaging/messages.ts";
 import { configureMessaging } from "../../services/messaging/runtime.ts";
 import { scanDueMessages } from "../../services/messaging/delivery.ts";
 import { parseMessagingEnv } from "../../services/messaging/settings.ts";

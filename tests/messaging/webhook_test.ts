@@ -7,7 +7,7 @@ import { keys } from "../../services/keys.ts";
 import { toHex } from "../../services/crypto.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { auditOf } from "../../services/audit.ts";
-import { getMessage, stageMessage } from "../../services/messages.ts";
+import { getMessage, stageMessage } from "../../services/messaging/messages.ts";
 import { scanOnce, startMessaging } from "../../services/messaging/dispatcher.ts";
 import { windowOpen } from "../../services/messaging/window.ts";
 import { retryDeadLetter } from "../../services/messaging/dead_letters.ts";

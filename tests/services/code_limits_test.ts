@@ -9,7 +9,7 @@ import { listPlans } from "../../services/plans.ts";
 import { getCustomer } from "../../services/customers.ts";
 import { findUserByUsername } from "../../services/users.ts";
 import { getCase } from "../../services/renewals/cases.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import * as staff from "../../services/renewals/staff_actions.ts";
 import * as customer from "../../services/renewals/customer_actions.ts";
 import * as signing from "../../services/renewals/signing.ts";

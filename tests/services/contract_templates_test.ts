@@ -14,10 +14,10 @@ import {
   renderTemplate,
   saveTemplateVersion,
   sectionsForContract,
-  templateKeys,
   type TemplateSection,
   validateTemplate,
 } from "../../services/contract/templates.ts";
+import { keys } from "../../services/keys.ts";
 import { auditOf, SYSTEM } from "../../services/audit.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../services/errors.ts";
 
@@ -259,7 +259,7 @@ Deno.test("versions increment; old versions stay readable and unchanged", async 
     assert.equal(v1.version, 1);
     assert.equal(v1.createdBy, SYSTEM.name);
     assert.deepEqual(v1.sections, defaults());
-    const v1Raw = await db.kv.get(templateKeys.version(1));
+    const v1Raw = await db.kv.get(keys.contractTemplate(1));
 
     clock = new Date("2026-03-02T12:00:00Z");
     const edited = defaults();
@@ -282,7 +282,7 @@ Deno.test("versions increment; old versions stay readable and unchanged", async 
     assert.equal((await getCurrentTemplate(db)).version, 3);
 
     // Old versions: same stored entry (never rewritten), same text.
-    const again = await db.kv.get(templateKeys.version(1));
+    const again = await db.kv.get(keys.contractTemplate(1));
     assert.equal(again.versionstamp, v1Raw.versionstamp);
     assert.deepEqual(await getTemplateVersion(db, 1), v1);
     assert.deepEqual((await getTemplateVersion(db, 2))?.sections, edited);
@@ -352,12 +352,12 @@ Deno.test("concurrent saves: exactly one wins, the other gets ConflictError", as
 Deno.test("getCurrentTemplate on an empty store creates version 1 once, even concurrently", async () => {
   const db = await testDb();
   try {
-    assert.equal((await db.kv.get(templateKeys.current())).value, null);
+    assert.equal((await db.kv.get(keys.contractTemplateCurrent())).value, null);
     const racing = racingDb(db, 8);
     const all = await Promise.all(Array.from({ length: 8 }, () => getCurrentTemplate(racing)));
     assert.ok(all.every((t) => t.version === 1));
     assert.deepEqual((await listTemplateVersions(db)).map((v) => v.version), [1]);
-    assert.equal((await db.kv.get(templateKeys.current())).value, 1);
+    assert.equal((await db.kv.get(keys.contractTemplateCurrent())).value, 1);
     assert.equal((await auditOf(db, "contract_template")).length, 1);
     // A save on an empty store keeps version 1 as the default text.
     const db2 = await testDb();

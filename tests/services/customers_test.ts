@@ -9,14 +9,17 @@ import {
 } from "../../services/customers.ts";
 import {
   backfillContractErpIndex,
+  type Contract,
   contractsOfCustomer,
   createContract,
   listDue,
-  renewContract,
+  stageContractUpdate,
 } from "../../services/contracts.ts";
+import { addMonths } from "../../services/dates.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { SYSTEM } from "../../services/audit.ts";
 import { keys } from "../../services/keys.ts";
+import type { Db } from "../../services/db.ts";
 
 const maria = {
   name: "Maria da Conceição",
@@ -124,6 +127,23 @@ const sampleContract = (customerId: string) => ({
   loyaltyEnd: "2026-12-20",
 });
 
+/** What the register step does to the contract: new plan, 12 months from the signing date. */
+async function renew(db: Db, id: string, planId: string, signedOn: string): Promise<Contract> {
+  const entry = await db.kv.get<Contract>(keys.contract(id));
+  const loyaltyEnd = addMonths(signedOn, 12);
+  const op = db.kv.atomic();
+  const value = stageContractUpdate(db, op, entry as Deno.KvEntry<Contract>, {
+    ...entry.value!,
+    planId,
+    loyaltyStart: signedOn,
+    loyaltyEnd,
+    nextRenewalDue: loyaltyEnd,
+    signedAt: signedOn,
+  });
+  assert.ok((await op.commit()).ok);
+  return value;
+}
+
 Deno.test("due index: listed by loyalty end, and moved when the contract is renewed", async () => {
   const db = await testDb();
   try {
@@ -133,11 +153,7 @@ Deno.test("due index: listed by loyalty end, and moved when the contract is rene
     assert.deepEqual(due.items.map((i) => i.contractId), [contract.id]);
     assert.equal((await listDue(db, "2026-12-21", "2026-12-31")).items.length, 0);
 
-    const renewed = await renewContract(db, contract.id, {
-      planId: "p2",
-      signedOn: "2026-12-05",
-      loyaltyMonths: 12,
-    }, SYSTEM);
+    const renewed = await renew(db, contract.id, "p2", "2026-12-05");
     assert.equal(renewed.loyaltyStart, "2026-12-05");
     assert.equal(renewed.loyaltyEnd, "2027-12-05");
     assert.equal(renewed.nextRenewalDue, "2027-12-05");

@@ -13,7 +13,7 @@ import { keys } from "../../services/keys.ts";
 import * as staff from "../../services/renewals/staff_actions.ts";
 import * as customer from "../../services/renewals/customer_actions.ts";
 import * as signing from "../../services/renewals/signing.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import { auditNumberSequence } from "../../services/numbers.ts";
 import { defaultBillingSettings, saveBillingSettings } from "../../services/billing_settings.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";

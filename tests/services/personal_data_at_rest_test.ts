@@ -15,7 +15,7 @@ import { getCase } from "../../services/renewals/cases.ts";
 import * as staff from "../../services/renewals/staff_actions.ts";
 import * as customer from "../../services/renewals/customer_actions.ts";
 import * as signing from "../../services/renewals/signing.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import { configureMessaging } from "../../services/messaging/runtime.ts";
 import { scanDueMessages } from "../../services/messaging/delivery.ts";
 import { acceptWhatsappWebhook } from "../../services/messaging/inbound.ts";

@@ -10,7 +10,7 @@ import { getCase, getCaseEntry, openCaseOfContract } from "../../services/renewa
 import * as staff from "../../services/renewals/staff_actions.ts";
 import * as customer from "../../services/renewals/customer_actions.ts";
 import { resolveLink } from "../../services/renewals/links.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import { getTicket } from "../../services/tickets.ts";
 import * as signing from "../../services/renewals/signing.ts";
 import { auditOf } from "../../services/audit.ts";
@@ -172,7 +172,7 @@ Deno.test("renewal service flow: from the list to the closed ticket", async () =
       /substituído|não é válido/,
       "closing revokes the link",
     );
-    const actions = (await auditOf(db, `case:${c0.id}`)).map((e) => e.action);
+    const actions: string[] = (await auditOf(db, `case:${c0.id}`)).map((e) => e.action);
     for (
       const a of [
         "case.opened",

@@ -10,7 +10,7 @@ import { getCase } from "../../services/renewals/cases.ts";
 import * as staff from "../../services/renewals/staff_actions.ts";
 import * as customer from "../../services/renewals/customer_actions.ts";
 import * as signing from "../../services/renewals/signing.ts";
-import { readOutbox } from "../../services/messages.ts";
+import { readOutbox } from "../../services/messaging/messages.ts";
 import { getCustomer } from "../../services/customers.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { loadConfig } from "../../app.config.ts";

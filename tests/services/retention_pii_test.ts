@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import type { Db } from "../../services/db.ts";
 import { keys } from "../../services/keys.ts";
-import { type Message, messagesOfCase, openMessage } from "../../services/messages.ts";
+import { type Message, messagesOfCase, openMessage } from "../../services/messaging/messages.ts";
 import { configureMessaging } from "../../services/messaging/runtime.ts";
 import { scanDueMessages } from "../../services/messaging/delivery.ts";
 import { acceptWhatsappWebhook, scanDueInbound } from "../../services/messaging/inbound.ts";

@@ -13,9 +13,6 @@ import {
   maskEmail,
   maskPhone,
 } from "../../domain/format.ts";
-import { translator } from "../../lib/i18n.ts";
-import { ptBR } from "../../lib/i18n/pt-BR.ts";
-import { en } from "../../lib/i18n/en.ts";
 
 Deno.test("money in reais with thousands dot and decimal comma", () => {
   assert.equal(formatMoney(123456), "R$ 1.234,56");
@@ -36,15 +33,6 @@ Deno.test("masks keep only what a person needs to recognise their data", () => {
   assert.equal(maskCpf("52998224725"), "***.982.247-**");
   assert.equal(maskPhone("5511912345678"), "+55 (11) 9****-5678");
   assert.equal(maskEmail("maria@exemplo.com.br"), "ma***@exemplo.com.br");
-});
-
-Deno.test("catalogues: pt-BR default, English has every key, placeholders filled", () => {
-  assert.deepEqual(Object.keys(en).sort(), Object.keys(ptBR).sort());
-  assert.equal(
-    translator()("due.window", { days: 60 }),
-    "Fidelidade terminando nos próximos 60 dias",
-  );
-  assert.equal(translator("en")("login.submit"), "Sign in");
 });
 
 Deno.test("a document is formatted as CPF or CNPJ by its length, anything else as given", () => {

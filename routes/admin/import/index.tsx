@@ -5,7 +5,7 @@ import { actorOf } from "../../../lib/actor.ts";
 import { createJob, type JobStatus, listJobs } from "../../../services/import/jobs.ts";
 import { ValidationError } from "../../../services/errors.ts";
 import { Button, CsrfField, ErrorBox } from "../../../components/Form.tsx";
-import { MAX_BODY_BYTES } from "../../../lib/app.ts";
+import { MAX_BODY_BYTES } from "../../../app.config.ts";
 import { parseFormBody } from "../../../lib/form.ts";
 import { formatCount } from "../../../domain/format.ts";
 

@@ -1,6 +1,6 @@
 // What every channel implements, and the error that tells the dispatcher whether to retry.
 import type { Db } from "../../db.ts";
-import type { Channel } from "../../messages.ts";
+import type { Channel } from "../message_types.ts";
 import type { TemplateName } from "../templates.ts";
 
 /** One message, opened (address and body in clear) for the moment of sending. */

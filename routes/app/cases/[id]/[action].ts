@@ -4,7 +4,7 @@ import { revOf, staffCtx } from "../../../../lib/staff.ts";
 import * as a from "../../../../services/renewals/staff_actions.ts";
 import { getCase, setAssignee } from "../../../../services/renewals/cases.ts";
 import { AppError, ForbiddenError, NotFoundError } from "../../../../services/errors.ts";
-import { resendCaseMessage } from "../../../../services/messaging/dead_letters.ts";
+import { resendCaseMessage } from "../../../../services/messaging/mod.ts";
 import { casePage } from "./index.tsx";
 import type { CaseVerb } from "../../../../domain/policy.ts";
 

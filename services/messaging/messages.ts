@@ -4,47 +4,15 @@
 // (services/messaging/dispatcher.ts) sends it through WhatsApp, e-mail or the local outbox.
 // The record also carries what a periodic scan needs where KV queues do not run: its status
 // and, in `messages_by_due_at`, when somebody should next look at it.
-import type { Db } from "./db.ts";
-import { keys } from "./keys.ts";
-import { ulid } from "./ulid.ts";
-import { ValidationError } from "./errors.ts";
-import { blindIndex, openJson, sealJson } from "./crypto.ts";
-import { maskEmail, maskPhone } from "../domain/format.ts";
-import type { TemplateName } from "./messaging/templates.ts";
-import { runtimeOf } from "./messaging/runtime.ts";
-
-export type Channel = "whatsapp" | "email";
-export type Template = TemplateName;
-export type MessageKind = "transactional" | "campaign";
-
-/**
- * queued → sending → sent → delivered → read, or skipped (moved on, opted out, duplicate),
- * or failed (dead letter). "outbox" is the status of records written before delivery existed.
- * "unknown": a WhatsApp send whose worker died after claiming it (lease ran out): the provider
- * may have accepted it, so it is never resent by itself; staff see it and may resend it.
- */
-export type MessageStatus =
-  | "queued"
-  | "sending"
-  | "sent"
-  | "delivered"
-  | "read"
-  | "skipped"
-  | "failed"
-  | "unknown"
-  | "outbox";
-
-export const MESSAGE_STATUS_LABELS: Record<MessageStatus, string> = {
-  queued: "Na fila",
-  sending: "Enviando",
-  sent: "Enviada",
-  delivered: "Entregue",
-  read: "Lida",
-  skipped: "Não enviada",
-  failed: "Falhou",
-  unknown: "Possivelmente enviada",
-  outbox: "Caixa de saída",
-};
+import type { Db } from "../db.ts";
+import { keys } from "../keys.ts";
+import { ulid } from "../ulid.ts";
+import { ValidationError } from "../errors.ts";
+import { blindIndex, openJson, sealJson } from "../crypto.ts";
+import { maskEmail, maskPhone } from "../../domain/format.ts";
+import { renderMessage, type TemplateName } from "./templates.ts";
+import { runtimeOf } from "./runtime.ts";
+import type { Channel, MessageKind, MessageStatus } from "./message_types.ts";
 
 /** Extra conditions a reminder must still meet when it comes due. */
 export interface MessageGuard {
@@ -58,7 +26,7 @@ export interface Message {
   id: string;
   caseId: string;
   channel: Channel;
-  template: Template;
+  template: TemplateName;
   /** Masked address, safe to show to staff. */
   toMasked: string;
   at: string;
@@ -94,7 +62,7 @@ export interface Message {
 export interface OutgoingMessage {
   caseId: string;
   channel: Channel;
-  template: Template;
+  template: TemplateName;
   to: string;
   subject: string;
   body: string;
@@ -192,6 +160,30 @@ export async function stageMessage(
     .set(keys.messageDue(due, id), id);
   enqueueDelivery(db, op, id, delay);
   return msg;
+}
+
+/** A message built from a template: what stageTemplate takes instead of subject and body. */
+export interface TemplateMessage extends Omit<OutgoingMessage, "subject" | "body" | "vars"> {
+  /** The template's placeholder values. */
+  vars: Record<string, string>;
+  /** Also seal `vars` with the body, as the WhatsApp template parameters (else they are
+   * read back from the text when needed). */
+  sealVars?: boolean;
+}
+
+/**
+ * Renders `m.template` with the current text and stages it in `op` (see stageMessage): the one
+ * way the renewal verbs and the reminders send a templated message.
+ */
+export async function stageTemplate(
+  db: Db,
+  op: Deno.AtomicOperation,
+  m: TemplateMessage,
+  guard?: MessageGuard,
+): Promise<Message> {
+  const { vars, sealVars, ...rest } = m;
+  const text = await renderMessage(db, m.template, vars);
+  return await stageMessage(db, op, { ...rest, ...text, ...(sealVars ? { vars } : {}) }, guard);
 }
 
 export async function getMessage(db: Db, id: string): Promise<Message | null> {
