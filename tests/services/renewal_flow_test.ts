@@ -2,7 +2,7 @@
 // Each test starts at its step with tests/factories.ts (`caseAt`).
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
-import { caseAt, customerCtx, lastLinkToken, provider, staffCtx } from "../factories.ts";
+import { caseAt, customerCtx, lastLinkToken, staffCtx } from "../factories.ts";
 import { seedIfEmpty } from "../../services/seed.ts";
 import { getContract, listDue } from "../../services/contracts.ts";
 import { listPlans } from "../../services/plans.ts";
