@@ -76,3 +76,12 @@ Deno.test("page cache: this process's writes drop dependent pages, even mid-rend
   assert.equal(res.ok, false);
   assert.equal(cache.get("e")?.checked, true);
 });
+
+Deno.test("page cache: on a store opened without the write feed, every hit is checked first", async () => {
+  await using db = await testDb();
+  // A Db that did not come through openDb (the one door): its writes would go unheard.
+  const unfed = { ...db, onWrite: undefined } as unknown as typeof db;
+  const cache = new PageCache(10, unfed);
+  cache.set("a", page("a"), cache.begin());
+  assert.equal(cache.get("a")?.checked, false, "no write feed: the caller must read the stamps");
+});
