@@ -83,6 +83,92 @@ async function nextDueContract(db: Db, index?: number): Promise<string> {
   throw new Error("caseAt: no due contract without an open case left");
 }
 
+/** A claimed case and the contexts that act on it; `walkTo` moves it on. */
+export interface CaseHandle {
+  db: Db;
+  id: string;
+  customerId: string;
+  contractId: string;
+  ctx: staff.StaffCtx;
+  cu: ReturnType<typeof customerCtx>;
+  env: { db: Db; provider: typeof provider; baseUrl: string };
+  /** The customer's link token, from "offer" on. */
+  token?: string;
+  planIndex: number;
+}
+
+/** Claims a due contract (the next one without an open case, or `opts.due`): a case at contact. */
+export async function claimCase(db: Db, opts: CaseAtOptions = {}): Promise<CaseHandle> {
+  const ctx = await staffCtx(db, opts.attendant);
+  const me = { id: ctx.actor.id.slice("user:".length), name: ctx.actor.name };
+  const c = await staff.claimContract(ctx, await nextDueContract(db, opts.due), me);
+  return {
+    db,
+    id: c.id,
+    customerId: c.customerId,
+    contractId: c.contractId,
+    ctx,
+    cu: customerCtx(db, c.id),
+    env: { db, provider, baseUrl: ctx.baseUrl },
+    planIndex: opts.planIndex ?? 2,
+  };
+}
+
+/** The verb that takes a case into each step (from the step before it on PATH). */
+const INTO: Record<OpenStep | "closed", (h: CaseHandle) => Promise<unknown>> = {
+  contact: async () => {},
+  offer: async (h) => {
+    await staff.recordContact(h.ctx, h.id, { channel: "phone", outcome: "answered", note: "ok" });
+    await staff.sendLink(h.ctx, h.id, "whatsapp");
+    h.token = await lastLinkToken(h.db);
+  },
+  plan_chosen: async (h) =>
+    await customer.choosePlan(h.cu, h.id, (await listPlans(h.db))[h.planIndex].id, true),
+  photo_sent: (h) =>
+    customer.uploadPhoto(h.cu, h.id, new File([PNG], "eu.png", { type: "image/png" })),
+  photo_rejected: (h) => staff.reviewPhoto(h.ctx, h.id, { approve: false, reason: "Ilegível" }),
+  holder_verified: (h) => staff.reviewPhoto(h.ctx, h.id, { approve: true }),
+  data_confirmed: async (h) => {
+    const person = (await getCustomer(h.db, h.customerId))!;
+    await customer.submitContacts(h.cu, h.id, person.phones.map((p) => p.slice(2)), person.email);
+  },
+  plan_changed: (h) => staff.changePlan(h.ctx, h.id),
+  signature_sent: (h) => staff.sendSignature(h.ctx, h.id),
+  signed: async (h) => {
+    const person = (await getCustomer(h.db, h.customerId))!;
+    await signing.sendSigningCode(h.env, h.cu.actor, h.id, "whatsapp");
+    await signing.signContract(h.env, h.cu.actor, h.id, {
+      code: (await readOutbox(h.db, 1))[0].body.match(/\d{6}/)![0],
+      typedName: person.name,
+      consent: true,
+      documentSha256: (await getCase(h.db, h.id))!.contractDoc!.sha256,
+      ip: "10.0.0.9",
+      userAgent: "Android",
+    });
+  },
+  registered: (h) => staff.registerSignature(h.ctx, h.id),
+  notified: (h) => staff.notifyCustomer(h.ctx, h.id),
+  closed: (h) => staff.closeCase(h.ctx, h.id),
+};
+
+/**
+ * Moves a case on from where it is to `step` (later on the path, or "photo_rejected" from
+ * before the review), one real verb per step; returns the case as stored.
+ */
+export async function walkTo(h: CaseHandle, step: OpenStep | "closed"): Promise<RenewalCase> {
+  const path: (OpenStep | "closed")[] = [...PATH, "closed"];
+  const now = (await getCase(h.db, h.id))!.step;
+  // A rejected photo is followed by a new upload, as after "plan chosen".
+  const from = path.indexOf(now === "photo_rejected" ? "plan_chosen" : now as OpenStep);
+  const to = path.indexOf(step === "photo_rejected" ? "photo_sent" : step);
+  if (from < 0 || to < from) throw new Error(`walkTo: cannot go from ${now} to ${step}`);
+  for (const s of path.slice(from + 1, to + 1)) await INTO[s](h);
+  if (step === "photo_rejected") await INTO.photo_rejected(h);
+  const c = (await getCase(h.db, h.id))!;
+  if (c.step !== step) throw new Error(`walkTo: wanted ${step}, got ${c.step}`);
+  return c;
+}
+
 /**
  * A case at `step`, walked there by the real verbs: claim, answered contact and link (offer),
  * plan, photo, review, unchanged contacts, plan change, signature, code and signing, register,
@@ -90,51 +176,7 @@ async function nextDueContract(db: Db, index?: number): Promise<string> {
  * "offer" on).
  */
 export async function caseAt(db: Db, step: OpenStep, opts: CaseAtOptions = {}) {
-  const ctx = await staffCtx(db, opts.attendant);
-  const me = { id: ctx.actor.id.slice("user:".length), name: ctx.actor.name };
-  const c0 = await staff.claimContract(ctx, await nextDueContract(db, opts.due), me);
-  const id = c0.id;
-  const cu = customerCtx(db, id);
-  const env = { db, provider, baseUrl: ctx.baseUrl };
-  const target = step === "photo_rejected" ? "photo_sent" : step;
-  let token: string | undefined;
-  const run: Record<OpenStep, () => Promise<unknown>> = {
-    contact: async () => {},
-    offer: async () => {
-      await staff.recordContact(ctx, id, { channel: "phone", outcome: "answered", note: "ok" });
-      await staff.sendLink(ctx, id, "whatsapp");
-      token = await lastLinkToken(db);
-    },
-    plan_chosen: async () =>
-      await customer.choosePlan(cu, id, (await listPlans(db))[opts.planIndex ?? 2].id, true),
-    photo_sent: () =>
-      customer.uploadPhoto(cu, id, new File([PNG], "eu.png", { type: "image/png" })),
-    photo_rejected: () => staff.reviewPhoto(ctx, id, { approve: false, reason: "Ilegível" }),
-    holder_verified: () => staff.reviewPhoto(ctx, id, { approve: true }),
-    data_confirmed: async () => {
-      const person = (await getCustomer(db, c0.customerId))!;
-      await customer.submitContacts(cu, id, person.phones.map((p) => p.slice(2)), person.email);
-    },
-    plan_changed: () => staff.changePlan(ctx, id),
-    signature_sent: () => staff.sendSignature(ctx, id),
-    signed: async () => {
-      const person = (await getCustomer(db, c0.customerId))!;
-      await signing.sendSigningCode(env, cu.actor, id, "whatsapp");
-      await signing.signContract(env, cu.actor, id, {
-        code: (await readOutbox(db, 1))[0].body.match(/\d{6}/)![0],
-        typedName: person.name,
-        consent: true,
-        documentSha256: (await getCase(db, id))!.contractDoc!.sha256,
-        ip: "10.0.0.9",
-        userAgent: "Android",
-      });
-    },
-    registered: () => staff.registerSignature(ctx, id),
-    notified: () => staff.notifyCustomer(ctx, id),
-  };
-  for (const s of PATH.slice(0, PATH.indexOf(target) + 1)) await run[s]();
-  if (step === "photo_rejected") await run.photo_rejected();
-  const c: RenewalCase = (await getCase(db, id))!;
-  if (c.step !== step) throw new Error(`caseAt: wanted ${step}, got ${c.step}`);
-  return { id, case: c, customerId: c.customerId, contractId: c.contractId, ctx, cu, env, token };
+  const h = await claimCase(db, opts);
+  const c = await walkTo(h, step);
+  return { ...h, case: c };
 }
