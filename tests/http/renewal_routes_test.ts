@@ -30,21 +30,36 @@ Deno.test("list: due contracts show with claim buttons; filters narrow them", as
   assert.equal(byPlan.match(/data-testid="due-row"/g), null, "nobody has the 1 Giga plan yet");
 });
 
-Deno.test("claim: a missing or unknown contract is 404; a claimed one leaves the due list", async () => {
+Deno.test("claim: a missing or unknown contract is 404", async () => {
   await using t = await setup();
   assert.equal((await postForm(t.app, "/app/claim", {}, t.att)).status, 404);
   assert.equal(
     (await postForm(t.app, "/app/claim", { contractId: "nao-existe" }, t.att)).status,
     404,
   );
+});
+
+Deno.test("claim: a claimed contract leaves the due list and shows under my cases", async () => {
+  await using t = await setup();
   const { caseId } = await caseWithLink(t);
   const html = await (await t.app.request("/app", { headers: { cookie: t.att.cookie } })).text();
   assert.ok(html.includes(`/app/cases/${caseId}`), "shown under my cases");
   assert.ok(!html.includes(`value="${t.due[0].contractId}"`), "no longer offered to claim");
+});
+
+Deno.test("claim: a contract a colleague holds is 409 naming them", async () => {
+  await using t = await setup();
+  await caseWithLink(t);
   const other = await signInAs(t.app, "atendente2");
   const again = await postForm(t.app, "/app/claim", { contractId: t.due[0].contractId }, other);
   assert.equal(again.status, 409);
   assert.match(await again.text(), /já está com Bruna Atendente/);
+});
+
+Deno.test("claim: a colleague cannot act on a claimed case (403)", async () => {
+  await using t = await setup();
+  const { caseId } = await caseWithLink(t);
+  const other = await signInAs(t.app, "atendente2");
   // The other attendant cannot act on it either.
   const act = await postForm(t.app, `/app/cases/${caseId}/contact`, {
     channel: "phone",

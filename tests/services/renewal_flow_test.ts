@@ -71,9 +71,9 @@ Deno.test("plan: choosing without consent is refused", async () => {
   await assert.rejects(() => customer.choosePlan(cu, id, plans[5].id, false), ValidationError);
 });
 
-Deno.test("photo: a rejected photo asks for another with the live link; the next one verifies the holder", async () => {
+Deno.test("photo: a rejected photo asks for another, with the live link", async () => {
   await using db = await testDb();
-  const { id, ctx, cu, token } = await caseAt(db, "photo_rejected");
+  const { id, token } = await caseAt(db, "photo_rejected");
   assert.equal((await getCase(db, id))!.step, "photo_rejected");
   assert.equal(
     await lastLinkToken(db),
@@ -82,6 +82,11 @@ Deno.test("photo: a rejected photo asks for another with the live link; the next
   );
   const actions = (await auditOf(db, `case:${id}`)).map((e) => e.action);
   assert.ok(actions.includes("reject_photo"), `audit has reject_photo`);
+});
+
+Deno.test("photo: after a rejection, a new photo approved verifies the holder", async () => {
+  await using db = await testDb();
+  const { id, ctx, cu } = await caseAt(db, "photo_rejected");
   await customer.uploadPhoto(cu, id, new File([PNG], "foto2.png", { type: "image/png" }));
   await staff.reviewPhoto(ctx, id, { approve: true });
   assert.equal((await getCase(db, id))!.step, "holder_verified");
