@@ -138,7 +138,10 @@ const INTO: Record<OpenStep | "closed", (h: CaseHandle) => Promise<unknown>> = {
     const person = (await getCustomer(h.db, h.customerId))!;
     await signing.sendSigningCode(h.env, h.cu.actor, h.id, "whatsapp");
     await signing.signContract(h.env, h.cu.actor, h.id, {
-      code: (await readOutbox(h.db, 1))[0].body.match(/\d{6}/)![0],
+      code: (await readOutbox(h.db, 5)).find((m) =>
+        m.template === "sign_code" && m.caseId === h.id
+      )!
+        .body.match(/\d{6}/)![0],
       typedName: person.name,
       consent: true,
       documentSha256: (await getCase(h.db, h.id))!.contractDoc!.sha256,
