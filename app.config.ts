@@ -4,6 +4,7 @@ import { defineConfig } from "@twind/core";
 import presetTailwind from "@twind/preset-tailwind";
 import { type MessagingSettings, parseMessagingEnv } from "./services/messaging/settings.ts";
 import { parseCidr } from "./lib/client_ip.ts";
+import { islandClasses } from "./twind_safelist.gen.ts";
 
 export interface AppConfig {
   port: number;
@@ -167,31 +168,10 @@ export const twindConfig = defineConfig({
 
 /**
  * Classes that islands add in the browser after a click. Server-side twind only emits CSS for
- * classes present in the rendered HTML, so any class toggled client-side must be listed here.
+ * classes present in the rendered HTML, so every class in the islands' string literals is sent
+ * with every page: generated from islands/*.tsx by scripts/build.ts (lib/island_classes.ts).
  */
-export const twindSafelist = [
-  "hidden",
-  "block",
-  "text-red-700",
-  "text-green-700",
-  "opacity-50",
-  // islands/LiveUpdates (the "case updated" bar) and islands/PhotoPicker (error, preview).
-  ...("fixed bottom-4 inset-x-4 mx-auto max-w-md rounded bg-gray-900 text-white p-3 shadow-lg " +
-    "flex gap-3 items-center flex-1 bg-white text-gray-900 px-3 py-1 font-medium mt-2 mt-3 " +
-    "max-h-72 border").split(" "),
-  // Offline app (islands/OfflineQueue, OfflineOutbox, SyncAgent): drawn from IndexedDB in the
-  // browser, so none of these is in the server's HTML. tests/http/offline_sync_test.ts checks.
-  ...("bg-amber-100 bg-amber-50 bg-brand-100 bg-brand-50 bg-brand-600 bg-red-50 bg-white " +
-    "border border-amber-500 border-b border-brand-100 border-gray-400 border-red-700 " +
-    "disabled:opacity-50 divide-y flex flex-wrap focus:outline-none focus:ring-2 " +
-    "focus:ring-brand-600 focus:ring-offset-1 font-bold font-medium font-semibold gap-1 gap-2 " +
-    "gap-3 gap-4 gap-x-3 gap-x-4 gap-y-1 grid hover:bg-brand-700 hover:bg-gray-100 " +
-    "inline-block items-center max-w-6xl mb-1 mb-2 mb-3 mb-4 mb-6 md:grid-cols-2 mt-1 mt-2 " +
-    "mt-3 mx-auto p-3 p-4 px-2 px-3 px-4 py-0.5 py-1 py-1.5 py-2 rounded shadow " +
-    "sm:col-span-2 sm:grid-cols-2 text-2xl text-amber-900 text-brand-700 text-brand-800 " +
-    "text-gray-700 text-gray-900 text-lg text-sm text-white text-xs underline w-full")
-    .split(" "),
-];
+export const twindSafelist: readonly string[] = islandClasses;
 
 /** The request body limit (413 above it); here so pages can quote it without importing the app. */
 export const MAX_BODY_BYTES = 12 * 1024 * 1024;

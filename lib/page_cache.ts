@@ -42,8 +42,13 @@ export class PageCache {
   /** Counts local writes to the kinds of records pages depend on. */
   #writes = 0;
   #sweeper?: ReturnType<typeof setInterval>;
+  /** The store has no write feed (not opened by openDb): no hit is served unchecked. */
+  #unfed = false;
 
   constructor(readonly max: number, db?: Db, private clock: () => number = Date.now) {
+    // openDb is the one door that adds the feed; a store from anywhere else would leave its
+    // own writes unheard, so its pages are checked against the stamps on every hit.
+    if (db && typeof db.onWrite !== "function") this.#unfed = true;
     db?.onWrite?.((ks) => {
       for (const k of ks) {
         if (!DEP_ROOTS.has(String(k[0]))) continue;
@@ -75,7 +80,7 @@ export class PageCache {
     e.usedAt = now;
     this.#entries.delete(key);
     this.#entries.set(key, e); // most recently used last
-    return { page: e, checked: now - e.checkedAt < REVALIDATE_MS };
+    return { page: e, checked: !this.#unfed && now - e.checkedAt < REVALIDATE_MS };
   }
 
   /** Records that `page`'s stamps were current at `at` (if it is still the cached one). */

@@ -1,11 +1,19 @@
 // Build step: regenerate the manifests, then bundle the islands for the browser with Deno's
 // built-in bundler into static/build/islands.js (git-ignored, rebuilt on start and test).
 import { writeManifests } from "./manifest.ts";
+import { islandClasses, safelistModule } from "../lib/island_classes.ts";
 
 const root = new URL("../", import.meta.url);
 // Tests build with --bundle-only so a stale committed manifest fails its test instead of
 // being silently regenerated.
-if (!Deno.args.includes("--bundle-only")) await writeManifests(root);
+if (!Deno.args.includes("--bundle-only")) {
+  await writeManifests(root);
+  // The twind safelist: every class in the islands' string literals (lib/island_classes.ts).
+  await Deno.writeTextFile(
+    new URL("twind_safelist.gen.ts", root),
+    safelistModule(await islandClasses(root)),
+  );
+}
 const out = new URL("static/build/islands.js", root);
 const cmd = new Deno.Command(Deno.execPath(), {
   args: [

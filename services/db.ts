@@ -11,8 +11,8 @@ export interface Db {
   crypto: DataKeys;
   /** Injected clock so tests can move time without fake timers touching KV. */
   now: () => Date;
-  /** Listens to this process's committed writes (services/local_writes.ts). */
-  onWrite?: (listener: WriteListener) => () => void;
+  /** Listens to this process's committed writes (services/local_writes.ts); see openDb. */
+  onWrite: (listener: WriteListener) => () => void;
 }
 
 export interface OpenDbOptions {
@@ -23,6 +23,18 @@ export interface OpenDbOptions {
   now?: () => Date;
 }
 
+/**
+ * The one door to the store: every service works on the handle opened here, wrapped twice and
+ * nowhere else.
+ * - `retryBusy` (services/kv_busy.ts), innermost: retries SQLite's "database is locked".
+ * - `observeWrites` (services/local_writes.ts): reports the keys of each committed write to
+ *   `onWrite` listeners before the caller's commit returns. Its one listener is the customer
+ *   page cache (lib/page_cache.ts), which then serves a page unchecked for up to a second
+ *   instead of reading its versionstamps on every hit. Measured in docs/benchmarks.md ("Page
+ *   cache: the write feed or a stamp check on every hit"): without the feed the cached page
+ *   served about half as many requests, below the target, so the feed stays.
+ * A Db built any other way has no feed; the page cache then checks the stamps on every hit.
+ */
 export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   if (opts.path && opts.path !== ":memory:") {
     const dir = opts.path.replace(/[/\\][^/\\]*$/, "");

@@ -23,10 +23,21 @@ export const SAMPLE_ADDRESS = {
 };
 export const TEST_KEY = "A".repeat(43);
 
-export async function testDb(now?: () => Date, path = ":memory:"): Promise<Db> {
+/** A migrated store that closes itself at the end of its scope: `await using db = await testDb()`. */
+export type TestDb = Db & AsyncDisposable;
+
+export async function testDb(now?: () => Date, path = ":memory:"): Promise<TestDb> {
   const db = await openDb({ path, dataKey: TEST_KEY, now });
   await migrate(db);
-  return db;
+  return Object.assign(db, {
+    // Closing twice throws: tests that still close by hand stay valid during the conversion.
+    [Symbol.asyncDispose]: () => {
+      try {
+        db.kv.close();
+      } catch { /* already closed */ }
+      return Promise.resolve();
+    },
+  });
 }
 
 export function testConfig(over: Record<string, string> = {}): AppConfig {
@@ -41,7 +52,13 @@ export async function testApp(
   const db = await testDb(now, path);
   const config = testConfig(over);
   const app = createApp(db, config);
-  return { db, app, config, close: () => db.kv.close() };
+  return {
+    db,
+    app,
+    config,
+    close: () => db.kv.close(),
+    [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
+  };
 }
 
 type App = ReturnType<typeof createApp>;

@@ -28,72 +28,68 @@ Deno.test("plans: money as people type it", () => {
 });
 
 Deno.test("plans: admins publish and retire; customers see it at once; others may not", async () => {
-  const t = await setup();
-  try {
-    const admin = await makeUser(t.db, "admin");
-    const who = await signInAs(t.app, admin.username);
-    const { token } = await caseWithLink(t);
-    const before = await (await t.app.request(`/r/${token}`)).text(); // cached now
-    assert.doesNotMatch(before, /Fibra 700 Mega/);
+  await using t = await setup();
+  const admin = await makeUser(t.db, "admin");
+  const who = await signInAs(t.app, admin.username);
+  const { token } = await caseWithLink(t);
+  const before = await (await t.app.request(`/r/${token}`)).text(); // cached now
+  assert.doesNotMatch(before, /Fibra 700 Mega/);
 
-    // Attendants can neither see nor change the offers.
-    assert.equal(
-      (await t.app.request("/admin/plans", { headers: { cookie: t.att.cookie } }))
-        .status,
-      403,
-    );
-    assert.equal((await postForm(t.app, "/admin/plans", NEW_PLAN, t.att)).status, 403);
+  // Attendants can neither see nor change the offers.
+  assert.equal(
+    (await t.app.request("/admin/plans", { headers: { cookie: t.att.cookie } }))
+      .status,
+    403,
+  );
+  assert.equal((await postForm(t.app, "/admin/plans", NEW_PLAN, t.att)).status, 403);
 
-    // Bad input: pt-BR per field, nothing written.
-    const count = (await listPlans(t.db)).length;
-    const bad = await postForm(t.app, "/admin/plans", {
-      ...NEW_PLAN,
-      price: "cento e trinta",
-      loyaltyMonths: "24",
-      benefit: "",
-    }, who);
-    assert.equal(bad.status, 400);
-    const html = await bad.text();
-    assert.match(html, /Preço inválido\. Use vírgula nos centavos/);
-    assert.match(html, /A fidelidade vai de 1 a 12 meses \(ANATEL\)/);
-    assert.match(html, /Descreva o benefício da fidelidade/);
-    assert.match(html, /value="Fibra 700 Mega"/, "what was typed is kept");
-    assert.equal((await listPlans(t.db)).length, count);
+  // Bad input: pt-BR per field, nothing written.
+  const count = (await listPlans(t.db)).length;
+  const bad = await postForm(t.app, "/admin/plans", {
+    ...NEW_PLAN,
+    price: "cento e trinta",
+    loyaltyMonths: "24",
+    benefit: "",
+  }, who);
+  assert.equal(bad.status, 400);
+  const html = await bad.text();
+  assert.match(html, /Preço inválido\. Use vírgula nos centavos/);
+  assert.match(html, /A fidelidade vai de 1 a 12 meses \(ANATEL\)/);
+  assert.match(html, /Descreva o benefício da fidelidade/);
+  assert.match(html, /value="Fibra 700 Mega"/, "what was typed is kept");
+  assert.equal((await listPlans(t.db)).length, count);
 
-    const huge = await postForm(
-      t.app,
-      "/admin/plans",
-      { ...NEW_PLAN, downMbps: "1".repeat(25) },
-      who,
-    );
-    assert.equal(huge.status, 400);
-    assert.match(await huge.text(), /Velocidade inválida: um número de 1 a 100000 Mbps/);
-    const ok = await postForm(t.app, "/admin/plans", NEW_PLAN, who);
-    assert.equal(ok.status, 303);
-    const plan = (await listPlans(t.db)).find((p) => p.offerCode === "FIBRA700-26")!;
-    assert.equal(plan.priceCents, 13990);
-    assert.equal(plan.benefitValueCents, 30000);
-    assert.match(await (await t.app.request(`/r/${token}`)).text(), /Fibra 700 Mega/);
-    const dup = await postForm(t.app, "/admin/plans", { ...NEW_PLAN, name: "Outro" }, who);
-    assert.equal(dup.status, 400);
-    assert.match(await dup.text(), /Já existe um plano com este código/);
+  const huge = await postForm(
+    t.app,
+    "/admin/plans",
+    { ...NEW_PLAN, downMbps: "1".repeat(25) },
+    who,
+  );
+  assert.equal(huge.status, 400);
+  assert.match(await huge.text(), /Velocidade inválida: um número de 1 a 100000 Mbps/);
+  const ok = await postForm(t.app, "/admin/plans", NEW_PLAN, who);
+  assert.equal(ok.status, 303);
+  const plan = (await listPlans(t.db)).find((p) => p.offerCode === "FIBRA700-26")!;
+  assert.equal(plan.priceCents, 13990);
+  assert.equal(plan.benefitValueCents, 30000);
+  assert.match(await (await t.app.request(`/r/${token}`)).text(), /Fibra 700 Mega/);
+  const dup = await postForm(t.app, "/admin/plans", { ...NEW_PLAN, name: "Outro" }, who);
+  assert.equal(dup.status, 400);
+  assert.match(await dup.text(), /Já existe um plano com este código/);
 
-    // Retired: no longer offered; offered again: back.
-    const retire = await postForm(t.app, `/admin/plans/${plan.id}`, { action: "retire" }, who);
-    assert.equal(retire.status, 303);
-    assert.doesNotMatch(await (await t.app.request(`/r/${token}`)).text(), /Fibra 700 Mega/);
-    const list = await (await t.app.request("/admin/plans", { headers: { cookie: who.cookie } }))
-      .text();
-    assert.match(list, /Retirado/);
-    await postForm(t.app, `/admin/plans/${plan.id}`, { action: "offer" }, who);
-    assert.match(await (await t.app.request(`/r/${token}`)).text(), /Fibra 700 Mega/);
-    const events = (await auditOf(t.db, `plan:${plan.id}`)).map((e) => e.action);
-    assert.deepEqual(events, ["plan.created", "plan.retired", "plan.offered"]);
-    assert.equal(
-      (await postForm(t.app, "/admin/plans/nope", { action: "retire" }, who)).status,
-      404,
-    );
-  } finally {
-    t.close();
-  }
+  // Retired: no longer offered; offered again: back.
+  const retire = await postForm(t.app, `/admin/plans/${plan.id}`, { action: "retire" }, who);
+  assert.equal(retire.status, 303);
+  assert.doesNotMatch(await (await t.app.request(`/r/${token}`)).text(), /Fibra 700 Mega/);
+  const list = await (await t.app.request("/admin/plans", { headers: { cookie: who.cookie } }))
+    .text();
+  assert.match(list, /Retirado/);
+  await postForm(t.app, `/admin/plans/${plan.id}`, { action: "offer" }, who);
+  assert.match(await (await t.app.request(`/r/${token}`)).text(), /Fibra 700 Mega/);
+  const events = (await auditOf(t.db, `plan:${plan.id}`)).map((e) => e.action);
+  assert.deepEqual(events, ["plan.created", "plan.retired", "plan.offered"]);
+  assert.equal(
+    (await postForm(t.app, "/admin/plans/nope", { action: "retire" }, who)).status,
+    404,
+  );
 });

@@ -31,60 +31,48 @@ async function status(t: T, path: string, ip: string) {
 }
 
 Deno.test("token misses: one client meets 429 (Retry-After, pt-BR) while others go on", async () => {
-  const t = await setup();
-  try {
-    const { token } = await caseWithLink(t);
-    const statuses: number[] = [];
-    for (let i = 0; i < TOKEN_MISSES_PER_CLIENT.max; i++) {
-      statuses.push(await status(t, `/r/${randomToken()}`, "198.51.100.1"));
-    }
-    assert.ok(statuses.every((s) => s === 404));
-    const refused = await get(t, `/r/${randomToken()}`, "198.51.100.1");
-    assert.equal(refused.status, 429);
-    assert.ok(Number(refused.headers.get("retry-after")) > 0);
-    const html = await refused.text();
-    assert.match(html, /Muitas tentativas/);
-    assert.match(html, /Muitos links inválidos/);
-    // Other routes under /r/:token answer the same to this client, valid token or not.
-    assert.equal(await status(t, `/r/${randomToken()}/events`, "198.51.100.1"), 429);
-    assert.equal(await status(t, `/r/${token}`, "198.51.100.1"), 429, "no lookups for it");
-    assert.equal(await status(t, `/r/${token}`, "198.51.100.2"), 200, "another client");
-  } finally {
-    t.close();
+  await using t = await setup();
+  const { token } = await caseWithLink(t);
+  const statuses: number[] = [];
+  for (let i = 0; i < TOKEN_MISSES_PER_CLIENT.max; i++) {
+    statuses.push(await status(t, `/r/${randomToken()}`, "198.51.100.1"));
   }
+  assert.ok(statuses.every((s) => s === 404));
+  const refused = await get(t, `/r/${randomToken()}`, "198.51.100.1");
+  assert.equal(refused.status, 429);
+  assert.ok(Number(refused.headers.get("retry-after")) > 0);
+  const html = await refused.text();
+  assert.match(html, /Muitas tentativas/);
+  assert.match(html, /Muitos links inválidos/);
+  // Other routes under /r/:token answer the same to this client, valid token or not.
+  assert.equal(await status(t, `/r/${randomToken()}/events`, "198.51.100.1"), 429);
+  assert.equal(await status(t, `/r/${token}`, "198.51.100.1"), 429, "no lookups for it");
+  assert.equal(await status(t, `/r/${token}`, "198.51.100.2"), 200, "another client");
 });
 
 Deno.test("token misses: a spray from many addresses meets the overall cap", async () => {
-  const t = await setup();
-  try {
-    let misses = 0;
-    let refusedAt = 0;
-    for (let i = 0; i < TOKEN_MISSES_OVERALL.max + 20 && !refusedAt; i++) {
-      const s = await status(t, `/r/${randomToken()}`, `10.${i >> 8}.${i & 255}.9`);
-      if (s === 404) misses++;
-      else if (s === 429) refusedAt = i + 1;
-    }
-    assert.equal(misses, TOKEN_MISSES_OVERALL.max);
-    assert.equal(refusedAt, TOKEN_MISSES_OVERALL.max + 1);
-  } finally {
-    t.close();
+  await using t = await setup();
+  let misses = 0;
+  let refusedAt = 0;
+  for (let i = 0; i < TOKEN_MISSES_OVERALL.max + 20 && !refusedAt; i++) {
+    const s = await status(t, `/r/${randomToken()}`, `10.${i >> 8}.${i & 255}.9`);
+    if (s === 404) misses++;
+    else if (s === 429) refusedAt = i + 1;
   }
+  assert.equal(misses, TOKEN_MISSES_OVERALL.max);
+  assert.equal(refusedAt, TOKEN_MISSES_OVERALL.max + 1);
 });
 
 Deno.test("token misses: a valid page in the cache is served to a throttled client", async () => {
-  const t = await setup();
-  try {
-    const { token } = await caseWithLink(t);
-    const ip = "198.51.100.3";
-    assert.equal(await status(t, `/r/${token}`, ip), 200);
-    for (let i = 0; i <= TOKEN_MISSES_PER_CLIENT.max; i++) {
-      await status(t, `/r/${randomToken()}`, ip);
-    }
-    assert.equal(await status(t, `/r/${randomToken()}`, ip), 429);
-    assert.equal(await status(t, `/r/${token}`, ip), 200, "cache hit: the counters are not read");
-  } finally {
-    t.close();
+  await using t = await setup();
+  const { token } = await caseWithLink(t);
+  const ip = "198.51.100.3";
+  assert.equal(await status(t, `/r/${token}`, ip), 200);
+  for (let i = 0; i <= TOKEN_MISSES_PER_CLIENT.max; i++) {
+    await status(t, `/r/${randomToken()}`, ip);
   }
+  assert.equal(await status(t, `/r/${randomToken()}`, ip), 429);
+  assert.equal(await status(t, `/r/${token}`, ip), 200, "cache hit: the counters are not read");
 });
 
 /** Reads SSE text until `done` or `ms` pass; returns what came and whether the stream ended. */
@@ -122,68 +110,56 @@ async function untilNoStreams(t: T, token: string, ip: string) {
 }
 
 Deno.test("live streams: a few per link; one more gets 429; closing one frees its slot", async () => {
-  const t = await setup();
-  try {
-    const { token } = await caseWithLink(t);
-    const open: Response[] = [];
-    for (let i = 0; i < MAX_STREAMS_PER_LINK; i++) {
-      const res = await get(t, `/r/${token}/events`, "10.0.0.7");
-      assert.equal(res.status, 200);
-      open.push(res);
-    }
-    const extra = await get(t, `/r/${token}/events`, "10.0.0.7");
-    assert.equal(extra.status, 429);
-    assert.ok(Number(extra.headers.get("retry-after")) > 0);
-    await extra.body?.cancel();
-    await open.pop()!.body!.cancel();
-    open.push(await untilNoStreams(t, token, "10.0.0.7"));
-    for (const r of open) await r.body!.cancel();
-  } finally {
-    t.close();
+  await using t = await setup();
+  const { token } = await caseWithLink(t);
+  const open: Response[] = [];
+  for (let i = 0; i < MAX_STREAMS_PER_LINK; i++) {
+    const res = await get(t, `/r/${token}/events`, "10.0.0.7");
+    assert.equal(res.status, 200);
+    open.push(res);
   }
+  const extra = await get(t, `/r/${token}/events`, "10.0.0.7");
+  assert.equal(extra.status, 429);
+  assert.ok(Number(extra.headers.get("retry-after")) > 0);
+  await extra.body?.cancel();
+  await open.pop()!.body!.cancel();
+  open.push(await untilNoStreams(t, token, "10.0.0.7"));
+  for (const r of open) await r.body!.cancel();
 });
 
 Deno.test("live streams: a stream ends when a new link revokes its link", async () => {
-  const t = await setup();
-  try {
-    const { caseId, token } = await caseWithLink(t);
-    const res = await get(t, `/r/${token}/events`, "10.0.0.7");
-    assert.equal(res.status, 200);
-    const body = res.body!;
-    const rev = String((await getCase(t.db, caseId))!.rev);
-    const again = await postForm(t.app, `/app/cases/${caseId}/send_link`, {
-      rev,
-      channel: "whatsapp",
-    }, t.att);
-    assert.equal(again.status, 303);
-    const { ended } = await readFor(body, 3000);
-    assert.ok(ended, "the old link's stream is closed");
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const { caseId, token } = await caseWithLink(t);
+  const res = await get(t, `/r/${token}/events`, "10.0.0.7");
+  assert.equal(res.status, 200);
+  const body = res.body!;
+  const rev = String((await getCase(t.db, caseId))!.rev);
+  const again = await postForm(t.app, `/app/cases/${caseId}/send_link`, {
+    rev,
+    channel: "whatsapp",
+  }, t.att);
+  assert.equal(again.status, 303);
+  const { ended } = await readFor(body, 3000);
+  assert.ok(ended, "the old link's stream is closed");
 });
 
 Deno.test("live streams: a stream ends when its link expires", async () => {
   const clock = { now: Date.now() };
-  const t = await setup({}, () => new Date(clock.now));
-  try {
-    const { caseId, token } = await caseWithLink(t);
-    const res = await get(t, `/r/${token}/events`, "10.0.0.7");
-    assert.equal(res.status, 200);
-    clock.now += 16 * 86400_000; // past the 15-day link
-    // Any change to the case wakes the stream, which must not send it on an expired link.
-    const rev = String((await getCase(t.db, caseId))!.rev);
-    await updateCase(t.db, {
-      caseId,
-      actor: SYSTEM,
-      kind: "system",
-      action: "customer.replied",
-      apply: () => {},
-    });
-    const { text, ended } = await readFor(res.body!, 3000);
-    assert.ok(ended, "the expired link's stream is closed");
-    assert.ok(!text.includes(`"rev":${Number(rev) + 1}`), "no update after expiry");
-  } finally {
-    t.close();
-  }
+  await using t = await setup({}, () => new Date(clock.now));
+  const { caseId, token } = await caseWithLink(t);
+  const res = await get(t, `/r/${token}/events`, "10.0.0.7");
+  assert.equal(res.status, 200);
+  clock.now += 16 * 86400_000; // past the 15-day link
+  // Any change to the case wakes the stream, which must not send it on an expired link.
+  const rev = String((await getCase(t.db, caseId))!.rev);
+  await updateCase(t.db, {
+    caseId,
+    actor: SYSTEM,
+    kind: "system",
+    action: "customer.replied",
+    apply: () => {},
+  });
+  const { text, ended } = await readFor(res.body!, 3000);
+  assert.ok(ended, "the expired link's stream is closed");
+  assert.ok(!text.includes(`"rev":${Number(rev) + 1}`), "no update after expiry");
 });

@@ -75,36 +75,28 @@ Deno.test("customer page cache: off (PAGE_CACHE_ENTRIES=0), every request reads 
 
 Deno.test("customer page cache: a cached page of an expired link is not served", async () => {
   let now = Date.now();
-  const t = await setup({ LINK_TTL_DAYS: "2" }, () => new Date(now));
-  try {
-    const { token } = await caseWithLink(t);
-    assert.equal((await t.app.request(`/r/${token}`)).status, 200);
-    assert.equal((await t.app.request(`/r/${token}`)).status, 200);
-    now += 3 * 86400_000;
-    const expired = await t.app.request(`/r/${token}`);
-    assert.equal(expired.status, 404);
-    assert.match(await expired.text(), /Este link expirou/);
-    // A plan query is its own page, and is refused alike.
-    assert.equal((await t.app.request(`/r/${token}?plan=x`)).status, 404);
-  } finally {
-    t.close();
-  }
+  await using t = await setup({ LINK_TTL_DAYS: "2" }, () => new Date(now));
+  const { token } = await caseWithLink(t);
+  assert.equal((await t.app.request(`/r/${token}`)).status, 200);
+  assert.equal((await t.app.request(`/r/${token}`)).status, 200);
+  now += 3 * 86400_000;
+  const expired = await t.app.request(`/r/${token}`);
+  assert.equal(expired.status, 404);
+  assert.match(await expired.text(), /Este link expirou/);
+  // A plan query is its own page, and is refused alike.
+  assert.equal((await t.app.request(`/r/${token}?plan=x`)).status, 404);
 });
 
 Deno.test("customer page cache: made-up ?plan= values are not kept", async () => {
-  const t = await setup();
-  try {
-    const { token } = await caseWithLink(t);
-    const cache = new PageCache(10, t.db);
-    const app = createApp(t.db, t.config, { pageCache: cache });
-    assert.equal((await app.request(`/r/${token}`)).status, 200);
-    const plans = await listPlans(t.db);
-    await app.request(`/r/${token}?plan=${plans[1].id}`);
-    for (let i = 0; i < 5; i++) {
-      assert.equal((await app.request(`/r/${token}?plan=junk${i}`)).status, 200);
-    }
-    assert.equal(cache.size, 2, "the page and one real plan's confirmation");
-  } finally {
-    t.close();
+  await using t = await setup();
+  const { token } = await caseWithLink(t);
+  const cache = new PageCache(10, t.db);
+  const app = createApp(t.db, t.config, { pageCache: cache });
+  assert.equal((await app.request(`/r/${token}`)).status, 200);
+  const plans = await listPlans(t.db);
+  await app.request(`/r/${token}?plan=${plans[1].id}`);
+  for (let i = 0; i < 5; i++) {
+    assert.equal((await app.request(`/r/${token}?plan=junk${i}`)).status, 200);
   }
+  assert.equal(cache.size, 2, "the page and one real plan's confirmation");
 });

@@ -30,101 +30,81 @@ async function claimed(t: Awaited<ReturnType<typeof setup>>) {
 }
 
 Deno.test("double submit: the same staff form twice answers the same redirect and sends one link", async () => {
-  const t = await setup();
-  try {
-    const id = await claimed(t);
-    const f = { ...await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/send_link`, t.att) };
-    assert.ok(f._sub, "the form carries a submission id");
-    const body = { ...f, channel: "whatsapp" };
-    const first = await postForm(t.app, `/app/cases/${id}/send_link`, body, t.att);
-    const again = await postForm(t.app, `/app/cases/${id}/send_link`, body, t.att);
-    assert.equal(first.status, 303);
-    assert.equal(again.status, 303, "the repeat is not 'alterado por outra pessoa'");
-    assert.equal(again.headers.get("location"), first.headers.get("location"));
-    assert.equal((await getCase(t.db, id))!.rev, Number(f.rev) + 1, "one change");
-    assert.equal((await readOutbox(t.db, 10)).length, 1, "one link sent");
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const id = await claimed(t);
+  const f = { ...await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/send_link`, t.att) };
+  assert.ok(f._sub, "the form carries a submission id");
+  const body = { ...f, channel: "whatsapp" };
+  const first = await postForm(t.app, `/app/cases/${id}/send_link`, body, t.att);
+  const again = await postForm(t.app, `/app/cases/${id}/send_link`, body, t.att);
+  assert.equal(first.status, 303);
+  assert.equal(again.status, 303, "the repeat is not 'alterado por outra pessoa'");
+  assert.equal(again.headers.get("location"), first.headers.get("location"));
+  assert.equal((await getCase(t.db, id))!.rev, Number(f.rev) + 1, "one change");
+  assert.equal((await readOutbox(t.db, 10)).length, 1, "one link sent");
 });
 
 Deno.test("double submit: the same form twice at once (both read the same version) is one change", async () => {
-  const t = await setup();
-  try {
-    const id = await claimed(t);
-    const f = await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/contact`, t.att);
-    const body = { ...f, channel: "phone", outcome: "answered", note: "quer ver planos" };
-    const [a, b] = await Promise.all([
-      postForm(t.app, `/app/cases/${id}/contact`, body, t.att),
-      postForm(t.app, `/app/cases/${id}/contact`, body, t.att),
-    ]);
-    assert.deepEqual([a.status, b.status], [303, 303]);
-    assert.equal(a.headers.get("location"), b.headers.get("location"));
-    const c = (await getCase(t.db, id))!;
-    assert.equal(c.step, "offer");
-    assert.equal(c.rev, Number(f.rev) + 1);
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const id = await claimed(t);
+  const f = await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/contact`, t.att);
+  const body = { ...f, channel: "phone", outcome: "answered", note: "quer ver planos" };
+  const [a, b] = await Promise.all([
+    postForm(t.app, `/app/cases/${id}/contact`, body, t.att),
+    postForm(t.app, `/app/cases/${id}/contact`, body, t.att),
+  ]);
+  assert.deepEqual([a.status, b.status], [303, 303]);
+  assert.equal(a.headers.get("location"), b.headers.get("location"));
+  const c = (await getCase(t.db, id))!;
+  assert.equal(c.step, "offer");
+  assert.equal(c.rev, Number(f.rev) + 1);
 });
 
 Deno.test("double submit: claiming from the list twice opens the case once; both go to it", async () => {
-  const t = await setup();
-  try {
-    const f = await formOf(t.app, "/app", "/app/claim", t.att);
-    const a = await postForm(t.app, "/app/claim", f, t.att);
-    const b = await postForm(t.app, "/app/claim", f, t.att);
-    assert.deepEqual([a.status, b.status], [303, 303]);
-    assert.equal(a.headers.get("location"), b.headers.get("location"));
-    const id = a.headers.get("location")!.split("/").pop()!;
-    assert.equal((await getCase(t.db, id))!.rev, 1, "the repeat changed nothing");
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const f = await formOf(t.app, "/app", "/app/claim", t.att);
+  const a = await postForm(t.app, "/app/claim", f, t.att);
+  const b = await postForm(t.app, "/app/claim", f, t.att);
+  assert.deepEqual([a.status, b.status], [303, 303]);
+  assert.equal(a.headers.get("location"), b.headers.get("location"));
+  const id = a.headers.get("location")!.split("/").pop()!;
+  assert.equal((await getCase(t.db, id))!.rev, 1, "the repeat changed nothing");
 });
 
 Deno.test("double submit: the customer's changed contacts sent twice answer the same, one code", async () => {
-  const t = await setup();
-  try {
-    const { caseId, token } = await caseWithLink(t);
-    await toHolderVerified(t, caseId, token);
-    const f = await formOf(t.app, `/r/${token}`, `/r/${token}/contacts`);
-    const who = (await getCustomer(t.db, (await getCase(t.db, caseId))!.customerId))!;
-    const body = new URLSearchParams({ ...f, email: "outro.email@exemplo.com" });
-    for (const p of who.phones) body.append("phone", p.slice(2));
-    const send = () =>
-      t.app.request(`/r/${token}/contacts`, {
-        method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
-        body,
-      });
-    const a = await send();
-    const b = await send();
-    assert.deepEqual([a.status, b.status], [303, 303]);
-    assert.equal(b.headers.get("location"), a.headers.get("location"));
-    const codes = (await readOutbox(t.db, 20)).filter((m) => m.template === "contact_code");
-    assert.equal(codes.length, 1, "one code sent");
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const { caseId, token } = await caseWithLink(t);
+  await toHolderVerified(t, caseId, token);
+  const f = await formOf(t.app, `/r/${token}`, `/r/${token}/contacts`);
+  const who = (await getCustomer(t.db, (await getCase(t.db, caseId))!.customerId))!;
+  const body = new URLSearchParams({ ...f, email: "outro.email@exemplo.com" });
+  for (const p of who.phones) body.append("phone", p.slice(2));
+  const send = () =>
+    t.app.request(`/r/${token}/contacts`, {
+      method: "POST",
+      headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
+  const a = await send();
+  const b = await send();
+  assert.deepEqual([a.status, b.status], [303, 303]);
+  assert.equal(b.headers.get("location"), a.headers.get("location"));
+  const codes = (await readOutbox(t.db, 20)).filter((m) => m.template === "contact_code");
+  assert.equal(codes.length, 1, "one code sent");
 });
 
 Deno.test("double submit: a different change made from the same page version is still a 409", async () => {
-  const t = await setup();
-  try {
-    const id = await claimed(t);
-    const link = await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/send_link`, t.att);
-    const contact = await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/contact`, t.att);
-    const [a, b] = await Promise.all([
-      postForm(t.app, `/app/cases/${id}/send_link`, { ...link, channel: "whatsapp" }, t.att),
-      postForm(t.app, `/app/cases/${id}/contact`, {
-        ...contact,
-        channel: "phone",
-        outcome: "no_answer",
-      }, t.att),
-    ]);
-    assert.deepEqual([a.status, b.status].sort(), [303, 409], "one wins, the other is told");
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const id = await claimed(t);
+  const link = await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/send_link`, t.att);
+  const contact = await formOf(t.app, `/app/cases/${id}`, `/app/cases/${id}/contact`, t.att);
+  const [a, b] = await Promise.all([
+    postForm(t.app, `/app/cases/${id}/send_link`, { ...link, channel: "whatsapp" }, t.att),
+    postForm(t.app, `/app/cases/${id}/contact`, {
+      ...contact,
+      channel: "phone",
+      outcome: "no_answer",
+    }, t.att),
+  ]);
+  assert.deepEqual([a.status, b.status].sort(), [303, 409], "one wins, the other is told");
 });

@@ -70,16 +70,12 @@ Deno.test("style-src: no 'unsafe-inline'; the page's stylesheet is allowed by it
 });
 
 Deno.test("a customer page served again from the page cache sends its stylesheet's hash", async () => {
-  const t = await setup();
-  try {
-    const { token } = await caseWithLink(t);
-    const first = await t.app.request(`/r/${token}`);
-    const hash = hashOfInlineStyle(await first.text());
-    assert.equal(styleSrc(first), `style-src 'self' ${hash}`);
-    const again = await t.app.request(`/r/${token}`); // a cache hit: nothing is rendered
-    assert.equal(hashOfInlineStyle(await again.text()), hash);
-    assert.equal(styleSrc(again), `style-src 'self' ${hash}`);
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const { token } = await caseWithLink(t);
+  const first = await t.app.request(`/r/${token}`);
+  const hash = hashOfInlineStyle(await first.text());
+  assert.equal(styleSrc(first), `style-src 'self' ${hash}`);
+  const again = await t.app.request(`/r/${token}`); // a cache hit: nothing is rendered
+  assert.equal(hashOfInlineStyle(await again.text()), hash);
+  assert.equal(styleSrc(again), `style-src 'self' ${hash}`);
 });

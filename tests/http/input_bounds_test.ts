@@ -16,42 +16,34 @@ for (
   ] as const
 ) {
   Deno.test(`a ${label} e-mail on /r/<token>/contacts is refused by its length`, async () => {
-    const t = await setup();
-    try {
-      const { caseId, token } = await caseWithLink(t);
-      await toHolderVerified(t, caseId, token);
-      const before = (await getCase(t.db, caseId))!;
-      const res = await customerPost(t, token, "contacts", {
-        phone: "(19) 99876-5432",
-        email,
-      });
-      assert.equal(res.status, 400);
-      const html = await res.text();
-      assert.match(html, /Campo longo demais: no máximo 20\.000 caracteres\./);
-      assert.ok(!html.includes(email.slice(0, 5000)), "the text is not echoed back");
-      const after = (await getCase(t.db, caseId))!;
-      assert.equal(after.rev, before.rev, "nothing changed");
-      assert.equal(after.step, "holder_verified");
-    } finally {
-      t.close();
-    }
+    await using t = await setup();
+    const { caseId, token } = await caseWithLink(t);
+    await toHolderVerified(t, caseId, token);
+    const before = (await getCase(t.db, caseId))!;
+    const res = await customerPost(t, token, "contacts", {
+      phone: "(19) 99876-5432",
+      email,
+    });
+    assert.equal(res.status, 400);
+    const html = await res.text();
+    assert.match(html, /Campo longo demais: no máximo 20\.000 caracteres\./);
+    assert.ok(!html.includes(email.slice(0, 5000)), "the text is not echoed back");
+    const after = (await getCase(t.db, caseId))!;
+    assert.equal(after.rev, before.rev, "nothing changed");
+    assert.equal(after.step, "holder_verified");
   });
 }
 
 Deno.test("an e-mail over 254 characters is refused with the e-mail's length message", async () => {
-  const t = await setup();
-  try {
-    const { caseId, token } = await caseWithLink(t);
-    await toHolderVerified(t, caseId, token);
-    const res = await customerPost(t, token, "contacts", {
-      phone: "(19) 99876-5432",
-      email: "a".repeat(250) + "@exemplo.com.br",
-    });
-    assert.equal(res.status, 400);
-    assert.match(await res.text(), /E-mail longo demais: no máximo 254 caracteres\./);
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const { caseId, token } = await caseWithLink(t);
+  await toHolderVerified(t, caseId, token);
+  const res = await customerPost(t, token, "contacts", {
+    phone: "(19) 99876-5432",
+    email: "a".repeat(250) + "@exemplo.com.br",
+  });
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /E-mail longo demais: no máximo 254 caracteres\./);
 });
 
 Deno.test("the e-mail validator refuses a long e-mail by its length, before the shape", () => {

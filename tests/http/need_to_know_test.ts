@@ -100,115 +100,87 @@ async function get(t: Awaited<ReturnType<typeof setup>>, path: string, who: Brow
 }
 
 Deno.test("need to know: an attendant gets 403 (pt-BR page) on every read path of a colleague's case", async () => {
-  const t = await setup({ t: Date.now() });
-  try {
-    const att2 = await signInAs(t.app, "atendente2");
-    for (const [what, path] of Object.entries(PATHS(t.own))) {
-      const r = await get(t, path, att2);
-      assert.equal(r.status, 403, `${what}: ${path}`);
-      if (what === "page") assert.match(r.body, /Este caso está com outro atendente/);
-    }
-  } finally {
-    t.close();
+  await using t = await setup({ t: Date.now() });
+  const att2 = await signInAs(t.app, "atendente2");
+  for (const [what, path] of Object.entries(PATHS(t.own))) {
+    const r = await get(t, path, att2);
+    assert.equal(r.status, 403, `${what}: ${path}`);
+    if (what === "page") assert.match(r.body, /Este caso está com outro atendente/);
   }
 });
 
 Deno.test("need to know: the assignee reads their own case on every path", async () => {
-  const t = await setup({ t: Date.now() });
-  try {
-    const att1 = await signInAs(t.app, "atendente1");
-    for (const [what, path] of Object.entries(PATHS(t.own))) {
-      assert.equal((await get(t, path, att1)).status, 200, `${what}: ${path}`);
-    }
-  } finally {
-    t.close();
+  await using t = await setup({ t: Date.now() });
+  const att1 = await signInAs(t.app, "atendente1");
+  for (const [what, path] of Object.entries(PATHS(t.own))) {
+    assert.equal((await get(t, path, att1)).status, 200, `${what}: ${path}`);
   }
 });
 
 Deno.test("need to know: any attendant reads an unassigned case (page, JSON, live)", async () => {
-  const t = await setup({ t: Date.now() });
-  try {
-    assert.equal((await getCase(t.db, t.free))!.assigneeId, undefined);
-    const att2 = await signInAs(t.app, "atendente2");
-    const p = PATHS(t.free);
-    for (const path of [p.page, p.json, p.live]) {
-      assert.equal((await get(t, path, att2)).status, 200, path);
-    }
-  } finally {
-    t.close();
+  await using t = await setup({ t: Date.now() });
+  assert.equal((await getCase(t.db, t.free))!.assigneeId, undefined);
+  const att2 = await signInAs(t.app, "atendente2");
+  const p = PATHS(t.free);
+  for (const path of [p.page, p.json, p.live]) {
+    assert.equal((await get(t, path, att2)).status, 200, path);
   }
 });
 
 Deno.test("need to know: supervisors and admins read every case on every path", async () => {
-  const t = await setup({ t: Date.now() });
-  try {
-    for (const who of ["supervisora", "admin"]) {
-      const b = await signInAs(t.app, who);
-      for (const [what, path] of Object.entries(PATHS(t.own))) {
-        if (what === "photo") continue; // the photo has its own review rule (tested elsewhere)
-        assert.equal((await get(t, path, b)).status, 200, `${who} ${what}`);
-      }
+  await using t = await setup({ t: Date.now() });
+  for (const who of ["supervisora", "admin"]) {
+    const b = await signInAs(t.app, who);
+    for (const [what, path] of Object.entries(PATHS(t.own))) {
+      if (what === "photo") continue; // the photo has its own review rule (tested elsewhere)
+      assert.equal((await get(t, path, b)).status, 200, `${who} ${what}`);
     }
-  } finally {
-    t.close();
   }
 });
 
 Deno.test("need to know: a staff read is audited once per person and kind within the window", async () => {
   const now = { t: Date.now() };
-  const t = await setup(now);
-  try {
-    const sup = await signInAs(t.app, "supervisora");
-    const reads = async () =>
-      (await auditOf(t.db, `reads:case:${t.own}`)).filter((e) => e.action === "case.read");
-    assert.equal((await reads()).length, 0);
-    // A visit: the page, the live-update reload, the offline JSON: one event.
-    await get(t, `/app/cases/${t.own}`, sup);
-    await get(t, `/app/cases/${t.own}`, sup);
-    await get(t, `/app/api/case?id=${t.own}`, sup);
-    let events = await reads();
-    assert.equal(events.length, 1);
-    assert.match(events[0].actor.id, /^user:/);
-    assert.deepEqual(events[0].data, { kind: "case", via: "page" });
-    // A document is another read.
-    await get(t, `/app/cases/${t.own}/contrato.pdf`, sup);
-    await get(t, `/app/cases/${t.own}/faturas.pdf`, sup);
-    events = await reads();
-    assert.deepEqual(events.map((e) => e.data?.kind), ["case", "contract_pdf", "carne_pdf"]);
-    // Another person, and the same person after the window, are new events.
-    await get(t, `/app/cases/${t.own}`, await signInAs(t.app, "atendente1"));
-    now.t += 31 * 60_000;
-    await get(t, `/app/cases/${t.own}`, await signInAs(t.app, "supervisora"));
-    assert.equal((await reads()).filter((e) => e.data?.kind === "case").length, 3);
-    // Reads stay out of the case's own trail (timeline, signature evidence).
-    const trail = await auditOf(t.db, `case:${t.own}`);
-    assert.ok(!trail.some((e) => e.action === "case.read"));
-  } finally {
-    t.close();
-  }
+  await using t = await setup(now);
+  const sup = await signInAs(t.app, "supervisora");
+  const reads = async () =>
+    (await auditOf(t.db, `reads:case:${t.own}`)).filter((e) => e.action === "case.read");
+  assert.equal((await reads()).length, 0);
+  // A visit: the page, the live-update reload, the offline JSON: one event.
+  await get(t, `/app/cases/${t.own}`, sup);
+  await get(t, `/app/cases/${t.own}`, sup);
+  await get(t, `/app/api/case?id=${t.own}`, sup);
+  let events = await reads();
+  assert.equal(events.length, 1);
+  assert.match(events[0].actor.id, /^user:/);
+  assert.deepEqual(events[0].data, { kind: "case", via: "page" });
+  // A document is another read.
+  await get(t, `/app/cases/${t.own}/contrato.pdf`, sup);
+  await get(t, `/app/cases/${t.own}/faturas.pdf`, sup);
+  events = await reads();
+  assert.deepEqual(events.map((e) => e.data?.kind), ["case", "contract_pdf", "carne_pdf"]);
+  // Another person, and the same person after the window, are new events.
+  await get(t, `/app/cases/${t.own}`, await signInAs(t.app, "atendente1"));
+  now.t += 31 * 60_000;
+  await get(t, `/app/cases/${t.own}`, await signInAs(t.app, "supervisora"));
+  assert.equal((await reads()).filter((e) => e.data?.kind === "case").length, 3);
+  // Reads stay out of the case's own trail (timeline, signature evidence).
+  const trail = await auditOf(t.db, `case:${t.own}`);
+  assert.ok(!trail.some((e) => e.action === "case.read"));
 });
 
 Deno.test("need to know: a refused read is not audited as a read", async () => {
-  const t = await setup({ t: Date.now() });
-  try {
-    await get(t, `/app/cases/${t.own}`, await signInAs(t.app, "atendente2"));
-    assert.equal((await auditOf(t.db, `reads:case:${t.own}`)).length, 0);
-  } finally {
-    t.close();
-  }
+  await using t = await setup({ t: Date.now() });
+  await get(t, `/app/cases/${t.own}`, await signInAs(t.app, "atendente2"));
+  assert.equal((await auditOf(t.db, `reads:case:${t.own}`)).length, 0);
 });
 
 Deno.test("need to know: the customer record is open to all staff and each read is audited", async () => {
-  const t = await setup({ t: Date.now() });
-  try {
-    const k = (await getCase(t.db, t.own))!;
-    const att2 = await signInAs(t.app, "atendente2");
-    const r = await get(t, `/app/customers/${k.customerId}`, att2);
-    assert.equal(r.status, 200);
-    const events = await auditOf(t.db, `reads:customer:${k.customerId}`);
-    assert.equal(events.length, 1);
-    assert.equal(events[0].action, "customer.read");
-  } finally {
-    t.close();
-  }
+  await using t = await setup({ t: Date.now() });
+  const k = (await getCase(t.db, t.own))!;
+  const att2 = await signInAs(t.app, "atendente2");
+  const r = await get(t, `/app/customers/${k.customerId}`, att2);
+  assert.equal(r.status, 200);
+  const events = await auditOf(t.db, `reads:customer:${k.customerId}`);
+  assert.equal(events.length, 1);
+  assert.equal(events[0].action, "customer.read");
 });

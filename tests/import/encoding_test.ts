@@ -41,18 +41,14 @@ Deno.test("windows-1252 with its first accent after 256 KB is read as Latin-1", 
 });
 
 Deno.test("upload of a windows-1252 file with a late accent makes a Latin-1 job", async () => {
-  const db = await testDb();
-  try {
-    const job = await createJob(
-      db,
-      { name: "late.csv", stream: chunked(lateAccentFile(), 63_000) },
-      ADMIN,
-    );
-    assert.equal(job.encoding, "latin1");
-    assert.equal(job.rows, FILLER_ROWS + 1);
-  } finally {
-    db.kv.close();
-  }
+  await using db = await testDb();
+  const job = await createJob(
+    db,
+    { name: "late.csv", stream: chunked(lateAccentFile(), 63_000) },
+    ADMIN,
+  );
+  assert.equal(job.encoding, "latin1");
+  assert.equal(job.rows, FILLER_ROWS + 1);
 });
 
 Deno.test("a file that is UTF-8 first and windows-1252 later is refused with the line", async () => {
@@ -68,15 +64,11 @@ Deno.test("a file that is UTF-8 first and windows-1252 later is refused with the
     assert.match(e.message, new RegExp(`^Linha ${badLine}: o arquivo mistura codificações`));
     return true;
   });
-  const db = await testDb();
-  try {
-    await assert.rejects(
-      createJob(db, { name: "mixed.csv", stream: chunked(bytes, 4096) }, ADMIN),
-      (e) => e instanceof ValidationError && e.message.startsWith(`Linha ${badLine}:`),
-    );
-  } finally {
-    db.kv.close();
-  }
+  await using db = await testDb();
+  await assert.rejects(
+    createJob(db, { name: "mixed.csv", stream: chunked(bytes, 4096) }, ADMIN),
+    (e) => e instanceof ValidationError && e.message.startsWith(`Linha ${badLine}:`),
+  );
 });
 
 Deno.test("a first accent split across chunks is still judged on whole characters", async () => {

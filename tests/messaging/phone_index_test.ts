@@ -29,40 +29,32 @@ const person = (phones: string[]) => ({
 });
 
 Deno.test("phone index: kept by create and contact updates, shared phones, never in clear", async () => {
-  const db = await testDb();
-  try {
-    const a = await createCustomer(db, person(["(43) 99876-5432", "4333221100"]), SYSTEM);
-    const b = await createCustomer(db, person(["43998765432"]), SYSTEM);
-    assert.deepEqual((await customerIdsByPhone(db, "5543998765432")).sort(), [a.id, b.id].sort());
-    assert.deepEqual(await customerIdsByPhone(db, "554333221100"), [a.id]);
-    for await (const e of db.kv.list({ prefix: ["customers_by_phone"] })) {
-      assert.ok(!JSON.stringify(e.key).includes("998765432"), "the number is never a key");
-    }
-    await updateCustomerContacts(db, a.id, {
-      phones: ["43991112222"],
-      email: "paulo@exemplo.com.br",
-    }, SYSTEM);
-    assert.deepEqual(await customerIdsByPhone(db, "5543998765432"), [b.id]);
-    assert.deepEqual(await customerIdsByPhone(db, "554333221100"), []);
-    assert.deepEqual(await customerIdsByPhone(db, "5543991112222"), [a.id]);
-  } finally {
-    db.kv.close();
+  await using db = await testDb();
+  const a = await createCustomer(db, person(["(43) 99876-5432", "4333221100"]), SYSTEM);
+  const b = await createCustomer(db, person(["43998765432"]), SYSTEM);
+  assert.deepEqual((await customerIdsByPhone(db, "5543998765432")).sort(), [a.id, b.id].sort());
+  assert.deepEqual(await customerIdsByPhone(db, "554333221100"), [a.id]);
+  for await (const e of db.kv.list({ prefix: ["customers_by_phone"] })) {
+    assert.ok(!JSON.stringify(e.key).includes("998765432"), "the number is never a key");
   }
+  await updateCustomerContacts(db, a.id, {
+    phones: ["43991112222"],
+    email: "paulo@exemplo.com.br",
+  }, SYSTEM);
+  assert.deepEqual(await customerIdsByPhone(db, "5543998765432"), [b.id]);
+  assert.deepEqual(await customerIdsByPhone(db, "554333221100"), []);
+  assert.deepEqual(await customerIdsByPhone(db, "5543991112222"), [a.id]);
 });
 
 Deno.test("phone index migration backfills customers created before it", async () => {
-  const db = await testDb();
-  try {
-    const a = await createCustomer(db, person(["43998765400"]), SYSTEM);
-    for await (const e of db.kv.list({ prefix: ["customers_by_phone"] })) await db.kv.delete(e.key);
-    assert.deepEqual(await customerIdsByPhone(db, "5543998765400"), []);
-    assert.equal(await backfillPhoneIndex(db), 1);
-    assert.deepEqual(await customerIdsByPhone(db, "5543998765400"), [a.id]);
-    assert.equal(await backfillPhoneIndex(db), 1, "re-running is harmless");
-    assert.equal((await db.kv.get<number>(keys.schemaVersion())).value! >= 2, true);
-  } finally {
-    db.kv.close();
-  }
+  await using db = await testDb();
+  const a = await createCustomer(db, person(["43998765400"]), SYSTEM);
+  for await (const e of db.kv.list({ prefix: ["customers_by_phone"] })) await db.kv.delete(e.key);
+  assert.deepEqual(await customerIdsByPhone(db, "5543998765400"), []);
+  assert.equal(await backfillPhoneIndex(db), 1);
+  assert.deepEqual(await customerIdsByPhone(db, "5543998765400"), [a.id]);
+  assert.equal(await backfillPhoneIndex(db), 1, "re-running is harmless");
+  assert.equal((await db.kv.get<number>(keys.schemaVersion())).value! >= 2, true);
 });
 
 Deno.test("messaging settings: defaults, providers only when configured, clear errors", () => {

@@ -22,60 +22,56 @@ const INVOICES: Invoice[] = [
 ];
 
 Deno.test("defaults render exactly the texts of notices.ts and signing.ts", async () => {
-  const db = await testDb();
-  try {
-    const same = async (name: (typeof TEMPLATE_NAMES)[number], vars: Record<string, string>, want: {
-      subject: string;
-      body: string;
-    }) => assert.deepEqual(await renderMessage(db, name, vars), want, name);
+  await using db = await testDb();
+  const same = async (name: (typeof TEMPLATE_NAMES)[number], vars: Record<string, string>, want: {
+    subject: string;
+    body: string;
+  }) => assert.deepEqual(await renderMessage(db, name, vars), want, name);
+  await same(
+    "first_contact",
+    { nome: "Ana", operadora: "Fibra X", link: URL_ },
+    notices.firstContact("Ana", "Fibra X", URL_),
+  );
+  await same(
+    "photo_rejected",
+    { nome: "Ana", motivo: "está escura", link: URL_ },
+    notices.photoRejected("Ana", "está escura", URL_),
+  );
+  await same("contact_code", { codigo: "123456" }, notices.contactCode("123456"));
+  await same("signing_link", { nome: "Ana", link: URL_ }, notices.signingLink("Ana", URL_));
+  await same(
+    "protocol",
+    { protocolo: "20260305000001", data: "05/03/2026" },
+    notices.protocol("20260305000001", "2026-03-05"),
+  );
+  for (const invoices of [INVOICES, []]) {
     await same(
-      "first_contact",
-      { nome: "Ana", operadora: "Fibra X", link: URL_ },
-      notices.firstContact("Ana", "Fibra X", URL_),
+      "all_set",
+      { nome: "Ana", protocolo: "20260305000001", faturas: invoiceLines(invoices), link: URL_ },
+      notices.allSet("Ana", "20260305000001", invoices, URL_),
     );
-    await same(
-      "photo_rejected",
-      { nome: "Ana", motivo: "está escura", link: URL_ },
-      notices.photoRejected("Ana", "está escura", URL_),
-    );
-    await same("contact_code", { codigo: "123456" }, notices.contactCode("123456"));
-    await same("signing_link", { nome: "Ana", link: URL_ }, notices.signingLink("Ana", URL_));
-    await same(
-      "protocol",
-      { protocolo: "20260305000001", data: "05/03/2026" },
-      notices.protocol("20260305000001", "2026-03-05"),
-    );
-    for (const invoices of [INVOICES, []]) {
-      await same(
-        "all_set",
-        { nome: "Ana", protocolo: "20260305000001", faturas: invoiceLines(invoices), link: URL_ },
-        notices.allSet("Ana", "20260305000001", invoices, URL_),
-      );
-    }
-    // The two texts signing.ts still writes inline.
-    await same("sign_code", { codigo: "654321" }, {
-      subject: "Código para assinar o contrato",
-      body:
-        "Seu código para assinar o contrato é 654321. Ele vale por 5 minutos. Não compartilhe este código.",
-    });
-    await same("signed_contract", {
-      nome: "Ana",
-      link: URL_,
-      sha256: "ab".repeat(32),
-      verificacao: "https://renova.test/verificar/01X",
-    }, {
-      subject: "Seu contrato assinado",
-      body: `Olá, Ana! Seu contrato foi assinado. Baixe sua via em PDF: ${URL_}/contrato.pdf\n` +
-        `Resumo SHA-256 do arquivo: ${
-          "ab".repeat(32)
-        }. Confira a autenticidade em https://renova.test/verificar/01X`,
-    });
-    for (const name of TEMPLATE_NAMES) {
-      const d = DEFAULT_TEMPLATES[name];
-      assert.doesNotThrow(() => validateMessageTemplate(name, d), `${name} default is valid`);
-    }
-  } finally {
-    db.kv.close();
+  }
+  // The two texts signing.ts still writes inline.
+  await same("sign_code", { codigo: "654321" }, {
+    subject: "Código para assinar o contrato",
+    body:
+      "Seu código para assinar o contrato é 654321. Ele vale por 5 minutos. Não compartilhe este código.",
+  });
+  await same("signed_contract", {
+    nome: "Ana",
+    link: URL_,
+    sha256: "ab".repeat(32),
+    verificacao: "https://renova.test/verificar/01X",
+  }, {
+    subject: "Seu contrato assinado",
+    body: `Olá, Ana! Seu contrato foi assinado. Baixe sua via em PDF: ${URL_}/contrato.pdf\n` +
+      `Resumo SHA-256 do arquivo: ${
+        "ab".repeat(32)
+      }. Confira a autenticidade em https://renova.test/verificar/01X`,
+  });
+  for (const name of TEMPLATE_NAMES) {
+    const d = DEFAULT_TEMPLATES[name];
+    assert.doesNotThrow(() => validateMessageTemplate(name, d), `${name} default is valid`);
   }
 });
 
@@ -107,101 +103,93 @@ Deno.test("validation: unknown fields, missing link, broken braces, lengths — 
 });
 
 Deno.test("saving: a new version is what renderMessage uses; a stale base is refused", async () => {
-  const db = await testDb();
-  try {
-    const v1 = await saveMessageTemplate(
-      db,
-      "first_contact",
-      {
-        subject: "{{operadora}} tem planos novos",
-        body: "Oi {{nome}}! Escolha aqui: {{link}}",
-        note: "mais curto",
-      },
-      SYSTEM,
-      { baseVersion: 0 },
-    );
-    assert.equal(v1.version, 1);
-    assert.deepEqual(
-      await renderMessage(db, "first_contact", { nome: "Ana", operadora: "Fibra X", link: URL_ }),
-      { subject: "Fibra X tem planos novos", body: `Oi Ana! Escolha aqui: ${URL_}` },
-    );
-    await assert.rejects(
-      () =>
-        saveMessageTemplate(db, "first_contact", { subject: "x", body: "{{link}}" }, SYSTEM, {
-          baseVersion: 0,
-        }),
-      ConflictError,
-    );
-    await assert.rejects(
-      () => renderMessage(db, "first_contact", { nome: "Ana" }),
-      /falta \{\{operadora\}\}/,
-    );
-  } finally {
-    db.kv.close();
-  }
+  await using db = await testDb();
+  const v1 = await saveMessageTemplate(
+    db,
+    "first_contact",
+    {
+      subject: "{{operadora}} tem planos novos",
+      body: "Oi {{nome}}! Escolha aqui: {{link}}",
+      note: "mais curto",
+    },
+    SYSTEM,
+    { baseVersion: 0 },
+  );
+  assert.equal(v1.version, 1);
+  assert.deepEqual(
+    await renderMessage(db, "first_contact", { nome: "Ana", operadora: "Fibra X", link: URL_ }),
+    { subject: "Fibra X tem planos novos", body: `Oi Ana! Escolha aqui: ${URL_}` },
+  );
+  await assert.rejects(
+    () =>
+      saveMessageTemplate(db, "first_contact", { subject: "x", body: "{{link}}" }, SYSTEM, {
+        baseVersion: 0,
+      }),
+    ConflictError,
+  );
+  await assert.rejects(
+    () => renderMessage(db, "first_contact", { nome: "Ana" }),
+    /falta \{\{operadora\}\}/,
+  );
 });
 
 Deno.test("admin page: preview with sample data, errors re-shown, save, admins only", async () => {
-  const t = await testApp();
-  try {
-    const admin = await signInAs(t.app, (await makeUser(t.db, "admin")).username);
-    const page = await t.app.request("/admin/messages?modelo=reminder_1", {
+  await using t = await testApp();
+  const admin = await signInAs(t.app, (await makeUser(t.db, "admin")).username);
+  const page = await t.app.request("/admin/messages?modelo=reminder_1", {
+    headers: { cookie: admin.cookie },
+  });
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /Olá, Maria! Você ainda não escolheu seu novo plano/);
+  assert.match(html, /\{\{validade\}\}/);
+  assert.equal(
+    (await t.app.request("/admin/messages?modelo=nada", {
       headers: { cookie: admin.cookie },
-    });
-    assert.equal(page.status, 200);
-    const html = await page.text();
-    assert.match(html, /Olá, Maria! Você ainda não escolheu seu novo plano/);
-    assert.match(html, /\{\{validade\}\}/);
-    assert.equal(
-      (await t.app.request("/admin/messages?modelo=nada", {
-        headers: { cookie: admin.cookie },
-      })).status,
-      404,
-    );
+    })).status,
+    404,
+  );
 
-    const bad = await postForm(t.app, "/admin/messages", {
-      modelo: "reminder_1",
-      subject: "Lembrete",
-      body: "Oi {{cpf}}",
-      base: "0",
-    }, admin);
-    assert.equal(bad.status, 400);
-    const badHtml = await bad.text();
-    assert.match(badHtml, /Campo que esta mensagem não tem: \{\{cpf\}\}/);
-    assert.match(badHtml, /Oi \{\{cpf\}\}<\/textarea>/, "what was typed stays");
+  const bad = await postForm(t.app, "/admin/messages", {
+    modelo: "reminder_1",
+    subject: "Lembrete",
+    body: "Oi {{cpf}}",
+    base: "0",
+  }, admin);
+  assert.equal(bad.status, 400);
+  const badHtml = await bad.text();
+  assert.match(badHtml, /Campo que esta mensagem não tem: \{\{cpf\}\}/);
+  assert.match(badHtml, /Oi \{\{cpf\}\}<\/textarea>/, "what was typed stays");
 
-    const preview = await postForm(t.app, "/admin/messages", {
-      modelo: "reminder_1",
-      subject: "Lembrete",
-      body: "Oi {{nome}}, falta pouco: {{link}}",
-      base: "0",
-      acao: "previa",
-    }, admin);
-    assert.equal(preview.status, 200);
-    assert.match(await preview.text(), /Oi Maria, falta pouco: https:\/\/renova\.exemplo/);
+  const preview = await postForm(t.app, "/admin/messages", {
+    modelo: "reminder_1",
+    subject: "Lembrete",
+    body: "Oi {{nome}}, falta pouco: {{link}}",
+    base: "0",
+    acao: "previa",
+  }, admin);
+  assert.equal(preview.status, 200);
+  assert.match(await preview.text(), /Oi Maria, falta pouco: https:\/\/renova\.exemplo/);
 
-    const save = await postForm(t.app, "/admin/messages", {
-      modelo: "reminder_1",
-      subject: "Lembrete",
-      body: "Oi {{nome}}, falta pouco: {{link}}",
-      base: "0",
-    }, admin);
-    assert.equal(save.status, 303);
-    assert.equal(save.headers.get("location"), "/admin/messages?modelo=reminder_1&ok=1");
-    const rendered = await renderMessage(t.db, "reminder_1", {
-      nome: "Ana",
-      operadora: "X",
-      link: URL_,
-      validade: "01/01/2027",
-    });
-    assert.equal(rendered.body, `Oi Ana, falta pouco: ${URL_}`);
+  const save = await postForm(t.app, "/admin/messages", {
+    modelo: "reminder_1",
+    subject: "Lembrete",
+    body: "Oi {{nome}}, falta pouco: {{link}}",
+    base: "0",
+  }, admin);
+  assert.equal(save.status, 303);
+  assert.equal(save.headers.get("location"), "/admin/messages?modelo=reminder_1&ok=1");
+  const rendered = await renderMessage(t.db, "reminder_1", {
+    nome: "Ana",
+    operadora: "X",
+    link: URL_,
+    validade: "01/01/2027",
+  });
+  assert.equal(rendered.body, `Oi Ana, falta pouco: ${URL_}`);
 
-    const att = await signInAs(t.app, (await makeUser(t.db, "attendant")).username);
-    assert.equal(
-      (await t.app.request("/admin/messages", { headers: { cookie: att.cookie } })).status,
-      403,
-    );
-  } finally {
-    t.close();
-  }
+  const att = await signInAs(t.app, (await makeUser(t.db, "attendant")).username);
+  assert.equal(
+    (await t.app.request("/admin/messages", { headers: { cookie: att.cookie } })).status,
+    403,
+  );
 });

@@ -86,52 +86,48 @@ Deno.test("webhook signature: missing or wrong is 401 and stores nothing; right 
 });
 
 Deno.test("inbound reply: recorded on the customer's open case, version bumped, window open", async () => {
-  const t = await testApp(ENV);
-  try {
-    const f = await caseWithLink(t.db);
-    const before = (await getCase(t.db, f.case.id))!;
-    // WhatsApp ids of older Brazilian mobiles lack the 9th digit: still the same customer.
-    const waId = f.customer.phones[0].slice(0, 4) + f.customer.phones[0].slice(5);
-    const at = Math.floor(Date.now() / 1000);
-    const body = payload({
-      contacts: [{ wa_id: waId, profile: { name: "Joana" } }],
-      messages: [{
-        from: waId,
-        id: "wamid.HBgM1",
-        timestamp: String(at),
-        type: "text",
-        text: { body: "Oi, quero renovar sim" },
-      }],
-    });
-    const res = await post(t.app, body, await sign(body));
-    assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { ok: true, events: 1 });
-    assert.equal((await getCase(t.db, f.case.id))!.rev, before.rev, "processed later, not inline");
+  await using t = await testApp(ENV);
+  const f = await caseWithLink(t.db);
+  const before = (await getCase(t.db, f.case.id))!;
+  // WhatsApp ids of older Brazilian mobiles lack the 9th digit: still the same customer.
+  const waId = f.customer.phones[0].slice(0, 4) + f.customer.phones[0].slice(5);
+  const at = Math.floor(Date.now() / 1000);
+  const body = payload({
+    contacts: [{ wa_id: waId, profile: { name: "Joana" } }],
+    messages: [{
+      from: waId,
+      id: "wamid.HBgM1",
+      timestamp: String(at),
+      type: "text",
+      text: { body: "Oi, quero renovar sim" },
+    }],
+  });
+  const res = await post(t.app, body, await sign(body));
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { ok: true, events: 1 });
+  assert.equal((await getCase(t.db, f.case.id))!.rev, before.rev, "processed later, not inline");
 
-    await scanOnce(t.db);
-    const after = (await getCase(t.db, f.case.id))!;
-    assert.equal(after.rev, before.rev + 1);
-    assert.deepEqual(after.customerReply, {
-      at: new Date(at * 1000).toISOString(),
-      text: "Oi, quero renovar sim",
-    });
-    const events = await auditOf(t.db, `case:${f.case.id}`);
-    assert.equal(events.at(-1)?.action, "customer.replied");
-    assert.ok(await windowOpen(t.db, f.customer.phones[0]), "free text allowed for 24 h");
+  await scanOnce(t.db);
+  const after = (await getCase(t.db, f.case.id))!;
+  assert.equal(after.rev, before.rev + 1);
+  assert.deepEqual(after.customerReply, {
+    at: new Date(at * 1000).toISOString(),
+    text: "Oi, quero renovar sim",
+  });
+  const events = await auditOf(t.db, `case:${f.case.id}`);
+  assert.equal(events.at(-1)?.action, "customer.replied");
+  assert.ok(await windowOpen(t.db, f.customer.phones[0]), "free text allowed for 24 h");
 
-    // Meta delivers the same event again: nothing changes.
-    await post(t.app, body, await sign(body));
-    await scanOnce(t.db);
-    assert.equal((await getCase(t.db, f.case.id))!.rev, after.rev);
-    // The sealed payload is gone once processed.
-    for await (
-      const e of t.db.kv.list<{ sealed: string; status: string }>({ prefix: ["inbound_events"] })
-    ) {
-      assert.equal(e.value.status, "done");
-      assert.equal(e.value.sealed, "");
-    }
-  } finally {
-    t.close();
+  // Meta delivers the same event again: nothing changes.
+  await post(t.app, body, await sign(body));
+  await scanOnce(t.db);
+  assert.equal((await getCase(t.db, f.case.id))!.rev, after.rev);
+  // The sealed payload is gone once processed.
+  for await (
+    const e of t.db.kv.list<{ sealed: string; status: string }>({ prefix: ["inbound_events"] })
+  ) {
+    assert.equal(e.value.status, "done");
+    assert.equal(e.value.sealed, "");
   }
 });
 
@@ -199,48 +195,40 @@ async function countPrefix(t: { db: { kv: Deno.Kv } }, prefix: Deno.KvKey) {
 }
 
 Deno.test("webhook replay: the same signed body twice is stored once and records one reply", async () => {
-  const t = await testApp(ENV);
-  try {
-    const f = await caseWithLink(t.db);
-    const body = replyBody(f.customer.phones[0], "wamid.REPLAY1", Math.floor(Date.now() / 1000));
-    const sig = await sign(body);
-    const first = await post(t.app, body, sig);
-    const second = await post(t.app, body, sig);
-    assert.equal(first.status, 200);
-    assert.equal(second.status, 200, "answered 200 so Meta stops retrying");
-    assert.deepEqual(await second.json(), { ok: true, events: 0 });
-    assert.equal(await countPrefix(t, ["inbound_events"]), 1, "the replay stores nothing");
-    await scanOnce(t.db);
-    const replies = (await auditOf(t.db, `case:${f.case.id}`))
-      .filter((e) => e.action === "customer.replied");
-    assert.equal(replies.length, 1);
-  } finally {
-    t.close();
-  }
+  await using t = await testApp(ENV);
+  const f = await caseWithLink(t.db);
+  const body = replyBody(f.customer.phones[0], "wamid.REPLAY1", Math.floor(Date.now() / 1000));
+  const sig = await sign(body);
+  const first = await post(t.app, body, sig);
+  const second = await post(t.app, body, sig);
+  assert.equal(first.status, 200);
+  assert.equal(second.status, 200, "answered 200 so Meta stops retrying");
+  assert.deepEqual(await second.json(), { ok: true, events: 0 });
+  assert.equal(await countPrefix(t, ["inbound_events"]), 1, "the replay stores nothing");
+  await scanOnce(t.db);
+  const replies = (await auditOf(t.db, `case:${f.case.id}`))
+    .filter((e) => e.action === "customer.replied");
+  assert.equal(replies.length, 1);
 });
 
 Deno.test("webhook replay: an event older than the window is ignored (200, nothing stored)", async () => {
-  const t = await testApp({ ...ENV, WHATSAPP_WEBHOOK_MAX_AGE_MINUTES: "15" });
-  try {
-    const f = await caseWithLink(t.db);
-    const before = (await getCase(t.db, f.case.id))!;
-    const old = Math.floor(Date.now() / 1000) - 16 * 60;
-    const body = replyBody(f.customer.phones[0], "wamid.OLD1", old);
-    const res = await post(t.app, body, await sign(body));
-    assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { ok: true, events: 0 });
-    await scanOnce(t.db);
-    assert.equal(await countPrefix(t, ["inbound_events"]), 0);
-    assert.equal((await getCase(t.db, f.case.id))!.rev, before.rev, "no reply recorded");
-    // Inside the window the same kind of event is taken.
-    const fresh = replyBody(f.customer.phones[0], "wamid.NEW1", old + 2 * 60);
-    assert.deepEqual(await (await post(t.app, fresh, await sign(fresh))).json(), {
-      ok: true,
-      events: 1,
-    });
-  } finally {
-    t.close();
-  }
+  await using t = await testApp({ ...ENV, WHATSAPP_WEBHOOK_MAX_AGE_MINUTES: "15" });
+  const f = await caseWithLink(t.db);
+  const before = (await getCase(t.db, f.case.id))!;
+  const old = Math.floor(Date.now() / 1000) - 16 * 60;
+  const body = replyBody(f.customer.phones[0], "wamid.OLD1", old);
+  const res = await post(t.app, body, await sign(body));
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { ok: true, events: 0 });
+  await scanOnce(t.db);
+  assert.equal(await countPrefix(t, ["inbound_events"]), 0);
+  assert.equal((await getCase(t.db, f.case.id))!.rev, before.rev, "no reply recorded");
+  // Inside the window the same kind of event is taken.
+  const fresh = replyBody(f.customer.phones[0], "wamid.NEW1", old + 2 * 60);
+  assert.deepEqual(await (await post(t.app, fresh, await sign(fresh))).json(), {
+    ok: true,
+    events: 1,
+  });
 });
 
 Deno.test("webhook replay: a replayed 'failed' status does not fail the message again after a retry", async () => {

@@ -55,26 +55,22 @@ Deno.test({
 
 Deno.test("a lease is held by one taker at a time, renewed by its holder, free once it runs out", async () => {
   let now = Date.parse("2026-03-05T10:00:00Z");
-  const db = await testDb(() => new Date(now));
-  try {
-    const a = await acquireLease(db, "job:x", 60_000);
-    assert.ok(a);
-    assert.equal(await acquireLease(db, "job:x", 60_000), null, "held");
-    now += 50_000;
-    assert.ok(await renewLease(db, a));
-    now += 50_000;
-    assert.equal(await acquireLease(db, "job:x", 60_000), null, "renewed, still held");
-    now += 61_000;
-    const b = await acquireLease(db, "job:x", 60_000);
-    assert.ok(b, "a dead holder's lease runs out");
-    assert.equal(await renewLease(db, a), false, "the old holder lost it");
-    await releaseLease(db, a);
-    assert.equal(await acquireLease(db, "job:x", 60_000), null, "not released by a non-holder");
-    await releaseLease(db, b);
-    assert.ok(await acquireLease(db, "job:x", 60_000));
-  } finally {
-    db.kv.close();
-  }
+  await using db = await testDb(() => new Date(now));
+  const a = await acquireLease(db, "job:x", 60_000);
+  assert.ok(a);
+  assert.equal(await acquireLease(db, "job:x", 60_000), null, "held");
+  now += 50_000;
+  assert.ok(await renewLease(db, a));
+  now += 50_000;
+  assert.equal(await acquireLease(db, "job:x", 60_000), null, "renewed, still held");
+  now += 61_000;
+  const b = await acquireLease(db, "job:x", 60_000);
+  assert.ok(b, "a dead holder's lease runs out");
+  assert.equal(await renewLease(db, a), false, "the old holder lost it");
+  await releaseLease(db, a);
+  assert.equal(await acquireLease(db, "job:x", 60_000), null, "not released by a non-holder");
+  await releaseLease(db, b);
+  assert.ok(await acquireLease(db, "job:x", 60_000));
 });
 
 Deno.test("two processes run a once-a-day job at the same time: one runs it, the other skips", async () => {

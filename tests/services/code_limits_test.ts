@@ -3,9 +3,8 @@
 // "send signing code" sends one code, and that code keeps working.
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
+import { caseAt } from "../factories.ts";
 import { seedIfEmpty } from "../../services/seed.ts";
-import { listDue } from "../../services/contracts.ts";
-import { listPlans } from "../../services/plans.ts";
 import { getCustomer } from "../../services/customers.ts";
 import { findUserByUsername } from "../../services/users.ts";
 import { getCase } from "../../services/renewals/cases.ts";
@@ -15,12 +14,10 @@ import * as customer from "../../services/renewals/customer_actions.ts";
 import * as signing from "../../services/renewals/signing.ts";
 import { RateLimitError, ValidationError } from "../../services/errors.ts";
 import { checkCode } from "../../services/codes.ts";
-import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { loadConfig } from "../../app.config.ts";
 import { keys } from "../../services/keys.ts";
 
 const provider = loadConfig({}).provider;
-import { PNG } from "../fixtures/images/mod.ts";
 const H = 3600_000;
 
 /** A seeded store with a clock, and cases walked to "holder verified" on demand. */
@@ -38,21 +35,10 @@ async function setup() {
     providerName: provider.name,
     provider,
   };
-  const today = todayInBrazil(db.now());
-  const due = (await listDue(db, today, addDays(today, 60))).items;
-  let next = 0;
   async function holderVerified() {
-    const c = await staff.claimContract(ctx, due[next++].contractId, {
-      id: att.id,
-      name: att.name,
-    });
-    await staff.sendLink(ctx, c.id, "whatsapp");
-    const cu = { db, actor: { id: `customer:${c.id}`, name: "Cliente" }, provider };
-    await customer.choosePlan(cu, c.id, (await listPlans(db))[5].id, true);
-    await customer.uploadPhoto(cu, c.id, new File([PNG], "f.png", { type: "image/png" }));
-    await staff.reviewPhoto(ctx, c.id, { approve: true });
-    const who = (await getCustomer(db, c.customerId))!;
-    return { id: c.id, cu, who };
+    const { id, cu, customerId } = await caseAt(db, "holder_verified", { planIndex: 5 });
+    const who = (await getCustomer(db, customerId))!;
+    return { id, cu, who };
   }
   const codesTo = async (to: string) =>
     (await readOutbox(db, 200)).filter((m) => m.template === "contact_code" && m.to === to);

@@ -230,168 +230,148 @@ Deno.test("unknown placeholders and missing required content are refused in pt-B
 });
 
 Deno.test("refused saves write nothing", async () => {
-  const db = await testDb();
-  try {
-    await getCurrentTemplate(db);
-    const before = await dump(db);
-    const bad = defaults();
-    bad[5] = { title: "6. Assinatura", body: "Assinatura com {{x}}." };
-    const f = await rejectsWithFields(saveTemplateVersion(db, bad, "", ADMIN));
-    assert.match(f.body_5, /Campo desconhecido: \{\{x\}\}/);
-    assert.match(f.signature, /assinatura eletrônica/);
-    const missing = defaults().map((s) => ({
-      ...s,
-      body: s.body.replaceAll("{{cliente.cpf}}", ""),
-    }));
-    await rejectsWithFields(saveTemplateVersion(db, missing, "", ADMIN));
-    assert.deepEqual(await dump(db), before);
-    assert.equal((await getCurrentTemplate(db)).version, 1);
-  } finally {
-    db.kv.close();
-  }
+  await using db = await testDb();
+  await getCurrentTemplate(db);
+  const before = await dump(db);
+  const bad = defaults();
+  bad[5] = { title: "6. Assinatura", body: "Assinatura com {{x}}." };
+  const f = await rejectsWithFields(saveTemplateVersion(db, bad, "", ADMIN));
+  assert.match(f.body_5, /Campo desconhecido: \{\{x\}\}/);
+  assert.match(f.signature, /assinatura eletrônica/);
+  const missing = defaults().map((s) => ({
+    ...s,
+    body: s.body.replaceAll("{{cliente.cpf}}", ""),
+  }));
+  await rejectsWithFields(saveTemplateVersion(db, missing, "", ADMIN));
+  assert.deepEqual(await dump(db), before);
+  assert.equal((await getCurrentTemplate(db)).version, 1);
 });
 
 Deno.test("versions increment; old versions stay readable and unchanged", async () => {
   let clock = new Date("2026-03-01T12:00:00Z");
-  const db = await testDb(() => clock);
-  try {
-    const v1 = await getCurrentTemplate(db);
-    assert.equal(v1.version, 1);
-    assert.equal(v1.createdBy, SYSTEM.name);
-    assert.deepEqual(v1.sections, defaults());
-    const v1Raw = await db.kv.get(keys.contractTemplate(1));
+  await using db = await testDb(() => clock);
+  const v1 = await getCurrentTemplate(db);
+  assert.equal(v1.version, 1);
+  assert.equal(v1.createdBy, SYSTEM.name);
+  assert.deepEqual(v1.sections, defaults());
+  const v1Raw = await db.kv.get(keys.contractTemplate(1));
 
-    clock = new Date("2026-03-02T12:00:00Z");
-    const edited = defaults();
-    edited[3] = { title: "4. Cobrança", body: "Cobrança por PIX, boleto ou débito automático." };
-    const v2 = await saveTemplateVersion(db, edited, "  Débito automático  ", ADMIN);
-    assert.equal(v2.version, 2);
-    assert.equal(v2.note, "Débito automático");
-    assert.equal(v2.createdBy, "Ana Admin");
-    assert.equal(v2.createdAt, "2026-03-02T12:00:00.000Z");
+  clock = new Date("2026-03-02T12:00:00Z");
+  const edited = defaults();
+  edited[3] = { title: "4. Cobrança", body: "Cobrança por PIX, boleto ou débito automático." };
+  const v2 = await saveTemplateVersion(db, edited, "  Débito automático  ", ADMIN);
+  assert.equal(v2.version, 2);
+  assert.equal(v2.note, "Débito automático");
+  assert.equal(v2.createdBy, "Ana Admin");
+  assert.equal(v2.createdAt, "2026-03-02T12:00:00.000Z");
 
-    clock = new Date("2026-03-03T12:00:00Z");
-    const v3 = await saveTemplateVersion(
-      db,
-      [...edited, { title: "9. Foro", body: "Foro da comarca do CONTRATANTE." }],
-      "Foro",
-      ADMIN,
-      { baseVersion: 2 },
-    );
-    assert.equal(v3.version, 3);
-    assert.equal((await getCurrentTemplate(db)).version, 3);
+  clock = new Date("2026-03-03T12:00:00Z");
+  const v3 = await saveTemplateVersion(
+    db,
+    [...edited, { title: "9. Foro", body: "Foro da comarca do CONTRATANTE." }],
+    "Foro",
+    ADMIN,
+    { baseVersion: 2 },
+  );
+  assert.equal(v3.version, 3);
+  assert.equal((await getCurrentTemplate(db)).version, 3);
 
-    // Old versions: same stored entry (never rewritten), same text.
-    const again = await db.kv.get(keys.contractTemplate(1));
-    assert.equal(again.versionstamp, v1Raw.versionstamp);
-    assert.deepEqual(await getTemplateVersion(db, 1), v1);
-    assert.deepEqual((await getTemplateVersion(db, 2))?.sections, edited);
-    assert.equal(await getTemplateVersion(db, 4), null);
-    assert.equal(await getTemplateVersion(db, 0), null);
+  // Old versions: same stored entry (never rewritten), same text.
+  const again = await db.kv.get(keys.contractTemplate(1));
+  assert.equal(again.versionstamp, v1Raw.versionstamp);
+  assert.deepEqual(await getTemplateVersion(db, 1), v1);
+  assert.deepEqual((await getTemplateVersion(db, 2))?.sections, edited);
+  assert.equal(await getTemplateVersion(db, 4), null);
+  assert.equal(await getTemplateVersion(db, 0), null);
 
-    const list = await listTemplateVersions(db);
-    assert.deepEqual(list.map((v) => v.version), [3, 2, 1]);
-    assert.deepEqual(list.map((v) => v.note), ["Foro", "Débito automático", "Texto padrão"]);
-    assert.equal(list[0].sectionCount, 9);
-    assert.equal("sections" in list[0], false);
+  const list = await listTemplateVersions(db);
+  assert.deepEqual(list.map((v) => v.version), [3, 2, 1]);
+  assert.deepEqual(list.map((v) => v.note), ["Foro", "Débito automático", "Texto padrão"]);
+  assert.equal(list[0].sectionCount, 9);
+  assert.equal("sections" in list[0], false);
 
-    // A contract keeps its version's text; without a version, the current one is used.
-    const old = await sectionsForContract(db, DATA, 1);
-    assert.equal(old.version, 1);
-    assert.deepEqual(old.sections.slice(0, 7), contractSections(DATA).slice(0, 7));
-    const cur = await sectionsForContract(db, DATA);
-    assert.equal(cur.version, 3);
-    assert.equal(cur.sections.length, 9);
-    assert.equal(cur.sections[3].paragraphs[0], "Cobrança por PIX, boleto ou débito automático.");
-    assert.match(cur.sections[7].paragraphs[0], /Versão do contrato: 3\.$/);
-    await assert.rejects(sectionsForContract(db, DATA, 99), NotFoundError);
+  // A contract keeps its version's text; without a version, the current one is used.
+  const old = await sectionsForContract(db, DATA, 1);
+  assert.equal(old.version, 1);
+  assert.deepEqual(old.sections.slice(0, 7), contractSections(DATA).slice(0, 7));
+  const cur = await sectionsForContract(db, DATA);
+  assert.equal(cur.version, 3);
+  assert.equal(cur.sections.length, 9);
+  assert.equal(cur.sections[3].paragraphs[0], "Cobrança por PIX, boleto ou débito automático.");
+  assert.match(cur.sections[7].paragraphs[0], /Versão do contrato: 3\.$/);
+  await assert.rejects(sectionsForContract(db, DATA, 99), NotFoundError);
 
-    // A stale editor (started from version 2) is refused instead of replacing version 3.
-    await assert.rejects(
-      saveTemplateVersion(db, edited, "", ADMIN, { baseVersion: 2 }),
-      ConflictError,
-    );
+  // A stale editor (started from version 2) is refused instead of replacing version 3.
+  await assert.rejects(
+    saveTemplateVersion(db, edited, "", ADMIN, { baseVersion: 2 }),
+    ConflictError,
+  );
 
-    const events = await auditOf(db, "contract_template");
-    assert.deepEqual(events.map((e) => e.data?.version), [1, 2, 3]);
-    assert.ok(events.every((e) => e.action === "contract_template.saved"));
-    assert.equal(events[1].actor.id, ADMIN.id);
-  } finally {
-    db.kv.close();
-  }
+  const events = await auditOf(db, "contract_template");
+  assert.deepEqual(events.map((e) => e.data?.version), [1, 2, 3]);
+  assert.ok(events.every((e) => e.action === "contract_template.saved"));
+  assert.equal(events[1].actor.id, ADMIN.id);
 });
 
 Deno.test("concurrent saves: exactly one wins, the other gets ConflictError", async () => {
-  const db = await testDb();
-  try {
-    await getCurrentTemplate(db);
-    const a = defaults();
-    a[6] = { ...a[6], body: a[6].body + " (A)" };
-    const b = defaults();
-    b[6] = { ...b[6], body: b[6].body + " (B)" };
-    const racing = racingDb(db, 2);
-    const results = await Promise.allSettled([
-      saveTemplateVersion(racing, a, "A", ADMIN),
-      saveTemplateVersion(racing, b, "B", { ...ADMIN, id: "user:02", name: "Bruno" }),
-    ]);
-    const won = results.filter((r) => r.status === "fulfilled");
-    const lost = results.filter((r) => r.status === "rejected");
-    assert.equal(won.length, 1);
-    assert.equal(lost.length, 1);
-    assert.ok((lost[0] as PromiseRejectedResult).reason instanceof ConflictError);
-    const winner = (won[0] as PromiseFulfilledResult<ContractTemplate>).value;
-    assert.equal(winner.version, 2);
-    assert.deepEqual(await listTemplateVersions(db).then((l) => l.map((v) => v.version)), [2, 1]);
-    assert.deepEqual(await getCurrentTemplate(db), winner);
-    assert.equal((await auditOf(db, "contract_template")).length, 2);
-  } finally {
-    db.kv.close();
-  }
+  await using db = await testDb();
+  await getCurrentTemplate(db);
+  const a = defaults();
+  a[6] = { ...a[6], body: a[6].body + " (A)" };
+  const b = defaults();
+  b[6] = { ...b[6], body: b[6].body + " (B)" };
+  const racing = racingDb(db, 2);
+  const results = await Promise.allSettled([
+    saveTemplateVersion(racing, a, "A", ADMIN),
+    saveTemplateVersion(racing, b, "B", { ...ADMIN, id: "user:02", name: "Bruno" }),
+  ]);
+  const won = results.filter((r) => r.status === "fulfilled");
+  const lost = results.filter((r) => r.status === "rejected");
+  assert.equal(won.length, 1);
+  assert.equal(lost.length, 1);
+  assert.ok((lost[0] as PromiseRejectedResult).reason instanceof ConflictError);
+  const winner = (won[0] as PromiseFulfilledResult<ContractTemplate>).value;
+  assert.equal(winner.version, 2);
+  assert.deepEqual(await listTemplateVersions(db).then((l) => l.map((v) => v.version)), [2, 1]);
+  assert.deepEqual(await getCurrentTemplate(db), winner);
+  assert.equal((await auditOf(db, "contract_template")).length, 2);
 });
 
 Deno.test("getCurrentTemplate on an empty store creates version 1 once, even concurrently", async () => {
-  const db = await testDb();
+  await using db = await testDb();
+  assert.equal((await db.kv.get(keys.contractTemplateCurrent())).value, null);
+  const racing = racingDb(db, 8);
+  const all = await Promise.all(Array.from({ length: 8 }, () => getCurrentTemplate(racing)));
+  assert.ok(all.every((t) => t.version === 1));
+  assert.deepEqual((await listTemplateVersions(db)).map((v) => v.version), [1]);
+  assert.equal((await db.kv.get(keys.contractTemplateCurrent())).value, 1);
+  assert.equal((await auditOf(db, "contract_template")).length, 1);
+  // A save on an empty store keeps version 1 as the default text.
+  const db2 = await testDb();
   try {
-    assert.equal((await db.kv.get(keys.contractTemplateCurrent())).value, null);
-    const racing = racingDb(db, 8);
-    const all = await Promise.all(Array.from({ length: 8 }, () => getCurrentTemplate(racing)));
-    assert.ok(all.every((t) => t.version === 1));
-    assert.deepEqual((await listTemplateVersions(db)).map((v) => v.version), [1]);
-    assert.equal((await db.kv.get(keys.contractTemplateCurrent())).value, 1);
-    assert.equal((await auditOf(db, "contract_template")).length, 1);
-    // A save on an empty store keeps version 1 as the default text.
-    const db2 = await testDb();
-    try {
-      const first = await saveTemplateVersion(db2, defaults(), "Primeira edição", ADMIN);
-      assert.equal(first.version, 2);
-      assert.deepEqual((await getTemplateVersion(db2, 1))?.sections, defaults());
-    } finally {
-      db2.kv.close();
-    }
+    const first = await saveTemplateVersion(db2, defaults(), "Primeira edição", ADMIN);
+    assert.equal(first.version, 2);
+    assert.deepEqual((await getTemplateVersion(db2, 1))?.sections, defaults());
   } finally {
-    db.kv.close();
+    db2.kv.close();
   }
 });
 
 Deno.test("the largest template validation accepts still fits in one KV value", async () => {
-  const db = await testDb();
-  try {
-    // Two-byte characters (em dash) so V8 stores the strings as UTF-16: the worst case.
-    const sections = defaults();
-    const used = sections.reduce((n, s) => n + s.title.length + s.body.length, 0);
-    const room = LIMITS.totalMax - used - LIMITS.noteMax;
-    for (let i = 0; i * LIMITS.bodyMax < room; i++) {
-      const len = Math.min(LIMITS.bodyMax, room - i * LIMITS.bodyMax);
-      sections.push({ title: `Anexo ${i + 1} —`, body: "—".repeat(len - 9) });
-    }
-    const note = "—".repeat(LIMITS.noteMax);
-    const saved = await saveTemplateVersion(db, sections, note, ADMIN);
-    assert.equal((await getTemplateVersion(db, saved.version))?.sections.length, sections.length);
-    // One more character is refused with a message, not a KV error.
-    sections.push({ title: "Mais", body: "—".repeat(50) });
-    const f = await rejectsWithFields(saveTemplateVersion(db, sections, note, ADMIN));
-    assert.match(f.sections, /no máximo 28000 caracteres/);
-  } finally {
-    db.kv.close();
+  await using db = await testDb();
+  // Two-byte characters (em dash) so V8 stores the strings as UTF-16: the worst case.
+  const sections = defaults();
+  const used = sections.reduce((n, s) => n + s.title.length + s.body.length, 0);
+  const room = LIMITS.totalMax - used - LIMITS.noteMax;
+  for (let i = 0; i * LIMITS.bodyMax < room; i++) {
+    const len = Math.min(LIMITS.bodyMax, room - i * LIMITS.bodyMax);
+    sections.push({ title: `Anexo ${i + 1} —`, body: "—".repeat(len - 9) });
   }
+  const note = "—".repeat(LIMITS.noteMax);
+  const saved = await saveTemplateVersion(db, sections, note, ADMIN);
+  assert.equal((await getTemplateVersion(db, saved.version))?.sections.length, sections.length);
+  // One more character is refused with a message, not a KV error.
+  sections.push({ title: "Mais", body: "—".repeat(50) });
+  const f = await rejectsWithFields(saveTemplateVersion(db, sections, note, ADMIN));
+  assert.match(f.sections, /no máximo 28000 caracteres/);
 });

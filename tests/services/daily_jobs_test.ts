@@ -10,28 +10,24 @@ const quiet = () => {};
 
 Deno.test("a job missed while the server was down runs once when it comes back, then at its hour", async () => {
   let now = Date.parse("2026-03-05T10:00:00Z");
-  const db = await testDb(() => new Date(now));
-  try {
-    // Last run two days ago: the server was down at 06:00 yesterday and today.
-    await db.kv.set(
-      keys.jobLastRun("retention"),
-      {
-        at: "2026-03-03T06:00:05Z",
-        dueAt: "2026-03-03T06:00:00.000Z",
-      } satisfies JobRun,
-    );
-    let runs = 0;
-    const jobs = [{ name: "retention", run: () => Promise.resolve({ n: ++runs }) }];
-    assert.deepEqual(await runDueJobs(db, jobs, quiet), { retention: "ran" });
-    assert.deepEqual(await runDueJobs(db, jobs, quiet), { retention: "not_due" });
-    now = Date.parse("2026-03-06T05:59:00Z");
-    assert.deepEqual(await runDueJobs(db, jobs, quiet), { retention: "not_due" }, "before 06:00");
-    now = Date.parse("2026-03-06T06:01:00Z");
-    assert.deepEqual(await runDueJobs(db, jobs, quiet), { retention: "ran" });
-    assert.equal(runs, 2);
-  } finally {
-    db.kv.close();
-  }
+  await using db = await testDb(() => new Date(now));
+  // Last run two days ago: the server was down at 06:00 yesterday and today.
+  await db.kv.set(
+    keys.jobLastRun("retention"),
+    {
+      at: "2026-03-03T06:00:05Z",
+      dueAt: "2026-03-03T06:00:00.000Z",
+    } satisfies JobRun,
+  );
+  let runs = 0;
+  const jobs = [{ name: "retention", run: () => Promise.resolve({ n: ++runs }) }];
+  assert.deepEqual(await runDueJobs(db, jobs, quiet), { retention: "ran" });
+  assert.deepEqual(await runDueJobs(db, jobs, quiet), { retention: "not_due" });
+  now = Date.parse("2026-03-06T05:59:00Z");
+  assert.deepEqual(await runDueJobs(db, jobs, quiet), { retention: "not_due" }, "before 06:00");
+  now = Date.parse("2026-03-06T06:01:00Z");
+  assert.deepEqual(await runDueJobs(db, jobs, quiet), { retention: "ran" });
+  assert.equal(runs, 2);
 });
 
 Deno.test("starting the scheduler catches up at once on the daily jobs", async () => {

@@ -2,18 +2,14 @@
 // so every number of the day is accounted for (auditNumberSequence).
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
+import { caseAt } from "../factories.ts";
 import { seedIfEmpty } from "../../services/seed.ts";
 import { listDue } from "../../services/contracts.ts";
-import { listPlans } from "../../services/plans.ts";
-import { getCustomer } from "../../services/customers.ts";
 import { findUserByUsername } from "../../services/users.ts";
 import { getCase, type RenewalCase } from "../../services/renewals/cases.ts";
 import { carneOf } from "../../services/renewals/carne.ts";
 import { keys } from "../../services/keys.ts";
 import * as staff from "../../services/renewals/staff_actions.ts";
-import * as customer from "../../services/renewals/customer_actions.ts";
-import * as signing from "../../services/renewals/signing.ts";
-import { readOutbox } from "../../services/messaging/messages.ts";
 import { auditNumberSequence } from "../../services/numbers.ts";
 import { defaultBillingSettings, saveBillingSettings } from "../../services/billing_settings.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
@@ -23,7 +19,6 @@ import { loadConfig } from "../../app.config.ts";
 import type { Db } from "../../services/db.ts";
 
 const provider = loadConfig({}).provider;
-import { PNG } from "../fixtures/images/mod.ts";
 
 async function setup() {
   const db = await testDb();
@@ -45,31 +40,7 @@ async function setup() {
 
 /** Walks one due contract to "signed" through the verbs; returns the case id. */
 async function toSigned(t: Awaited<ReturnType<typeof setup>>, i: number) {
-  const { db, att } = t;
-  const c = await staff.claimContract(t.ctx(), t.due[i].contractId, { id: att.id, name: att.name });
-  await staff.sendLink(t.ctx(), c.id, "whatsapp");
-  const cu = { db, actor: { id: `customer:${c.id}`, name: "Cliente" }, provider };
-  await customer.choosePlan(cu, c.id, (await listPlans(db))[5].id, true);
-  await customer.uploadPhoto(cu, c.id, new File([PNG], "f.png"));
-  await staff.reviewPhoto(t.ctx(), c.id, { approve: true });
-  const who = (await getCustomer(db, c.customerId))!;
-  await customer.submitContacts(cu, c.id, who.phones, who.email);
-  await staff.changePlan(t.ctx(), c.id);
-  await staff.sendSignature(t.ctx(), c.id);
-  const env = { db, provider, baseUrl: "http://renova.test" };
-  await signing.sendSigningCode(env, cu.actor, c.id, "whatsapp");
-  const code =
-    (await readOutbox(db, 5)).find((m) => m.template === "sign_code" && m.caseId === c.id)!
-      .body.match(/\d{6}/)![0];
-  await signing.signContract(env, cu.actor, c.id, {
-    code,
-    typedName: who.name,
-    consent: true,
-    documentSha256: (await getCase(db, c.id))!.contractDoc!.sha256,
-    ip: "10.0.0.9",
-    userAgent: "Teste",
-  });
-  return c.id;
+  return (await caseAt(t.db, "signed", { due: i, planIndex: 5 })).id;
 }
 
 async function noGaps(db: Db, day: string, protocols: number, nossos: number) {

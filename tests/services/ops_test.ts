@@ -95,72 +95,68 @@ Deno.test("a corrupted dump is refused and writes nothing", async () => {
 
 Deno.test("retention purges an old holder photo and keeps a recent one (fake clock)", async () => {
   let now = Date.parse("2026-06-01T12:00:00Z");
-  const db = await testDb(() => new Date(now));
-  try {
-    const mk = async (id: string, closedAt: string) => {
-      const blob = await putBlob(db, new Uint8Array(1000).fill(9), "image/jpeg", "holder_photo");
-      const old = await putBlob(db, new Uint8Array(10).fill(1), "image/jpeg", "holder_photo");
-      const c = {
-        id,
-        step: "closed",
-        closedAt,
-        updatedAt: closedAt,
-        photo: {
-          blobId: blob.id,
-          contentType: "image/jpeg",
-          size: 1000,
-          uploadedAt: closedAt,
-          status: "approved",
-        },
-        oldPhotoBlobIds: [old.id],
-      } as unknown as RenewalCase;
-      await db.kv.set(keys.case(id), c);
-      await db.kv.set(keys.casesByStep("closed", id), {});
-      return { blob: blob.id, old: old.id };
-    };
-    const oldCase = await mk("01OLD", "2026-02-01T00:00:00Z"); // 120 days before "now"
-    const recent = await mk("01NEW", "2026-05-01T00:00:00Z"); // 31 days
-    await db.kv.set(keys.link("expired"), {
-      caseId: "x",
-      issuedAt: "2026-01-01",
-      expiresAt: "2026-01-16T00:00:00Z",
-    });
-    await db.kv.set(keys.link("live"), {
-      caseId: "y",
-      issuedAt: "2026-05-30",
-      expiresAt: "2026-06-14T00:00:00Z",
-    });
+  await using db = await testDb(() => new Date(now));
+  const mk = async (id: string, closedAt: string) => {
+    const blob = await putBlob(db, new Uint8Array(1000).fill(9), "image/jpeg", "holder_photo");
+    const old = await putBlob(db, new Uint8Array(10).fill(1), "image/jpeg", "holder_photo");
+    const c = {
+      id,
+      step: "closed",
+      closedAt,
+      updatedAt: closedAt,
+      photo: {
+        blobId: blob.id,
+        contentType: "image/jpeg",
+        size: 1000,
+        uploadedAt: closedAt,
+        status: "approved",
+      },
+      oldPhotoBlobIds: [old.id],
+    } as unknown as RenewalCase;
+    await db.kv.set(keys.case(id), c);
+    await db.kv.set(keys.casesByStep("closed", id), {});
+    return { blob: blob.id, old: old.id };
+  };
+  const oldCase = await mk("01OLD", "2026-02-01T00:00:00Z"); // 120 days before "now"
+  const recent = await mk("01NEW", "2026-05-01T00:00:00Z"); // 31 days
+  await db.kv.set(keys.link("expired"), {
+    caseId: "x",
+    issuedAt: "2026-01-01",
+    expiresAt: "2026-01-16T00:00:00Z",
+  });
+  await db.kv.set(keys.link("live"), {
+    caseId: "y",
+    issuedAt: "2026-05-30",
+    expiresAt: "2026-06-14T00:00:00Z",
+  });
 
-    // Only the photo counts here (the other retention counts have their own tests).
-    const photoCounts = (r: Record<string, number>) => ({
-      photos: r.photos,
-      cases: r.cases,
-      links: r.links,
-    });
-    const r = photoCounts({ ...await purgeExpired(db, { photoRetentionDays: 90 }) });
-    assert.deepEqual(r, { photos: 2, cases: 1, links: 1 });
-    assert.equal(await getBlobMeta(db, oldCase.blob), null);
-    assert.equal(await getBlobMeta(db, oldCase.old), null);
-    assert.ok(await getBlobMeta(db, recent.blob), "the recent one is kept");
-    const purged = (await db.kv.get<RenewalCase>(keys.case("01OLD"))).value!;
-    assert.ok(purged.photo!.purgedAt, "the case records the purge");
-    assert.equal((await db.kv.get(keys.link("expired"))).value, null);
-    assert.ok((await db.kv.get(keys.link("live"))).value);
+  // Only the photo counts here (the other retention counts have their own tests).
+  const photoCounts = (r: Record<string, number>) => ({
+    photos: r.photos,
+    cases: r.cases,
+    links: r.links,
+  });
+  const r = photoCounts({ ...await purgeExpired(db, { photoRetentionDays: 90 }) });
+  assert.deepEqual(r, { photos: 2, cases: 1, links: 1 });
+  assert.equal(await getBlobMeta(db, oldCase.blob), null);
+  assert.equal(await getBlobMeta(db, oldCase.old), null);
+  assert.ok(await getBlobMeta(db, recent.blob), "the recent one is kept");
+  const purged = (await db.kv.get<RenewalCase>(keys.case("01OLD"))).value!;
+  assert.ok(purged.photo!.purgedAt, "the case records the purge");
+  assert.equal((await db.kv.get(keys.link("expired"))).value, null);
+  assert.ok((await db.kv.get(keys.link("live"))).value);
 
-    now += 60 * 86400_000; // two months later the recent one goes too, and nothing twice
-    assert.deepEqual(photoCounts({ ...await purgeExpired(db, { photoRetentionDays: 90 }) }), {
-      photos: 2,
-      cases: 1,
-      links: 1,
-    });
-    assert.deepEqual(photoCounts({ ...await purgeExpired(db, { photoRetentionDays: 90 }) }), {
-      photos: 0,
-      cases: 0,
-      links: 0,
-    });
-  } finally {
-    db.kv.close();
-  }
+  now += 60 * 86400_000; // two months later the recent one goes too, and nothing twice
+  assert.deepEqual(photoCounts({ ...await purgeExpired(db, { photoRetentionDays: 90 }) }), {
+    photos: 2,
+    cases: 1,
+    links: 1,
+  });
+  assert.deepEqual(photoCounts({ ...await purgeExpired(db, { photoRetentionDays: 90 }) }), {
+    photos: 0,
+    cases: 0,
+    links: 0,
+  });
 });
 
 Deno.test("a bad setting stops the start with its name, never a stack trace", async () => {

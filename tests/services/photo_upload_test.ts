@@ -4,10 +4,7 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { testDb } from "../helpers.ts";
-import { seedIfEmpty } from "../../services/seed.ts";
-import { listDue } from "../../services/contracts.ts";
-import { listPlans } from "../../services/plans.ts";
-import { findUserByUsername } from "../../services/users.ts";
+import { caseAt } from "../factories.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import * as staff from "../../services/renewals/staff_actions.ts";
 import * as customer from "../../services/renewals/customer_actions.ts";
@@ -19,7 +16,6 @@ import {
 import { readImageHeader, toReviewJpeg } from "../../services/images/holder_photo.ts";
 import { getBlob, getBlobMeta } from "../../services/blobs.ts";
 import { RateLimitError } from "../../services/errors.ts";
-import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { loadConfig } from "../../app.config.ts";
 import { newSubmissionId } from "../../services/submissions.ts";
 import {
@@ -37,22 +33,8 @@ const provider = loadConfig({}).provider;
 async function setup() {
   let t = Date.parse("2026-03-02T13:00:00Z");
   const db = await testDb(() => new Date(t));
-  await seedIfEmpty(db, {});
-  const att = (await findUserByUsername(db, "atendente1"))!;
-  const today = todayInBrazil(db.now());
-  const due = (await listDue(db, today, addDays(today, 60))).items;
-  const sctx: staff.StaffCtx = {
-    db,
-    actor: { id: `user:${att.id}`, name: att.name, ip: "10.0.0.1" },
-    kind: "staff",
-    baseUrl: "http://renova.test",
-    linkTtlDays: 15,
-    providerName: provider.name,
-    provider,
-  };
-  const c = await staff.claimContract(sctx, due[0].contractId, { id: att.id, name: att.name });
-  const cu = { db, actor: { id: `customer:${c.id}`, name: "Cliente" }, provider };
-  await customer.choosePlan(cu, c.id, (await listPlans(db))[0].id, true);
+  const { id, ctx: sctx, cu } = await caseAt(db, "plan_chosen", { planIndex: 0 });
+  const c = { id };
   const upload = async (bytes: Uint8Array<ArrayBuffer>, name = "foto.jpg") =>
     await customer.uploadPhoto(cu, c.id, new File([bytes], name), (await getCase(db, c.id))!.rev);
   const stored = async () => (await getBlob(db, (await getCase(db, c.id))!.photo!.blobId)).data;
@@ -70,6 +52,7 @@ async function setup() {
     blobCount,
     advance: (ms: number) => (t += ms),
     close: () => db.kv.close(),
+    [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
   };
 }
 
@@ -77,72 +60,56 @@ const has = (hay: Uint8Array, needle: string) =>
   new TextDecoder("latin1").decode(hay).toLowerCase().includes(needle.toLowerCase());
 
 Deno.test("photo: GPS, camera and author EXIF never reach the stored photo", async () => {
-  const t = await setup();
-  try {
-    assert.ok(has(EXIF_JPEG, "Maria Titular"), "the fixture carries the tags");
-    await t.upload(EXIF_JPEG);
-    const data = await t.stored();
-    const markers = jpegSegments(data).map(([m]) => m);
-    assert.ok(!markers.includes(0xe1), "no APP1 (EXIF/XMP) segment");
-    assert.deepEqual(markers.filter((m) => m >= 0xe1 && m <= 0xef), [], "no APP1–APP15");
-    for (const s of ["Exif", "Maria Titular", "FakeCam", "SN123456789", "GPS"]) {
-      assert.ok(!has(data, s), `no "${s}" in the stored bytes`);
-    }
-  } finally {
-    t.close();
+  await using t = await setup();
+  assert.ok(has(EXIF_JPEG, "Maria Titular"), "the fixture carries the tags");
+  await t.upload(EXIF_JPEG);
+  const data = await t.stored();
+  const markers = jpegSegments(data).map(([m]) => m);
+  assert.ok(!markers.includes(0xe1), "no APP1 (EXIF/XMP) segment");
+  assert.deepEqual(markers.filter((m) => m >= 0xe1 && m <= 0xef), [], "no APP1–APP15");
+  for (const s of ["Exif", "Maria Titular", "FakeCam", "SN123456789", "GPS"]) {
+    assert.ok(!has(data, s), `no "${s}" in the stored bytes`);
   }
 });
 
 Deno.test("photo: a JPEG/HTML polyglot is stored as a clean re-encoded JPEG", async () => {
-  const t = await setup();
-  try {
-    const poly = jpegHtmlPolyglot(EXIF_JPEG);
-    assert.ok(has(poly, "<script"));
-    await t.upload(poly, "foto.html");
-    const data = await t.stored();
-    assert.ok(!has(data, "<html") && !has(data, "<script"), "no markup bytes stored");
-    assert.ok(!jpegSegments(data).some(([m]) => m === 0xfe), "no comment segment");
-    const h = await readImageHeader(data);
-    assert.deepEqual([h.type, h.width, h.height], ["image/jpeg", 64, 32]);
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const poly = jpegHtmlPolyglot(EXIF_JPEG);
+  assert.ok(has(poly, "<script"));
+  await t.upload(poly, "foto.html");
+  const data = await t.stored();
+  assert.ok(!has(data, "<html") && !has(data, "<script"), "no markup bytes stored");
+  assert.ok(!jpegSegments(data).some(([m]) => m === 0xfe), "no comment segment");
+  const h = await readImageHeader(data);
+  assert.deepEqual([h.type, h.width, h.height], ["image/jpeg", 64, 32]);
 });
 
 Deno.test("photo: a PNG header claiming 30000×30000 is refused from the header, in pt-BR", async () => {
-  const t = await setup();
-  try {
-    const bomb = await pngBomb(30000, 30000);
-    assert.ok(bomb.length < 2000, "a small file that would decode to 2.7 GB");
-    const h = await readImageHeader(bomb);
-    assert.deepEqual([h.width, h.height], [30000, 30000], "dimensions read without decoding");
-    const before = await getCase(t.db, t.caseId);
-    await assert.rejects(
-      () => t.upload(bomb, "bomba.png"),
-      /resolução alta demais.*900 megapixels/,
-    );
-    assert.deepEqual(await getCase(t.db, t.caseId), before, "the case did not change");
-    assert.equal(await t.blobCount(), 0, "nothing stored");
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const bomb = await pngBomb(30000, 30000);
+  assert.ok(bomb.length < 2000, "a small file that would decode to 2.7 GB");
+  const h = await readImageHeader(bomb);
+  assert.deepEqual([h.width, h.height], [30000, 30000], "dimensions read without decoding");
+  const before = await getCase(t.db, t.caseId);
+  await assert.rejects(
+    () => t.upload(bomb, "bomba.png"),
+    /resolução alta demais.*900 megapixels/,
+  );
+  assert.deepEqual(await getCase(t.db, t.caseId), before, "the case did not change");
+  assert.equal(await t.blobCount(), 0, "nothing stored");
 });
 
 Deno.test("photo: EXIF orientation 6 is stored upright (sides swapped)", async () => {
-  const t = await setup();
-  try {
-    await t.upload(ORIENT6_JPEG);
-    const data = await t.stored();
-    const { data: px, info } = await sharp(data).raw().toBuffer({ resolveWithObject: true });
-    assert.deepEqual([info.width, info.height], [32, 64]);
-    assert.ok(!jpegSegments(data).some(([m]) => m === 0xe1), "no orientation tag left to apply");
-    // Turned 90° clockwise, the red left half of the landscape image is now on top.
-    const at = (x: number, y: number) => [...px.subarray((y * 32 + x) * 3, (y * 32 + x) * 3 + 3)];
-    assert.ok(at(16, 8)[0] > 150 && at(16, 8)[2] < 80, `top is red: ${at(16, 8)}`);
-    assert.ok(at(16, 56)[2] > 150 && at(16, 56)[0] < 80, `bottom is blue: ${at(16, 56)}`);
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  await t.upload(ORIENT6_JPEG);
+  const data = await t.stored();
+  const { data: px, info } = await sharp(data).raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([info.width, info.height], [32, 64]);
+  assert.ok(!jpegSegments(data).some(([m]) => m === 0xe1), "no orientation tag left to apply");
+  // Turned 90° clockwise, the red left half of the landscape image is now on top.
+  const at = (x: number, y: number) => [...px.subarray((y * 32 + x) * 3, (y * 32 + x) * 3 + 3)];
+  assert.ok(at(16, 8)[0] > 150 && at(16, 8)[2] < 80, `top is red: ${at(16, 8)}`);
+  assert.ok(at(16, 56)[2] > 150 && at(16, 56)[0] < 80, `bottom is blue: ${at(16, 56)}`);
 });
 
 Deno.test("photo: a 12 MP phone photo is stored as a review-size JPEG", async () => {
@@ -156,99 +123,79 @@ Deno.test("photo: a 12 MP phone photo is stored as a review-size JPEG", async ()
 });
 
 Deno.test("photo: PNG and WebP uploads are stored as JPEG", async () => {
-  const t = await setup();
-  try {
-    const webp = new Uint8Array(await sharp(PNG).webp().toBuffer());
-    for (const [bytes, name] of [[PNG, "foto.png"], [webp, "foto.webp"]] as const) {
-      await t.upload(bytes, name);
-      assert.equal((await getCase(t.db, t.caseId))!.photo!.contentType, "image/jpeg");
-      const h = await readImageHeader(await t.stored());
-      assert.deepEqual([h.type, h.width, h.height], ["image/jpeg", 64, 32], name);
-    }
-  } finally {
-    t.close();
+  await using t = await setup();
+  const webp = new Uint8Array(await sharp(PNG).webp().toBuffer());
+  for (const [bytes, name] of [[PNG, "foto.png"], [webp, "foto.webp"]] as const) {
+    await t.upload(bytes, name);
+    assert.equal((await getCase(t.db, t.caseId))!.photo!.contentType, "image/jpeg");
+    const h = await readImageHeader(await t.stored());
+    assert.deepEqual([h.type, h.width, h.height], ["image/jpeg", 64, 32], name);
   }
 });
 
 Deno.test("photo quota: the upload past the hourly cap is refused with 429 and changes nothing", async () => {
-  const t = await setup();
-  try {
-    for (let i = 0; i < PHOTO_UPLOADS_PER_HOUR; i++) {
-      await t.upload(PNG);
-      t.advance(60_000);
-    }
-    const before = await getCase(t.db, t.caseId);
-    const blobs = await t.blobCount();
-    const err = await t.upload(PNG).then(() => null, (e) => e);
-    assert.ok(err instanceof RateLimitError, String(err));
-    assert.equal(err.status, 429);
-    assert.match(err.message, /fotos na última hora\. Tente de novo em 55 minuto/);
-    assert.deepEqual(await getCase(t.db, t.caseId), before, "the case did not change");
-    assert.equal(await t.blobCount(), blobs, "nothing stored");
-    t.advance(55 * 60_000); // the first upload is now an hour old
+  await using t = await setup();
+  for (let i = 0; i < PHOTO_UPLOADS_PER_HOUR; i++) {
     await t.upload(PNG);
-  } finally {
-    t.close();
+    t.advance(60_000);
   }
+  const before = await getCase(t.db, t.caseId);
+  const blobs = await t.blobCount();
+  const err = await t.upload(PNG).then(() => null, (e) => e);
+  assert.ok(err instanceof RateLimitError, String(err));
+  assert.equal(err.status, 429);
+  assert.match(err.message, /fotos na última hora\. Tente de novo em 55 minuto/);
+  assert.deepEqual(await getCase(t.db, t.caseId), before, "the case did not change");
+  assert.equal(await t.blobCount(), blobs, "nothing stored");
+  t.advance(55 * 60_000); // the first upload is now an hour old
+  await t.upload(PNG);
 });
 
 Deno.test("photo quota: a case accepts a fixed number of uploads in total", async () => {
-  const t = await setup();
-  try {
-    for (let i = 0; i < PHOTO_UPLOADS_TOTAL; i++) {
-      await t.upload(PNG);
-      t.advance(13 * 60_000); // stays under the hourly cap
-    }
-    await assert.rejects(
-      () => t.upload(PNG),
-      (e) => e instanceof RateLimitError && /número máximo de fotos/.test(e.message),
-    );
-    assert.equal((await getCase(t.db, t.caseId))!.photoUploads!.total, PHOTO_UPLOADS_TOTAL);
-  } finally {
-    t.close();
+  await using t = await setup();
+  for (let i = 0; i < PHOTO_UPLOADS_TOTAL; i++) {
+    await t.upload(PNG);
+    t.advance(13 * 60_000); // stays under the hourly cap
   }
+  await assert.rejects(
+    () => t.upload(PNG),
+    (e) => e instanceof RateLimitError && /número máximo de fotos/.test(e.message),
+  );
+  assert.equal((await getCase(t.db, t.caseId))!.photoUploads!.total, PHOTO_UPLOADS_TOTAL);
 });
 
 Deno.test("photo: a replaced unreviewed photo is deleted; the last rejected ones are kept", async () => {
-  const t = await setup();
-  try {
-    const current = async () => (await getCase(t.db, t.caseId))!;
-    await t.upload(PNG);
-    const first = (await current()).photo!.blobId;
+  await using t = await setup();
+  const current = async () => (await getCase(t.db, t.caseId))!;
+  await t.upload(PNG);
+  const first = (await current()).photo!.blobId;
+  t.advance(20 * 60_000);
+  await t.upload(PNG);
+  assert.equal(await getBlobMeta(t.db, first), null, "nobody reviewed it: gone");
+  assert.deepEqual((await current()).oldPhotoBlobIds, []);
+
+  const rejected: string[] = [];
+  for (let i = 0; i < MAX_REJECTED_KEPT + 1; i++) {
+    rejected.push((await current()).photo!.blobId);
+    await staff.reviewPhoto(t.sctx, t.caseId, { approve: false, reason: "Documento ilegível" });
     t.advance(20 * 60_000);
     await t.upload(PNG);
-    assert.equal(await getBlobMeta(t.db, first), null, "nobody reviewed it: gone");
-    assert.deepEqual((await current()).oldPhotoBlobIds, []);
-
-    const rejected: string[] = [];
-    for (let i = 0; i < MAX_REJECTED_KEPT + 1; i++) {
-      rejected.push((await current()).photo!.blobId);
-      await staff.reviewPhoto(t.sctx, t.caseId, { approve: false, reason: "Documento ilegível" });
-      t.advance(20 * 60_000);
-      await t.upload(PNG);
-    }
-    const c = await current();
-    assert.deepEqual(c.oldPhotoBlobIds, rejected.slice(-MAX_REJECTED_KEPT));
-    for (const id of c.oldPhotoBlobIds) assert.ok(await getBlobMeta(t.db, id), "evidence kept");
-    assert.equal(await getBlobMeta(t.db, rejected[0]), null, "the oldest rejection dropped");
-    assert.equal(await t.blobCount(), MAX_REJECTED_KEPT + 1, "current + kept, nothing else");
-  } finally {
-    t.close();
   }
+  const c = await current();
+  assert.deepEqual(c.oldPhotoBlobIds, rejected.slice(-MAX_REJECTED_KEPT));
+  for (const id of c.oldPhotoBlobIds) assert.ok(await getBlobMeta(t.db, id), "evidence kept");
+  assert.equal(await getBlobMeta(t.db, rejected[0]), null, "the oldest rejection dropped");
+  assert.equal(await t.blobCount(), MAX_REJECTED_KEPT + 1, "current + kept, nothing else");
 });
 
 Deno.test("photo: the same upload sent twice keeps one stored copy", async () => {
-  const t = await setup();
-  try {
-    const rev = (await getCase(t.db, t.caseId))!.rev;
-    const cu = { db: t.db, actor: { id: `customer:${t.caseId}`, name: "Cliente" }, provider };
-    await customer.uploadPhoto(cu, t.caseId, new File([PNG], "f.png"), rev);
-    const again = await customer.uploadPhoto(cu, t.caseId, new File([PNG], "f.png"), rev);
-    assert.equal(again.changed, false);
-    assert.equal(await t.blobCount(), 1);
-  } finally {
-    t.close();
-  }
+  await using t = await setup();
+  const rev = (await getCase(t.db, t.caseId))!.rev;
+  const cu = { db: t.db, actor: { id: `customer:${t.caseId}`, name: "Cliente" }, provider };
+  await customer.uploadPhoto(cu, t.caseId, new File([PNG], "f.png"), rev);
+  const again = await customer.uploadPhoto(cu, t.caseId, new File([PNG], "f.png"), rev);
+  assert.equal(again.changed, false);
+  assert.equal(await t.blobCount(), 1);
 });
 
 /** Bytes that pass the magic-number sniff but no decoder can read. */

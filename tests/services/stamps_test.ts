@@ -7,26 +7,22 @@ import { createPlan, plansWithStamp } from "../../services/plans.ts";
 import { DEMO_PLANS } from "../../services/seed.ts";
 
 Deno.test("currentStamps: a caller after a write sees it, even with a read of before in flight", async () => {
-  const db = await testDb();
-  try {
-    const ks = [["cases", "A"], ["customers", "X"]];
-    await db.kv.set(ks[0], 1);
-    for (let i = 0; i < 20; i++) {
-      const before = currentStamps(db, ks); // a read under way
-      const w = await db.kv.set(ks[1], i);
-      const after = await currentStamps(db, ks);
-      assert.equal(after[1], w.versionstamp, `round ${i}: the write is seen`);
-      assert.ok((await before)[0]);
-    }
-    // Many callers at once get the same answer.
-    const all = await Promise.all(Array.from({ length: 16 }, () => currentStamps(db, ks)));
-    for (const s of all) assert.ok(sameStamps(s, all[0]));
-    assert.equal(all[0][0], (await db.kv.get(ks[0])).versionstamp);
-    assert.equal((await currentStamps(db, [["nothing"]]))[0], null);
-    assert.throws(() => currentStamps(db, Array.from({ length: 11 }, (_, i) => ["k", i])));
-  } finally {
-    db.kv.close();
+  await using db = await testDb();
+  const ks = [["cases", "A"], ["customers", "X"]];
+  await db.kv.set(ks[0], 1);
+  for (let i = 0; i < 20; i++) {
+    const before = currentStamps(db, ks); // a read under way
+    const w = await db.kv.set(ks[1], i);
+    const after = await currentStamps(db, ks);
+    assert.equal(after[1], w.versionstamp, `round ${i}: the write is seen`);
+    assert.ok((await before)[0]);
   }
+  // Many callers at once get the same answer.
+  const all = await Promise.all(Array.from({ length: 16 }, () => currentStamps(db, ks)));
+  for (const s of all) assert.ok(sameStamps(s, all[0]));
+  assert.equal(all[0][0], (await db.kv.get(ks[0])).versionstamp);
+  assert.equal((await currentStamps(db, [["nothing"]]))[0], null);
+  assert.throws(() => currentStamps(db, Array.from({ length: 11 }, (_, i) => ["k", i])));
 });
 
 Deno.test("local writes: listeners hear every committed key, and only committed ones", async () => {
@@ -81,20 +77,16 @@ Deno.test("FreshReads: callers share reads but never one that began before they 
 });
 
 Deno.test("plansWithStamp: the memo follows the plan list's version key", async () => {
-  const db = await testDb();
-  try {
-    const empty = await plansWithStamp(db);
-    assert.deepEqual(empty, { plans: [], stamp: null });
-    await createPlan(db, { ...DEMO_PLANS[0] });
-    const one = await plansWithStamp(db);
-    assert.equal(one.plans.length, 1);
-    assert.ok(one.stamp);
-    assert.equal((await plansWithStamp(db)).plans, one.plans, "unchanged stamp: same list");
-    await createPlan(db, { ...DEMO_PLANS[1] });
-    const two = await plansWithStamp(db);
-    assert.equal(two.plans.length, 2);
-    assert.notEqual(two.stamp, one.stamp);
-  } finally {
-    db.kv.close();
-  }
+  await using db = await testDb();
+  const empty = await plansWithStamp(db);
+  assert.deepEqual(empty, { plans: [], stamp: null });
+  await createPlan(db, { ...DEMO_PLANS[0] });
+  const one = await plansWithStamp(db);
+  assert.equal(one.plans.length, 1);
+  assert.ok(one.stamp);
+  assert.equal((await plansWithStamp(db)).plans, one.plans, "unchanged stamp: same list");
+  await createPlan(db, { ...DEMO_PLANS[1] });
+  const two = await plansWithStamp(db);
+  assert.equal(two.plans.length, 2);
+  assert.notEqual(two.stamp, one.stamp);
 });

@@ -52,31 +52,36 @@ Deno.test("page cache: served unchecked only within REVALIDATE_MS of its last ch
 });
 
 Deno.test("page cache: this process's writes drop dependent pages, even mid-render", async () => {
-  const db = await testDb();
-  try {
-    const cache = new PageCache(10, db);
-    cache.set("a", page("a", [["cases", "A"], ["customers", "X"]]), cache.begin());
-    cache.set("b", page("b", [["cases", "B"], ["customers", "X"]]), cache.begin());
-    cache.set("c", page("c", [["cases", "C"]]), cache.begin());
-    await db.kv.atomic().set(["customers", "X"], 1).commit();
-    assert.equal(cache.get("a"), undefined);
-    assert.equal(cache.get("b"), undefined);
-    assert.ok(cache.get("c"), "unrelated page kept");
-    await db.kv.delete(["cases", "C"]);
-    assert.equal(cache.get("c"), undefined, "kv.delete counts too");
+  await using db = await testDb();
+  const cache = new PageCache(10, db);
+  cache.set("a", page("a", [["cases", "A"], ["customers", "X"]]), cache.begin());
+  cache.set("b", page("b", [["cases", "B"], ["customers", "X"]]), cache.begin());
+  cache.set("c", page("c", [["cases", "C"]]), cache.begin());
+  await db.kv.atomic().set(["customers", "X"], 1).commit();
+  assert.equal(cache.get("a"), undefined);
+  assert.equal(cache.get("b"), undefined);
+  assert.ok(cache.get("c"), "unrelated page kept");
+  await db.kv.delete(["cases", "C"]);
+  assert.equal(cache.get("c"), undefined, "kv.delete counts too");
 
-    // A write that lands while a page renders may be newer than what the render read.
-    const ticket = cache.begin();
-    await db.kv.set(["cases", "D"], 1);
-    cache.set("d", page("d", [["cases", "D"]]), ticket);
-    assert.equal(cache.get("d")?.checked, false, "must be checked before it is served");
-    // A failed atomic changes nothing and drops nothing.
-    cache.set("e", page("e", [["cases", "E"]]), cache.begin());
-    const res = await db.kv.atomic().check({ key: ["cases", "E"], versionstamp: "0".repeat(20) })
-      .set(["cases", "E"], 2).commit();
-    assert.equal(res.ok, false);
-    assert.equal(cache.get("e")?.checked, true);
-  } finally {
-    db.kv.close();
-  }
+  // A write that lands while a page renders may be newer than what the render read.
+  const ticket = cache.begin();
+  await db.kv.set(["cases", "D"], 1);
+  cache.set("d", page("d", [["cases", "D"]]), ticket);
+  assert.equal(cache.get("d")?.checked, false, "must be checked before it is served");
+  // A failed atomic changes nothing and drops nothing.
+  cache.set("e", page("e", [["cases", "E"]]), cache.begin());
+  const res = await db.kv.atomic().check({ key: ["cases", "E"], versionstamp: "0".repeat(20) })
+    .set(["cases", "E"], 2).commit();
+  assert.equal(res.ok, false);
+  assert.equal(cache.get("e")?.checked, true);
+});
+
+Deno.test("page cache: on a store opened without the write feed, every hit is checked first", async () => {
+  await using db = await testDb();
+  // A Db that did not come through openDb (the one door): its writes would go unheard.
+  const unfed = { ...db, onWrite: undefined } as unknown as typeof db;
+  const cache = new PageCache(10, unfed);
+  cache.set("a", page("a"), cache.begin());
+  assert.equal(cache.get("a")?.checked, false, "no write feed: the caller must read the stamps");
 });
