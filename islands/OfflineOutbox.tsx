@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one island whose outbox view, conflict view and expiry wipe share the
+// same IndexedDB helpers and state; a split would mean another island boundary and bundle entry.
 // The attendant's data on this device (IndexedDB): the queue, the cases they opened and the
 // outbox of actions taken without a connection. The island shows what waits to be sent, and
 // every conflict with both versions side by side until the attendant chooses.

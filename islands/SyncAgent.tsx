@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one island (mounted on every staff page) whose worker registration,
+// sync loop and banner share state; a split would mean props crossing island boundaries.
 // On every staff page: registers the service worker, keeps the attendant's queue and opened
 // cases in IndexedDB, replays the offline outbox to /app/sync when the connection is back, and
 // shows a banner (online/offline, last sync). On a live page that lost its connection, forms

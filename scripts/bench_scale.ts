@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one benchmark script whose phases share the generated store and the baselines measured in the same run.
 // Scale benchmark: generate N contracts, import them, and measure the due list, a month's
 // enumeration and the customer page, each against a raw baseline measured in the same run.
 //   deno task bench:scale --contracts N [--seconds 4] [--keep] [--dir DIR]

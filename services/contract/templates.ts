@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the default contract text (legal prose in pt-BR) is most of the file; the code around it is small.
 // The renewal contract's text as versioned templates an admin can edit. A template is a list of
 // sections (title + pt-BR body with {{placeholders}}); every save is a new version and versions
 // are never edited or deleted, so a signed contract can always be rendered again with the

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the job record, its progress record and the runner's lock are written in the same atomics; kept together so every write is seen at once.
 // Import jobs: the record (file facts, preset, column and plan mapping, results), a small
 // progress record rewritten by every batch atomic (what the progress bar polls, so it survives
 // a reload), the bad-row report, and the runner with its lock. The web and the command line

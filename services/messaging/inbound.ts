@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the webhook's acceptance (signature, replay window, markers) and the processing share the event shapes and must change together.
 // Inbound WhatsApp: the webhook's signature check, storing events (sealed: phones and texts are
 // personal data) with an `inbound_whatsapp` job so the webhook answers at once, and processing:
 // a customer's message is recorded on their open case (the attendant's page updates live) and

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: public Febraban vectors for each bank, one short test each.
 import assert from "node:assert/strict";
 import {
   barcodeCheckDigit,

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: browser walks share one server and Chromium start-up, which costs more than the tests themselves.
 // The attendant app offline, in Chromium: installable (manifest + service worker), the queue
 // and opened cases readable after an offline reload, contacts recorded offline and synced on
 // reconnect, a colleague's change meanwhile shown as a conflict with both versions until the

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one fixture per ERP preset, each test short; splitting would scatter the presets' shared setup.
 // ERP import on an in-memory store: each preset's fixture, the bad-row report, dry runs that
 // write nothing, idempotent re-imports, changed rows moving their indexes, Latin-1 with ";".
 import assert from "node:assert/strict";
