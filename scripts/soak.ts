@@ -14,21 +14,10 @@ import { ServerProcess } from "./soak/server.ts";
 import { formsTo, Http, sleep } from "./soak/http.ts";
 import { driveRenewal, type Outcome } from "./soak/driver.ts";
 import { checkInvariants } from "./soak/invariants.ts";
+import { seeded } from "./gen.ts"; // the same seeded generator as the data generator
 
 const DATA_KEY = "S".repeat(43);
 const PASSWORD = "senha-forte-soak-123";
-
-/** mulberry32: the kill moments repeat for a seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Progress on stderr: stdout ends with the JSON line. */
 const log = (m: string) => console.error(`soak: ${m}`);
@@ -44,7 +33,7 @@ export async function soak(
   opts: { renewals: number; kills: number; seed: number; invoices: number },
 ) {
   const started = Date.now();
-  const rand = rng(opts.seed);
+  const rand = seeded(opts.seed);
   const dir = await Deno.makeTempDir({ prefix: "renova-soak-" });
   const kvPath = `${dir}/renova.kv`;
   const standins = new StandIns();
