@@ -4,11 +4,10 @@
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
-import { type Actor, addAudit } from "../audit.ts";
-import { getBlob } from "../blobs.ts";
+import { addAudit } from "../audit.ts";
+import { deleteBlob, getBlob, promoteBlob } from "../blobs.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
-import { type Contract, getContract, stageContractUpdate } from "../contracts.ts";
-import { getCustomer } from "../customers.ts";
+import { getContract, stageContractUpdate } from "../contracts.ts";
 import { getPlan } from "../plans.ts";
 import { addMonths, todayInBrazil } from "../dates.ts";
 import { getTicket, stageCloseTicket, stageTicket } from "../tickets.ts";
@@ -26,28 +25,15 @@ import {
   transition,
   updateCase,
 } from "./cases.ts";
-import { currentLinkToken, stageNewLink } from "./links.ts";
+import { stageNewLink } from "./links.ts";
 import { invoiceLines, stageReminders, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
 import { can, canSendLink, forbiddenMessage, mayTake } from "../../domain/policy.ts";
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../domain/contact.ts";
-import type { ProviderInfo } from "../contract/terms.ts";
-import { deleteBlob, promoteBlob } from "../blobs.ts";
 import { prepareContractDoc } from "./signing.ts";
 import { assertCanReadCase } from "./read_access.ts";
-
-export interface StaffCtx {
-  db: Db;
-  actor: Actor;
-  /** "supervisor" for supervisors and admins: they may act on any case. */
-  kind: "staff" | "supervisor";
-  /** Public base URL for links in messages, e.g. https://renova.example.com. */
-  baseUrl: string;
-  linkTtlDays: number;
-  providerName: string;
-  provider: ProviderInfo;
-  signingP12?: { base64: string; passphrase: string };
-}
+import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
+export type { StaffCtx } from "./env.ts";
 
 export async function claimContract(ctx: StaffCtx, contractId: string, me: Assignee) {
   const existing = await openCaseOfContract(ctx.db, contractId);
@@ -192,14 +178,6 @@ export async function recordRefusal(ctx: StaffCtx, caseId: string, reason: strin
   });
 }
 
-const firstName = (name: string) => name.split(" ")[0];
-
-async function customerOf(db: Db, c: RenewalCase) {
-  const customer = await getCustomer(db, c.customerId);
-  if (!customer) throw new NotFoundError("Cliente não encontrado.");
-  return customer;
-}
-
 /** Sends (or re-sends) the personal link. A new token each time; the old one stops working. */
 export async function sendLink(
   ctx: StaffCtx,
@@ -287,23 +265,6 @@ export async function reviewPhoto(
       }
     },
   });
-}
-
-/**
- * The link to put in a follow-up message: the customer's current one, so the page they may
- * have open keeps working; a new one only when none is live.
- */
-async function linkFor(ctx: StaffCtx, op: Deno.AtomicOperation, next: RenewalCase) {
-  const live = next.link && next.link.expiresAt > ctx.db.now().toISOString();
-  return live
-    ? (await currentLinkToken(ctx.db, next))!
-    : await stageNewLink(ctx.db, op, next, ctx.linkTtlDays);
-}
-
-async function contractEntry(db: Db, id: string) {
-  const e = await db.kv.get<Contract>(keys.contract(id));
-  if (!e.value) throw new NotFoundError("Contrato não encontrado.");
-  return e as Deno.KvEntry<Contract>;
 }
 
 /** Applies the chosen plan on the customer's contract record. */
