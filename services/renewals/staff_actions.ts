@@ -7,7 +7,7 @@ import { ulid } from "../ulid.ts";
 import { addAudit } from "../audit.ts";
 import { deleteBlob, getBlob, promoteBlob } from "../blobs.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
-import { getContract, stageContractUpdate } from "../contracts.ts";
+import { stageContractUpdate } from "../contracts.ts";
 import { getPlan } from "../plans.ts";
 import { addMonths, todayInBrazil } from "../dates.ts";
 import { getTicket, stageCloseTicket, stageTicket } from "../tickets.ts";
@@ -15,16 +15,7 @@ import { drawNumbers, stageNumbers } from "../numbers.ts";
 import { invoiceSchedule, issueInvoices } from "../invoices.ts";
 import { ensureCarne } from "./carne.ts";
 import { getBillingSettings } from "../billing_settings.ts";
-import {
-  type Assignee,
-  getCaseEntry,
-  openCase,
-  openCaseOfContract,
-  type RenewalCase,
-  setAssignee,
-  transition,
-  updateCase,
-} from "./cases.ts";
+import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
 import { stageNewLink } from "./links.ts";
 import { invoiceLines, stageReminders, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
@@ -34,27 +25,7 @@ import { prepareContractDoc } from "./signing.ts";
 import { assertCanReadCase } from "./read_access.ts";
 import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
 export type { StaffCtx } from "./env.ts";
-
-export async function claimContract(ctx: StaffCtx, contractId: string, me: Assignee) {
-  const existing = await openCaseOfContract(ctx.db, contractId);
-  if (existing) return await setAssignee(ctx.db, existing, me, ctx.actor, { onlyIfFree: true });
-  return await openCase(ctx.db, { contractId, assignee: me, origin: "list" }, ctx.actor);
-}
-
-export async function assignContract(ctx: StaffCtx, contractId: string, to: Assignee) {
-  const existing = await openCaseOfContract(ctx.db, contractId);
-  if (existing) return await setAssignee(ctx.db, existing, to, ctx.actor);
-  return await openCase(ctx.db, { contractId, assignee: to, origin: "list" }, ctx.actor);
-}
-
-/** A customer who got in touch first: open a case on their active contract now. */
-export async function startOnDemand(ctx: StaffCtx, contractId: string, me: Assignee) {
-  const contract = await getContract(ctx.db, contractId);
-  if (!contract) throw new NotFoundError("Contrato não encontrado.");
-  const existing = await openCaseOfContract(ctx.db, contractId);
-  if (existing) return (await getCaseEntry(ctx.db, existing)).value;
-  return await openCase(ctx.db, { contractId, assignee: me, origin: "on_demand" }, ctx.actor);
-}
+export { assignContract, claimContract, startOnDemand } from "./assignment.ts";
 
 export interface ContactInput {
   channel: string;

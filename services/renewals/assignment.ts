@@ -1,0 +1,27 @@
+// Who works a case: claim a contract from the list, assign it (supervisors), or open a case
+// on demand for a customer who got in touch first.
+import { NotFoundError } from "../errors.ts";
+import { getContract } from "../contracts.ts";
+import { type Assignee, getCaseEntry, openCase, openCaseOfContract, setAssignee } from "./cases.ts";
+import type { StaffCtx } from "./env.ts";
+
+export async function claimContract(ctx: StaffCtx, contractId: string, me: Assignee) {
+  const existing = await openCaseOfContract(ctx.db, contractId);
+  if (existing) return await setAssignee(ctx.db, existing, me, ctx.actor, { onlyIfFree: true });
+  return await openCase(ctx.db, { contractId, assignee: me, origin: "list" }, ctx.actor);
+}
+
+export async function assignContract(ctx: StaffCtx, contractId: string, to: Assignee) {
+  const existing = await openCaseOfContract(ctx.db, contractId);
+  if (existing) return await setAssignee(ctx.db, existing, to, ctx.actor);
+  return await openCase(ctx.db, { contractId, assignee: to, origin: "list" }, ctx.actor);
+}
+
+/** A customer who got in touch first: open a case on their active contract now. */
+export async function startOnDemand(ctx: StaffCtx, contractId: string, me: Assignee) {
+  const contract = await getContract(ctx.db, contractId);
+  if (!contract) throw new NotFoundError("Contrato não encontrado.");
+  const existing = await openCaseOfContract(ctx.db, contractId);
+  if (existing) return (await getCaseEntry(ctx.db, existing)).value;
+  return await openCase(ctx.db, { contractId, assignee: me, origin: "on_demand" }, ctx.actor);
+}
