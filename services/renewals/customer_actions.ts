@@ -1,7 +1,6 @@
 // What the customer does on their personal page: choose a plan with explicit consent, refuse,
 // send the holder photo, confirm or correct contacts (a changed one confirmed by a code), sign.
 import type { Db } from "../db.ts";
-import type { Actor } from "../audit.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import {
   EMAIL_INVALID,
@@ -16,20 +15,15 @@ import { checkCode, newCode, type PendingCode } from "../codes.ts";
 import { chargeContactCodes, releaseGuess, reserveGuess } from "./code_limits.ts";
 import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
 import { stageTemplate } from "../messaging/mod.ts";
-import type { ProviderInfo } from "../contract/terms.ts";
 import { stepsWhere } from "../../domain/policy.ts";
+import type { CustomerCtx } from "./env.ts";
 
 /** Where the customer confirms their contacts (and may ask for codes): from the policy. */
 const CONFIRM_STEPS = stepsWhere("confirm_data", "customer");
 
 // The holder photo has its own module; re-exported so callers keep one import.
 export { uploadPhoto } from "./photos.ts";
-
-export interface CustomerCtx {
-  db: Db;
-  actor: Actor;
-  provider: ProviderInfo;
-}
+export { type CustomerCtx } from "./env.ts";
 
 export async function choosePlan(
   ctx: CustomerCtx,

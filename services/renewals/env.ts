@@ -1,13 +1,13 @@
-// The context staff verbs run in, and the lookups every renewal phase shares.
 import type { Db } from "../db.ts";
-import { keys } from "../keys.ts";
 import type { Actor } from "../audit.ts";
 import { NotFoundError } from "../errors.ts";
-import type { Contract } from "../contracts.ts";
 import { getCustomer } from "../customers.ts";
 import type { RenewalCase } from "./cases.ts";
-import { currentLinkToken, stageNewLink } from "./links.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
+import { keys } from "../keys.ts";
+import type { Contract } from "../contracts.ts";
+import { currentLinkToken, stageNewLink } from "./links.ts";
+// The context staff verbs run in, and the lookups every renewal phase shares.
 
 export interface StaffCtx {
   db: Db;
@@ -45,4 +45,10 @@ export async function contractEntry(db: Db, id: string) {
   const e = await db.kv.get<Contract>(keys.contract(id));
   if (!e.value) throw new NotFoundError("Contrato não encontrado.");
   return e as Deno.KvEntry<Contract>;
+}
+
+export interface CustomerCtx {
+  db: Db;
+  actor: Actor;
+  provider: ProviderInfo;
 }
