@@ -1,3 +1,4 @@
+// The contexts staff and customer verbs run in, and the lookups every renewal phase shares.
 import type { Db } from "../db.ts";
 import type { Actor } from "../audit.ts";
 import { NotFoundError } from "../errors.ts";
@@ -7,7 +8,6 @@ import type { ProviderInfo } from "../contract/terms.ts";
 import { keys } from "../keys.ts";
 import type { Contract } from "../contracts.ts";
 import { currentLinkToken, stageNewLink } from "./links.ts";
-// The context staff verbs run in, and the lookups every renewal phase shares.
 
 export interface StaffCtx {
   db: Db;
