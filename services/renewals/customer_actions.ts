@@ -9,7 +9,6 @@ import {
   normalizePhone,
   updateCustomerContacts,
 } from "../customers.ts";
-import { getPlan } from "../plans.ts";
 import { openJson, sealJson } from "../crypto.ts";
 import { checkCode, newCode, type PendingCode } from "../codes.ts";
 import { chargeContactCodes, releaseGuess, reserveGuess } from "./code_limits.ts";
@@ -24,51 +23,7 @@ const CONFIRM_STEPS = stepsWhere("confirm_data", "customer");
 // The holder photo has its own module; re-exported so callers keep one import.
 export { uploadPhoto } from "./photos.ts";
 export { type CustomerCtx } from "./env.ts";
-
-export async function choosePlan(
-  ctx: CustomerCtx,
-  caseId: string,
-  planId: string,
-  consent: boolean,
-  rev?: number,
-) {
-  const plan = await getPlan(ctx.db, planId);
-  if (!plan?.active) throw new ValidationError({ planId: "Escolha um dos planos oferecidos." });
-  if (!consent) {
-    throw new ValidationError({
-      consent:
-        "Para continuar, marque que você leu e aceita a fidelidade de 12 meses e a tabela de multa.",
-    });
-  }
-  return await transition(ctx.db, {
-    caseId,
-    action: "choose_plan",
-    actor: ctx.actor,
-    kind: "customer",
-    rev,
-    payload: { planId },
-    auditData: { plan: plan.name, offerCode: plan.offerCode, consent: true },
-    apply: (next) => {
-      next.choice = { planId, at: ctx.db.now().toISOString(), by: "customer", consent: true };
-    },
-  });
-}
-
-export async function declineOffer(ctx: CustomerCtx, caseId: string, reason: string, rev?: number) {
-  const r = reason.trim().slice(0, 500) || "Não informado";
-  return await transition(ctx.db, {
-    caseId,
-    action: "decline",
-    actor: ctx.actor,
-    kind: "customer",
-    rev,
-    payload: { reason: r },
-    auditData: { reason: r },
-    apply: (next) => {
-      next.declined = { reason: r, at: ctx.db.now().toISOString(), by: "cliente" };
-    },
-  });
-}
+export { choosePlan, declineOffer } from "./offer.ts";
 
 interface PendingContacts {
   phones: string[];

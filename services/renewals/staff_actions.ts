@@ -28,43 +28,7 @@ export {
   recordContact,
   sendLink,
 } from "./contact.ts";
-
-/** The attendant records the choice the customer made on the phone. */
-export async function recordChoice(ctx: StaffCtx, caseId: string, planId: string, rev?: number) {
-  const plan = await getPlan(ctx.db, planId);
-  if (!plan?.active) throw new ValidationError({ planId: "Escolha um plano da lista." });
-  return await transition(ctx.db, {
-    caseId,
-    action: "choose_plan",
-    actor: ctx.actor,
-    kind: ctx.kind,
-    rev,
-    payload: { planId },
-    auditData: { plan: plan.name, offerCode: plan.offerCode },
-    apply: (next) => {
-      next.choice = { planId, at: ctx.db.now().toISOString(), by: "staff", consent: false };
-    },
-  });
-}
-
-export async function recordRefusal(ctx: StaffCtx, caseId: string, reason: string, rev?: number) {
-  const r = reason.trim();
-  if (r.length < 3 || r.length > 500) {
-    throw new ValidationError({ reason: "Informe o motivo da recusa." });
-  }
-  return await transition(ctx.db, {
-    caseId,
-    action: "decline",
-    actor: ctx.actor,
-    kind: ctx.kind,
-    rev,
-    payload: { reason: r },
-    auditData: { reason: r },
-    apply: (next) => {
-      next.declined = { reason: r, at: ctx.db.now().toISOString(), by: ctx.actor.name };
-    },
-  });
-}
+export { recordChoice, recordRefusal } from "./offer.ts";
 
 export async function reviewPhoto(
   ctx: StaffCtx,
