@@ -1,8 +1,7 @@
 // What attendants and supervisors do on a renewal: claim or assign, record contacts and the
 // customer's choice, send the link, review the holder photo, change the plan, send the signing
 // link, register the signature (contract + ticket), send the final message, close or cancel.
-import { addAudit } from "../audit.ts";
-import { deleteBlob, getBlob, promoteBlob } from "../blobs.ts";
+import { deleteBlob, promoteBlob } from "../blobs.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { stageContractUpdate } from "../contracts.ts";
 import { getPlan } from "../plans.ts";
@@ -17,7 +16,6 @@ import { invoiceLines, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
 import { can, forbiddenMessage, mayTake } from "../../domain/policy.ts";
 import { prepareContractDoc } from "./signing.ts";
-import { assertCanReadCase } from "./read_access.ts";
 import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
 export type { StaffCtx } from "./env.ts";
 export { assignContract, claimContract, startOnDemand } from "./assignment.ts";
@@ -29,55 +27,7 @@ export {
   sendLink,
 } from "./contact.ts";
 export { recordChoice, recordRefusal } from "./offer.ts";
-
-export async function reviewPhoto(
-  ctx: StaffCtx,
-  caseId: string,
-  decision: { approve: true } | { approve: false; reason: string },
-  rev?: number,
-) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
-  const customer = await customerOf(ctx.db, c);
-  const reason = decision.approve ? "" : decision.reason.trim();
-  if (!decision.approve && (reason.length < 5 || reason.length > 300)) {
-    throw new ValidationError({
-      reason: "Explique ao cliente por que a foto foi recusada (5 a 300 caracteres).",
-    });
-  }
-  return await transition(ctx.db, {
-    caseId,
-    action: decision.approve ? "approve_photo" : "reject_photo",
-    actor: ctx.actor,
-    kind: ctx.kind,
-    rev,
-    payload: { reason },
-    auditData: decision.approve ? {} : { reason },
-    apply: async (next, op) => {
-      if (!next.photo) throw new ValidationError({ photo: "Não há foto para revisar." });
-      next.photo = {
-        ...next.photo,
-        status: decision.approve ? "approved" : "rejected",
-        reason: reason || undefined,
-        reviewedBy: ctx.actor.name,
-        reviewedAt: ctx.db.now().toISOString(),
-      };
-      if (!decision.approve) {
-        const token = await linkFor(ctx, op, next);
-        await stageTemplate(ctx.db, op, {
-          caseId,
-          channel: "whatsapp",
-          template: "photo_rejected",
-          to: customer.phones[0],
-          vars: {
-            nome: firstName(customer.name),
-            motivo: reason,
-            link: `${ctx.baseUrl}/r/${token}`,
-          },
-        });
-      }
-    },
-  });
-}
+export { reviewPhoto, viewHolderPhoto } from "./holder_photo.ts";
 
 /** Applies the chosen plan on the customer's contract record. */
 export async function changePlan(ctx: StaffCtx, caseId: string, rev?: number) {
@@ -325,17 +275,4 @@ export async function cancelCase(ctx: StaffCtx, caseId: string, reason: string, 
     rev,
     auditData: { reason: reason.trim().slice(0, 500) },
   });
-}
-
-/** The holder photo for review. Every view is audited (LGPD: access to the ID photo is logged). */
-export async function viewHolderPhoto(ctx: StaffCtx, caseId: string) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
-  assertCanReadCase(ctx, c, "photo");
-  if (!c.photo) throw new NotFoundError("Não há foto neste caso.");
-  if (c.photo.purgedAt) throw new NotFoundError("A foto foi apagada pelo prazo de guarda (LGPD).");
-  const blob = await getBlob(ctx.db, c.photo.blobId);
-  const op = ctx.db.kv.atomic();
-  addAudit(ctx.db, op, `case:${caseId}`, "photo.viewed", ctx.actor);
-  await op.commit();
-  return blob;
 }
