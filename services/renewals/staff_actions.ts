@@ -2,7 +2,7 @@
 // customer's choice, send the link, review the holder photo, change the plan, send the signing
 // link, register the signature (contract + ticket), send the final message, close or cancel.
 import { deleteBlob, promoteBlob } from "../blobs.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
 import { stageContractUpdate } from "../contracts.ts";
 import { getPlan } from "../plans.ts";
 import { addMonths, todayInBrazil } from "../dates.ts";
@@ -28,31 +28,7 @@ export {
 } from "./contact.ts";
 export { recordChoice, recordRefusal } from "./offer.ts";
 export { reviewPhoto, viewHolderPhoto } from "./holder_photo.ts";
-
-/** Applies the chosen plan on the customer's contract record. */
-export async function changePlan(ctx: StaffCtx, caseId: string, rev?: number) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
-  const contract = await contractEntry(ctx.db, c.contractId);
-  const planId = c.choice?.planId;
-  if (!planId) throw new ValidationError({ plan: "O cliente ainda não escolheu um plano." });
-  return await transition(ctx.db, {
-    caseId,
-    action: "change_plan",
-    actor: ctx.actor,
-    kind: ctx.kind,
-    rev,
-    auditData: { fromPlanId: contract.value.planId, toPlanId: planId },
-    apply: (next, op) => {
-      stageContractUpdate(ctx.db, op, contract, { ...contract.value, planId });
-      next.planChange = {
-        at: ctx.db.now().toISOString(),
-        by: ctx.actor.name,
-        fromPlanId: contract.value.planId,
-        toPlanId: planId,
-      };
-    },
-  });
-}
+export { changePlan } from "./plan_change.ts";
 
 /** Renders the contract PDF (the exact bytes the customer will sign) and sends the link. */
 export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number) {
