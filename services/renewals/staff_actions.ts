@@ -1,7 +1,6 @@
 // What attendants and supervisors do on a renewal: claim or assign, record contacts and the
 // customer's choice, send the link, review the holder photo, change the plan, send the signing
 // link, register the signature (contract + ticket), send the final message, close or cancel.
-import { deleteBlob, promoteBlob } from "../blobs.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
 import { stageContractUpdate } from "../contracts.ts";
 import { getPlan } from "../plans.ts";
@@ -15,7 +14,6 @@ import { getCaseEntry, transition } from "./cases.ts";
 import { invoiceLines, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
 import { can, forbiddenMessage, mayTake } from "../../domain/policy.ts";
-import { prepareContractDoc } from "./signing.ts";
 import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
 export type { StaffCtx } from "./env.ts";
 export { assignContract, claimContract, startOnDemand } from "./assignment.ts";
@@ -29,58 +27,7 @@ export {
 export { recordChoice, recordRefusal } from "./offer.ts";
 export { reviewPhoto, viewHolderPhoto } from "./holder_photo.ts";
 export { changePlan } from "./plan_change.ts";
-
-/** Renders the contract PDF (the exact bytes the customer will sign) and sends the link. */
-export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
-  const customer = await customerOf(ctx.db, c);
-  if (!can(c.step, "send_signature", ctx.kind) || (rev !== undefined && rev !== c.rev)) {
-    // Refuse before rendering: transition() gives the precise message, nothing is stored.
-    return await transition(ctx.db, {
-      caseId,
-      action: "send_signature",
-      actor: ctx.actor,
-      kind: ctx.kind,
-      rev,
-    });
-  }
-  const { pending, ...doc } = await prepareContractDoc(
-    { db: ctx.db, provider: ctx.provider, baseUrl: ctx.baseUrl },
-    c,
-  );
-  try {
-    const r = await transition(ctx.db, {
-      caseId,
-      action: "send_signature",
-      actor: ctx.actor,
-      kind: ctx.kind,
-      rev,
-      auditData: { documentSha256: doc.sha256, templateVersion: doc.templateVersion },
-      apply: async (next, op) => {
-        promoteBlob(op, { pending });
-        next.contractDoc = doc;
-        const token = await linkFor(ctx, op, next);
-        await stageTemplate(ctx.db, op, {
-          caseId,
-          channel: "whatsapp",
-          template: "signing_link",
-          to: customer.phones[0],
-          step: "signature_sent",
-          vars: {
-            nome: firstName(customer.name),
-            link: `${ctx.baseUrl}/r/${token}`,
-          },
-        });
-      },
-    });
-    // A repeat of a send that already went through: the first document stands.
-    if (!r.changed) await deleteBlob(ctx.db, doc.blobId);
-    return r;
-  } catch (e) {
-    await deleteBlob(ctx.db, doc.blobId);
-    throw e;
-  }
-}
+export { sendSignature } from "./signature.ts";
 
 /**
  * Confirms the signature on the record: the contract's loyalty restarts on the signing date and
