@@ -1,7 +1,6 @@
-// What the customer does on their personal page: choose a plan with explicit consent, refuse,
-// send the holder photo, confirm or correct contacts (a changed one confirmed by a code), sign.
-
-// The holder photo has its own module; re-exported so callers keep one import.
+// What the customer does on their personal page, one phase per file: choose a plan or refuse
+// (offer.ts), send the holder photo (photos.ts), confirm or correct contacts
+// (contact_confirmation.ts); signing is in signing.ts. Re-exported so callers keep one import.
 export { uploadPhoto } from "./photos.ts";
 export { type CustomerCtx } from "./env.ts";
 export { choosePlan, declineOffer } from "./offer.ts";

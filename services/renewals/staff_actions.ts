@@ -1,6 +1,6 @@
-// What attendants and supervisors do on a renewal: claim or assign, record contacts and the
-// customer's choice, send the link, review the holder photo, change the plan, send the signing
-// link, register the signature (contract + ticket), send the final message, close or cancel.
+// What attendants and supervisors do on a renewal, one phase per file (assignment, contact,
+// offer, holder photo, plan change, signature, register/close); re-exported here so callers
+// keep one import.
 export type { StaffCtx } from "./env.ts";
 export { assignContract, claimContract, startOnDemand } from "./assignment.ts";
 export {
