@@ -1,6 +1,5 @@
-// Reaching the customer: the attendant's contact log (call or message, outcome, callback)
-// and the personal link sent to them.
-import type { Db } from "../db.ts";
+// Reaching the customer: record the attendant's contacts (call or message, outcome, callback;
+// read back in contact_log.ts) and send the personal link.
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { ValidationError } from "../errors.ts";
@@ -10,21 +9,12 @@ import { stageReminders, stageTemplate } from "../messaging/mod.ts";
 import { canSendLink } from "../../domain/policy.ts";
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../domain/contact.ts";
 import { customerOf, firstName, type StaffCtx } from "./env.ts";
+import type { ContactEntry } from "./contact_log.ts";
 
 export interface ContactInput {
   channel: string;
   outcome: string;
   note?: string;
-  callbackAt?: string;
-}
-
-export interface ContactEntry {
-  id: string;
-  at: string;
-  by: string;
-  channel: keyof typeof CONTACT_CHANNELS;
-  outcome: keyof typeof CONTACT_OUTCOMES;
-  note: string;
   callbackAt?: string;
 }
 
@@ -86,14 +76,6 @@ export async function recordContact(
     auditData: { channel: v.channel, outcome: v.outcome },
     apply,
   });
-}
-
-export async function contactLog(db: Db, caseId: string): Promise<ContactEntry[]> {
-  const out: ContactEntry[] = [];
-  for await (const e of db.kv.list<ContactEntry>({ prefix: keys.caseContacts(caseId) })) {
-    out.push(e.value);
-  }
-  return out;
 }
 
 /** Sends (or re-sends) the personal link. A new token each time; the old one stops working. */

@@ -1,6 +1,5 @@
 // Contact confirmation: the customer confirms or corrects their phones and e-mail; a changed
 // contact is confirmed by a code sent to it.
-import type { Db } from "../db.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import {
   EMAIL_INVALID,
@@ -9,23 +8,17 @@ import {
   normalizePhone,
   updateCustomerContacts,
 } from "../customers.ts";
-import { openJson, sealJson } from "../crypto.ts";
-import { checkCode, newCode, type PendingCode } from "../codes.ts";
+import { sealJson } from "../crypto.ts";
+import { checkCode, newCode } from "../codes.ts";
 import { chargeContactCodes, releaseGuess, reserveGuess } from "./code_limits.ts";
-import { getCaseEntry, type RenewalCase, transition, updateCase } from "./cases.ts";
+import { getCaseEntry, transition, updateCase } from "./cases.ts";
 import { stageTemplate } from "../messaging/mod.ts";
 import { stepsWhere } from "../../domain/policy.ts";
 import type { CustomerCtx } from "./env.ts";
+import { type PendingContacts, pendingContactsOf } from "./pending_contacts.ts";
 
 /** Where the customer confirms their contacts (and may ask for codes): from the policy. */
 export const CONFIRM_STEPS = stepsWhere("confirm_data", "customer");
-
-export interface PendingContacts {
-  phones: string[];
-  email: string;
-  /** One code per changed contact, sent to that new phone or e-mail. */
-  checks: { kind: "phone" | "email"; target: string; code: PendingCode }[];
-}
 
 /** `emailOptional`: the record has no e-mail (an ERP import), so none may be given. */
 export function parseContacts(phonesRaw: string[], emailRaw: string, emailOptional: boolean) {
@@ -118,11 +111,6 @@ export async function submitContacts(
     },
   });
   return { case: next, changed: true };
-}
-
-export async function pendingContactsOf(db: Db, c: RenewalCase) {
-  if (!c.pendingContacts) return null;
-  return await openJson<PendingContacts>(db.crypto.aes, c.pendingContacts, `case:${c.id}:contacts`);
 }
 
 /** Checks the codes; when all match, saves the new contacts and confirms the data step. */

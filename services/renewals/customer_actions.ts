@@ -4,4 +4,5 @@
 export { uploadPhoto } from "./photos.ts";
 export { type CustomerCtx } from "./env.ts";
 export { choosePlan, declineOffer } from "./offer.ts";
-export { pendingContactsOf, submitContacts, verifyContactCodes } from "./contact_confirmation.ts";
+export { submitContacts, verifyContactCodes } from "./contact_confirmation.ts";
+export { pendingContactsOf } from "./pending_contacts.ts";

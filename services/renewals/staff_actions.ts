@@ -3,13 +3,8 @@
 // keep one import.
 export type { StaffCtx } from "./env.ts";
 export { assignContract, claimContract, startOnDemand } from "./assignment.ts";
-export {
-  type ContactEntry,
-  type ContactInput,
-  contactLog,
-  recordContact,
-  sendLink,
-} from "./contact.ts";
+export { type ContactInput, recordContact, sendLink } from "./contact.ts";
+export { type ContactEntry, contactLog } from "./contact_log.ts";
 export { recordChoice, recordRefusal } from "./offer.ts";
 export { reviewPhoto, viewHolderPhoto } from "./holder_photo.ts";
 export { changePlan } from "./plan_change.ts";
