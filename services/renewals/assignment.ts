@@ -1,6 +1,6 @@
 // Who works a case: claim a contract from the list, assign it (supervisors), or open a case
 // on demand for a customer who got in touch first.
-import { NotFoundError } from "../errors.ts";
+import { ForbiddenError, NotFoundError } from "../errors.ts";
 import { getContract } from "../contracts.ts";
 import { type Assignee, getCaseEntry, openCase, openCaseOfContract, setAssignee } from "./cases.ts";
 import type { StaffCtx } from "./env.ts";
@@ -24,4 +24,24 @@ export async function startOnDemand(ctx: StaffCtx, contractId: string, me: Assig
   const existing = await openCaseOfContract(ctx.db, contractId);
   if (existing) return (await getCaseEntry(ctx.db, existing)).value;
   return await openCase(ctx.db, { contractId, assignee: me, origin: "on_demand" }, ctx.actor);
+}
+
+/** Takes a case from the case page or the offline outbox: only while nobody else has it. */
+export async function claimCase(ctx: StaffCtx, caseId: string, me: Assignee, rev?: number) {
+  return await setAssignee(ctx.db, caseId, me, ctx.actor, { rev, onlyIfFree: true });
+}
+
+/**
+ * Frees a case for a colleague. An attendant releases only a case that is theirs; supervisors
+ * release any. The version is checked first: a case reassigned meanwhile is a conflict to show.
+ */
+export async function releaseCase(ctx: StaffCtx, caseId: string, me: Assignee, rev?: number) {
+  return await setAssignee(ctx.db, caseId, null, ctx.actor, {
+    rev,
+    guard: (c) => {
+      if (ctx.kind === "staff" && c.assigneeId !== me.id) {
+        throw new ForbiddenError("Só quem está com o caso pode liberá-lo.");
+      }
+    },
+  });
 }

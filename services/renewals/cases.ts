@@ -376,7 +376,12 @@ export async function setAssignee(
   caseId: string,
   assignee: Assignee | null,
   actor: Actor,
-  opts: { rev?: number; onlyIfFree?: boolean } = {},
+  opts: {
+    rev?: number;
+    onlyIfFree?: boolean;
+    /** The verb's own rule, checked on the case as read here (one read per request). */
+    guard?: (c: RenewalCase) => void;
+  } = {},
 ): Promise<RenewalCase> {
   const entry = await getCaseEntry(db, caseId);
   const prev = entry.value;
@@ -386,6 +391,7 @@ export async function setAssignee(
   if (opts.onlyIfFree && prev.assigneeId && prev.assigneeId !== assignee?.id) {
     throw new ConflictError(`Este caso já está com ${prev.assigneeName}.`);
   }
+  opts.guard?.(prev);
   const next: RenewalCase = {
     ...prev,
     rev: prev.rev + 1,

@@ -2,7 +2,13 @@
 // offer, holder photo, plan change, signature, register/close); re-exported here so callers
 // keep one import.
 export type { StaffCtx } from "./env.ts";
-export { assignContract, claimContract, startOnDemand } from "./assignment.ts";
+export {
+  assignContract,
+  claimCase,
+  claimContract,
+  releaseCase,
+  startOnDemand,
+} from "./assignment.ts";
 export { type ContactInput, recordContact, sendLink } from "./contact.ts";
 export { type ContactEntry, contactLog } from "./contact_log.ts";
 export { recordChoice, recordRefusal } from "./offer.ts";
