@@ -1,6 +1,7 @@
 // Who works a case: claim a contract from the list, assign it (supervisors), or open a case
 // on demand for a customer who got in touch first.
-import { ForbiddenError, NotFoundError } from "../errors.ts";
+import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import { getUser } from "../users.ts";
 import { getContract } from "../contracts.ts";
 import { type Assignee, getCaseEntry, openCase, openCaseOfContract, setAssignee } from "./cases.ts";
 import type { StaffCtx } from "./env.ts";
@@ -11,10 +12,19 @@ export async function claimContract(ctx: StaffCtx, contractId: string, me: Assig
   return await openCase(ctx.db, { contractId, assignee: me, origin: "list" }, ctx.actor);
 }
 
-export async function assignContract(ctx: StaffCtx, contractId: string, to: Assignee) {
+/** Supervisors hand a due contract (or its open case) to an active attendant. */
+export async function assignContract(ctx: StaffCtx, contractId: string, userId: string) {
+  if (ctx.kind !== "supervisor") throw new ForbiddenError("Só a supervisão atribui casos.");
+  const user = await getUser(ctx.db, userId);
+  if (!user?.active || user.role !== "attendant") {
+    throw new ValidationError({ userId: "Escolha um atendente ativo." });
+  }
+  const to: Assignee = { id: user.id, name: user.name };
   const existing = await openCaseOfContract(ctx.db, contractId);
-  if (existing) return await setAssignee(ctx.db, existing, to, ctx.actor);
-  return await openCase(ctx.db, { contractId, assignee: to, origin: "list" }, ctx.actor);
+  const c = existing
+    ? await setAssignee(ctx.db, existing, to, ctx.actor)
+    : await openCase(ctx.db, { contractId, assignee: to, origin: "list" }, ctx.actor);
+  return { case: c, assignee: to };
 }
 
 /** A customer who got in touch first: open a case on their active contract now. */
