@@ -14,7 +14,8 @@ export async function reviewPhoto(
   decision: { approve: true } | { approve: false; reason: string },
   rev?: number,
 ) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const entry = await getCaseEntry(ctx.db, caseId);
+  const c = entry.value;
   const customer = await customerOf(ctx.db, c);
   const reason = decision.approve ? "" : decision.reason.trim();
   if (!decision.approve && (reason.length < 5 || reason.length > 300)) {
@@ -24,6 +25,7 @@ export async function reviewPhoto(
   }
   return await transition(ctx.db, {
     caseId,
+    entry,
     action: decision.approve ? "approve_photo" : "reject_photo",
     actor: ctx.actor,
     kind: ctx.kind,

@@ -6,12 +6,14 @@ import { contractEntry, type StaffCtx } from "./env.ts";
 
 /** Applies the chosen plan on the customer's contract record. */
 export async function changePlan(ctx: StaffCtx, caseId: string, rev?: number) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const entry = await getCaseEntry(ctx.db, caseId);
+  const c = entry.value;
   const contract = await contractEntry(ctx.db, c.contractId);
   const planId = c.choice?.planId;
   if (!planId) throw new ValidationError({ plan: "O cliente ainda não escolheu um plano." });
   return await transition(ctx.db, {
     caseId,
+    entry,
     action: "change_plan",
     actor: ctx.actor,
     kind: ctx.kind,

@@ -1,6 +1,6 @@
 // After the signature: register it on the record (contract, ticket, invoices), send the all-set
 // message, close the case; or cancel it before signing (supervisors).
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { stageContractUpdate } from "../contracts.ts";
 import { getPlan } from "../plans.ts";
 import { addMonths, todayInBrazil } from "../dates.ts";
@@ -9,10 +9,10 @@ import { drawNumbers, stageNumbers } from "../numbers.ts";
 import { invoiceSchedule, issueInvoices } from "../invoices.ts";
 import { ensureCarne } from "./carne.ts";
 import { getBillingSettings } from "../billing_settings.ts";
-import { getCaseEntry, transition } from "./cases.ts";
+import { getCaseEntry, transition, vetTransition } from "./cases.ts";
 import { invoiceLines, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
-import { can, forbiddenMessage, mayTake } from "../../domain/policy.ts";
+import { forbiddenMessage, mayTake } from "../../domain/policy.ts";
 import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
 
 /**
@@ -23,18 +23,12 @@ import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./
 export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
-  if (
-    !can(c.step, "register", ctx.kind) || !c.signature || !c.choice ||
-    (rev !== undefined && rev !== c.rev)
-  ) {
-    // Refused (or a repeat) before any work: transition() gives the precise answer.
-    return await transition(ctx.db, {
-      caseId,
-      action: "register",
-      actor: ctx.actor,
-      kind: ctx.kind,
-      rev,
-    });
+  const input = { caseId, action: "register" as const, actor: ctx.actor, kind: ctx.kind, rev };
+  // Refused or a repeat: answered from the case as read, before any work.
+  const repeat = await vetTransition(ctx.db, { ...input, entry });
+  if (repeat) return repeat;
+  if (!c.signature || !c.choice) {
+    throw new ValidationError({ step: "Não há assinatura para registrar neste caso." });
   }
   const [contract, plan, customer] = await Promise.all([
     contractEntry(ctx.db, c.contractId),
@@ -68,11 +62,8 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
     let result;
     try {
       result = await transition(ctx.db, {
-        caseId,
-        action: "register",
-        actor: ctx.actor,
-        kind: ctx.kind,
-        rev,
+        ...input,
+        entry,
         auditData: { protocol, loyaltyEnd },
         apply: async (next, op) => {
           stageNumbers(op, draw, caseId);
@@ -130,10 +121,12 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
 
 /** The all-set message: router restart instructions and the new invoices. */
 export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const entry = await getCaseEntry(ctx.db, caseId);
+  const c = entry.value;
   const customer = await customerOf(ctx.db, c);
   return await transition(ctx.db, {
     caseId,
+    entry,
     action: "notify",
     actor: ctx.actor,
     kind: ctx.kind,
@@ -157,10 +150,12 @@ export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number
 }
 
 export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const entry = await getCaseEntry(ctx.db, caseId);
+  const c = entry.value;
   const ticket = c.ticket ? await getTicket(ctx.db, c.ticket.id) : null;
   return await transition(ctx.db, {
     caseId,
+    entry,
     action: "close",
     actor: ctx.actor,
     kind: ctx.kind,

@@ -1,37 +1,34 @@
 // Sending the contract for signature: render the exact PDF the customer will sign (signing.ts)
 // and send them the signing link.
 import { deleteBlob, promoteBlob } from "../blobs.ts";
-import { getCaseEntry, transition } from "./cases.ts";
+import { getCaseEntry, transition, vetTransition } from "./cases.ts";
 import { stageTemplate } from "../messaging/mod.ts";
-import { can } from "../../domain/policy.ts";
 import { prepareContractDoc } from "./signing.ts";
 import { customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
 
 /** Renders the contract PDF (the exact bytes the customer will sign) and sends the link. */
 export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const entry = await getCaseEntry(ctx.db, caseId);
+  const c = entry.value;
   const customer = await customerOf(ctx.db, c);
-  if (!can(c.step, "send_signature", ctx.kind) || (rev !== undefined && rev !== c.rev)) {
-    // Refuse before rendering: transition() gives the precise message, nothing is stored.
-    return await transition(ctx.db, {
-      caseId,
-      action: "send_signature",
-      actor: ctx.actor,
-      kind: ctx.kind,
-      rev,
-    });
-  }
+  const input = {
+    caseId,
+    action: "send_signature" as const,
+    actor: ctx.actor,
+    kind: ctx.kind,
+    rev,
+  };
+  // Refused or a repeat: answered from the case as read, before rendering; nothing is stored.
+  const repeat = await vetTransition(ctx.db, { ...input, entry });
+  if (repeat) return repeat;
   const { pending, ...doc } = await prepareContractDoc(
     { db: ctx.db, provider: ctx.provider, baseUrl: ctx.baseUrl },
     c,
   );
   try {
     const r = await transition(ctx.db, {
-      caseId,
-      action: "send_signature",
-      actor: ctx.actor,
-      kind: ctx.kind,
-      rev,
+      ...input,
+      entry,
       auditData: { documentSha256: doc.sha256, templateVersion: doc.templateVersion },
       apply: async (next, op) => {
         promoteBlob(op, { pending });
