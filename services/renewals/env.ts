@@ -9,17 +9,25 @@ import { keys } from "../keys.ts";
 import type { Contract } from "../contracts.ts";
 import { currentLinkToken, stageNewLink } from "./links.ts";
 
-export interface StaffCtx {
+/**
+ * What every renewal verb runs with, whoever acts: the store and the server's settings, the
+ * same for every request. The staff and customer contexts add who acts; the signing steps
+ * (signing.ts) take only the part they need.
+ */
+export interface RenewalEnv {
   db: Db;
-  actor: Actor;
-  /** "supervisor" for supervisors and admins: they may act on any case. */
-  kind: "staff" | "supervisor";
+  provider: ProviderInfo;
+  providerName: string;
   /** Public base URL for links in messages, e.g. https://renova.example.com. */
   baseUrl: string;
   linkTtlDays: number;
-  providerName: string;
-  provider: ProviderInfo;
   signingP12?: { base64: string; passphrase: string };
+}
+
+export interface StaffCtx extends RenewalEnv {
+  actor: Actor;
+  /** "supervisor" for supervisors and admins: they may act on any case. */
+  kind: "staff" | "supervisor";
 }
 
 export const firstName = (name: string) => name.split(" ")[0];
@@ -47,8 +55,6 @@ export async function contractEntry(db: Db, id: string) {
   return e as Deno.KvEntry<Contract>;
 }
 
-export interface CustomerCtx {
-  db: Db;
+export interface CustomerCtx extends Pick<RenewalEnv, "db" | "provider"> {
   actor: Actor;
-  provider: ProviderInfo;
 }

@@ -1,7 +1,7 @@
 // What attendants and supervisors do on a renewal, one phase per file (assignment, contact,
 // offer, holder photo, plan change, signature, register/close); re-exported here so callers
 // keep one import.
-export type { StaffCtx } from "./env.ts";
+export type { RenewalEnv, StaffCtx } from "./env.ts";
 export {
   assignContract,
   claimCase,
