@@ -5,22 +5,18 @@
 // case changed meanwhile the answer is a conflict with the current version, never an overwrite.
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
-import {
-  AppError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-} from "./errors.ts";
+import { AppError, NotFoundError, ValidationError } from "./errors.ts";
 import type { AuditEvent } from "./audit.ts";
 import { getCustomer } from "./customers.ts";
 import { listPlans } from "./plans.ts";
 import { renewalList } from "./due_list.ts";
-import { type Assignee, getCase, openCaseOfContract, setAssignee } from "./renewals/cases.ts";
+import { type Assignee, getCase, openCaseOfContract } from "./renewals/cases.ts";
 import {
+  claimCase,
   claimContract,
   contactLog,
   recordContact,
+  releaseCase,
   type StaffCtx,
 } from "./renewals/staff_actions.ts";
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../domain/contact.ts";
@@ -221,17 +217,10 @@ async function run(ctx: StaffCtx, me: Me, m: OfflineMutation) {
   }
   if (m.kind === "claim") {
     return m.caseId
-      ? await setAssignee(ctx.db, m.caseId, who, ctx.actor, { rev: m.baseRev, onlyIfFree: true })
+      ? await claimCase(ctx, m.caseId, who, m.baseRev)
       : await claimContract(ctx, m.contractId!, who);
   }
-  const k = await getCase(ctx.db, m.caseId!);
-  if (!k) throw new NotFoundError("Caso não encontrado.");
-  // The version first: a case reassigned meanwhile is a conflict to show, not a refusal.
-  if (k.rev !== m.baseRev) throw new ConflictError();
-  if (me.role === "attendant" && k.assigneeId !== me.id) {
-    throw new ForbiddenError("Só quem está com o caso pode liberá-lo.");
-  }
-  return await setAssignee(ctx.db, k.id, null, ctx.actor, { rev: m.baseRev });
+  return await releaseCase(ctx, m.caseId!, who, m.baseRev);
 }
 
 /** Turns a refused action into a conflict (the case moved on) or a rejection (it never will). */

@@ -239,6 +239,11 @@ export interface TransitionInput<A extends Action = Action> {
   kind: ActorKind;
   /** The case version the person saw; a different one means somebody acted meanwhile. */
   rev?: number;
+  /**
+   * The case as the verb already read it (a case is read once per request); the commit checks
+   * its versionstamp, so a change since then is a conflict. Read here when absent.
+   */
+  entry?: Deno.KvEntry<RenewalCase>;
   /** What was submitted: with rev, it identifies a repeated submission. */
   payload?: Record<string, unknown>;
   /** The verb's own audit fields (the move, from/to, is added). */
@@ -294,7 +299,8 @@ export async function vetTransition(
   db: Db,
   input: TransitionInput,
 ): Promise<TransitionResult | null> {
-  const v = await vet(db, input, (await getCaseEntry(db, input.caseId)).value);
+  const prev = (input.entry ?? await getCaseEntry(db, input.caseId)).value;
+  const v = await vet(db, input, prev);
   return v.repeat ?? null;
 }
 
@@ -302,7 +308,7 @@ export async function transition<A extends Action>(
   db: Db,
   input: TransitionInput<A>,
 ): Promise<TransitionResult> {
-  const entry = await getCaseEntry(db, input.caseId);
+  const entry = input.entry ?? await getCaseEntry(db, input.caseId);
   const prev = entry.value;
   const v = await vet(db, input, prev);
   if (v.repeat) return v.repeat;
@@ -376,7 +382,12 @@ export async function setAssignee(
   caseId: string,
   assignee: Assignee | null,
   actor: Actor,
-  opts: { rev?: number; onlyIfFree?: boolean } = {},
+  opts: {
+    rev?: number;
+    onlyIfFree?: boolean;
+    /** The verb's own rule, checked on the case as read here (one read per request). */
+    guard?: (c: RenewalCase) => void;
+  } = {},
 ): Promise<RenewalCase> {
   const entry = await getCaseEntry(db, caseId);
   const prev = entry.value;
@@ -386,6 +397,7 @@ export async function setAssignee(
   if (opts.onlyIfFree && prev.assigneeId && prev.assigneeId !== assignee?.id) {
     throw new ConflictError(`Este caso já está com ${prev.assigneeName}.`);
   }
+  opts.guard?.(prev);
   const next: RenewalCase = {
     ...prev,
     rev: prev.rev + 1,

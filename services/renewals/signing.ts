@@ -18,7 +18,6 @@ import { maskCpf, maskEmail, maskPhone } from "../../domain/format.ts";
 import { finalizeSigned, renderUnsigned } from "../contract/pipeline.ts";
 import { loadSigner } from "../contract/signer.ts";
 import { type Evidence, verifySealedPdf } from "../contract/mod.ts";
-import type { ProviderInfo } from "../contract/terms.ts";
 import {
   type ContractDoc,
   getCaseEntry,
@@ -29,6 +28,7 @@ import {
 import { contractSectionsFor } from "./contract_view.ts";
 import { releaseGuess, reserveGuess } from "./code_limits.ts";
 import { currentLinkToken } from "./links.ts";
+import type { RenewalEnv } from "./env.ts";
 
 export const SIGN_CODE_TTL_MS = 5 * 60_000;
 export const SIGN_CODE_RESEND_MS = 60_000;
@@ -37,12 +37,8 @@ const MAX_DRAWING_BYTES = 300_000;
 /** The drawing's form field: its PNG as a base64 data URL (4/3 of the bytes, plus the prefix). */
 export const DRAWING_FIELD_MAX = Math.ceil(MAX_DRAWING_BYTES * 1.4) + 100;
 
-export interface SigningEnv {
-  db: Db;
-  provider: ProviderInfo;
-  signingP12?: { base64: string; passphrase: string };
-  baseUrl: string;
-}
+/** The part of the renewal environment (env.ts) the signing steps use. */
+export type SigningEnv = Pick<RenewalEnv, "db" | "provider" | "signingP12" | "baseUrl">;
 
 /** Renders the contract PDF for a case and stores it; the transition that offers it commits. */
 export async function prepareContractDoc(

@@ -12,9 +12,9 @@ import { keys } from "../keys.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { openCasesOfContracts, type RenewalCase } from "./cases.ts";
 import { auditRead, caseForReader, type Reader } from "./read_access.ts";
-import { contactLog } from "./staff_actions.ts";
+import { contactLog } from "./contact_log.ts";
 import { openCaseEntry } from "./case_seal.ts";
-import { pendingContactsOf } from "./customer_actions.ts";
+import { pendingContactsOf } from "./pending_contacts.ts";
 import { maskEmail, maskPhone } from "../../domain/format.ts";
 
 /** The staff case page's data, for a reader allowed to see it (read_access.ts); audited. */

@@ -2,8 +2,7 @@ import { define, STAFF } from "../../../../lib/route.ts";
 import { formFields } from "../../../../lib/render.tsx";
 import { revOf, staffCtx } from "../../../../lib/staff.ts";
 import * as a from "../../../../services/renewals/staff_actions.ts";
-import { getCase, setAssignee } from "../../../../services/renewals/cases.ts";
-import { AppError, ForbiddenError, NotFoundError } from "../../../../services/errors.ts";
+import { AppError, NotFoundError } from "../../../../services/errors.ts";
 import { resendCaseMessage } from "../../../../services/messaging/mod.ts";
 import { casePage } from "./index.tsx";
 import type { CaseVerb } from "../../../../domain/policy.ts";
@@ -34,15 +33,8 @@ const ACTIONS: Record<
   cancel: (ctx, id, f, rev) => a.cancelCase(ctx, id, f.reason ?? "", rev),
   // A failed or possibly-sent message: one new attempt, audited (never automatic).
   resend: (ctx, id, f) => resendCaseMessage(ctx.db, id, f.messageId ?? "", ctx.actor, ctx.kind),
-  claim: (ctx, id, _f, rev, me) =>
-    setAssignee(ctx.db, id, { id: me.id, name: me.name }, ctx.actor, { rev, onlyIfFree: true }),
-  release: async (ctx, id, _f, rev, me) => {
-    const k = await getCase(ctx.db, id);
-    if (k?.assigneeId !== me.id && me.role === "attendant") {
-      throw new ForbiddenError("Só quem está com o caso pode liberá-lo.");
-    }
-    return setAssignee(ctx.db, id, null, ctx.actor, { rev });
-  },
+  claim: (ctx, id, _f, rev, me) => a.claimCase(ctx, id, { id: me.id, name: me.name }, rev),
+  release: (ctx, id, _f, rev, me) => a.releaseCase(ctx, id, { id: me.id, name: me.name }, rev),
 };
 
 export default define({

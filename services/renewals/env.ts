@@ -1,0 +1,60 @@
+// The contexts staff and customer verbs run in, and the lookups every renewal phase shares.
+import type { Db } from "../db.ts";
+import type { Actor } from "../audit.ts";
+import { NotFoundError } from "../errors.ts";
+import { getCustomer } from "../customers.ts";
+import type { RenewalCase } from "./cases.ts";
+import type { ProviderInfo } from "../contract/terms.ts";
+import { keys } from "../keys.ts";
+import type { Contract } from "../contracts.ts";
+import { currentLinkToken, stageNewLink } from "./links.ts";
+
+/**
+ * What every renewal verb runs with, whoever acts: the store and the server's settings, the
+ * same for every request. The staff and customer contexts add who acts; the signing steps
+ * (signing.ts) take only the part they need.
+ */
+export interface RenewalEnv {
+  db: Db;
+  provider: ProviderInfo;
+  providerName: string;
+  /** Public base URL for links in messages, e.g. https://renova.example.com. */
+  baseUrl: string;
+  linkTtlDays: number;
+  signingP12?: { base64: string; passphrase: string };
+}
+
+export interface StaffCtx extends RenewalEnv {
+  actor: Actor;
+  /** "supervisor" for supervisors and admins: they may act on any case. */
+  kind: "staff" | "supervisor";
+}
+
+export const firstName = (name: string) => name.split(" ")[0];
+
+export async function customerOf(db: Db, c: RenewalCase) {
+  const customer = await getCustomer(db, c.customerId);
+  if (!customer) throw new NotFoundError("Cliente não encontrado.");
+  return customer;
+}
+
+/**
+ * The link to put in a follow-up message: the customer's current one, so the page they may
+ * have open keeps working; a new one only when none is live.
+ */
+export async function linkFor(ctx: StaffCtx, op: Deno.AtomicOperation, next: RenewalCase) {
+  const live = next.link && next.link.expiresAt > ctx.db.now().toISOString();
+  return live
+    ? (await currentLinkToken(ctx.db, next))!
+    : await stageNewLink(ctx.db, op, next, ctx.linkTtlDays);
+}
+
+export async function contractEntry(db: Db, id: string) {
+  const e = await db.kv.get<Contract>(keys.contract(id));
+  if (!e.value) throw new NotFoundError("Contrato não encontrado.");
+  return e as Deno.KvEntry<Contract>;
+}
+
+export interface CustomerCtx extends Pick<RenewalEnv, "db" | "provider"> {
+  actor: Actor;
+}
