@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one view per customer step, kept together so the customer's
+// wording reads as one flow in one place.
 // The customer's page, one view per stage of the renewal.
 import type { CustomerCaseView } from "../../services/renewals/views.ts";
 import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../domain/format.ts";

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the one module that writes a case row and its indexes (transition,
+// updateCase, setAssignee, openCase), so every write follows the same checks and index moves.
 // Renewal cases: one customer's renewal from the list to closing. Every step change goes
 // through transition(): one atomic with the version check, the new state, the index moves, an
 // audit event and the side effects the caller stages (messages, contract, ticket).

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the signature's steps (document, code, sign, evidence) share the
+// hashes and the evidence shape that must match what the sealed PDF states.
 // Electronic signature of the renewal contract, at the "avançada" level of Lei 14.063/2020:
 // the personal link, the holder photo already approved, a one-time code to the confirmed phone
 // or e-mail, the SHA-256 of the exact PDF shown, the signature stamped by the server into the
