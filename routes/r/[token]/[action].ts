@@ -5,7 +5,7 @@ import {
   signContract,
   type SigningEnv,
 } from "../../../services/renewals/signing.ts";
-import { renderCustomerPage, withTokenCase } from "../../../lib/customer_page.tsx";
+import { renderCustomerPage, withTokenCase } from "./_page.tsx";
 import * as a from "../../../services/renewals/customer_actions.ts";
 import {
   AppError,

@@ -1,5 +1,5 @@
 import { define } from "../../../lib/route.ts";
-import { withTokenCase } from "../../../lib/customer_page.tsx";
+import { withTokenCase } from "./_page.tsx";
 import { caseEvents } from "../../../lib/sse.ts";
 
 export default define({

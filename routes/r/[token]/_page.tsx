@@ -1,13 +1,18 @@
 // Renders the customer's tokenized page, or the invalid-link page when the token does not open
 // a case (made up, expired, revoked).
-import type { Ctx } from "./route.ts";
-import { page, pageDocument } from "./render.tsx";
-import { LinkError, linkExpired, linkHashOf, type OpenLink } from "../services/renewals/links.ts";
-import { openLinkGuarded } from "../services/renewals/link_guard.ts";
-import { RateLimitError } from "../services/errors.ts";
-import { customerCaseView } from "../services/renewals/views.ts";
-import { currentStamps, sameStamps } from "../services/stamps.ts";
-import { CustomerPage } from "../components/customer/CustomerPage.tsx";
+import type { Ctx } from "../../../lib/route.ts";
+import { page, pageDocument } from "../../../lib/render.tsx";
+import {
+  LinkError,
+  linkExpired,
+  linkHashOf,
+  type OpenLink,
+} from "../../../services/renewals/links.ts";
+import { openLinkGuarded } from "../../../services/renewals/link_guard.ts";
+import { RateLimitError } from "../../../services/errors.ts";
+import { customerCaseView } from "../../../services/renewals/views.ts";
+import { currentStamps, sameStamps } from "../../../services/stamps.ts";
+import { CustomerPage } from "../../../components/customer/CustomerPage.tsx";
 
 export function invalidLinkPage(c: Ctx, message: string) {
   return page(
