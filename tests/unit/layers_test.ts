@@ -60,3 +60,13 @@ Deno.test("money, date-time and CPF/CNPJ formats are written only in domain/form
   }
   assert.deepEqual(found, []);
 });
+
+// Fresh's shape: a page is a loader plus a component; a route that re-shows a page (an action
+// refused) renders that component, never another route module (its handlers, its access rule).
+Deno.test("a route module imports no other route module", () => {
+  const isRoute = (f: string) => f.startsWith("routes/") && !/(^|\/)_[^/]*$/.test(f);
+  const found = [...sources("routes")].filter(isRoute).flatMap((f) =>
+    localImports(f).filter(isRoute).map((i) => `${f} -> ${i}`)
+  );
+  assert.deepEqual(found, []);
+});

@@ -1,11 +1,14 @@
+import { h } from "preact";
 import { define } from "../../../lib/route.ts";
+import { page } from "../../../lib/render.tsx";
+import { CustomerPage } from "../../../components/customer/CustomerPage.tsx";
 import { customerCtx, revOf, signingEnv } from "../../../lib/staff.ts";
 import {
   sendSigningCode,
   signContract,
   type SigningEnv,
 } from "../../../services/renewals/signing.ts";
-import { renderCustomerPage, withTokenCase } from "../../../lib/customer_page.tsx";
+import { CUSTOMER_PAGE, loadCustomer, withTokenCase } from "./_page.tsx";
 import * as a from "../../../services/renewals/customer_actions.ts";
 import {
   AppError,
@@ -82,17 +85,20 @@ export default define({
         if (e instanceof RateLimitError) c.header("Retry-After", String(e.retryAfterSeconds));
         const values: Record<string, string> = { email: str(body.email) };
         all(body.phone).forEach((p, i) => (values[`phone_${i}`] = p));
-        return await renderCustomerPage(c, caseId, {
-          status: e.status,
-          error: e instanceof ValidationError
-            ? e.message
-            : e.status === 409
-            ? `${e.message}`
-            : e.message,
-          errors: e instanceof ValidationError ? e.fields : undefined,
-          values: c.req.param("action") === "contacts" ? values : undefined,
-          planParam: c.req.param("action") === "choose" ? str(body.planId).slice(0, 40) : undefined,
-        });
+        const data = await loadCustomer(c, caseId);
+        return page(
+          c,
+          { ...CUSTOMER_PAGE, status: e.status },
+          h(CustomerPage, {
+            ...data,
+            error: e.message,
+            errors: e instanceof ValidationError ? e.fields : undefined,
+            values: c.req.param("action") === "contacts" ? values : undefined,
+            planParam: c.req.param("action") === "choose"
+              ? str(body.planId).slice(0, 40)
+              : c.req.query("plan")?.slice(0, 40),
+          }),
+        );
       }
       return c.redirect(`/r/${c.req.param("token")}`, 303);
     });

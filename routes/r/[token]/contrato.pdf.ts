@@ -1,5 +1,5 @@
 import { define } from "../../../lib/route.ts";
-import { withTokenCase } from "../../../lib/customer_page.tsx";
+import { withTokenCase } from "./_page.tsx";
 import { getCase } from "../../../services/renewals/cases.ts";
 import { contractFileOf, recordContractViewed } from "../../../services/renewals/signing.ts";
 import { customerCtx } from "../../../lib/staff.ts";

@@ -1,6 +1,6 @@
 import { define } from "../../../lib/route.ts";
-import { withTokenCase } from "../../../lib/customer_page.tsx";
-import { caseEvents } from "../../../lib/sse.ts";
+import { withTokenCase } from "./_page.tsx";
+import { caseEvents } from "../../_case_events.ts";
 
 export default define({
   access: "public",

@@ -1,5 +1,5 @@
 import { define } from "../../../lib/route.ts";
-import { withTokenCase } from "../../../lib/customer_page.tsx";
+import { withTokenCase } from "./_page.tsx";
 import { getCase } from "../../../services/renewals/cases.ts";
 import { carneOf } from "../../../services/renewals/carne.ts";
 import { NotFoundError } from "../../../services/errors.ts";

@@ -1,7 +1,7 @@
 import { define } from "../../../lib/route.ts";
 import { recordContractViewed } from "../../../services/renewals/signing.ts";
 import { customerCtx } from "../../../lib/staff.ts";
-import { customerPageResponse } from "../../../lib/customer_page.tsx";
+import { customerPageResponse } from "./_page.tsx";
 
 // The customer's personal page: public, opened only by the token in the URL.
 export default define({

@@ -1,10 +1,12 @@
+import { h } from "preact";
 import { define, STAFF } from "../../../../lib/route.ts";
-import { formFields } from "../../../../lib/render.tsx";
+import { formFields, page } from "../../../../lib/render.tsx";
 import { revOf, staffCtx } from "../../../../lib/staff.ts";
 import * as a from "../../../../services/renewals/staff_actions.ts";
 import { AppError, NotFoundError } from "../../../../services/errors.ts";
 import { resendCaseMessage } from "../../../../services/messaging/mod.ts";
-import { casePage } from "./index.tsx";
+import { CasePage, caseTitle } from "../../../../components/case/CasePage.tsx";
+import { loadCase } from "./_load.ts";
 import type { CaseVerb } from "../../../../domain/policy.ts";
 
 type Fields = Record<string, string>;
@@ -50,7 +52,12 @@ export default define({
     } catch (e) {
       // Refused actions show the case again with the reason, and change nothing.
       if (e instanceof AppError && e.status !== 404 && e.status !== 403) {
-        return await casePage(c, id, { error: e.message, status: e.status });
+        const data = await loadCase(c, id);
+        return page(
+          c,
+          { title: caseTitle(data), status: e.status },
+          h(CasePage, { ...data, error: e.message }),
+        );
       }
       throw e;
     }

@@ -1,5 +1,5 @@
 import { define, STAFF } from "../../../../lib/route.ts";
-import { caseEvents } from "../../../../lib/sse.ts";
+import { caseEvents } from "../../../_case_events.ts";
 import { staffCtx } from "../../../../lib/staff.ts";
 import { caseForReader } from "../../../../services/renewals/read_access.ts";
 

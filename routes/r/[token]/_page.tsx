@@ -1,13 +1,18 @@
-// Renders the customer's tokenized page, or the invalid-link page when the token does not open
-// a case (made up, expired, revoked).
-import type { Ctx } from "./route.ts";
-import { page, pageDocument } from "./render.tsx";
-import { LinkError, linkExpired, linkHashOf, type OpenLink } from "../services/renewals/links.ts";
-import { openLinkGuarded } from "../services/renewals/link_guard.ts";
-import { RateLimitError } from "../services/errors.ts";
-import { customerCaseView } from "../services/renewals/views.ts";
-import { currentStamps, sameStamps } from "../services/stamps.ts";
-import { CustomerPage } from "../components/customer/CustomerPage.tsx";
+// The customer's tokenized page: its loader, the cached GET, and the invalid-link and throttled
+// pages when the token opens no case (made up, expired, revoked). Not a route (leading `_`).
+import type { Ctx } from "../../../lib/route.ts";
+import { page, pageDocument } from "../../../lib/render.tsx";
+import {
+  LinkError,
+  linkExpired,
+  linkHashOf,
+  type OpenLink,
+} from "../../../services/renewals/links.ts";
+import { openLinkGuarded } from "../../../services/renewals/link_guard.ts";
+import { RateLimitError } from "../../../services/errors.ts";
+import { customerCaseView } from "../../../services/renewals/views.ts";
+import { currentStamps, sameStamps } from "../../../services/stamps.ts";
+import { CustomerPage } from "../../../components/customer/CustomerPage.tsx";
 
 export function invalidLinkPage(c: Ctx, message: string) {
   return page(
@@ -39,38 +44,17 @@ export async function linkOfToken(c: Ctx): Promise<OpenLink> {
   return await openLinkGuarded(c.get("db"), c.req.param("token") ?? "", c.get("ip"));
 }
 
-type PageOpts = {
-  error?: string;
-  errors?: Record<string, string>;
-  values?: Record<string, string>;
-  status?: number;
-  planParam?: string;
-};
+/** The customer page's frame: no staff navigation. */
+export const CUSTOMER_PAGE = { title: "Renovação do seu plano", nav: false };
 
-function customerPageDocument(
-  c: Ctx,
-  v: Awaited<ReturnType<typeof customerCaseView>>,
-  opts: PageOpts,
-): string {
-  return pageDocument(
-    c,
-    { title: "Renovação do seu plano", nav: false },
-    <CustomerPage
-      v={v}
-      base={`/r/${c.req.param("token")}`}
-      planParam={opts.planParam ?? c.req.query("plan")?.slice(0, 40)}
-      error={opts.error}
-      errors={opts.errors}
-      values={opts.values}
-      retentionDays={c.get("config").photoRetentionDays}
-    />,
-  );
-}
-
-/** The page with a form's errors and values (after a failed POST); never cached. */
-export async function renderCustomerPage(c: Ctx, caseId: string, opts: PageOpts = {}) {
-  const v = await customerCaseView(c.get("db"), caseId, c.get("config").provider);
-  return c.html(customerPageDocument(c, v, opts), (opts.status ?? 200) as 200);
+/** The customer page's loader (Fresh's handler half): what components/customer/CustomerPage.tsx
+ * shows for the case; the GET below and the action route (a refusal) render it with this. */
+export async function loadCustomer(c: Ctx, caseId: string) {
+  return {
+    v: await customerCaseView(c.get("db"), caseId, c.get("config").provider),
+    base: `/r/${c.req.param("token")}`,
+    retentionDays: c.get("config").photoRetentionDays,
+  };
 }
 
 /**
@@ -106,8 +90,9 @@ export async function customerPageResponse(
     if (hit) cache!.delete(cacheKey);
     const ticket = cache?.begin();
     const link = await openLinkGuarded(db, token, c.get("ip"), hash);
-    const v = await customerCaseView(db, link.caseId, c.get("config").provider);
-    const html = customerPageDocument(c, v, { planParam });
+    const data = await loadCustomer(c, link.caseId);
+    const { v } = data;
+    const html = pageDocument(c, CUSTOMER_PAGE, <CustomerPage {...data} planParam={planParam} />);
     // Only a real plan makes a page of its own: made-up ?plan= values must not fill the cache.
     const cacheable = !!hash && (!planParam || v.plans.some((p) => p.id === planParam));
     if (cacheable) {

@@ -3,7 +3,7 @@
 // one of the link's few slots (services/renewals/live_streams.ts) and ends when the link is
 // revoked or expires.
 import { streamSSE } from "hono/streaming";
-import type { Ctx } from "./route.ts";
+import type { Ctx } from "../lib/route.ts";
 import { watchCase } from "../services/renewals/views.ts";
 import { getCase } from "../services/renewals/cases.ts";
 import { NotFoundError } from "../services/errors.ts";
