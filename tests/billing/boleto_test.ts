@@ -32,7 +32,7 @@ function assertBillingError(fn: () => unknown, message: RegExp, field?: string):
 }
 
 // ---------------------------------------------------------------------------------------------
-// Public vectors copied from shared/vectors (tests/fixtures/vectors/, sources inside the file).
+// Public vectors copied into tests/fixtures/vectors/ (sources inside the file).
 // ---------------------------------------------------------------------------------------------
 
 Deno.test("shared vectors: boleto_cobranca build, parse and linha", () => {
