@@ -3,12 +3,7 @@
 // type-only imports included, from every entry point: the server and the scripts.
 import assert from "node:assert/strict";
 
-const ROOT = new URL("../../", import.meta.url);
-
-interface InfoModule {
-  specifier: string;
-  dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
-}
+import { denoInfo, ROOT } from "./deno_info.ts";
 
 async function entryPoints(): Promise<string[]> {
   const out = ["main.ts"];
@@ -23,16 +18,7 @@ async function graph(): Promise<Map<string, Set<string>>> {
   const edges = new Map<string, Set<string>>();
   const root = ROOT.href;
   for (const entry of await entryPoints()) {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["info", "--json", entry],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    assert.ok(out.success, `deno info ${entry} failed`);
-    const { modules } = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-      modules: InfoModule[];
-    };
+    const modules = await denoInfo(entry);
     for (const m of modules) {
       if (!m.specifier.startsWith(root) || m.specifier.includes("/node_modules/")) continue;
       const from = m.specifier.slice(root.length);

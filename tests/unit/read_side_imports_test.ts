@@ -2,7 +2,7 @@
 // page can never reach code that changes it, and a verb file can change without touching views.
 import assert from "node:assert/strict";
 
-const ROOT = new URL("../../", import.meta.url);
+import { denoInfo, ROOT } from "./deno_info.ts";
 
 /** The renewal verbs, one phase per file, and the index modules that re-export them. */
 const VERB_MODULES = [
@@ -21,16 +21,7 @@ const VERB_MODULES = [
 
 /** Every local module `entry` loads, code or types, as paths from the repository root. */
 async function localImports(entry: string): Promise<string[]> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  assert.ok(out.success, `deno info ${entry} failed`);
-  const { modules } = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-    modules: { specifier: string }[];
-  };
+  const modules = await denoInfo(entry);
   return modules.map((m) => m.specifier).filter((s) => s.startsWith(ROOT.href))
     .map((s) => s.slice(ROOT.href.length));
 }
