@@ -71,7 +71,7 @@ export function ConfirmPlan({ v, base, errors, planId }: StepProps & { planId: s
       </ul>
       <h3 class="font-bold mt-3">Multa se cancelar antes do fim da fidelidade</h3>
       <FineTable plan={plan} />
-      <form method="post" action={`${base}/choose`} class="mt-4">
+      <form method="post" action={`${base}/choose_plan`} class="mt-4">
         <Rev v={v} />
         <input type="hidden" name="planId" value={plan.id} />
         <label class="flex gap-3 items-start">
@@ -115,7 +115,7 @@ export function SendPhoto({ v, base, errors, retentionDays }: StepProps) {
         {" "}
         {retentionDays} dias após o fim da renovação (LGPD).
       </p>
-      <form method="post" action={`${base}/photo`} encType="multipart/form-data">
+      <form method="post" action={`${base}/upload_photo`} encType="multipart/form-data">
         <Rev v={v} />
         <PhotoPicker maxBytes={MAX_PHOTO_BYTES} error={errors?.photo} />
         <button type="submit" class={primaryBtn}>Enviar foto</button>
@@ -146,7 +146,7 @@ export function ConfirmContacts({ v, base, errors, values }: StepProps) {
     return (
       <Card>
         <h2 class="text-xl font-bold mb-2">Digite o código de confirmação</h2>
-        <form method="post" action={`${base}/verify`}>
+        <form method="post" action={`${base}/confirm_data`}>
           <Rev v={v} />
           {v.pendingChecks.map((ch, i) => (
             <div key={i} class="mb-3">
@@ -193,7 +193,7 @@ function ContactsForm({ v, base, errors, values }: StepProps) {
     3,
   );
   return (
-    <form method="post" action={`${base}/contacts`} class="mt-2">
+    <form method="post" action={`${base}/submit_contacts`} class="mt-2">
       <Rev v={v} />
       {phones.map((p, i) => (
         <div key={i} class="mb-3">
@@ -254,7 +254,11 @@ export function SignContract({ v, base, errors }: StepProps) {
         <p class="mb-2">
           Para assinar, enviaremos um código de 6 dígitos para o seu celular ou e-mail confirmado.
         </p>
-        <form method="post" action={`${base}/code`} class="flex flex-wrap gap-2 items-end mb-4">
+        <form
+          method="post"
+          action={`${base}/send_code`}
+          class="flex flex-wrap gap-2 items-end mb-4"
+        >
           <Rev v={v} />
           <label class="flex-1">
             <span class="block mb-1">Enviar o código por</span>

@@ -87,7 +87,7 @@ export async function driveRenewal(
           await customerChoose(customer, token);
           break;
         case "plan_chosen":
-          await customerAct(customer, token, "photo", {}, {
+          await customerAct(customer, token, "upload_photo", {}, {
             name: "photo",
             file: new File([env.photo], "eu.png", { type: "image/png" }),
           });
@@ -97,9 +97,9 @@ export async function driveRenewal(
           break;
         case "holder_verified": {
           const page = await customer.text(`/r/${token}`);
-          const [f] = formsTo(page.html, `/r/${token}/contacts`);
+          const [f] = formsTo(page.html, `/r/${token}/submit_contacts`);
           if (f) {
-            await customer.post(`/r/${token}/contacts`, {
+            await customer.post(`/r/${token}/submit_contacts`, {
               ...f,
               phone: c.phones.map((p) => p.slice(2)),
             });
@@ -118,7 +118,7 @@ export async function driveRenewal(
             // Asked again only after the 1-minute resend wait (a code stuck by a kill).
             if (!codeAt || Date.now() - codeAt > 62_000) {
               codeAt = Date.now();
-              await customerAct(customer, token, "code", { channel: "whatsapp" });
+              await customerAct(customer, token, "send_code", { channel: "whatsapp" });
             }
             await sleep(200);
             break;
@@ -174,7 +174,7 @@ async function customerChoose(http: Http, token: string) {
   const plan = page.html.match(/\?plan=([0-9A-Z]{26})/)?.[1];
   if (!plan) return await sleep(100);
   const confirm = await http.text(`/r/${token}?plan=${plan}`);
-  const [f] = formsTo(confirm.html, `/r/${token}/choose`);
+  const [f] = formsTo(confirm.html, `/r/${token}/choose_plan`);
   if (!f) return await sleep(100);
-  await http.post(`/r/${token}/choose`, { ...f, planId: plan, consent: "on" });
+  await http.post(`/r/${token}/choose_plan`, { ...f, planId: plan, consent: "on" });
 }

@@ -26,18 +26,18 @@ Deno.test("contact codes: 40 parallel wrong codes get at most 5 compared, the re
     const fd = new FormData();
     for (const p of c.phones) fd.append("phone", p);
     fd.set("email", target);
-    assert.equal((await customerPost(t, c.token, "contacts", fd)).status, 303);
+    assert.equal((await customerPost(t, c.token, "submit_contacts", fd)).status, 303);
     const code = (await codesTo(t, target))[0].body.match(/\d{6}/)![0];
     const wrong = code === "000000" ? "111111" : "000000";
     const answers = await Promise.all(Array.from({ length: 40 }, async () => {
-      const r = await customerPost(t, c.token, "verify", { code_0: wrong });
+      const r = await customerPost(t, c.token, "confirm_data", { code_0: wrong });
       return { status: r.status, text: await r.text() };
     }));
     assert.equal(answers.filter((a) => a.status >= 500).length, 0, "no 500");
     // Every answer but "used up" passed the guess gate, i.e. had its code compared.
     const compared = answers.filter((a) => !/Tentativas esgotadas/.test(a.text)).length;
     assert.ok(compared <= CODE_GUESSES.max, `${compared} codes compared`);
-    const late = await customerPost(t, c.token, "verify", { code_0: code });
+    const late = await customerPost(t, c.token, "confirm_data", { code_0: code });
     assert.match(await late.text(), /Tentativas esgotadas/, "the right code comes too late");
   } finally {
     t.close();
@@ -53,7 +53,7 @@ Deno.test("contact codes: the same contacts form sent 3 times is charged once, s
       for (const p of c.phones) fd.append("phone", p);
       fd.set("email", email);
       fd.set("_sub", sub);
-      return customerPost(t, c.token, "contacts", fd);
+      return customerPost(t, c.token, "submit_contacts", fd);
     };
     for (let i = 0; i < 3; i++) {
       const r = await send("repetido@exemplo.com", "submissao-repetida-0001");

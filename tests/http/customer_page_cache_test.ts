@@ -56,7 +56,10 @@ Deno.test("customer page cache: own writes show at once, another process's withi
 
     // The customer's own action: the page after the redirect is the next step, never the old.
     const plans = await listPlans(t.db);
-    const chose = await customerPost(t, token, "choose", { planId: plans[2].id, consent: "on" });
+    const chose = await customerPost(t, token, "choose_plan", {
+      planId: plans[2].id,
+      consent: "on",
+    });
     assert.equal(chose.status, 303);
     const next = await (await t.app.request(`/r/${token}`)).text();
     assert.match(next, /Enviar foto/);

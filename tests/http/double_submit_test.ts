@@ -75,12 +75,12 @@ Deno.test("double submit: the customer's changed contacts sent twice answer the 
   await using t = await setup();
   const { caseId, token } = await caseWithLink(t);
   await toHolderVerified(t, caseId, token);
-  const f = await formOf(t.app, `/r/${token}`, `/r/${token}/contacts`);
+  const f = await formOf(t.app, `/r/${token}`, `/r/${token}/submit_contacts`);
   const who = (await getCustomer(t.db, (await getCase(t.db, caseId))!.customerId))!;
   const body = new URLSearchParams({ ...f, email: "outro.email@exemplo.com" });
   for (const p of who.phones) body.append("phone", p.slice(2));
   const send = () =>
-    t.app.request(`/r/${token}/contacts`, {
+    t.app.request(`/r/${token}/submit_contacts`, {
       method: "POST",
       headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
       body,

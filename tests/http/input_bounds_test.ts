@@ -20,7 +20,7 @@ for (
     const { caseId, token } = await caseWithLink(t);
     await toHolderVerified(t, caseId, token);
     const before = (await getCase(t.db, caseId))!;
-    const res = await customerPost(t, token, "contacts", {
+    const res = await customerPost(t, token, "submit_contacts", {
       phone: "(19) 99876-5432",
       email,
     });
@@ -38,7 +38,7 @@ Deno.test("an e-mail over 254 characters is refused with the e-mail's length mes
   await using t = await setup();
   const { caseId, token } = await caseWithLink(t);
   await toHolderVerified(t, caseId, token);
-  const res = await customerPost(t, token, "contacts", {
+  const res = await customerPost(t, token, "submit_contacts", {
     phone: "(19) 99876-5432",
     email: "a".repeat(250) + "@exemplo.com.br",
   });

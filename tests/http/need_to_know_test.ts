@@ -60,7 +60,7 @@ async function setup(now: { t: number }) {
       headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(body),
     });
-  await form({ action: "code", channel: "whatsapp" });
+  await form({ action: "send_code", channel: "whatsapp" });
   const code = (await readOutbox(t.db, 5)).find((m) => m.template === "sign_code")!
     .body.match(/\d{6}/)![0];
   const k = (await getCase(t.db, c.id))!;

@@ -64,13 +64,13 @@ Deno.test("no e-mail on record: the customer may confirm contacts without one", 
   const form = await (await t.app.request(`/r/${token}`)).text();
   assert.match(form, /E-mail \(opcional\)/);
   // A malformed e-mail is still refused; an empty one is accepted as "none".
-  const bad = await customerPost(t, token, "contacts", {
+  const bad = await customerPost(t, token, "submit_contacts", {
     phone: current.phones[0].slice(2),
     email: "x@",
   });
   assert.equal(bad.status, 400);
   assert.match(await bad.text(), /e-mail válido/);
-  const ok = await customerPost(t, token, "contacts", {
+  const ok = await customerPost(t, token, "submit_contacts", {
     phone: current.phones[0].slice(2),
     email: "",
   });
@@ -86,7 +86,7 @@ Deno.test("e-mail on record: it cannot be blanked from the customer's page", asy
   const { caseId, token } = await caseWithLink(t);
   await toHolderVerified(t, caseId, token);
   const customer = (await getCustomer(t.db, (await getCase(t.db, caseId))!.customerId))!;
-  const res = await customerPost(t, token, "contacts", {
+  const res = await customerPost(t, token, "submit_contacts", {
     phone: customer.phones[0].slice(2),
     email: "",
   });

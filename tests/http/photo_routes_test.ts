@@ -18,17 +18,22 @@ Deno.test("photo route: uploads past the hourly quota get 429 in pt-BR and chang
   await using t = await setup();
   const { caseId, token } = await caseWithLink(t);
   const plans = await listPlans(t.db);
-  await customerPost(t, token, "choose", { planId: plans[0].id, consent: "on" });
+  await customerPost(t, token, "choose_plan", { planId: plans[0].id, consent: "on" });
   for (let i = 0; i < PHOTO_UPLOADS_PER_HOUR; i++) {
     const rev = (await getCase(t.db, caseId))!.rev;
     assert.equal(
-      (await customerPost(t, token, "photo", photoForm(EXIF_JPEG, "eu.jpg", rev)))
+      (await customerPost(t, token, "upload_photo", photoForm(EXIF_JPEG, "eu.jpg", rev)))
         .status,
       303,
     );
   }
   const before = await getCase(t.db, caseId);
-  const r = await customerPost(t, token, "photo", photoForm(EXIF_JPEG, "eu.jpg", before!.rev));
+  const r = await customerPost(
+    t,
+    token,
+    "upload_photo",
+    photoForm(EXIF_JPEG, "eu.jpg", before!.rev),
+  );
   assert.equal(r.status, 429);
   assert.ok(Number(r.headers.get("retry-after")) > 0);
   assert.match(await r.text(), /Você já enviou 5 fotos na última hora/);
@@ -39,12 +44,12 @@ Deno.test("photo route: an image bomb is refused with a pt-BR message", async ()
   await using t = await setup();
   const { caseId, token } = await caseWithLink(t);
   const plans = await listPlans(t.db);
-  await customerPost(t, token, "choose", { planId: plans[0].id, consent: "on" });
+  await customerPost(t, token, "choose_plan", { planId: plans[0].id, consent: "on" });
   const before = await getCase(t.db, caseId);
   const r = await customerPost(
     t,
     token,
-    "photo",
+    "upload_photo",
     photoForm(await pngBomb(30000, 30000), "eu.png", before!.rev),
   );
   assert.equal(r.status, 400);

@@ -70,10 +70,10 @@ export async function toHolderVerified(
   planIndex = 2,
 ) {
   const plans = await listPlans(t.db);
-  await customerPost(t, token, "choose", { planId: plans[planIndex].id, consent: "on" });
+  await customerPost(t, token, "choose_plan", { planId: plans[planIndex].id, consent: "on" });
   const fd = new FormData();
   fd.set("photo", new File([PNG], "eu.png", { type: "image/png" }));
-  await customerPost(t, token, "photo", fd);
+  await customerPost(t, token, "upload_photo", fd);
   const rev = String((await getCase(t.db, caseId))!.rev);
   await postForm(t.app, `/app/cases/${caseId}/approve_photo`, { rev }, t.att);
 }

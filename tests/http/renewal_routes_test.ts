@@ -132,7 +132,7 @@ Deno.test("customer link: made-up, revoked and expired tokens get a clear page a
   assert.equal(revoked.status, 404);
   assert.match(await revoked.text(), /substituído por um mais recente/);
   const plans = await listPlans(t.db);
-  const post = await customerPost(t, token, "choose", { planId: plans[0].id, consent: "on" });
+  const post = await customerPost(t, token, "choose_plan", { planId: plans[0].id, consent: "on" });
   assert.equal(post.status, 404);
   assert.equal((await getCase(t.db, caseId))!.step, "contact", "a revoked link changes nothing");
 
@@ -149,26 +149,28 @@ Deno.test("customer: consent is required, the photo is type- and size-checked, n
   await using t = await setup();
   const { caseId, token } = await caseWithLink(t);
   const plans = await listPlans(t.db);
-  const noConsent = await customerPost(t, token, "choose", { planId: plans[5].id });
+  const noConsent = await customerPost(t, token, "choose_plan", { planId: plans[5].id });
   assert.equal(noConsent.status, 400);
   assert.match(await noConsent.text(), /marque que você leu e aceita a fidelidade/);
-  const badPlan = await customerPost(t, token, "choose", { planId: "nope", consent: "on" });
+  const badPlan = await customerPost(t, token, "choose_plan", { planId: "nope", consent: "on" });
   assert.equal(badPlan.status, 400);
   assert.match(await badPlan.text(), /Escolha um dos planos oferecidos/);
   assert.equal((await getCase(t.db, caseId))!.step, "contact");
   const rev = String((await getCase(t.db, caseId))!.rev);
   assert.equal(
-    (await customerPost(t, token, "choose", { planId: plans[5].id, consent: "on", rev })).status,
+    (await customerPost(t, token, "choose_plan", { planId: plans[5].id, consent: "on", rev }))
+      .status,
     303,
   );
   assert.equal(
-    (await customerPost(t, token, "choose", { planId: plans[5].id, consent: "on", rev })).status,
+    (await customerPost(t, token, "choose_plan", { planId: plans[5].id, consent: "on", rev }))
+      .status,
     303,
     "double submit is harmless",
   );
 
   const noFile = new FormData();
-  const r0 = await customerPost(t, token, "photo", noFile);
+  const r0 = await customerPost(t, token, "upload_photo", noFile);
   assert.equal(r0.status, 400);
   assert.match(await r0.text(), /Escolha ou tire uma foto/);
   const pdf = new FormData();
@@ -176,7 +178,7 @@ Deno.test("customer: consent is required, the photo is type- and size-checked, n
     "photo",
     new File([new TextEncoder().encode("%PDF-1.7 fake")], "doc.jpg", { type: "image/jpeg" }),
   );
-  const r1 = await customerPost(t, token, "photo", pdf);
+  const r1 = await customerPost(t, token, "upload_photo", pdf);
   assert.equal(r1.status, 400);
   assert.match(await r1.text(), /JPG, PNG ou WEBP/);
   const big = new FormData();
@@ -184,7 +186,7 @@ Deno.test("customer: consent is required, the photo is type- and size-checked, n
     "photo",
     new File([new Uint8Array(10 * 1024 * 1024)], "big.jpg", { type: "image/jpeg" }),
   );
-  const r2 = await customerPost(t, token, "photo", big);
+  const r2 = await customerPost(t, token, "upload_photo", big);
   assert.equal(r2.status, 413);
   assert.match(await r2.text(), /passa de 8 MB/);
   let blobs = 0;
@@ -194,7 +196,7 @@ Deno.test("customer: consent is required, the photo is type- and size-checked, n
 
   const good = new FormData();
   good.set("photo", new File([PNG], "eu.png", { type: "image/png" }));
-  assert.equal((await customerPost(t, token, "photo", good)).status, 303);
+  assert.equal((await customerPost(t, token, "upload_photo", good)).status, 303);
   assert.equal((await getCase(t.db, caseId))!.step, "photo_sent");
   const photo = await t.app.request(`/app/cases/${caseId}/photo`, {
     headers: { cookie: t.att.cookie },
@@ -215,19 +217,19 @@ Deno.test("customer: a changed e-mail needs its code; bad codes and bad contacts
   const { caseId, token } = await caseWithLink(t);
   await toHolderVerified(t, caseId, token, 5);
 
-  const bad = await customerPost(t, token, "contacts", { phone: "123", email: "nope" });
+  const bad = await customerPost(t, token, "submit_contacts", { phone: "123", email: "nope" });
   assert.equal(bad.status, 400);
   const badHtml = await bad.text();
   assert.match(badHtml, /celular válido com DDD/);
   assert.match(badHtml, /e-mail válido/);
-  const changed = await customerPost(t, token, "contacts", {
+  const changed = await customerPost(t, token, "submit_contacts", {
     phone: "(19) 99876-5432",
     email: "novo@exemplo.com.br",
   });
   assert.equal(changed.status, 303);
   const page = await (await t.app.request(`/r/${token}`)).text();
   assert.match(page, /Digite o código de confirmação/);
-  const wrong = await customerPost(t, token, "verify", { code_0: "abc", code_1: "000000" });
+  const wrong = await customerPost(t, token, "confirm_data", { code_0: "abc", code_1: "000000" });
   assert.equal(wrong.status, 400);
   assert.match(await wrong.text(), /Código incorreto/);
   assert.equal((await getCase(t.db, caseId))!.step, "holder_verified");

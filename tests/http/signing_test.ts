@@ -107,8 +107,11 @@ Deno.test("signing: code, sealed PDF with evidence, pdfsig valid, /verificar acc
       kase.contractDoc!.sha256,
     );
 
-    assert.equal((await post(t.app, `/r/${t.token}/code`, { channel: "whatsapp" })).status, 303);
-    const resend = await post(t.app, `/r/${t.token}/code`, { channel: "whatsapp" });
+    assert.equal(
+      (await post(t.app, `/r/${t.token}/send_code`, { channel: "whatsapp" })).status,
+      303,
+    );
+    const resend = await post(t.app, `/r/${t.token}/send_code`, { channel: "whatsapp" });
     assert.equal(resend.status, 429, "re-send is rate-limited");
     assert.match(await resend.text(), /Aguarde um minuto/);
     const code = await lastCode(t);
@@ -179,14 +182,14 @@ Deno.test("signing code: expires after 5 minutes and locks after 5 wrong attempt
       consent: "on",
       documentSha256: kase.contractDoc!.sha256,
     });
-    await post(t.app, `/r/${t.token}/code`, { channel: "email" });
+    await post(t.app, `/r/${t.token}/send_code`, { channel: "email" });
     const code = await lastCode(t);
     now.t += 5 * 60_000 + 1000;
     const late = await post(t.app, `/r/${t.token}/sign`, form(code));
     assert.equal(late.status, 400);
     assert.match(await late.text(), /Este código expirou/);
 
-    await post(t.app, `/r/${t.token}/code`, { channel: "email" });
+    await post(t.app, `/r/${t.token}/send_code`, { channel: "email" });
     const fresh = await lastCode(t);
     const wrong = fresh === "000000" ? "111111" : "000000";
     for (let i = 0; i < 5; i++) {
@@ -223,7 +226,7 @@ Deno.test("signing code: 30 parallel wrong codes get at most 5 compared, the res
   const t = await toSignature(now);
   try {
     const kase = (await getCase(t.db, t.caseId))!;
-    await post(t.app, `/r/${t.token}/code`, { channel: "email" });
+    await post(t.app, `/r/${t.token}/send_code`, { channel: "email" });
     const code = await lastCode(t);
     const wrong = code === "000000" ? "111111" : "000000";
     const answers = await Promise.all(Array.from({ length: 30 }, async () => {

@@ -33,12 +33,12 @@ const ACTIONS: Record<
     req: { ip: string; ua: string; sign: SigningEnv },
   ) => Promise<unknown>
 > = {
-  choose: (ctx, id, b, rev) => a.choosePlan(ctx, id, str(b.planId), b.consent === "on", rev),
+  choose_plan: (ctx, id, b, rev) => a.choosePlan(ctx, id, str(b.planId), b.consent === "on", rev),
   decline: (ctx, id, b, rev) => a.declineOffer(ctx, id, str(b.reason), rev),
-  photo: (ctx, id, b, rev) =>
+  upload_photo: (ctx, id, b, rev) =>
     a.uploadPhoto(ctx, id, b.photo instanceof File ? b.photo : undefined, rev),
-  contacts: (ctx, id, b, rev) => a.submitContacts(ctx, id, all(b.phone), str(b.email), rev),
-  verify: (ctx, id, b, rev) =>
+  submit_contacts: (ctx, id, b, rev) => a.submitContacts(ctx, id, all(b.phone), str(b.email), rev),
+  confirm_data: (ctx, id, b, rev) =>
     a.verifyContactCodes(
       ctx,
       id,
@@ -47,7 +47,7 @@ const ACTIONS: Record<
       ),
       rev,
     ),
-  code: (ctx, id, b, _rev, req) =>
+  send_code: (ctx, id, b, _rev, req) =>
     sendSigningCode(req.sign, ctx.actor, id, str(b.channel) === "email" ? "email" : "whatsapp"),
   sign: (ctx, id, b, rev, req) =>
     signContract(req.sign, ctx.actor, id, {
@@ -61,11 +61,29 @@ const ACTIONS: Record<
     }, rev),
 };
 
+/**
+ * The slugs before they were named after the domain verbs: a page opened before a deploy
+ * still posts to them, so they keep working for a while.
+ */
+const FORMER_SLUGS: Record<string, string> = {
+  choose: "choose_plan",
+  photo: "upload_photo",
+  contacts: "submit_contacts",
+  verify: "confirm_data",
+  code: "send_code",
+};
+
 export default define({
   access: "public",
   POST: async (c) => {
     return await withTokenCase(c, async (caseId) => {
-      const run = ACTIONS[c.req.param("action")!];
+      const slug = c.req.param("action")!;
+      const action = Object.hasOwn(ACTIONS, slug)
+        ? slug
+        : Object.hasOwn(FORMER_SLUGS, slug)
+        ? FORMER_SLUGS[slug]
+        : undefined;
+      const run = action ? ACTIONS[action] : undefined;
       if (!run) throw new NotFoundError();
       let body: Body = {};
       try {
@@ -93,8 +111,8 @@ export default define({
             ...data,
             error: e.message,
             errors: e instanceof ValidationError ? e.fields : undefined,
-            values: c.req.param("action") === "contacts" ? values : undefined,
-            planParam: c.req.param("action") === "choose"
+            values: action === "submit_contacts" ? values : undefined,
+            planParam: action === "choose_plan"
               ? str(body.planId).slice(0, 40)
               : c.req.query("plan")?.slice(0, 40),
           }),
