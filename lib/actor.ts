@@ -1,17 +1,25 @@
 import type { Ctx } from "./route.ts";
-import type { Actor } from "../services/audit.ts";
+import { type StaffActor, staffActor } from "../domain/actor.ts";
 import { isSubmissionId } from "../services/submissions.ts";
+import { ForbiddenError } from "../services/errors.ts";
 
-/** Who is acting on this request, for audit events: the staff user with IP and user agent. */
-export function actorOf(c: Ctx): Actor {
-  const u = c.get("user");
+/** Where the request came from, for audit events: IP, user agent and the form's submission. */
+export function originOf(c: Ctx) {
   return {
-    id: u ? `user:${u.id}` : "anonymous",
-    name: u?.name ?? "Anônimo",
     ip: c.get("ip"),
     userAgent: c.req.header("user-agent")?.slice(0, 300),
     submission: c.get("submission"),
   };
+}
+
+/**
+ * The signed-in staff user acting on this request. Only staff routes call it, behind their
+ * access rule; a request without a user is refused rather than audited as nobody.
+ */
+export function actorOf(c: Ctx): StaffActor {
+  const u = c.get("user");
+  if (!u) throw new ForbiddenError("Entre com seu usuário para continuar.");
+  return staffActor(u, originOf(c));
 }
 
 /** Keeps the form's submission id for the actor (a repeated form answers like the first). */

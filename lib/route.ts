@@ -4,9 +4,11 @@
 import type { Context, Handler } from "hono";
 import type { AppConfig } from "../app.config.ts";
 import type { Db } from "../services/db.ts";
-import type { PublicUser, Role } from "../services/users.ts";
+import type { PublicUser } from "../services/users.ts";
+import type { Role } from "../domain/actor.ts";
 import type { Session } from "../services/sessions.ts";
 import type { PageCache } from "./page_cache.ts";
+import type { RenewalEnv } from "../services/renewals/env.ts";
 
 export type Access = "public" | readonly Role[];
 
@@ -26,6 +28,8 @@ export interface AppEnv {
     pageCache?: PageCache;
     /** The form's submission id (hidden `_sub`; services/submissions.ts), once parsed. */
     submission?: string;
+    /** The renewal verbs' environment, built once per request (lib/staff.ts renewalEnv). */
+    renewalEnv?: RenewalEnv;
   };
 }
 

@@ -1,49 +1,38 @@
-// Builds the service contexts for staff and customer requests from the request.
+// Builds what a renewal verb runs with from the request: one environment per request (the
+// store and the server's settings) and the actor (the signed-in staff user, or the customer
+// of the link's case).
 import type { Ctx } from "./route.ts";
-import type { StaffCtx } from "../services/renewals/staff_actions.ts";
-import type { CustomerCtx } from "../services/renewals/customer_actions.ts";
-import { actorOf } from "./actor.ts";
+import type { CustomerCtx, RenewalEnv, StaffCtx } from "../services/renewals/env.ts";
+import { customerActor } from "../domain/actor.ts";
+import { actorOf, originOf } from "./actor.ts";
 
 export function baseUrl(c: Ctx): string {
   return c.get("config").origin ?? new URL(c.req.url).origin;
 }
 
-export function staffCtx(c: Ctx): StaffCtx {
+/** The request's renewal environment, built on first use and shared by every verb after. */
+export function renewalEnv(c: Ctx): RenewalEnv {
+  const built = c.get("renewalEnv");
+  if (built) return built;
   const config = c.get("config");
-  return {
+  const env: RenewalEnv = {
     db: c.get("db"),
-    actor: actorOf(c),
-    kind: c.get("user")?.role === "attendant" ? "staff" : "supervisor",
+    provider: config.provider,
+    providerName: config.provider.name,
     baseUrl: baseUrl(c),
     linkTtlDays: config.linkTtlDays,
-    providerName: config.provider.name,
-    provider: config.provider,
     signingP12: config.signingP12,
   };
+  c.set("renewalEnv", env);
+  return env;
 }
 
-export function signingEnv(c: Ctx) {
-  const config = c.get("config");
-  return {
-    db: c.get("db"),
-    provider: config.provider,
-    signingP12: config.signingP12,
-    baseUrl: baseUrl(c),
-  };
+export function staffCtx(c: Ctx): StaffCtx {
+  return { ...renewalEnv(c), actor: actorOf(c) };
 }
 
 export function customerCtx(c: Ctx, caseId: string): CustomerCtx {
-  return {
-    db: c.get("db"),
-    actor: {
-      id: `customer:${caseId}`,
-      name: "Cliente",
-      ip: c.get("ip"),
-      userAgent: c.req.header("user-agent")?.slice(0, 300),
-      submission: c.get("submission"),
-    },
-    provider: c.get("config").provider,
-  };
+  return { ...renewalEnv(c), actor: customerActor(caseId, originOf(c)) };
 }
 
 /** The `rev` a form carried, if any (a version check is skipped only when absent). */

@@ -11,7 +11,7 @@ import { migrate } from "../services/migrations.ts";
 import { keys } from "../services/keys.ts";
 import { ulid } from "../services/ulid.ts";
 import { toBase64Url } from "../services/crypto.ts";
-import { SYSTEM } from "../services/audit.ts";
+import { staffActor, SYSTEM, systemActor } from "../domain/actor.ts";
 import { DEMO_PLANS } from "../services/seed.ts";
 import { createPlan } from "../services/plans.ts";
 import { createUser } from "../services/users.ts";
@@ -188,7 +188,7 @@ const sealedLen = (await sealCustomerPii(db, ulid(), {
 // and stores of the same size. The raw slices run inside onBatch and are subtracted.
 const open = async () => (await Deno.open(csvPath)).readable;
 const facts = await analyzeCsv(await open(), (h) => presetMapping("renova", h).plan);
-const actor = { id: "system", name: "Benchmark" };
+const actor = systemActor("Benchmark");
 const job = await createCliJob(
   db,
   { ...facts, fileName: csvPath, size: (await Deno.stat(csvPath)).size, preset: "renova" },
@@ -287,8 +287,7 @@ log(
 const config = loadConfig({ KV_PATH: `${dir}/renova.sqlite`, LOG_REQUESTS: "false" });
 const ctx = {
   db,
-  actor: { id: `user:${attendant.id}`, name: attendant.name },
-  kind: "staff" as const,
+  actor: staffActor(attendant),
   baseUrl: "http://127.0.0.1",
   linkTtlDays: 30,
   providerName: config.provider.name,

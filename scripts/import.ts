@@ -4,6 +4,7 @@
 // Uses the app's store and key (KV_PATH, RENOVA_DATA_KEY). Bad rows go to stdout, one per line
 // ("linha N (cliente X): motivo"); progress goes to stderr; the last line is a JSON summary.
 // The job shows up on /admin/import too, and takes the same lock as the web import.
+import { systemActor } from "../domain/actor.ts";
 import { ConfigError, loadConfig } from "../app.config.ts";
 import { openDb } from "../services/db.ts";
 import { migrate } from "../services/migrations.ts";
@@ -67,7 +68,7 @@ try {
 const stat = await Deno.stat(file).catch(() => fail(`Arquivo não encontrado: ${file}`));
 const db = await openDb({ path: config.kvPath || undefined, dataKey: config.dataKey });
 await migrate(db);
-const actor = { id: "system", name: "Importação (linha de comando)" };
+const actor = systemActor("Importação (linha de comando)");
 const open = async () => (await Deno.open(file)).readable;
 
 // ERP plan ids given on the command line are saved like the mapping screen saves them.

@@ -6,17 +6,7 @@ import { ulid } from "./ulid.ts";
 import { openJson, sealJson } from "./crypto.ts";
 import type { Action } from "../domain/steps.ts";
 
-export interface Actor {
-  /** "user:<id>", "customer:<caseId>" or "system". */
-  id: string;
-  name: string;
-  ip?: string;
-  userAgent?: string;
-  /** The form submission this request carries (services/submissions.ts). */
-  submission?: string;
-}
-
-export const SYSTEM: Actor = { id: "system", name: "Sistema" };
+import { type Actor, type AuditedActor, auditedActor } from "../domain/actor.ts";
 
 type Empty = Record<string, never>;
 
@@ -112,7 +102,7 @@ export interface AuditEvent {
   at: string;
   subject: string;
   action: AuditAction;
-  actor: Actor;
+  actor: AuditedActor;
   data?: Record<string, unknown>;
 }
 
@@ -167,7 +157,7 @@ export function addAudit<A extends AuditAction>(
     at: db.now().toISOString(),
     subject,
     action,
-    actor,
+    actor: auditedActor(actor),
     data: data as Record<string, unknown> | undefined,
   };
   op.set(keys.audit(event.id), event);

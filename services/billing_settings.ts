@@ -3,7 +3,8 @@
 import type { Db } from "./db.ts";
 import { commitOrConflict } from "./db.ts";
 import { keys } from "./keys.ts";
-import { type Actor, addAudit } from "./audit.ts";
+import { addAudit } from "./audit.ts";
+import { type Actor } from "../domain/actor.ts";
 import { ValidationError } from "./errors.ts";
 import { type BankCode, isValidCnpj, SUPPORTED_BANKS } from "./billing/mod.ts";
 

@@ -4,7 +4,8 @@ import type { Db } from "./db.ts";
 import { commitOrConflict, listPage } from "./db.ts";
 import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
-import { type Actor, addAudit } from "./audit.ts";
+import { addAudit } from "./audit.ts";
+import { type Actor } from "../domain/actor.ts";
 import { ValidationError } from "./errors.ts";
 import { addDays, isValidIsoDate } from "./dates.ts";
 

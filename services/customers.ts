@@ -6,7 +6,8 @@ import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
 import { blindIndex, openJson, sealJson } from "./crypto.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
-import { type Actor, addAudit } from "./audit.ts";
+import { addAudit } from "./audit.ts";
+import { type Actor } from "../domain/actor.ts";
 import { isValidCnpj, isValidCpf } from "./billing/documents.ts";
 import { assertBounded, TEXT_MAX, tooLong, tooLongMessage } from "./text.ts";
 

@@ -3,7 +3,8 @@
 import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
 import { ConflictError, NotFoundError, ValidationError } from "./errors.ts";
-import { type Actor, addAudit, SYSTEM } from "./audit.ts";
+import { addAudit } from "./audit.ts";
+import { type Actor, SYSTEM } from "../domain/actor.ts";
 import type { Db } from "./db.ts";
 
 export interface Plan {

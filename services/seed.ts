@@ -6,9 +6,10 @@ import { keys } from "./keys.ts";
 import { createPlan, type NewPlan } from "./plans.ts";
 import { createCustomer } from "./customers.ts";
 import { createContract } from "./contracts.ts";
-import { createUser, type Role } from "./users.ts";
+import { createUser } from "./users.ts";
+import type { Role } from "../domain/actor.ts";
 import { randomPassword } from "./passwords.ts";
-import { SYSTEM } from "./audit.ts";
+import { SYSTEM } from "../domain/actor.ts";
 import { generateCpf } from "./billing/documents.ts";
 import { addDays, addMonths, todayInBrazil } from "./dates.ts";
 

@@ -6,7 +6,7 @@
 // crash never leaves one applied but forgotten (or remembered but not applied).
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
-import type { Actor } from "./audit.ts";
+import { type Actor } from "../domain/actor.ts";
 
 export interface Submission {
   caseId: string;

@@ -5,12 +5,10 @@ import { commitOrConflict } from "./db.ts";
 import { keys } from "./keys.ts";
 import { ulid } from "./ulid.ts";
 import { hashPassword } from "./passwords.ts";
-import { type Actor, addAudit } from "./audit.ts";
+import { addAudit } from "./audit.ts";
+import { type Actor, type Role, ROLES } from "../domain/actor.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
 import { revokeUserSessions } from "./sessions.ts";
-
-export const ROLES = ["admin", "supervisor", "attendant"] as const;
-export type Role = typeof ROLES[number];
 
 /** How a role is named on the pages. */
 export const ROLE_LABELS: Record<Role, string> = {

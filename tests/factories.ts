@@ -16,6 +16,8 @@ import type { OPEN_STEPS } from "../domain/steps.ts";
 import { readOutbox } from "../services/messaging/mod.ts";
 import { addDays, todayInBrazil } from "../services/dates.ts";
 import { loadConfig } from "../app.config.ts";
+import type { RenewalEnv } from "../services/renewals/env.ts";
+import { customerActor, staffActor } from "../domain/actor.ts";
 import { PNG } from "./fixtures/images/mod.ts";
 
 export type OpenStep = typeof OPEN_STEPS[number];
@@ -45,14 +47,10 @@ export interface CaseAtOptions {
   due?: number;
 }
 
-/** The staff context of a seeded attendant, as the routes build it. */
-export async function staffCtx(db: Db, username = "atendente1"): Promise<staff.StaffCtx> {
-  await seedIfEmpty(db, {});
-  const u = (await findUserByUsername(db, username))!;
+/** The renewal environment the routes build once per request (lib/staff.ts renewalEnv). */
+export function testEnv(db: Db): RenewalEnv {
   return {
     db,
-    actor: { id: `user:${u.id}`, name: u.name, ip: "10.0.0.1", userAgent: "Firefox" },
-    kind: "staff",
     baseUrl: "http://renova.test",
     linkTtlDays: 15,
     providerName: provider.name,
@@ -60,12 +58,18 @@ export async function staffCtx(db: Db, username = "atendente1"): Promise<staff.S
   };
 }
 
+/** The staff context of a seeded user (an attendant by default), as the routes build it. */
+export async function staffCtx(db: Db, username = "atendente1"): Promise<staff.StaffCtx> {
+  await seedIfEmpty(db, {});
+  const u = (await findUserByUsername(db, username))!;
+  return { ...testEnv(db), actor: staffActor(u, { ip: "10.0.0.1", userAgent: "Firefox" }) };
+}
+
 /** The customer's context for case `id`, as the /r/<token> routes build it. */
-export function customerCtx(db: Db, id: string) {
+export function customerCtx(db: Db, id: string, origin?: { submission?: string }) {
   return {
-    db,
-    actor: { id: `customer:${id}`, name: "Cliente", ip: "10.0.0.9", userAgent: "Android" },
-    provider,
+    ...testEnv(db),
+    actor: customerActor(id, { ip: "10.0.0.9", userAgent: "Android", ...origin }),
   };
 }
 
@@ -91,7 +95,7 @@ export interface CaseHandle {
   contractId: string;
   ctx: staff.StaffCtx;
   cu: ReturnType<typeof customerCtx>;
-  env: { db: Db; provider: typeof provider; baseUrl: string };
+  env: RenewalEnv;
   /** The customer's link token, from "offer" on. */
   token?: string;
   planIndex: number;
@@ -100,7 +104,7 @@ export interface CaseHandle {
 /** Claims a due contract (the next one without an open case, or `opts.due`): a case at contact. */
 export async function claimCase(db: Db, opts: CaseAtOptions = {}): Promise<CaseHandle> {
   const ctx = await staffCtx(db, opts.attendant);
-  const me = { id: ctx.actor.id.slice("user:".length), name: ctx.actor.name };
+  const me = { id: ctx.actor.userId, name: ctx.actor.name };
   const c = await staff.claimContract(ctx, await nextDueContract(db, opts.due), me);
   return {
     db,
@@ -109,7 +113,7 @@ export async function claimCase(db: Db, opts: CaseAtOptions = {}): Promise<CaseH
     contractId: c.contractId,
     ctx,
     cu: customerCtx(db, c.id),
-    env: { db, provider, baseUrl: ctx.baseUrl },
+    env: testEnv(db),
     planIndex: opts.planIndex ?? 2,
   };
 }
@@ -136,8 +140,8 @@ const INTO: Record<OpenStep | "closed", (h: CaseHandle) => Promise<unknown>> = {
   signature_sent: (h) => staff.sendSignature(h.ctx, h.id),
   signed: async (h) => {
     const person = (await getCustomer(h.db, h.customerId))!;
-    await signing.sendSigningCode(h.env, h.cu.actor, h.id, "whatsapp");
-    await signing.signContract(h.env, h.cu.actor, h.id, {
+    await signing.sendSigningCode(h.cu, h.id, "whatsapp");
+    await signing.signContract(h.cu, h.id, {
       code: (await readOutbox(h.db, 5)).find((m) =>
         m.template === "sign_code" && m.caseId === h.id
       )!

@@ -4,8 +4,9 @@ import { type AppConfig, loadConfig } from "../app.config.ts";
 import { type Db, openDb } from "../services/db.ts";
 import { migrate } from "../services/migrations.ts";
 import { createApp } from "../lib/app.ts";
-import { createUser, type Role, type User } from "../services/users.ts";
-import { SYSTEM } from "../services/audit.ts";
+import { createUser, type User } from "../services/users.ts";
+import type { Role } from "../domain/actor.ts";
+import { SYSTEM } from "../domain/actor.ts";
 
 // Cheap hashes in tests; production uses 310k PBKDF2 iterations.
 Deno.env.set("PASSWORD_ITERATIONS", "1000");

@@ -37,7 +37,8 @@
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { commitOrConflict } from "../db.ts";
-import { type Actor, addAudit, SYSTEM } from "../audit.ts";
+import { addAudit } from "../audit.ts";
+import { type Actor, SYSTEM } from "../../domain/actor.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import {
   formatCnpj,

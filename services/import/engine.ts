@@ -10,7 +10,7 @@
 // creates import rows. One check per row would allow 10 rows per atomic; this way an atomic
 // carries up to ~100 rows, bounded by 1000 mutations, 80 KiB of keys and 800 KiB in all.
 import type { Db } from "../db.ts";
-import type { Actor } from "../audit.ts";
+import { type Actor } from "../../domain/actor.ts";
 import { addAudit } from "../audit.ts";
 import { openCsv } from "./csv.ts";
 import type { ColumnMapping } from "./presets.ts";

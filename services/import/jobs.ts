@@ -6,7 +6,8 @@
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
-import { type Actor, addAudit } from "../audit.ts";
+import { addAudit } from "../audit.ts";
+import { type Actor } from "../../domain/actor.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { listPlans, planErpMappings, planResolver, setPlanErpMapping } from "../plans.ts";
 import {

@@ -5,12 +5,12 @@
 import type { Db } from "../db.ts";
 import { commitOrConflict } from "../db.ts";
 import { keys } from "../keys.ts";
-import { type Actor, addAudit } from "../audit.ts";
+import { addAudit } from "../audit.ts";
+import { type Actor } from "../../domain/actor.ts";
 import { NotFoundError } from "../errors.ts";
 import { type DeliverJob, enqueueDelivery, type Message } from "./messages.ts";
 import { stageRewrite } from "./delivery.ts";
 import { type InboundJob, requeueInbound } from "./inbound.ts";
-import type { ActorKind } from "../../domain/steps.ts";
 import { assertMayAct, getCase } from "../renewals/cases.ts";
 
 export interface DeadLetter {
@@ -86,11 +86,10 @@ export async function resendCaseMessage(
   caseId: string,
   messageId: string,
   actor: Actor,
-  kind: ActorKind,
 ): Promise<"queued" | "already"> {
   const c = await getCase(db, caseId);
   if (!c) throw new NotFoundError("Caso não encontrado.");
-  assertMayAct(c, kind, actor); // the same rule as every other action on the case
+  assertMayAct(c, actor); // the same rule as every other action on the case
   const m = (await db.kv.get<Message>(keys.message(messageId))).value;
   if (!m || m.caseId !== caseId || !["unknown", "failed"].includes(m.status)) {
     throw new NotFoundError("Esta mensagem não existe ou não precisa ser reenviada.");

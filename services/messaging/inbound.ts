@@ -4,6 +4,7 @@
 // a customer's message is recorded on their open case (the attendant's page updates live) and
 // opens the 24-hour window; SAIR/PARAR/STOP opts them out of campaigns; delivery and read
 // statuses update our message records.
+import { customerActor } from "../../domain/actor.ts";
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
@@ -257,8 +258,7 @@ async function recordReplyOnCase(db: Db, caseId: string, ev: InboundEvent & { ki
     try {
       await updateCase(db, {
         caseId,
-        actor: { id: `customer:${caseId}`, name: "Cliente (WhatsApp)" },
-        kind: "customer",
+        actor: customerActor(caseId, {}, "Cliente (WhatsApp)"),
         action: "customer.replied",
         auditData: { via: "whatsapp", optOut: isOptOut(ev.text) },
         apply: (next) => {

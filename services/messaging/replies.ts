@@ -1,5 +1,6 @@
 // What customers tell us over WhatsApp: the last reply on the case (the attendant acts on it
 // first) and opt-outs from campaign messages (SAIR / PARAR / STOP).
+import { customerActor } from "../../domain/actor.ts";
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
@@ -51,9 +52,7 @@ export async function getOptOut(db: Db, customerId: string): Promise<OptOut | nu
 export async function recordOptOut(db: Db, customerId: string, o: OptOut): Promise<boolean> {
   const key = keys.messageOptOut(customerId);
   const op = db.kv.atomic().check({ key, versionstamp: null }).set(key, o);
-  addAudit(db, op, `customer:${customerId}`, "customer.opted_out", {
-    id: `customer:${customerId}`,
-    name: "Cliente (WhatsApp)",
-  }, { word: o.word });
+  const actor = customerActor(customerId, {}, "Cliente (WhatsApp)");
+  addAudit(db, op, `customer:${customerId}`, "customer.opted_out", actor, { word: o.word });
   return (await op.commit()).ok;
 }

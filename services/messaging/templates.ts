@@ -10,7 +10,8 @@
 import type { Db } from "../db.ts";
 import { commitOrConflict } from "../db.ts";
 import { keys } from "../keys.ts";
-import { type Actor, addAudit } from "../audit.ts";
+import { addAudit } from "../audit.ts";
+import { type Actor } from "../../domain/actor.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
 import { formatDate, formatMoney } from "../../domain/format.ts";
 import type { Invoice } from "../invoices.ts";

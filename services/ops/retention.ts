@@ -5,7 +5,8 @@
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
-import { addAudit, SYSTEM } from "../audit.ts";
+import { addAudit } from "../audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 import { deleteBlob, sweepOrphanBlobs } from "../blobs.ts";
 import { sealCase } from "../renewals/case_seal.ts";
 import {

@@ -6,7 +6,7 @@
 // did their part.
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
-import { SYSTEM } from "../audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 import { getManyBatched } from "../db.ts";
 import { type RenewalCase, transition } from "../renewals/cases.ts";
 import { ConflictError } from "../errors.ts";
@@ -45,7 +45,6 @@ export async function expireStaleCases(db: Db, opts: { caseExpireDays: number })
             caseId: c.id,
             action: "expire",
             actor: SYSTEM,
-            kind: "system",
             rev: c.rev,
             auditData: { linkExpiredAt: c.link!.expiresAt, days: opts.caseExpireDays },
           });

@@ -5,6 +5,7 @@ import { getUser } from "../users.ts";
 import { getContract } from "../contracts.ts";
 import { type Assignee, getCaseEntry, openCase, openCaseOfContract, setAssignee } from "./cases.ts";
 import type { StaffCtx } from "./env.ts";
+import { actorKind } from "../../domain/actor.ts";
 
 export async function claimContract(ctx: StaffCtx, contractId: string, me: Assignee) {
   const existing = await openCaseOfContract(ctx.db, contractId);
@@ -14,7 +15,9 @@ export async function claimContract(ctx: StaffCtx, contractId: string, me: Assig
 
 /** Supervisors hand a due contract (or its open case) to an active attendant. */
 export async function assignContract(ctx: StaffCtx, contractId: string, userId: string) {
-  if (ctx.kind !== "supervisor") throw new ForbiddenError("Só a supervisão atribui casos.");
+  if (actorKind(ctx.actor) !== "supervisor") {
+    throw new ForbiddenError("Só a supervisão atribui casos.");
+  }
   const user = await getUser(ctx.db, userId);
   if (!user?.active || user.role !== "attendant") {
     throw new ValidationError({ userId: "Escolha um atendente ativo." });
@@ -49,7 +52,7 @@ export async function releaseCase(ctx: StaffCtx, caseId: string, me: Assignee, r
   return await setAssignee(ctx.db, caseId, null, ctx.actor, {
     rev,
     guard: (c) => {
-      if (ctx.kind === "staff" && c.assigneeId !== me.id) {
+      if (actorKind(ctx.actor) === "staff" && c.assigneeId !== me.id) {
         throw new ForbiddenError("Só quem está com o caso pode liberá-lo.");
       }
     },

@@ -9,13 +9,13 @@ import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
 import { blindIndex } from "../crypto.ts";
 import {
-  type Actor,
   addAudit,
   type AuditData,
   type CaseUpdateAction,
   sealAuditText,
   type StepAuditData,
 } from "../audit.ts";
+import { type Actor, actorKind } from "../../domain/actor.ts";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
 import { type Contract, getContract, stageContractUpdate } from "../contracts.ts";
 import {
@@ -224,12 +224,13 @@ export async function openCasesOfContracts(db: Db, contractIds: string[]) {
   return new Map(contractIds.map((id, i) => [id, entries[i].value]));
 }
 
-/** Staff may act on a case only when it is theirs; supervisors and admins on any. */
-export function assertMayAct(c: RenewalCase, kind: ActorKind, actor: Actor) {
-  if (kind === "staff" && c.assigneeId && `user:${c.assigneeId}` !== actor.id) {
+/** Attendants may act on a case only when it is theirs; supervisors and admins on any. */
+export function assertMayAct(c: RenewalCase, actor: Actor) {
+  if (actorKind(actor) !== "staff") return;
+  if (c.assigneeId && `user:${c.assigneeId}` !== actor.id) {
     throw new ForbiddenError(`Este caso está com ${c.assigneeName ?? "outra pessoa"}.`);
   }
-  if (kind === "staff" && !c.assigneeId) {
+  if (!c.assigneeId) {
     throw new ForbiddenError("Assuma o caso antes de agir nele.");
   }
 }
@@ -237,8 +238,8 @@ export function assertMayAct(c: RenewalCase, kind: ActorKind, actor: Actor) {
 export interface TransitionInput<A extends Action = Action> {
   caseId: string;
   action: A;
+  /** Who acts; what they may do follows from it (domain/actor.ts actorKind). */
   actor: Actor;
-  kind: ActorKind;
   /** The case version the person saw; a different one means somebody acted meanwhile. */
   rev?: number;
   /**
@@ -285,11 +286,11 @@ async function vet(db: Db, input: TransitionInput, prev: RenewalCase): Promise<V
     return { repeat: { case: prev, changed: false } };
   }
   if (input.rev !== undefined && input.rev !== prev.rev) throw new ConflictError();
-  if (input.kind === "staff") assertMayAct(prev, "staff", input.actor);
+  assertMayAct(prev, input.actor);
   const failed = input.action === "contact_failed" && input.countsAsFailure !== false
     ? prev.failedContacts + 1
     : prev.failedContacts;
-  const to = policyCheck(prev.step, input.action, input.kind, failed);
+  const to = policyCheck(prev.step, input.action, actorKind(input.actor), failed);
   return { fingerprint, failed, to };
 }
 
@@ -467,22 +468,23 @@ export async function updateCase<A extends CaseUpdateAction>(
   input: {
     caseId: string;
     actor: Actor;
-    kind: ActorKind;
     action: A;
     rev?: number;
     auditData?: AuditData[A];
     allowedSteps?: readonly Step[];
     /** False for bookkeeping around a refused form (a wrong code): not the form's result. */
     answersSubmission?: boolean;
+    /** The case as the verb already read it; the commit checks its version. */
+    entry?: Deno.KvEntry<RenewalCase>;
     apply: (next: RenewalCase, op: Deno.AtomicOperation, prev: RenewalCase) => Promise<void> | void;
   },
 ): Promise<RenewalCase> {
-  const entry = await getCaseEntry(db, input.caseId);
+  const entry = input.entry ?? await getCaseEntry(db, input.caseId);
   const prev = entry.value;
   const remember = input.answersSubmission !== false;
   if (remember && await priorSubmission(db, input.actor, input.caseId)) return prev;
   if (input.rev !== undefined && input.rev !== prev.rev) throw new ConflictError();
-  if (input.kind === "staff") assertMayAct(prev, "staff", input.actor);
+  assertMayAct(prev, input.actor);
   if (isTerminal(prev.step) || (input.allowedSteps && !input.allowedSteps.includes(prev.step))) {
     throw new StepError(notAvailableAt(prev.step));
   }

@@ -69,7 +69,6 @@ export async function recordContact(
     caseId,
     action,
     actor: ctx.actor,
-    kind: ctx.kind,
     rev,
     payload: v,
     countsAsFailure: v.outcome !== "callback",
@@ -85,14 +84,14 @@ export async function sendLink(
   channel: "whatsapp" | "email",
   rev?: number,
 ) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
-  const customer = await customerOf(ctx.db, c);
+  const entry = await getCaseEntry(ctx.db, caseId); // read once, written against this version
+  const customer = await customerOf(ctx.db, entry.value);
   return await updateCase(ctx.db, {
     caseId,
     actor: ctx.actor,
-    kind: ctx.kind,
     action: "link.sent",
     rev,
+    entry,
     auditData: { channel },
     apply: async (next, op) => {
       if (!canSendLink(next.step)) {

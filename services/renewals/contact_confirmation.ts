@@ -48,8 +48,8 @@ export async function submitContacts(
   emailRaw: string,
   rev?: number,
 ) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
-  const customer = await getCustomer(ctx.db, c.customerId);
+  const entry = await getCaseEntry(ctx.db, caseId); // read once, written against this version
+  const customer = await getCustomer(ctx.db, entry.value.customerId);
   if (!customer) throw new NotFoundError("Cliente não encontrado.");
   const v = parseContacts(phonesRaw, emailRaw, !customer.email);
   const newPhones = v.phones.filter((p) => !customer.phones.includes(p));
@@ -59,8 +59,8 @@ export async function submitContacts(
       caseId,
       action: "confirm_data",
       actor: ctx.actor,
-      kind: "customer",
       rev,
+      entry,
       payload: v,
       auditData: { changed: false },
       apply: async (next, op) => {
@@ -88,9 +88,9 @@ export async function submitContacts(
   const next = await updateCase(ctx.db, {
     caseId,
     actor: ctx.actor,
-    kind: "customer",
     action: "contacts.code_sent",
     rev,
+    entry,
     allowedSteps: CONFIRM_STEPS,
     auditData: { targets: checks.map((ch) => ch.kind) },
     apply: async (next, op) => {
@@ -120,7 +120,8 @@ export async function verifyContactCodes(
   codes: Record<string, string>,
   rev?: number,
 ) {
-  const c = (await getCaseEntry(ctx.db, caseId)).value;
+  const entry = await getCaseEntry(ctx.db, caseId); // read once, written against this version
+  const c = entry.value;
   const pending = await pendingContactsOf(ctx.db, c);
   if (!pending) {
     throw new ValidationError({ code: "Não há código pendente. Confirme seus dados de novo." });
@@ -167,8 +168,8 @@ export async function verifyContactCodes(
     await updateCase(ctx.db, {
       caseId,
       actor: ctx.actor,
-      kind: "customer",
       action: "contacts.code_refused",
+      entry,
       allowedSteps: CONFIRM_STEPS,
       answersSubmission: false,
       apply: async (next) => {
@@ -186,8 +187,8 @@ export async function verifyContactCodes(
     caseId,
     action: "confirm_data",
     actor: ctx.actor,
-    kind: "customer",
     rev,
+    entry,
     payload: codes,
     auditData: { changed: true },
     apply: async (next, op) => {

@@ -1,6 +1,6 @@
 // The contexts staff and customer verbs run in, and the lookups every renewal phase shares.
 import type { Db } from "../db.ts";
-import type { Actor } from "../audit.ts";
+import type { Actor, CustomerActor, StaffActor } from "../../domain/actor.ts";
 import { NotFoundError } from "../errors.ts";
 import { getCustomer } from "../customers.ts";
 import type { RenewalCase } from "./cases.ts";
@@ -10,9 +10,8 @@ import type { Contract } from "../contracts.ts";
 import { currentLinkToken, stageNewLink } from "./links.ts";
 
 /**
- * What every renewal verb runs with, whoever acts: the store and the server's settings, the
- * same for every request. The staff and customer contexts add who acts; the signing steps
- * (signing.ts) take only the part they need.
+ * What every renewal verb runs with, whoever acts: the store and the server's settings, built
+ * once per request (lib/staff.ts renewalEnv). A verb's context is this plus who acts.
  */
 export interface RenewalEnv {
   db: Db;
@@ -24,11 +23,13 @@ export interface RenewalEnv {
   signingP12?: { base64: string; passphrase: string };
 }
 
-export interface StaffCtx extends RenewalEnv {
-  actor: Actor;
-  /** "supervisor" for supervisors and admins: they may act on any case. */
-  kind: "staff" | "supervisor";
+/** The environment with who acts; what they may do follows from the actor (actorKind). */
+export interface ActingCtx<A extends Actor = Actor> extends RenewalEnv {
+  actor: A;
 }
+
+export type StaffCtx = ActingCtx<StaffActor>;
+export type CustomerCtx = ActingCtx<CustomerActor>;
 
 export const firstName = (name: string) => name.split(" ")[0];
 
@@ -53,8 +54,4 @@ export async function contractEntry(db: Db, id: string) {
   const e = await db.kv.get<Contract>(keys.contract(id));
   if (!e.value) throw new NotFoundError("Contrato não encontrado.");
   return e as Deno.KvEntry<Contract>;
-}
-
-export interface CustomerCtx extends Pick<RenewalEnv, "db" | "provider"> {
-  actor: Actor;
 }

@@ -28,7 +28,6 @@ export async function reviewPhoto(
     entry,
     action: decision.approve ? "approve_photo" : "reject_photo",
     actor: ctx.actor,
-    kind: ctx.kind,
     rev,
     payload: { reason },
     auditData: decision.approve ? {} : { reason },

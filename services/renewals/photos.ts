@@ -8,12 +8,12 @@ import { RateLimitError, TooLargeError, ValidationError } from "../errors.ts";
 import { toReviewJpeg } from "../images/holder_photo.ts";
 import { getCaseEntry, type RenewalCase, transition, vetTransition } from "./cases.ts";
 import type { Db } from "../db.ts";
-import type { Actor } from "../audit.ts";
+import type { CustomerActor } from "../../domain/actor.ts";
 
 /** What an upload needs of the customer's context (customer_actions.ts re-exports the verb). */
 interface UploadCtx {
   db: Db;
-  actor: Actor;
+  actor: CustomerActor;
 }
 import { MAX_PHOTO_BYTES } from "../../domain/limits.ts";
 
@@ -68,15 +68,17 @@ export async function uploadPhoto(
     caseId,
     action: "upload_photo" as const,
     actor: ctx.actor,
-    kind: "customer" as const,
     rev,
     // The upload's own hash: the same file sent twice is recognised as a repeat.
     payload: { sha256: await sha256Hex(bytes) },
+    // Read once: vetted, quota-checked and written against this version (a change meanwhile
+    // is a conflict; a double submission still answers like the first).
+    entry: await getCaseEntry(ctx.db, caseId),
   };
   // Refusals, repeats and the quota first: only an upload that will be kept costs a decode.
   const repeat = await vetTransition(ctx.db, step);
   if (repeat) return repeat;
-  checkQuota((await getCaseEntry(ctx.db, caseId)).value, ctx.db.now().getTime());
+  checkQuota(step.entry.value, ctx.db.now().getTime());
   const img = await toReviewJpeg(bytes);
   const meta = await putBlob(ctx.db, img.data, img.contentType, "holder_photo");
   let discard: string[] = [];

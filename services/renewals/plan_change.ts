@@ -16,7 +16,6 @@ export async function changePlan(ctx: StaffCtx, caseId: string, rev?: number) {
     entry,
     action: "change_plan",
     actor: ctx.actor,
-    kind: ctx.kind,
     rev,
     auditData: { fromPlanId: contract.value.planId, toPlanId: planId },
     apply: (next, op) => {

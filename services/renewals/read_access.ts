@@ -5,15 +5,15 @@
 // goes through `caseForReader()` or `assertCanReadCase()`.
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
-import { type Actor, addAudit } from "../audit.ts";
+import { addAudit } from "../audit.ts";
+import { actorKind, type StaffActor } from "../../domain/actor.ts";
 import { ForbiddenError, NotFoundError } from "../errors.ts";
 import { getCase, type RenewalCase } from "./cases.ts";
 
-/** Who reads: the staff context's actor ("user:<id>") and kind ("staff" = attendant). */
+/** Who reads: a staff user (attendants by the rule below; supervisors and admins all). */
 export interface Reader {
   db: Db;
-  actor: Actor;
-  kind: "staff" | "supervisor";
+  actor: StaffActor;
 }
 
 /**
@@ -34,23 +34,21 @@ const AUDIT_KIND: Record<ReadPurpose, string | null> = {
 /** One read event per person, case and kind within this window: automatic reloads add none. */
 export const READ_AUDIT_WINDOW_MS = 30 * 60_000;
 
-const userIdOf = (actor: Actor) => actor.id.replace(/^user:/, "");
-
 /** The rule. */
 export function canReadCase(
-  r: Pick<Reader, "actor" | "kind">,
+  r: Pick<Reader, "actor">,
   c: Pick<RenewalCase, "assigneeId">,
   purpose: ReadPurpose,
 ): boolean {
-  if (r.kind === "supervisor") return true;
-  const me = userIdOf(r.actor);
+  if (actorKind(r.actor) === "supervisor") return true;
+  const me = r.actor.userId;
   // The ID photo is the most sensitive: only the attendant who works the case sees it.
   if (purpose === "photo") return c.assigneeId === me;
   return !c.assigneeId || c.assigneeId === me;
 }
 
 export function assertCanReadCase(
-  r: Pick<Reader, "actor" | "kind">,
+  r: Pick<Reader, "actor">,
   c: Pick<RenewalCase, "assigneeId">,
   purpose: ReadPurpose,
 ): void {

@@ -1,5 +1,6 @@
 // After the signature: register it on the record (contract, ticket, invoices), send the all-set
 // message, close the case; or cancel it before signing (supervisors).
+import { actorKind } from "../../domain/actor.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { stageContractUpdate } from "../contracts.ts";
 import { getPlan } from "../plans.ts";
@@ -23,7 +24,7 @@ import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./
 export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
-  const input = { caseId, action: "register" as const, actor: ctx.actor, kind: ctx.kind, rev };
+  const input = { caseId, action: "register" as const, actor: ctx.actor, rev };
   // Refused or a repeat: answered from the case as read, before any work.
   const repeat = await vetTransition(ctx.db, { ...input, entry });
   if (repeat) return repeat;
@@ -129,7 +130,6 @@ export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number
     entry,
     action: "notify",
     actor: ctx.actor,
-    kind: ctx.kind,
     rev,
     apply: async (next, op) => {
       const token = await linkFor(ctx, op, next);
@@ -158,7 +158,6 @@ export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {
     entry,
     action: "close",
     actor: ctx.actor,
-    kind: ctx.kind,
     rev,
     apply: (next, op) => {
       if (ticket?.value) stageCloseTicket(ctx.db, op, ticket as Deno.KvEntry<typeof ticket.value>);
@@ -170,12 +169,13 @@ export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {
 /** Supervisors cancel a case before signing; an applied plan change is undone by transition(). */
 export async function cancelCase(ctx: StaffCtx, caseId: string, reason: string, rev?: number) {
   // Who may cancel is known before reading the case: refuse first, whatever its version.
-  if (!mayTake("cancel", ctx.kind)) throw new ForbiddenError(forbiddenMessage("cancel"));
+  if (!mayTake("cancel", actorKind(ctx.actor))) {
+    throw new ForbiddenError(forbiddenMessage("cancel"));
+  }
   return await transition(ctx.db, {
     caseId,
     action: "cancel",
     actor: ctx.actor,
-    kind: ctx.kind,
     rev,
     auditData: { reason: reason.trim().slice(0, 500) },
   });

@@ -15,7 +15,6 @@ export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number)
     caseId,
     action: "send_signature" as const,
     actor: ctx.actor,
-    kind: ctx.kind,
     rev,
   };
   // Refused or a repeat: answered from the case as read, before rendering; nothing is stored.

@@ -8,7 +8,8 @@ import { priorSubmission } from "../submissions.ts";
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { ulid } from "../ulid.ts";
-import { type Actor, addAudit, type AuditAction, auditOf } from "../audit.ts";
+import { addAudit, type AuditAction, auditOf } from "../audit.ts";
+import { type Actor } from "../../domain/actor.ts";
 import { deleteBlob, getBlob, type PendingBlob, promoteBlob, putBlob } from "../blobs.ts";
 import { checkCode, newCode } from "../codes.ts";
 import { ConflictError, NotFoundError, RateLimitError, ValidationError } from "../errors.ts";
@@ -30,7 +31,7 @@ import {
 import { contractSectionsFor } from "./contract_view.ts";
 import { releaseGuess, reserveGuess } from "./code_limits.ts";
 import { currentLinkToken } from "./links.ts";
-import type { RenewalEnv } from "./env.ts";
+import type { CustomerCtx, RenewalEnv } from "./env.ts";
 
 export const SIGN_CODE_TTL_MS = 5 * 60_000;
 export const SIGN_CODE_RESEND_MS = 60_000;
@@ -40,6 +41,7 @@ const MAX_DRAWING_BYTES = 300_000;
 export const DRAWING_FIELD_MAX = Math.ceil(MAX_DRAWING_BYTES * 1.4) + 100;
 
 /** The part of the renewal environment (env.ts) the signing steps use. */
+/** What the signing steps read of the environment (the staff verb that offers the contract too). */
 export type SigningEnv = Pick<RenewalEnv, "db" | "provider" | "signingP12" | "baseUrl">;
 
 /** Renders the contract PDF for a case and stores it; the transition that offers it commits. */
@@ -62,12 +64,13 @@ export async function prepareContractDoc(
 
 /** Sends the 6-digit signing code to the confirmed phone (WhatsApp) or e-mail. */
 export async function sendSigningCode(
-  env: SigningEnv,
-  actor: Actor,
+  ctx: CustomerCtx,
   caseId: string,
   channel: "whatsapp" | "email",
 ) {
-  const c = (await getCaseEntry(env.db, caseId)).value;
+  const { actor, ...env } = ctx;
+  const entry = await getCaseEntry(env.db, caseId); // read once, written against this version
+  const c = entry.value;
   // The same "send code" form twice: the code went the first time (no "wait a minute").
   if (await priorSubmission(env.db, actor, caseId)) return c;
   const customer = await getCustomer(env.db, c.customerId);
@@ -86,8 +89,8 @@ export async function sendSigningCode(
     return await updateCase(env.db, {
       caseId,
       actor,
-      kind: "customer",
       action: "sign.code_sent",
+      entry,
       allowedSteps: ["signature_sent"],
       auditData: { channel, to: toMasked },
       apply: async (next, op, prev) => {
@@ -174,12 +177,12 @@ export const EVIDENCE_LABELS: { readonly [A in AuditAction]?: string } = {
 
 /** Signs: checks the code, name and consent, stamps + evidence + seal, then one transition. */
 export async function signContract(
-  env: SigningEnv,
-  actor: Actor,
+  ctx: CustomerCtx,
   caseId: string,
   input: SignInput,
   rev?: number,
 ) {
+  const { actor, ...env } = ctx;
   const entry = await getCaseEntry(env.db, caseId);
   const c = entry.value;
   // Signing twice (double tap, retry) is harmless: the first signature stands.
@@ -214,7 +217,6 @@ export async function signContract(
     await updateCase(env.db, {
       caseId,
       actor,
-      kind: "customer",
       action: "sign.code_refused",
       allowedSteps: ["signature_sent"],
       answersSubmission: false,
@@ -303,7 +305,6 @@ export async function signContract(
       caseId,
       action: "sign",
       actor,
-      kind: "customer",
       rev,
       payload: { documentSha256: c.contractDoc.sha256 },
       auditData: {

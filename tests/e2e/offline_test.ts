@@ -4,6 +4,7 @@
 // reconnect, a colleague's change meanwhile shown as a conflict with both versions until the
 // attendant chooses, and nothing left on the device after logout. Screenshots:
 // artifacts/offline-*.png.
+import { staffActor } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { CHROMIUM, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
@@ -160,8 +161,7 @@ Deno.test({
       const sup = (await listUsers(server.db)).find((u) => u.role === "supervisor")!;
       const supCtx = {
         db: server.db,
-        actor: { id: `user:${sup.id}`, name: sup.name },
-        kind: "supervisor" as const,
+        actor: staffActor(sup),
         baseUrl: server.base,
         linkTtlDays: 15,
         providerName: server.config.provider.name,
@@ -384,10 +384,16 @@ Deno.test({
       await page.goto(`${server.base}/app`); // its live page would reload itself meanwhile
       await synced(page);
       const att2 = (await findUserByUsername(server.db, "atendente2"))!;
-      await setAssignee(server.db, a.id, { id: att2.id, name: att2.name }, {
-        id: "user:supervisor",
-        name: "Supervisora",
-      });
+      await setAssignee(
+        server.db,
+        a.id,
+        { id: att2.id, name: att2.name },
+        staffActor({
+          id: "supervisor",
+          name: "Supervisora",
+          role: "supervisor",
+        }),
+      );
       const refused = await page.goto(`${server.base}/app/cases/${a.id}`);
       assert.equal(refused?.status(), 403);
       await synced(page);

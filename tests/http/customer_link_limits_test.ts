@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { caseWithLink, setup } from "./renewal_fixtures.ts";
 import { getCase, updateCase } from "../../services/renewals/cases.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 import { postForm } from "../helpers.ts";
 import {
   TOKEN_MISSES_OVERALL,
@@ -155,7 +155,6 @@ Deno.test("live streams: a stream ends when its link expires", async () => {
   await updateCase(t.db, {
     caseId,
     actor: SYSTEM,
-    kind: "system",
     action: "customer.replied",
     apply: () => {},
   });

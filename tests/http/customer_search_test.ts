@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { makeUser, SAMPLE_ADDRESS, signInAs, testApp } from "../helpers.ts";
 import { createCustomer } from "../../services/customers.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 
 Deno.test("customer search: CPF or CNPJ with punctuation opens the record; bad ones get pt-BR", async () => {
   await using t = await testApp();

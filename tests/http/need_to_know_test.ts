@@ -1,6 +1,8 @@
 // Need to know (#14 item 12): attendants read unassigned cases and their own; supervisors and
 // admins read all. Every staff read path answers 403 for a colleague's case, and reads of
 // personal data are audited once per person, case and kind within a window.
+import { testEnv } from "../factories.ts";
+import { customerActor, staffActor, SYSTEM } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { type Browser, ORIGIN, signInAs, testApp } from "../helpers.ts";
 import { seedIfEmpty } from "../../services/seed.ts";
@@ -34,8 +36,7 @@ async function setup(now: { t: number }) {
   const provider = t.config.provider;
   const ctx: staff.StaffCtx = {
     db: t.db,
-    actor: { id: `user:${att.id}`, name: att.name },
-    kind: "staff",
+    actor: staffActor(att),
     baseUrl: ORIGIN,
     linkTtlDays: 15,
     providerName: provider.name,
@@ -46,7 +47,7 @@ async function setup(now: { t: number }) {
   const c = await staff.claimContract(ctx, due[0].contractId, { id: att.id, name: att.name });
   await staff.sendLink(ctx, c.id, "whatsapp");
   const token = (await readOutbox(t.db, 1))[0].body.match(/\/r\/([A-Za-z0-9_-]{43})/)![1];
-  const cu = { db: t.db, actor: { id: `customer:${c.id}`, name: "Cliente" }, provider };
+  const cu = { ...testEnv(t.db), actor: customerActor(c.id) };
   await customer.choosePlan(cu, c.id, (await listPlans(t.db))[5].id, true);
   await customer.uploadPhoto(cu, c.id, new File([PNG], "f.png"));
   await staff.reviewPhoto(ctx, c.id, { approve: true });
@@ -76,10 +77,7 @@ async function setup(now: { t: number }) {
   await staff.registerSignature(ctx, c.id);
   assert.ok((await getCase(t.db, c.id))!.carneBlobId, "the carnê exists");
 
-  const free = await openCase(t.db, { contractId: due[1].contractId, origin: "on_demand" }, {
-    id: "system",
-    name: "Sistema",
-  });
+  const free = await openCase(t.db, { contractId: due[1].contractId, origin: "on_demand" }, SYSTEM);
   return { ...t, own: c.id, free: free.id, att1Id: att.id };
 }
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { makeUser, ORIGIN, signInAs, testApp } from "../helpers.ts";
 import { routeTable } from "../../lib/app.ts";
-import type { Role } from "../../services/users.ts";
+import type { Role } from "../../domain/actor.ts";
 
 const PUBLIC_ALLOWED = new Set([
   "/",

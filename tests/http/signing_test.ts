@@ -1,5 +1,7 @@
 // Contract signing through HTTP: the one-time code, the sealed PDF with its evidence page,
 // pdfsig's verdict, and the public /verificar page.
+import { testEnv } from "../factories.ts";
+import { customerActor, staffActor } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { ORIGIN, testApp } from "../helpers.ts";
 import { seedIfEmpty } from "../../services/seed.ts";
@@ -38,8 +40,7 @@ async function toSignature(now: { t: number }) {
   const provider = t.config.provider;
   const ctx: staff.StaffCtx = {
     db: t.db,
-    actor: { id: `user:${att.id}`, name: att.name },
-    kind: "staff",
+    actor: staffActor(att),
     baseUrl: ORIGIN,
     linkTtlDays: 15,
     providerName: provider.name,
@@ -50,7 +51,7 @@ async function toSignature(now: { t: number }) {
   const c = await staff.claimContract(ctx, due[0].contractId, { id: att.id, name: att.name });
   await staff.sendLink(ctx, c.id, "whatsapp");
   const token = (await readOutbox(t.db, 1))[0].body.match(/\/r\/([A-Za-z0-9_-]{43})/)![1];
-  const cu = { db: t.db, actor: { id: `customer:${c.id}`, name: "Cliente" }, provider };
+  const cu = { ...testEnv(t.db), actor: customerActor(c.id) };
   await customer.choosePlan(cu, c.id, (await listPlans(t.db))[5].id, true);
   await customer.uploadPhoto(cu, c.id, new File([PNG], "f.png"));
   await staff.reviewPhoto(ctx, c.id, { approve: true });

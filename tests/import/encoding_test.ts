@@ -1,12 +1,13 @@
 // CSV encodings decided over the whole file: a windows-1252 file whose first accent comes late
 // (past any sample) imports; a file that switches encodings is refused with the line number.
+import { staffActor } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { CsvEncodingError, openCsv } from "../../services/import/csv.ts";
 import { createJob } from "../../services/import/jobs.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { testDb } from "../helpers.ts";
 
-const ADMIN = { id: "user:test-admin", name: "Admin de teste" };
+const ADMIN = staffActor({ id: "test-admin", name: "Admin de teste", role: "admin" });
 const HEADER = "nome;cidade\n";
 const FILLER_ROWS = 25_000; // "Ana Lima;Campinas\n" × 25k ≈ 450 KB of plain ASCII
 

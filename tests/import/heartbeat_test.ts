@@ -1,6 +1,7 @@
 // Import runs beat a heartbeat (a lease renewed while they live). A run whose process died is
 // recognised within LIVE_MS, taken over and marked failed (it can be resumed); one still alive
 // refuses a second import and says until when.
+import { staffActor } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import type { Db } from "../../services/db.ts";
@@ -9,7 +10,7 @@ import { createPlan } from "../../services/plans.ts";
 import { createJob, getJob, jobStatus, LIVE_MS, runJob } from "../../services/import/jobs.ts";
 
 const FIX = new URL("../fixtures/import/", import.meta.url);
-const ADMIN = { id: "user:test-admin", name: "Admin de teste" };
+const ADMIN = staffActor({ id: "test-admin", name: "Admin de teste", role: "admin" });
 
 async function setup() {
   let now = Date.parse("2026-03-05T13:00:00Z");

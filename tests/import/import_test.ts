@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import type { Db } from "../../services/db.ts";
 import { keys } from "../../services/keys.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { staffActor, SYSTEM } from "../../domain/actor.ts";
 import { DEMO_PLANS } from "../../services/seed.ts";
 import { createPlan, setPlanErpMapping } from "../../services/plans.ts";
 import {
@@ -27,7 +27,7 @@ import { presetMapping } from "../../services/import/presets.ts";
 import { openCase } from "../../services/renewals/cases.ts";
 
 const FIX = new URL("../fixtures/import/", import.meta.url);
-const ADMIN = { id: "user:test-admin", name: "Admin de teste" };
+const ADMIN = staffActor({ id: "test-admin", name: "Admin de teste", role: "admin" });
 
 async function setup(): Promise<{ db: Db; plan: Record<string, string> }> {
   const db = await testDb();

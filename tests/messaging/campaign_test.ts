@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { caseWithLink } from "./fixtures.ts";
 import type { Db } from "../../services/db.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { customerActor, SYSTEM } from "../../domain/actor.ts";
 import { getMessage, readOutbox, stageMessage } from "../../services/messaging/messages.ts";
 import { transition, updateCase } from "../../services/renewals/cases.ts";
 import { currentLinkToken, stageNewLink } from "../../services/renewals/links.ts";
@@ -60,8 +60,7 @@ Deno.test("reminders: sent when the case waits; nothing when it moved on, got a 
     await transition(db, {
       caseId: moved.case.id,
       action: "choose_plan",
-      actor: SYSTEM,
-      kind: "customer",
+      actor: customerActor(moved.case.id),
       apply: (next) => {
         next.choice = {
           planId: "p",
@@ -74,7 +73,6 @@ Deno.test("reminders: sent when the case waits; nothing when it moved on, got a 
     await updateCase(db, {
       caseId: relinked.case.id,
       actor: SYSTEM,
-      kind: "system",
       action: "link.sent",
       apply: async (next, op) => {
         await stageNewLink(db, op, next, 15);
@@ -84,7 +82,6 @@ Deno.test("reminders: sent when the case waits; nothing when it moved on, got a 
     await updateCase(db, {
       caseId: replied.case.id,
       actor: SYSTEM,
-      kind: "customer",
       action: "customer.replied",
       apply: (next) =>
         setCustomerReply(next, { at: new Date(clock.now).toISOString(), text: "oi" }),

@@ -7,7 +7,7 @@ import { createContract } from "../../services/contracts.ts";
 import { openCase, type RenewalCase, updateCase } from "../../services/renewals/cases.ts";
 import { stageNewLink } from "../../services/renewals/links.ts";
 import { generateCpf } from "../../services/billing/documents.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 
 export interface Recorded {
@@ -117,7 +117,6 @@ export async function caseWithLink(db: Db, opts: { link?: boolean; phone?: strin
     c = await updateCase(db, {
       caseId: c.id,
       actor: SYSTEM,
-      kind: "system",
       action: "link.sent",
       apply: async (next, op) => {
         await stageNewLink(db, op, next, 15);

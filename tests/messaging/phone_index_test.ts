@@ -2,7 +2,7 @@
 // migration, and the messaging settings read from the environment.
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 import { keys } from "../../services/keys.ts";
 import {
   backfillPhoneIndex,

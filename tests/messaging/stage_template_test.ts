@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { caseWithLink } from "./fixtures.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 import { openMessage, stageTemplate } from "../../services/messaging/mod.ts";
 import { saveMessageTemplate } from "../../services/messaging/templates.ts";
 

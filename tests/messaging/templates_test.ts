@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { makeUser, postForm, signInAs, testApp, testDb } from "../helpers.ts";
 import { notices } from "./legacy_texts.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 import { ConflictError, ValidationError } from "../../services/errors.ts";
 import type { Invoice } from "../../services/invoices.ts";
 import {

@@ -1,5 +1,6 @@
 // The WhatsApp webhook in-process: the verification handshake, the signature over the raw
 // body, and what processing does (the reply on the case, statuses on our message records).
+import { staffActor } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { testApp } from "../helpers.ts";
 import { caseWithLink, graphStandIn, until } from "./fixtures.ts";
@@ -274,7 +275,7 @@ Deno.test("webhook replay: a replayed 'failed' status does not fail the message 
     assert.equal((await post(t.app, failed, sig)).status, 200);
     await until(async () => (await getMessage(t.db, msg.id))?.status === "failed");
     // An admin retries it from the dead letters: it goes out again.
-    await retryDeadLetter(t.db, msg.id, { id: "user:admin", name: "Admin" });
+    await retryDeadLetter(t.db, msg.id, staffActor({ id: "admin", name: "Admin", role: "admin" }));
     await until(async () => (await getMessage(t.db, msg.id))?.status === "sent");
     // The captured "failed" body is posted again.
     assert.equal((await post(t.app, failed, sig)).status, 200);

@@ -32,7 +32,7 @@ Deno.test("release: an attendant cannot release a colleague's case, which stays 
 Deno.test("release: a supervisor releases an attendant's case", async () => {
   await using db = await testDb();
   const h = await claimCase(db);
-  const sup = { ...(await staffCtx(db, "supervisora")), kind: "supervisor" as const };
+  const sup = await staffCtx(db, "supervisora");
   await releaseCase(sup, h.id, meOf(sup), 1);
   assert.equal((await getCase(db, h.id))!.assigneeId, undefined);
 });
@@ -52,7 +52,7 @@ async function freeContract(db: Awaited<ReturnType<typeof testDb>>) {
 
 Deno.test("assign: a supervisor hands a due contract to an active attendant", async () => {
   await using db = await testDb();
-  const sup = { ...(await staffCtx(db, "supervisora")), kind: "supervisor" as const };
+  const sup = await staffCtx(db, "supervisora");
   const att = (await findUserByUsername(db, "atendente2"))!;
   const r = await assignContract(sup, await freeContract(db), att.id);
   assert.equal((await getCase(db, r.case.id))!.assigneeId, att.id);
@@ -60,7 +60,7 @@ Deno.test("assign: a supervisor hands a due contract to an active attendant", as
 
 Deno.test("assign: a case goes only to an active attendant, nothing opened otherwise", async () => {
   await using db = await testDb();
-  const sup = { ...(await staffCtx(db, "supervisora")), kind: "supervisor" as const };
+  const sup = await staffCtx(db, "supervisora");
   const contractId = await freeContract(db);
   const admin = (await findUserByUsername(db, "admin"))!;
   await assert.rejects(

@@ -1,6 +1,7 @@
 // One-time code limits (#14 item 5): contact codes go to numbers the customer typed, so sends
 // are capped per case and per destination; a resend buys no new guesses; a double tap on
 // "send signing code" sends one code, and that code keeps working.
+import { staffActor } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { caseAt } from "../factories.ts";
@@ -28,8 +29,7 @@ async function setup() {
   const att = (await findUserByUsername(db, "atendente1"))!;
   const ctx: staff.StaffCtx = {
     db,
-    actor: { id: `user:${att.id}`, name: att.name, ip: "10.0.0.1" },
-    kind: "staff",
+    actor: staffActor(att, { ip: "10.0.0.1" }),
     baseUrl: "http://renova.test",
     linkTtlDays: 15,
     providerName: provider.name,
@@ -116,7 +116,6 @@ Deno.test("contact codes: asking for a new code does not reset the guess counter
 Deno.test("signing code: a double tap sends one code, and that code stays the valid one", async () => {
   const { db, ctx, holderVerified } = await setup();
   try {
-    const env = { db, provider, baseUrl: "http://renova.test" };
     // Several cases, each tapped twice with a growing gap: some gap lands the second request
     // between the first one's read and its commit.
     for (const gap of [0, 1, 3]) {
@@ -124,7 +123,7 @@ Deno.test("signing code: a double tap sends one code, and that code stays the va
       await customer.submitContacts(c.cu, c.id, c.who.phones, c.who.email);
       await staff.changePlan(ctx, c.id);
       await staff.sendSignature(ctx, c.id);
-      const tap = () => signing.sendSigningCode(env, c.cu.actor, c.id, "whatsapp");
+      const tap = () => signing.sendSigningCode(c.cu, c.id, "whatsapp");
       const later = async () => {
         for (let i = 0; i < gap; i++) await new Promise((r) => setTimeout(r, 0));
         return await tap();
@@ -149,14 +148,13 @@ Deno.test("signing code: a double tap sends one code, and that code stays the va
 Deno.test("signing code: a new code does not reset the guess counter", async () => {
   const { db, clock, ctx, holderVerified } = await setup();
   try {
-    const env = { db, provider, baseUrl: "http://renova.test" };
     const c = await holderVerified();
     await customer.submitContacts(c.cu, c.id, c.who.phones, c.who.email);
     await staff.changePlan(ctx, c.id);
     await staff.sendSignature(ctx, c.id);
     const hash = (await getCase(db, c.id))!.contractDoc!.sha256;
     const sign = (code: string) =>
-      signing.signContract(env, c.cu.actor, c.id, {
+      signing.signContract(c.cu, c.id, {
         code,
         typedName: c.who.name,
         consent: true,
@@ -167,12 +165,12 @@ Deno.test("signing code: a new code does not reset the guess counter", async () 
     const lastCode = async () =>
       (await readOutbox(db, 200)).find((m) => m.template === "sign_code" && m.caseId === c.id)!
         .body.match(/\d{6}/)![0];
-    await signing.sendSigningCode(env, c.cu.actor, c.id, "whatsapp");
+    await signing.sendSigningCode(c.cu, c.id, "whatsapp");
     const first = await lastCode();
     const wrong = first === "000000" ? "111111" : "000000";
     for (let i = 0; i < 5; i++) await assert.rejects(() => sign(wrong), ValidationError);
     clock.now += 61_000;
-    await signing.sendSigningCode(env, c.cu.actor, c.id, "whatsapp");
+    await signing.sendSigningCode(c.cu, c.id, "whatsapp");
     const fresh = await lastCode();
     await assert.rejects(
       () => sign(fresh),
@@ -187,10 +185,9 @@ Deno.test("signing code: a new code does not reset the guess counter", async () 
 Deno.test("signing code: a request refused by the step costs no send from the quota", async () => {
   const { db, holderVerified } = await setup();
   try {
-    const env = { db, provider, baseUrl: "http://renova.test" };
     const c = await holderVerified(); // not yet at "signature sent"
     for (let i = 0; i < 6; i++) {
-      await assert.rejects(() => signing.sendSigningCode(env, c.cu.actor, c.id, "whatsapp"));
+      await assert.rejects(() => signing.sendSigningCode(c.cu, c.id, "whatsapp"));
     }
     assert.equal((await db.kv.get(keys.rateLimit("sign_code", c.id))).value, null);
   } finally {

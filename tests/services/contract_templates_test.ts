@@ -18,10 +18,11 @@ import {
   validateTemplate,
 } from "../../services/contract/templates.ts";
 import { keys } from "../../services/keys.ts";
-import { auditOf, SYSTEM } from "../../services/audit.ts";
+import { auditOf } from "../../services/audit.ts";
+import { staffActor, SYSTEM } from "../../domain/actor.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../services/errors.ts";
 
-const ADMIN = { id: "user:01ADMIN", name: "Ana Admin", ip: "127.0.0.1" };
+const ADMIN = staffActor({ id: "01ADMIN", name: "Ana Admin", role: "admin" }, { ip: "127.0.0.1" });
 
 function defaults(): TemplateSection[] {
   return DEFAULT_TEMPLATE_SECTIONS.map((s) => ({ ...s }));

@@ -17,7 +17,7 @@ import {
 } from "../../services/contracts.ts";
 import { addMonths } from "../../services/dates.ts";
 import { ValidationError } from "../../services/errors.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 import { keys } from "../../services/keys.ts";
 import type { Db } from "../../services/db.ts";
 

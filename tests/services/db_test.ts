@@ -6,7 +6,7 @@ import { CHUNK_BYTES, deleteBlob, getBlob, getBlobMeta, putBlob } from "../../se
 import { keys } from "../../services/keys.ts";
 import { migrate, schemaVersion } from "../../services/migrations.ts";
 import { createUser, getUser, setUserActive } from "../../services/users.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 
 Deno.test("a stale update is refused with a 409-class error and changes nothing", async () => {
   await using db = await testDb();

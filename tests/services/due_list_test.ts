@@ -6,7 +6,7 @@ import { findUserByUsername } from "../../services/users.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { openCase, updateCase } from "../../services/renewals/cases.ts";
 import { renewalList } from "../../services/due_list.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 
 Deno.test("renewal list: a customer who replied goes to the top; due rows exclude open cases", async () => {
   await using db = await testDb();
@@ -27,7 +27,6 @@ Deno.test("renewal list: a customer who replied goes to the top; due rows exclud
   await updateCase(db, {
     caseId: a.id,
     actor: SYSTEM,
-    kind: "customer",
     action: "customer.replied",
     apply: (next) => {
       next.customerReply = { at: db.now().toISOString(), text: "Quero renovar" };

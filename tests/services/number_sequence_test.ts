@@ -14,7 +14,7 @@ import { auditNumberSequence } from "../../services/numbers.ts";
 import { defaultBillingSettings, saveBillingSettings } from "../../services/billing_settings.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { ConflictError } from "../../services/errors.ts";
-import { SYSTEM } from "../../services/audit.ts";
+import { staffActor, SYSTEM } from "../../domain/actor.ts";
 import { loadConfig } from "../../app.config.ts";
 import type { Db } from "../../services/db.ts";
 
@@ -28,8 +28,7 @@ async function setup() {
   const due = (await listDue(db, today, addDays(today, 60))).items;
   const ctx = (submission?: string): staff.StaffCtx => ({
     db,
-    actor: { id: `user:${att.id}`, name: att.name, submission },
-    kind: "staff",
+    actor: staffActor(att, { submission }),
     baseUrl: "http://renova.test",
     linkTtlDays: 15,
     providerName: provider.name,

@@ -1,6 +1,7 @@
 // The offline outbox on the server: each client mutation is applied at most once, only on the
 // case version the attendant saw (else a conflict with the current version), and refused when
 // the attendant may not act. Also: the offline read models carry no token, photo or CPF.
+import { staffActor } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { testConfig, testDb } from "../helpers.ts";
 import { seedIfEmpty } from "../../services/seed.ts";
@@ -24,8 +25,7 @@ const config = testConfig();
 function ctxOf(db: Db, u: User): StaffCtx {
   return {
     db,
-    actor: { id: `user:${u.id}`, name: u.name },
-    kind: u.role === "attendant" ? "staff" : "supervisor",
+    actor: staffActor(u),
     baseUrl: "http://localhost",
     linkTtlDays: 15,
     providerName: config.provider.name,

@@ -2,6 +2,8 @@
 // the real verbs (contact change with codes, a WhatsApp reply, signature, invoices, an e-mail
 // that fails for good), then every raw value in the store is searched for that customer's CPF
 // (with and without punctuation), name, phones and e-mail. Only sealed values may hold them.
+import { testEnv } from "../factories.ts";
+import { customerActor, staffActor } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { standIn } from "../messaging/fixtures.ts";
@@ -28,7 +30,7 @@ import { walker } from "./renewal_walk.ts";
 
 const provider = loadConfig({}).provider;
 import { PNG } from "../fixtures/images/mod.ts";
-const ADMIN = { id: "user:test-admin", name: "Admin de teste" };
+const ADMIN = staffActor({ id: "test-admin", name: "Admin de teste", role: "admin" });
 
 const PERSON = {
   name: "Marisol Quintanilha Prado",
@@ -141,8 +143,7 @@ Deno.test("a closed renewal leaves the customer's personal data nowhere in clear
     const att = (await findUserByUsername(db, "atendente1"))!;
     const ctx: staff.StaffCtx = {
       db,
-      actor: { id: `user:${att.id}`, name: att.name, ip: "10.0.0.1" },
-      kind: "staff",
+      actor: staffActor(att, { ip: "10.0.0.1" }),
       baseUrl: "http://renova.test",
       linkTtlDays: 15,
       providerName: provider.name,
@@ -164,11 +165,7 @@ Deno.test("a closed renewal leaves the customer's personal data nowhere in clear
     await scanDueInbound(db, new Date(db.now().getTime() + 1000));
     assert.ok((await getCase(db, c0.id))!.customerReply, "the reply reached the case");
 
-    const cu = {
-      db,
-      actor: { id: `customer:${c0.id}`, name: "Cliente", ip: "10.0.0.9" },
-      provider,
-    };
+    const cu = { ...testEnv(db), actor: customerActor(c0.id, { ip: "10.0.0.9" }) };
     const plans = await listPlans(db);
     await customer.choosePlan(cu, c0.id, plans[2].id, true);
     await customer.uploadPhoto(cu, c0.id, new File([PNG], "eu.png", { type: "image/png" }));
@@ -184,10 +181,9 @@ Deno.test("a closed renewal leaves the customer's personal data nowhere in clear
     await customer.verifyContactCodes(cu, c0.id, codes);
     await staff.changePlan(ctx, c0.id);
     await staff.sendSignature(ctx, c0.id);
-    const env = { db, provider, baseUrl: "http://renova.test" };
-    await signing.sendSigningCode(env, cu.actor, c0.id, "whatsapp");
+    await signing.sendSigningCode(cu, c0.id, "whatsapp");
     const doc = (await getCase(db, c0.id))!.contractDoc!;
-    await signing.signContract(env, cu.actor, c0.id, {
+    await signing.signContract(cu, c0.id, {
       code: await lastCode(db),
       typedName: PERSON.name.toUpperCase(),
       consent: true,

@@ -1,6 +1,8 @@
 // Holder photo upload: what is stored is our own re-encoded JPEG (no metadata, no polyglot,
 // upright, review size), hostile headers are refused before decoding, uploads are capped per
 // case, and only the photos the evidence needs are kept.
+import { testEnv } from "../factories.ts";
+import { customerActor } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { testDb } from "../helpers.ts";
@@ -191,7 +193,7 @@ Deno.test("photo: a replaced unreviewed photo is deleted; the last rejected ones
 Deno.test("photo: the same upload sent twice keeps one stored copy", async () => {
   await using t = await setup();
   const rev = (await getCase(t.db, t.caseId))!.rev;
-  const cu = { db: t.db, actor: { id: `customer:${t.caseId}`, name: "Cliente" }, provider };
+  const cu = { ...testEnv(t.db), actor: customerActor(t.caseId) };
   await customer.uploadPhoto(cu, t.caseId, new File([PNG], "f.png"), rev);
   const again = await customer.uploadPhoto(cu, t.caseId, new File([PNG], "f.png"), rev);
   assert.equal(again.changed, false);
@@ -221,7 +223,7 @@ Deno.test("photo: a repeated form is answered like the first without decoding ag
     const sub = newSubmissionId();
     const cu = (s: string) => ({
       db: t.db,
-      actor: { id: `customer:${t.caseId}`, name: "Cliente", submission: s },
+      actor: customerActor(t.caseId, { submission: s }),
       provider,
     });
     const rev = (await getCase(t.db, t.caseId))!.rev;

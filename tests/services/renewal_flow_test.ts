@@ -1,5 +1,6 @@
 // The renewal through the service verbs, one behaviour per test, on a seeded :memory: store.
 // Each test starts at its step with tests/factories.ts (`caseAt`).
+import { customerActor } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { caseAt, customerCtx, lastLinkToken, staffCtx } from "../factories.ts";
@@ -123,11 +124,11 @@ Deno.test("plan change: the contract moves to the chosen plan", async () => {
 });
 
 async function signer(db: Db) {
-  const { id, cu, env, customerId } = await caseAt(db, "signature_sent");
+  const { id, cu, customerId } = await caseAt(db, "signature_sent");
   const hash = (await getCase(db, id))!.contractDoc!.sha256;
   const holder = (await getCustomer(db, customerId))!;
   const sign = (over: Partial<signing.SignInput>) =>
-    signing.signContract(env, cu.actor, id, {
+    signing.signContract(cu, id, {
       code: "",
       typedName: holder.name.toUpperCase(),
       consent: true,
@@ -136,7 +137,7 @@ async function signer(db: Db) {
       userAgent: "Teste",
       ...over,
     });
-  const sendCode = () => signing.sendSigningCode(env, cu.actor, id, "whatsapp");
+  const sendCode = () => signing.sendSigningCode(cu, id, "whatsapp");
   const lastCode = async () => (await readOutbox(db, 1))[0].body.match(/\d{6}/)![0];
   return { sign, sendCode, lastCode };
 }
@@ -340,7 +341,7 @@ Deno.test("five failed contacts make the case unreachable and free the contract"
 Deno.test("photo: none is taken before a plan is chosen, and the refused step stores no file", async () => {
   await using db = await testDb();
   const { id } = await caseAt(db, "contact");
-  const cu = { ...customerCtx(db, id), actor: { id: `customer:${id}`, name: "Cliente" } };
+  const cu = { ...customerCtx(db, id), actor: customerActor(id) };
   await assert.rejects(
     () => customer.uploadPhoto(cu, id, new File([PNG], "f.png")),
     /etapa atual/,

@@ -1,5 +1,6 @@
 // Retention beyond photos (#14 item 24), on a controlled clock: message bodies, one-time codes,
 // WhatsApp replies and the personal data of audit events go after their documented periods.
+import { staffCtx } from "../factories.ts";
 import assert from "node:assert/strict";
 import type { Db } from "../../services/db.ts";
 import { keys } from "../../services/keys.ts";
@@ -105,7 +106,7 @@ Deno.test("an ended case loses its pending codes at once and the customer's repl
     await customer.uploadPhoto(w.cu, w.id, new File([PNG], "eu.png", { type: "image/png" }));
     await reviewPhoto(w.ctx, w.id, { approve: true });
     await customer.submitContacts(w.cu, w.id, [person.phones[0]], "outro.email@exemplo.com");
-    const sup = { ...w.ctx, kind: "supervisor" as const };
+    const sup = await staffCtx(db, "supervisora");
     await cancelCase(sup, w.id, "Cliente desistiu");
     const ended = (await getCase(db, w.id))!;
     assert.ok(ended.pendingContacts && ended.customerReply, "the ended case still holds both");

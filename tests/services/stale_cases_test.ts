@@ -1,5 +1,7 @@
 // Renewals waiting on the customer after their link ran out end as "expired"; the contract
 // comes back to the due list. Cases waiting on staff, or touched since, are left alone.
+import { customerCtx } from "../factories.ts";
+import { staffActor, SYSTEM } from "../../domain/actor.ts";
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { seedIfEmpty } from "../../services/seed.ts";
@@ -13,7 +15,6 @@ import { expireStaleCases } from "../../services/ops/stale_cases.ts";
 import { renewalList } from "../../services/due_list.ts";
 import { auditOf } from "../../services/audit.ts";
 import { keys } from "../../services/keys.ts";
-import { SYSTEM } from "../../services/audit.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { loadConfig } from "../../app.config.ts";
 
@@ -29,8 +30,7 @@ Deno.test("stale renewals: expired after the link ran out plus CASE_EXPIRE_DAYS,
   const me = { id: att.id, name: att.name };
   const ctx: staff.StaffCtx = {
     db,
-    actor: { id: `user:${att.id}`, name: att.name },
-    kind: "staff",
+    actor: staffActor(att),
     baseUrl: "http://renova.test",
     linkTtlDays: 15,
     providerName: provider.name,
@@ -48,7 +48,7 @@ Deno.test("stale renewals: expired after the link ran out plus CASE_EXPIRE_DAYS,
   const photo = await open(1); // the customer sent the photo: staff's turn
   const replied = await open(last - 1); // the customer wrote after the link expired
   const noLink = (await staff.claimContract(ctx, due[3].contractId, me)).id;
-  const cu = { db, actor: { id: "customer:x", name: "Cliente" }, provider };
+  const cu = customerCtx(db, photo);
   const plans = await listPlans(db);
   await customer.choosePlan(cu, photo, plans[1].id, true);
   await customer.uploadPhoto(cu, photo, new File([PNG], "f.png", { type: "image/png" }));
@@ -57,7 +57,6 @@ Deno.test("stale renewals: expired after the link ran out plus CASE_EXPIRE_DAYS,
   await updateCase(db, {
     caseId: replied,
     actor: SYSTEM,
-    kind: "customer",
     action: "customer.replied",
     apply: (next) => void (next.customerReply = { at: db.now().toISOString(), text: "Oi" }),
   });

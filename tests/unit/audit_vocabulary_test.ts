@@ -2,7 +2,8 @@
 // the wrong shape, is a compile error, and the signed contract's evidence labels are keyed by
 // the same union. `deno test` type-checks this file: an unused @ts-expect-error fails it.
 import assert from "node:assert/strict";
-import { addAudit, SYSTEM } from "../../services/audit.ts";
+import { addAudit } from "../../services/audit.ts";
+import { SYSTEM } from "../../domain/actor.ts";
 import { EVIDENCE_LABELS } from "../../services/renewals/signing.ts";
 import type { Db } from "../../services/db.ts";
 

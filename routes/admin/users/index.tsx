@@ -1,6 +1,7 @@
 import { ADMINS, type Ctx, define } from "../../../lib/route.ts";
 import { formFields, page } from "../../../lib/render.tsx";
-import { createUser, listUsers, ROLE_LABELS, ROLES } from "../../../services/users.ts";
+import { createUser, listUsers, ROLE_LABELS } from "../../../services/users.ts";
+import { ROLES } from "../../../domain/actor.ts";
 import { ValidationError } from "../../../services/errors.ts";
 import { Button, CsrfField, ErrorBox, Field, Notice } from "../../../components/Form.tsx";
 import { actorOf } from "../../../lib/actor.ts";

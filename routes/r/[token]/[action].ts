@@ -2,12 +2,8 @@ import { h } from "preact";
 import { define } from "../../../lib/route.ts";
 import { page } from "../../../lib/render.tsx";
 import { CustomerPage } from "../../../components/customer/CustomerPage.tsx";
-import { customerCtx, revOf, signingEnv } from "../../../lib/staff.ts";
-import {
-  sendSigningCode,
-  signContract,
-  type SigningEnv,
-} from "../../../services/renewals/signing.ts";
+import { customerCtx, revOf } from "../../../lib/staff.ts";
+import { sendSigningCode, signContract } from "../../../services/renewals/signing.ts";
 import { CUSTOMER_PAGE, loadCustomer, withTokenCase } from "./_page.tsx";
 import * as a from "../../../services/renewals/customer_actions.ts";
 import {
@@ -30,7 +26,7 @@ const ACTIONS: Record<
     id: string,
     b: Body,
     rev: number | undefined,
-    req: { ip: string; ua: string; sign: SigningEnv },
+    req: { ip: string; ua: string },
   ) => Promise<unknown>
 > = {
   choose_plan: (ctx, id, b, rev) => a.choosePlan(ctx, id, str(b.planId), b.consent === "on", rev),
@@ -47,10 +43,10 @@ const ACTIONS: Record<
       ),
       rev,
     ),
-  send_code: (ctx, id, b, _rev, req) =>
-    sendSigningCode(req.sign, ctx.actor, id, str(b.channel) === "email" ? "email" : "whatsapp"),
+  send_code: (ctx, id, b) =>
+    sendSigningCode(ctx, id, str(b.channel) === "email" ? "email" : "whatsapp"),
   sign: (ctx, id, b, rev, req) =>
-    signContract(req.sign, ctx.actor, id, {
+    signContract(ctx, id, {
       code: str(b.code),
       typedName: str(b.typedName),
       consent: b.consent === "on",
@@ -95,7 +91,6 @@ export default define({
         await run(customerCtx(c, caseId), caseId, body, revOf({ rev: str(body.rev) }), {
           ip: c.get("ip"),
           ua: c.req.header("user-agent") ?? "",
-          sign: signingEnv(c),
         });
       } catch (e) {
         if (!(e instanceof AppError) || e.status === 404) throw e;

@@ -34,7 +34,7 @@ const ACTIONS: Record<
   close: (ctx, id, _f, rev) => a.closeCase(ctx, id, rev),
   cancel: (ctx, id, f, rev) => a.cancelCase(ctx, id, f.reason ?? "", rev),
   // A failed or possibly-sent message: one new attempt, audited (never automatic).
-  resend: (ctx, id, f) => resendCaseMessage(ctx.db, id, f.messageId ?? "", ctx.actor, ctx.kind),
+  resend: (ctx, id, f) => resendCaseMessage(ctx.db, id, f.messageId ?? "", ctx.actor),
   claim: (ctx, id, _f, rev, me) => a.claimCase(ctx, id, { id: me.id, name: me.name }, rev),
   release: (ctx, id, _f, rev, me) => a.releaseCase(ctx, id, { id: me.id, name: me.name }, rev),
 };

@@ -1,5 +1,6 @@
 // The case page's loader (Fresh's handler half): the data components/case/CasePage.tsx shows,
 // used by the page (GET) and by the action route when it shows a refusal.
+import { actorKind } from "../../../../domain/actor.ts";
 import type { Ctx } from "../../../../lib/route.ts";
 import { staffCtx } from "../../../../lib/staff.ts";
 import { staffCaseView } from "../../../../services/renewals/views.ts";
@@ -8,5 +9,10 @@ import type { CaseData } from "../../../../components/case/CasePage.tsx";
 export async function loadCase(c: Ctx, caseId: string): Promise<CaseData> {
   const ctx = staffCtx(c);
   const v = await staffCaseView(ctx, caseId);
-  return { v, user: c.get("user")!, kind: ctx.kind, csrf: c.get("session")?.csrf };
+  return {
+    v,
+    user: c.get("user")!,
+    kind: actorKind(ctx.actor) === "staff" ? "staff" : "supervisor",
+    csrf: c.get("session")?.csrf,
+  };
 }
