@@ -12,7 +12,7 @@ import { getCase, openCaseOfContract, type RenewalCase } from "../services/renew
 import * as staff from "../services/renewals/staff_actions.ts";
 import * as customer from "../services/renewals/customer_actions.ts";
 import * as signing from "../services/renewals/signing.ts";
-import type { OPEN_STEPS } from "../domain/steps.ts";
+import { OPEN_STEPS } from "../domain/steps.ts";
 import { readOutbox } from "../services/messaging/mod.ts";
 import { addDays, todayInBrazil } from "../services/dates.ts";
 import { loadConfig } from "../app.config.ts";
@@ -24,19 +24,7 @@ export type OpenStep = typeof OPEN_STEPS[number];
 export const provider = loadConfig({}).provider;
 
 /** The open steps in the order the happy path reaches them (photo_rejected is a side road). */
-const PATH: readonly OpenStep[] = [
-  "contact",
-  "offer",
-  "plan_chosen",
-  "photo_sent",
-  "holder_verified",
-  "data_confirmed",
-  "plan_changed",
-  "signature_sent",
-  "signed",
-  "registered",
-  "notified",
-];
+const PATH: readonly OpenStep[] = OPEN_STEPS.filter((s) => s !== "photo_rejected");
 
 export interface CaseAtOptions {
   /** Attendant who claims the case (seeded username). */
