@@ -81,6 +81,10 @@ export interface EventAuditData {
   "import.finished": Record<string, number>;
   "retention.run": Record<string, number>;
   "retention.photo_purged": { photos: number };
+  "nas.saved": { name: string; host: string; port: number; vendor: string };
+  "nas.deleted": { name: string };
+  /** The new speed on the network (services/network/apply_speed.ts), with the notify step. */
+  "network.speed_applied": { outcome: string; nas?: string; reason?: string; ms?: number };
 }
 
 /** Every audit action with the shape of its data: a misspelled action does not compile. */

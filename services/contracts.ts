@@ -22,6 +22,8 @@ export interface Contract {
   nextRenewalDue: string;
   signedAt?: string;
   erpId?: string;
+  /** The customer's access (PPPoE/RADIUS) login, to change the session's speed (CoA). */
+  accessLogin?: string;
   /** ERP import: hash of the ERP's fields last imported, so a re-import spots ERP changes. */
   erpHash?: string;
   createdAt: string;

@@ -178,4 +178,8 @@ export const keys = {
     ["read_audit_marks", actorId, subject, kind] as const,
   /** Written before and after a backup pass (services/ops/backup.ts); never in a dump. */
   backupMarker: () => ["meta", "backup_marker"] as const,
+
+  /** Access servers (NAS) that take RADIUS CoA (services/network/nas.ts). */
+  nas: (id: string) => ["nas", id] as const,
+  nasList: () => ["nas"] as const,
 };

@@ -12,6 +12,7 @@ export {
 export { startMessaging } from "./dispatcher.ts";
 export { stageReminders } from "./reminders.ts";
 export {
+  activationText,
   DEFAULT_TEMPLATES,
   getMessageTemplate,
   invoiceLines,

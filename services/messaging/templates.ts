@@ -44,7 +44,19 @@ export const VARIABLES: Record<string, string> = {
   faturas: "Lista das novas faturas, uma por linha",
   sha256: "Resumo SHA-256 do contrato assinado",
   verificacao: "Endereço para conferir a autenticidade do contrato",
+  ativacao: "Como o novo plano fica ativo: já ativo, ou desligar e ligar o roteador",
 };
+
+/** The all-set message's activation line, from how the new speed reached the network. */
+export function activationText(o: { outcome: string } | undefined): string {
+  if (o?.outcome === "coa_ack") {
+    return "Seu novo plano já está ativo: não precisa desligar o roteador.";
+  }
+  if (o?.outcome === "disconnect_ack") {
+    return "Seu novo plano já está ativo: sua conexão foi reiniciada e volta em instantes.";
+  }
+  return "Para ativar o novo plano, desligue o roteador da tomada por 5 minutos e ligue de novo.";
+}
 
 export interface TemplateSpec {
   label: string;
@@ -141,12 +153,12 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateName, TemplateSpec>> = {
   },
   all_set: {
     label: "Tudo pronto (roteador e faturas)",
-    vars: ["nome", "protocolo", "faturas", "link"],
+    vars: ["nome", "protocolo", "faturas", "link", "ativacao"],
     required: ["link"],
     subject: "Renovação concluída",
     body: [
       "Tudo pronto, {{nome}}! Sua renovação foi concluída (protocolo {{protocolo}}).",
-      "Para ativar o novo plano, desligue o roteador da tomada por 5 minutos e ligue de novo.",
+      "{{ativacao}}",
       "Suas novas faturas:",
       "{{faturas}}",
       "Carnê em PDF (boleto e PIX): {{link}}/faturas.pdf",
@@ -168,6 +180,7 @@ export const SAMPLE_VARS: Record<string, string> = {
   faturas: "1. vencimento 10/04/2026 — R$ 99,90\n2. vencimento 10/05/2026 — R$ 99,90",
   sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
   verificacao: "https://renova.exemplo.com.br/verificar/EXEMPLO",
+  ativacao: "Seu novo plano já está ativo: não precisa desligar o roteador.",
 };
 
 /** The invoice lines of the all-set message, exactly as notices.allSet writes them. */

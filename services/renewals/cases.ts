@@ -3,6 +3,7 @@
 // Renewal cases: one customer's renewal from the list to closing. Every step change goes
 // through transition(): one atomic with the version check, the new state, the index moves, an
 // audit event and the side effects the caller stages (messages, contract, ticket).
+import type { SpeedOutcome } from "../network/apply_speed.ts";
 import type { Db } from "../db.ts";
 import { getManyBatched, listPage } from "../db.ts";
 import { keys } from "../keys.ts";
@@ -107,6 +108,8 @@ export interface RenewalCase {
   /** The carnê PDF (all invoices) as an encrypted blob. */
   carneBlobId?: string;
   notifiedAt?: string;
+  /** How the new speed reached the network at the notify step (services/network/). */
+  network?: SpeedOutcome;
   closedAt?: string;
   link?: { hash: string; gen: number; issuedAt: string; expiresAt: string };
   lastAction?: { action: Action; fingerprint: string; at: string };

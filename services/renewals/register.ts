@@ -10,7 +10,10 @@ import { drawNumbers, stageNumbers } from "../numbers.ts";
 import { invoiceSchedule, issueInvoices } from "../invoices.ts";
 import { ensureCarne } from "./carne.ts";
 import { getBillingSettings } from "../billing_settings.ts";
-import { getCaseEntry, transition, vetTransition } from "./cases.ts";
+import { getCaseEntry, type RenewalCase, transition, vetTransition } from "./cases.ts";
+import { addAudit } from "../audit.ts";
+import { activationText } from "../messaging/mod.ts";
+import { applyNewSpeed, type SpeedOutcome } from "../network/apply_speed.ts";
 import { invoiceLines, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
 import { forbiddenMessage, mayTake } from "../../domain/policy.ts";
@@ -120,11 +123,16 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
   }
 }
 
-/** The all-set message: router restart instructions and the new invoices. */
+/**
+ * The all-set message with the new invoices. First the new speed goes to the network (a RADIUS
+ * CoA, bounded to a few seconds, services/network/apply_speed.ts): when it took, the message
+ * says the plan is already active; otherwise it gives the router restart instructions.
+ */
 export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
   const customer = await customerOf(ctx.db, c);
+  const speed = await speedFor(ctx, c);
   return await transition(ctx.db, {
     caseId,
     entry,
@@ -138,6 +146,7 @@ export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number
         protocolo: next.ticket!.protocol,
         faturas: invoiceLines(next.invoices ?? []),
         link: `${ctx.baseUrl}/r/${token}`,
+        ativacao: activationText(speed),
       };
       // WhatsApp always; the e-mail copy only when the customer has an e-mail.
       const sends = [["whatsapp", customer.phones[0]], ["email", customer.email]] as const;
@@ -145,8 +154,22 @@ export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number
         if (to) await stageTemplate(ctx.db, op, { caseId, channel, template: "all_set", to, vars });
       }
       next.notifiedAt = ctx.db.now().toISOString();
+      if (speed) {
+        next.network = speed;
+        addAudit(ctx.db, op, `case:${caseId}`, "network.speed_applied", ctx.actor, speed);
+      }
     },
   });
+}
+
+/** The speed outcome for a case about to be notified; none when the step will refuse anyway. */
+async function speedFor(ctx: StaffCtx, c: RenewalCase): Promise<SpeedOutcome | undefined> {
+  if (c.step !== "registered") return undefined;
+  if (c.network && c.network.outcome !== "manual") return c.network; // took on an earlier try
+  const contract = (await contractEntry(ctx.db, c.contractId)).value;
+  const plan = await getPlan(ctx.db, c.choice?.planId ?? contract.planId);
+  if (!plan) return { outcome: "manual", reason: "plano não encontrado" };
+  return await applyNewSpeed(ctx.db, contract, plan);
 }
 
 export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {

@@ -7,6 +7,7 @@ import { SYSTEM } from "../../domain/actor.ts";
 import { ConflictError, ValidationError } from "../../services/errors.ts";
 import type { Invoice } from "../../services/invoices.ts";
 import {
+  activationText,
   DEFAULT_TEMPLATES,
   invoiceLines,
   renderMessage,
@@ -47,7 +48,14 @@ Deno.test("defaults render exactly the texts of notices.ts and signing.ts", asyn
   for (const invoices of [INVOICES, []]) {
     await same(
       "all_set",
-      { nome: "Ana", protocolo: "20260305000001", faturas: invoiceLines(invoices), link: URL_ },
+      {
+        nome: "Ana",
+        protocolo: "20260305000001",
+        faturas: invoiceLines(invoices),
+        link: URL_,
+        // Without a NAS the customer restarts the router, as before CoA existed.
+        ativacao: activationText(undefined),
+      },
       notices.allSet("Ana", "20260305000001", invoices, URL_),
     );
   }

@@ -18,6 +18,8 @@ export type NasMode = "ack" | "nak" | "silent" | "bad_authenticator" | "duplicat
 export interface NasStandin extends AsyncDisposable {
   port: number;
   mode: NasMode;
+  /** How Disconnect-Requests are answered (default: like CoA). */
+  disconnectMode?: NasMode;
   errorCause: number;
   /** Requests received (raw bytes), valid or not. */
   received: Uint8Array[];
@@ -43,15 +45,16 @@ export async function startNas(secret: string, mode: NasMode = "ack"): Promise<N
     if (!verifyRequest(bytes, secret)) return; // RFC 5176 §3.4: silently discarded
     const req = decode(bytes);
     nas.valid.push(req);
-    if (nas.mode === "silent") return;
     const disconnect = req.code === CODES["Disconnect-Request"];
+    const mode = disconnect ? nas.disconnectMode ?? nas.mode : nas.mode;
+    if (mode === "silent") return;
     const ack = disconnect ? CODES["Disconnect-ACK"] : CODES["CoA-ACK"];
     const nak = disconnect ? CODES["Disconnect-NAK"] : CODES["CoA-NAK"];
-    const reply = nas.mode === "nak"
+    const reply = mode === "nak"
       ? encodeReply(nak, bytes, [{ type: ATTR["Error-Cause"], value: u32(nas.errorCause) }], secret)
-      : encodeReply(ack, bytes, [], nas.mode === "bad_authenticator" ? `${secret}x` : secret);
+      : encodeReply(ack, bytes, [], mode === "bad_authenticator" ? `${secret}x` : secret);
     socket.send(reply, from.port, from.address);
-    if (nas.mode === "duplicate") socket.send(reply, from.port, from.address);
+    if (mode === "duplicate") socket.send(reply, from.port, from.address);
   });
   await new Promise<void>((r) => socket.bind(0, "127.0.0.1", () => r()));
   nas.port = socket.address().port;
