@@ -121,6 +121,12 @@ export function OutcomePanel({ v }: { v: StaffCaseView }) {
   return (
     <Panel title="Andamento" id="p-outcome">
       <dl class="text-sm grid gap-2">
+        {c.network && (
+          <div data-testid="speed-outcome">
+            <dt class="text-gray-700">Velocidade na rede</dt>
+            <dd>{speedText(c.network)}</dd>
+          </div>
+        )}
         <div>
           <dt class="text-gray-700">Dados confirmados</dt>
           <dd>
@@ -292,4 +298,14 @@ const EVENT_LABELS: Record<string, string> = {
   "sign.code_accepted": "Código de assinatura aceito",
   "contract.viewed": "Contrato visualizado pelo cliente",
   "retention.photo_purged": "Foto apagada (prazo de guarda)",
+  "network.speed_applied": "Nova velocidade enviada à rede",
 };
+
+/** How the new speed reached the network (services/network/apply_speed.ts), for the attendant. */
+function speedText(n: NonNullable<StaffCaseView["case"]["network"]>): string {
+  if (n.outcome === "coa_ack") return `Ativa: o NAS ${n.nas} aceitou a mudança (CoA).`;
+  if (n.outcome === "disconnect_ack") {
+    return `Sessão reiniciada pelo NAS ${n.nas} (${n.reason}): volta com o novo plano.`;
+  }
+  return `O cliente foi orientado a reiniciar o roteador: ${n.reason}.`;
+}

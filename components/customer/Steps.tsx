@@ -328,13 +328,24 @@ export function AllSet({ v, base }: StepProps) {
       <p class="mt-2" data-testid="protocol">
         Protocolo do atendimento: <strong>{c.ticket?.protocol}</strong>
       </p>
-      <h3 class="font-bold mt-4">Para ativar o novo plano</h3>
-      <RouterIllustration />
-      <ol class="list-decimal pl-5">
-        <li>Desligue o roteador da tomada.</li>
-        <li>Espere 5 minutos.</li>
-        <li>Ligue de novo e aguarde as luzes estabilizarem.</li>
-      </ol>
+      {c.network && c.network.outcome !== "manual"
+        ? (
+          // The NAS took the new speed (RADIUS CoA): nothing for the customer to do.
+          <p class="mt-4 font-medium" data-testid="speed-active">
+            Seu novo plano já está ativo. Não precisa desligar o roteador.
+          </p>
+        )
+        : (
+          <>
+            <h3 class="font-bold mt-4">Para ativar o novo plano</h3>
+            <RouterIllustration />
+            <ol class="list-decimal pl-5">
+              <li>Desligue o roteador da tomada.</li>
+              <li>Espere 5 minutos.</li>
+              <li>Ligue de novo e aguarde as luzes estabilizarem.</li>
+            </ol>
+          </>
+        )}
       <h3 class="font-bold mt-4">Suas novas faturas</h3>
       {(!!c.carneBlobId || (c.invoices?.length ?? 0) > 0) && (
         <a

@@ -2,8 +2,8 @@
 // the plan is already active; a refusal or silence falls back to a Disconnect when the profile
 // allows it, else to the router instructions, and the case's history says why.
 import assert from "node:assert/strict";
-import { testDb } from "../helpers.ts";
-import { caseAt } from "../factories.ts";
+import { testApp, testDb } from "../helpers.ts";
+import { caseAt, lastLinkToken } from "../factories.ts";
 import { startNas } from "./nas_standin.ts";
 import { keys } from "../../services/keys.ts";
 import { createNas } from "../../services/network/nas.ts";
@@ -112,4 +112,15 @@ Deno.test("speed: the NAS secret is sealed at rest and never in the audit trail"
   for await (const e of db.kv.list({ prefix: [] })) {
     assert.ok(!JSON.stringify(e.value).includes(SECRET), `secret clear under ${e.key.join("/")}`);
   }
+});
+
+Deno.test("speed: the customer's all-set page says the plan is active instead of the router steps", async () => {
+  await using t = await testApp();
+  await using nas = await startNas(SECRET, "ack");
+  const h = await registeredWithLogin(t.db);
+  await addNas(t.db, nas.port);
+  await notifyCustomer(h.ctx, h.id);
+  const html = await (await t.app.request(`/r/${await lastLinkToken(t.db)}`)).text();
+  assert.match(html, /Seu novo plano já está ativo/);
+  assert.doesNotMatch(html, /Desligue o roteador da tomada/);
 });
