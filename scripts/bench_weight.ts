@@ -70,6 +70,10 @@ try {
     urls.set(e.requestId, e.request.url);
     if (Deno.env.get("DEBUG")) console.error("req", e.request.url);
   });
+  cdp.on("Network.responseReceived", (e) => {
+    const enc = e.response.headers["content-encoding"] ?? e.response.headers["Content-Encoding"];
+    if (Deno.env.get("DEBUG")) console.error("res", e.response.url, enc ?? "identity");
+  });
   cdp.on("Network.loadingFinished", (e) => {
     if (!current || e.encodedDataLength === 0) return;
     current.requests++;
