@@ -45,6 +45,8 @@ Deno.test("assets: the service worker precaches the fingerprinted names", async 
   const shell = await (await t.app.request("/app/offline", { headers: { cookie: desk.cookie } }))
     .text();
   assert.ok(list.includes(shell.match(BUNDLE)![1]));
+  const touch = shell.match(/rel="apple-touch-icon" href="([^"]+)"/)![1];
+  assert.ok(list.includes(touch), `${touch} is fingerprinted and precached`);
 });
 
 Deno.test("assets: the web manifest's icons are fingerprinted", async () => {
