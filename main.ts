@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from "./app.config.ts";
 import { openDb } from "./services/db.ts";
 import { migrate } from "./services/migrations.ts";
-import { seedIfEmpty } from "./services/seed.ts";
+import { ignoredPasswordEnvNotice, seedIfEmpty } from "./services/seed.ts";
 import { createApp } from "./lib/app.ts";
 import { scheduleDailyJobs } from "./services/ops/daily_jobs.ts";
 import { loadSigner } from "./services/contract/signer.ts";
@@ -12,8 +12,10 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
   const config = loadConfig(env);
   const db = await openDb({ path: config.kvPath || undefined, dataKey: config.dataKey });
   await migrate(db);
+  let seeded = false;
   if (config.seedDemo) {
     const seed = await seedIfEmpty(db, env);
+    seeded = seed.seeded;
     if (seed.seeded) {
       console.log("Dados de demonstração criados. Acessos (mostrados só agora):");
       for (const cr of seed.credentials) {
@@ -25,6 +27,9 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
       }
     }
   }
+  // ADMIN_PASSWORD & co. on a store that already has accounts change nothing: say so.
+  const notice = ignoredPasswordEnvNotice(env, seeded);
+  if (notice) console.warn(notice);
   // The seal's certificate: the configured one, or a self-signed demo one made now (first start).
   await loadSigner(db, config.signingP12, {
     name: config.provider.name,

@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { type PublicUser, ROLE_LABELS } from "../services/users.ts";
 import SyncAgent from "../islands/SyncAgent.tsx";
 import OfflineOutbox from "../islands/OfflineOutbox.tsx";
+import { assetUrl } from "../lib/assets.ts";
 
 interface Props {
   title: string;
@@ -36,7 +37,7 @@ export function Layout({ title, user, csrf, sessionEndsAt, path, children }: Pro
         <link rel="icon" href="/favicon.ico" />
         {/* The installable attendant app: staff pages only, never the customer's. */}
         {user && <link rel="manifest" href="/manifest.webmanifest" />}
-        {user && <link rel="apple-touch-icon" href="/static/icons/icon-192.png" />}
+        {user && <link rel="apple-touch-icon" href={assetUrl("icons/icon-192.png")} />}
       </head>
       <body class="min-h-screen bg-gray-50 text-gray-900 font-sans antialiased">
         <a

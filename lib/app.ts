@@ -1,5 +1,5 @@
-// Builds the Hono app from the generated manifest: request context and logging, errors,
-// body limits, static files, sessions, the Origin check, then every route behind its guard.
+// Builds the Hono app from the generated manifest: request context and logging, compression,
+// errors, body limits, static files, sessions, the Origin check, then every route behind its guard.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type AppConfig, MAX_BODY_BYTES } from "../app.config.ts";
@@ -8,6 +8,8 @@ import { type Access, type AppEnv, METHODS, type RouteDef, setResponseHeader } f
 import { guard, loadSession, originCheck } from "./security.ts";
 import { errorResponse } from "./http_errors.tsx";
 import { serveStaticFile } from "./static.ts";
+import { loadAssetManifest } from "./assets.ts";
+import { compression } from "./compress.ts";
 import { securityHeaders } from "./headers.ts";
 import { PageCache } from "./page_cache.ts";
 import { NotFoundError, TooLargeError } from "../services/errors.ts";
@@ -41,6 +43,8 @@ export interface ConnInfo {
 
 export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCache } = {}) {
   const app = new Hono<AppEnv>();
+  // The build's fingerprinted asset names (static/build/assets.json), read once at start.
+  loadAssetManifest();
   const pageCache = opts.pageCache ??
     (config.pageCacheEntries > 0 ? new PageCache(config.pageCacheEntries, db) : undefined);
 
@@ -73,6 +77,8 @@ export function createApp(db: Db, config: AppConfig, opts: { pageCache?: PageCac
       }));
     }
   });
+  // Wraps everything that answers, error pages and static files included (lib/compress.ts).
+  app.use("*", compression);
   // Before anything that answers (errors, static files, guards): every response gets them.
   app.use("*", securityHeaders);
   app.onError((err, c) => errorResponse(err, c));

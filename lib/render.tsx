@@ -6,6 +6,7 @@ import { consume, stringify, twind, virtual } from "@twind/core";
 import { twindConfig, twindSafelist } from "../app.config.ts";
 import { Layout } from "../components/Layout.tsx";
 import type { Ctx } from "./route.ts";
+import { assetUrl } from "./assets.ts";
 
 const tw = twind(twindConfig, virtual());
 
@@ -80,7 +81,7 @@ export function pageDocument(c: Ctx, opts: PageOptions, body: ComponentChildren)
       .replace(
         "</body>",
         withIslands
-          ? `<script type="module" src="/static/build/islands.js"></script></body>`
+          ? `<script type="module" src="${assetUrl("build/islands.js")}"></script></body>`
           : "</body>",
       );
 }

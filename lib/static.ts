@@ -1,7 +1,8 @@
-// Serves files under static/ (and the islands bundle under static/build/). Paths are resolved
-// inside the folder only; nothing outside it can be named.
+// Serves files under static/ (and the islands bundle and fingerprinted copies under
+// static/build/). Paths are resolved inside the folder only; nothing outside it can be named.
 import type { Ctx } from "./route.ts";
 import { ValidationError } from "../services/errors.ts";
+import { FINGERPRINT, IMMUTABLE, SHORT_CACHE } from "./assets.ts";
 
 const TYPES: Record<string, string> = {
   js: "text/javascript; charset=utf-8",
@@ -39,8 +40,9 @@ export async function serveStaticFile(c: Ctx, rel: string): Promise<Response> {
     const data = await Deno.readFile(new URL(clean, STATIC_ROOT));
     const ext = clean.split(".").pop() ?? "";
     c.header("Content-Type", TYPES[ext] ?? "application/octet-stream");
-    // The bundle is rebuilt at every start, so it must be revalidated.
-    c.header("Cache-Control", clean.startsWith("build/") ? "no-cache" : "public, max-age=3600");
+    // A fingerprinted name never changes content (lib/assets.ts); a plain name may change at
+    // the next build or deploy, so browsers keep it only briefly.
+    c.header("Cache-Control", FINGERPRINT.test(clean) ? IMMUTABLE : SHORT_CACHE);
     return c.body(data);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {

@@ -1,5 +1,6 @@
 // The web app manifest: makes the attendant console installable (Chromium, Android, desktop).
 import { define } from "../lib/route.ts";
+import { type Asset, assetUrl } from "../lib/assets.ts";
 
 export const MANIFEST = {
   id: "/app",
@@ -38,6 +39,11 @@ export default define({
   GET: (c) => {
     c.header("Content-Type", "application/manifest+json; charset=utf-8");
     c.header("Cache-Control", "no-cache");
-    return c.body(JSON.stringify(MANIFEST));
+    // Icons by their fingerprinted names (lib/assets.ts), cached for good once fetched.
+    const icons = MANIFEST.icons.map((i) => ({
+      ...i,
+      src: assetUrl(i.src.slice("/static/".length) as Asset),
+    }));
+    return c.body(JSON.stringify({ ...MANIFEST, icons }));
   },
 });

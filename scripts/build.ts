@@ -1,7 +1,9 @@
 // Build step: regenerate the manifests, then bundle the islands for the browser with Deno's
-// built-in bundler into static/build/islands.js (git-ignored, rebuilt on start and test).
+// built-in bundler into static/build/islands.js (git-ignored, rebuilt on start and test), then
+// fingerprint the assets pages link (lib/assets.ts): content-hashed copies and assets.json.
 import { writeManifests } from "./manifest.ts";
 import { islandClasses, safelistModule } from "../lib/island_classes.ts";
+import { fingerprintAssets } from "../lib/fingerprint.ts";
 
 const root = new URL("../", import.meta.url);
 // Tests build with --bundle-only so a stale committed manifest fails its test instead of
@@ -36,3 +38,5 @@ if (code !== 0) {
   Deno.exit(code);
 }
 console.log(`islands bundled: ${out.pathname} (${(await Deno.stat(out)).size} bytes)`);
+const assets = await fingerprintAssets(new URL("static/", root));
+console.log(`assets fingerprinted: ${Object.values(assets).join(", ")}`);

@@ -122,6 +122,35 @@ export interface SeedResult {
   credentials: { username: string; role: Role; password: string; fromEnv: boolean }[];
 }
 
+/** The variables that set the demo accounts' passwords, read only when the store is seeded. */
+export const STAFF_PASSWORD_ENV = [
+  "ADMIN_PASSWORD",
+  "SUPERVISOR_PASSWORD",
+  "ATTENDANT1_PASSWORD",
+  "ATTENDANT2_PASSWORD",
+] as const;
+
+/**
+ * The start's warning when password variables are set but the store was not seeded now (it
+ * already had accounts, or SEED_DEMO is off): they changed nothing, and the way to change a
+ * password. Names the variables only, never their values. Null when there is nothing to say.
+ */
+export function ignoredPasswordEnvNotice(
+  env: Record<string, string | undefined>,
+  seeded: boolean,
+): string | null {
+  if (seeded) return null;
+  const set = STAFF_PASSWORD_ENV.filter((name) => !!env[name]);
+  if (!set.length) return null;
+  const names = set.join(", ");
+  return `Aviso: ${names} ignorada(s): o banco já tem contas (ou SEED_DEMO=false), e essas ` +
+    "variáveis só valem na primeira partida, com o banco vazio. Nenhuma senha foi alterada. " +
+    "Para trocar uma senha: deno task password USUÁRIO (ou Administração → Usuários). " +
+    `/ Notice: ${names} ignored: the store already has accounts; these only apply on the ` +
+    "first start with an empty store. No password was changed. To reset one: " +
+    "deno task password USERNAME.";
+}
+
 export async function seedIfEmpty(
   db: Db,
   env: Record<string, string | undefined> = {},
@@ -170,24 +199,24 @@ export async function seedIfEmpty(
   }
 
   const staff: { username: string; name: string; role: Role; env: string }[] = [
-    { username: "admin", name: "Administração", role: "admin", env: "ADMIN_PASSWORD" },
+    { username: "admin", name: "Administração", role: "admin", env: STAFF_PASSWORD_ENV[0] },
     {
       username: "supervisora",
       name: "Sandra Supervisora",
       role: "supervisor",
-      env: "SUPERVISOR_PASSWORD",
+      env: STAFF_PASSWORD_ENV[1],
     },
     {
       username: "atendente1",
       name: "Bruna Atendente",
       role: "attendant",
-      env: "ATTENDANT1_PASSWORD",
+      env: STAFF_PASSWORD_ENV[2],
     },
     {
       username: "atendente2",
       name: "Diego Atendente",
       role: "attendant",
-      env: "ATTENDANT2_PASSWORD",
+      env: STAFF_PASSWORD_ENV[3],
     },
   ];
   const credentials: SeedResult["credentials"] = [];

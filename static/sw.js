@@ -5,15 +5,10 @@
 const VERSION = "__VERSION__";
 const CACHE = `renova-shell-${VERSION}`;
 const SHELL = "/app/offline";
-const ASSETS = [
-  "/static/build/islands.js",
-  "/manifest.webmanifest",
-  "/favicon.ico",
-  "/static/icons/icon-192.png",
-  "/static/icons/icon-512.png",
-  "/static/icons/maskable-192.png",
-  "/static/icons/maskable-512.png",
-];
+// routes/sw.js.ts puts the fingerprinted names of this build here (lib/assets.ts).
+const ASSETS = ["__ASSETS__"];
+/** A fingerprinted name never changes content: the cached copy is always right. */
+const FINGERPRINTED = /\.[0-9a-f]{10}\.[a-z0-9]+$/;
 
 /** Requests whose answers must never be stored on the device. */
 function neverStore(url) {
@@ -78,6 +73,11 @@ async function assetNetworkFirst(request) {
   }
 }
 
+async function assetCacheFirst(request) {
+  const cached = await caches.match(request);
+  return cached ?? assetNetworkFirst(request);
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
@@ -90,5 +90,8 @@ self.addEventListener("fetch", (event) => {
     }
     return;
   }
-  if (ASSETS.includes(url.pathname)) event.respondWith(assetNetworkFirst(request));
+  if (!ASSETS.includes(url.pathname)) return;
+  event.respondWith(
+    FINGERPRINTED.test(url.pathname) ? assetCacheFirst(request) : assetNetworkFirst(request),
+  );
 });
