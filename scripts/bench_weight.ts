@@ -5,6 +5,7 @@
 // encodedDataLength: headers + compressed body; 0 for the browser cache).
 //   deno task bench:weight        (run `deno task build` first: the islands bundle)
 // Prints one JSON line per visit and a summary line.
+import { customerActor, staffActor } from "../domain/actor.ts";
 import { chromium } from "playwright-core";
 import { start } from "../main.ts";
 import { listDue } from "../services/contracts.ts";
@@ -30,14 +31,16 @@ const base = `http://localhost:${app.server.addr.port}`;
 // A case with a customer link, through the same verbs the attendant's buttons call.
 const db = app.db;
 const u = (await findUserByUsername(db, "atendente1"))!;
-const ctx: staff.StaffCtx = {
+const env = {
   db,
-  actor: { id: `user:${u.id}`, name: u.name, ip: "127.0.0.1", userAgent: "bench" },
-  kind: "staff",
   baseUrl: base,
   linkTtlDays: 15,
   providerName: app.config.provider.name,
   provider: app.config.provider,
+};
+const ctx: staff.StaffCtx = {
+  ...env,
+  actor: staffActor(u, { ip: "127.0.0.1", userAgent: "bench" }),
 };
 const today = todayInBrazil(db.now());
 const due = (await listDue(db, today, addDays(today, 60))).items[0];
@@ -98,11 +101,7 @@ try {
     ]));
   // A step with the islands bundle (the "we are checking your photo" page, live updates):
   // the plan and the photo go in through the customer's own verbs.
-  const cu = {
-    db,
-    actor: { id: `customer:${c.id}`, name: "Cliente", ip: "127.0.0.1", userAgent: "bench" },
-    provider: app.config.provider,
-  };
+  const cu = { ...env, actor: customerActor(c.id, { ip: "127.0.0.1", userAgent: "bench" }) };
   await customer.choosePlan(cu, c.id, (await listPlans(db))[2].id, true);
   const png = await Deno.readFile(new URL("../static/icons/icon-192.png", import.meta.url));
   await customer.uploadPhoto(cu, c.id, new File([png], "eu.png", { type: "image/png" }));

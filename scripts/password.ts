@@ -4,12 +4,13 @@
 // (user.password_reset, by "deno task password"), and the account's open sessions ended.
 // The password is typed twice without echo, or read from the first line of stdin when piped
 // (`printf '%s\n' "$NOVA" | deno task password admin`); it is never printed or logged.
+import { systemActor } from "../domain/actor.ts";
 import { loadConfig } from "../app.config.ts";
 import { openDb } from "../services/db.ts";
 import { findUserByUsername, resetPassword } from "../services/users.ts";
 import { ValidationError } from "../services/errors.ts";
 
-const CLI_ACTOR = { id: "system", name: "deno task password" };
+const CLI_ACTOR = systemActor("deno task password");
 
 async function readLine(stream: ReadableStream<Uint8Array>): Promise<string> {
   let text = "";
