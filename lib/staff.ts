@@ -16,6 +16,7 @@ export function staffCtx(c: Ctx): StaffCtx {
     kind: c.get("user")?.role === "attendant" ? "staff" : "supervisor",
     baseUrl: baseUrl(c),
     linkTtlDays: config.linkTtlDays,
+    declineCoolOffDays: config.declineCoolOffDays,
     providerName: config.provider.name,
     provider: config.provider,
     signingP12: config.signingP12,

@@ -5,6 +5,7 @@ import { keys } from "./keys.ts";
 import { backfillPhoneIndex } from "./customers.ts";
 import { backfillContractErpIndex } from "./contracts.ts";
 import { sealLegacyCaseRows } from "./renewals/case_seal.ts";
+import { backfillDeclineMarks } from "./renewals/cool_off.ts";
 
 export interface Migration {
   version: number;
@@ -34,6 +35,13 @@ export const migrations: Migration[] = [
     name: "case rows: personal data (contract text, typed name, replies, reasons) sealed",
     up: async (db) => {
       await sealLegacyCaseRows(db);
+    },
+  },
+  {
+    version: 5,
+    name: "contract_declines: refusal marks for the due list's cool-off",
+    up: async (db) => {
+      await backfillDeclineMarks(db);
     },
   },
 ];

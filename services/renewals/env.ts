@@ -28,6 +28,8 @@ export interface StaffCtx extends RenewalEnv {
   actor: Actor;
   /** "supervisor" for supervisors and admins: they may act on any case. */
   kind: "staff" | "supervisor";
+  /** Days a refusal keeps a contract from being claimed (DEFAULT_DECLINE_COOLOFF_DAYS). */
+  declineCoolOffDays?: number;
 }
 
 export const firstName = (name: string) => name.split(" ")[0];
