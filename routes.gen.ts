@@ -26,7 +26,7 @@ import $r21 from "./routes/app/cases/[id]/photo.ts";
 import $r22 from "./routes/app/claim.ts";
 import $r23 from "./routes/app/customers/[id]/index.tsx";
 import $r24 from "./routes/app/customers/[id]/renewal.ts";
-import $r25 from "./routes/app/customers/index.ts";
+import $r25 from "./routes/app/customers/index.tsx";
 import $r26 from "./routes/app/index.tsx";
 import $r27 from "./routes/app/offline.tsx";
 import $r28 from "./routes/app/sync.ts";
@@ -73,7 +73,7 @@ export const routes = [
   { path: "/app/cases/:id/photo", file: "routes/app/cases/[id]/photo.ts", module: $r21 },
   { path: "/app/cases/:id/:action", file: "routes/app/cases/[id]/[action].ts", module: $r16 },
   { path: "/app/claim", file: "routes/app/claim.ts", module: $r22 },
-  { path: "/app/customers", file: "routes/app/customers/index.ts", module: $r25 },
+  { path: "/app/customers", file: "routes/app/customers/index.tsx", module: $r25 },
   { path: "/app/customers/:id", file: "routes/app/customers/[id]/index.tsx", module: $r23 },
   { path: "/app/customers/:id/renewal", file: "routes/app/customers/[id]/renewal.ts", module: $r24 },
   { path: "/app/offline", file: "routes/app/offline.tsx", module: $r27 },

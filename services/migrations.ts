@@ -2,7 +2,7 @@
 // moved with a check so two processes starting together never both run one.
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
-import { backfillPhoneIndex } from "./customers.ts";
+import { backfillNameIndex, backfillPhoneIndex } from "./customers.ts";
 import { backfillContractErpIndex } from "./contracts.ts";
 import { sealLegacyCaseRows } from "./renewals/case_seal.ts";
 import { backfillDeclineMarks } from "./renewals/cool_off.ts";
@@ -42,6 +42,13 @@ export const migrations: Migration[] = [
     name: "contract_declines: refusal marks for the due list's cool-off",
     up: async (db) => {
       await backfillDeclineMarks(db);
+    },
+  },
+  {
+    version: 6,
+    name: "customers_by_name_token blind index (staff search by name)",
+    up: async (db) => {
+      await backfillNameIndex(db);
     },
   },
 ];

@@ -7,6 +7,7 @@ import { OPEN_STEPS } from "../../domain/steps.ts";
 import { STEP_POLICY } from "../../domain/policy.ts";
 import { CsrfField, Notice } from "../../components/Form.tsx";
 import { StepBadge } from "../../components/Badge.tsx";
+import { CustomerSearch } from "../../components/CustomerSearch.tsx";
 
 const input = "rounded border border-gray-400 px-2 py-1.5 text-sm w-full";
 
@@ -74,23 +75,7 @@ export default define({
             Filtrar
           </button>
         </form>
-        <form method="get" action="/app/customers" class="flex gap-2 mb-6 max-w-md" role="search">
-          <label class="flex-1 text-sm">
-            <span class="sr-only">CPF ou CNPJ do cliente</span>
-            <input
-              name="cpf"
-              placeholder="Buscar cliente pelo CPF ou CNPJ"
-              autocapitalize="characters"
-              class={input}
-            />
-          </label>
-          <button
-            type="submit"
-            class="rounded border border-gray-400 bg-white px-3 text-sm hover:bg-gray-100"
-          >
-            Buscar
-          </button>
-        </form>
+        <CustomerSearch />
 
         {list.caseRows.length > 0 && (
           <>
