@@ -14,6 +14,8 @@ import {
 } from "./renewals/cases.ts";
 import { OPEN_STEPS, type Step } from "../domain/steps.ts";
 import { STEP_POLICY } from "../domain/policy.ts";
+import type { QueueCaseRow, QueueView } from "../domain/queue_view.ts";
+import { newSubmissionId } from "./submissions.ts";
 import {
   contactAgainFrom,
   coolingOff,
@@ -256,4 +258,48 @@ export async function renewalList(
 /** The customer wrote after the attendant's last contact. */
 export function awaitingReply(c: RenewalCase): boolean {
   return !!c.customerReply && (!c.lastContactAt || c.customerReply.at > c.lastContactAt);
+}
+
+/** The list as the island draws it (domain/queue_view.ts): rows only, no case records. */
+export function queueView(list: Awaited<ReturnType<typeof renewalList>>, now: Date): QueueView {
+  const caseRow = (r: CaseRow): QueueCaseRow => ({
+    id: r.case.id,
+    name: r.customerName,
+    step: r.case.step,
+    stepLabel: r.stepLabel,
+    next: r.nextAction,
+    replied: awaitingReply(r.case),
+    city: r.case.city,
+    planName: r.plan?.name ?? "—",
+    loyaltyEnd: r.case.loyaltyEnd,
+    daysLeft: r.daysLeft,
+    waitingSince: r.waitingSince,
+    assignee: r.case.assigneeName,
+  });
+  const today = todayInBrazil(now);
+  const dueRow = (r: DueRow) => ({
+    contractId: r.contractId,
+    customerId: r.customerId,
+    name: r.customerName,
+    phone: r.phone,
+    city: r.city,
+    planName: r.plan?.name ?? "—",
+    loyaltyEnd: r.loyaltyEnd,
+    daysLeft: daysBetween(today, r.loyaltyEnd),
+  });
+  return {
+    staff: list.caseRows.filter((r) => r.queue === "staff").map(caseRow),
+    customer: list.caseRows.filter((r) => r.queue === "customer").map(caseRow),
+    due: list.dueRows.map((r) => ({ ...dueRow(r), sub: newSubmissionId() })),
+    declined: list.declinedRows.map((r) => ({
+      ...dueRow(r),
+      reason: r.reason,
+      declinedAt: r.declinedAt,
+      contactFrom: r.contactFrom,
+    })),
+    cursor: list.cursor,
+    showCases: list.filters.step !== "new" && !list.filters.cursor,
+    showDue: list.filters.step === "" || list.filters.step === "new",
+    at: now.toISOString(),
+  };
 }

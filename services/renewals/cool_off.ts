@@ -7,7 +7,15 @@ import { commitOrConflict, getManyBatched } from "../db.ts";
 import { keys } from "../keys.ts";
 import { addDays, todayInBrazil } from "../dates.ts";
 import { ConflictError } from "../errors.ts";
-import type { RenewalCase } from "./cases.ts";
+
+/** The fields of a case this module reads (cases.ts imports this module: no import back). */
+interface DeclinedCase {
+  id: string;
+  contractId: string;
+  step: string;
+  updatedAt: string;
+  declined?: { at: string };
+}
 
 /** Days a refusal keeps the customer out of the due list unless configured otherwise. */
 export const DEFAULT_DECLINE_COOLOFF_DAYS = 90;
@@ -19,7 +27,7 @@ export interface DeclineMark {
 }
 
 /** Stages the mark in the atomic that moves the case to "declined". */
-export function stageDeclineMark(op: Deno.AtomicOperation, c: RenewalCase, at: string) {
+export function stageDeclineMark(op: Deno.AtomicOperation, c: DeclinedCase, at: string) {
   op.set(keys.contractDeclined(c.contractId), { caseId: c.id, at } satisfies DeclineMark);
 }
 
@@ -59,7 +67,7 @@ export async function assertNotCoolingOff(db: Db, contractId: string, days: numb
 export async function backfillDeclineMarks(db: Db): Promise<number> {
   const latest = new Map<string, DeclineMark>();
   for await (const e of db.kv.list({ prefix: keys.casesInStep("declined") })) {
-    const c = (await db.kv.get<RenewalCase>(keys.case(String(e.key[2])))).value;
+    const c = (await db.kv.get<DeclinedCase>(keys.case(String(e.key[2])))).value;
     if (!c || c.step !== "declined") continue;
     const at = c.declined?.at ?? c.updatedAt;
     const prev = latest.get(c.contractId);
