@@ -57,7 +57,6 @@ export const islandClasses: readonly string[] = [
   "inline-block",
   "inset-x-4",
   "items-center",
-  "list-updated",
   "max-h-72",
   "max-w-6xl",
   "max-w-md",

@@ -122,7 +122,7 @@ function RenewalQueues(p: Props) {
           headers: { accept: "application/json" },
         });
         // A session that ended answers with the sign-in page: keep the rows, stop asking.
-        if (!res.ok || !res.headers.get("content-type")?.includes("json")) return;
+        if (!res.ok || !res.headers.get("Content-Type")?.includes("json")) return;
         view.value = await res.json();
       } catch { /* offline: keep the rows shown */ }
     };
@@ -174,7 +174,7 @@ function RenewalQueues(p: Props) {
           </button>
         </form>
       )}
-      <p class="text-xs text-gray-700 mb-2" data-testid="list-updated">
+      <p class="text-xs text-gray-700 mb-2" data-testid="queue-updated">
         {`Atualizado em ${formatDateTime(v.at)}${
           live.value === "poll" ? " (a cada 20 s)" : " · ao vivo"
         }`}
