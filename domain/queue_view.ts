@@ -65,6 +65,7 @@ export function daysLeftLabel(days: number): string {
 /** "há 5 min", "há 3 h", "há 2 dias": how long somebody has been waiting. */
 export function waitingLabel(since: string, now: string): string {
   const min = Math.max(0, Math.floor((Date.parse(now) - Date.parse(since)) / 60_000));
+  if (min < 1) return "há menos de 1 min";
   if (min < 60) return `há ${min} min`;
   if (min < 48 * 60) return `há ${Math.floor(min / 60)} h`;
   return `há ${Math.floor(min / 1440)} dias`;

@@ -78,7 +78,15 @@ function CaseRows(
           <a href={`/app/cases/${r.id}`} class="font-medium text-brand-700 underline min-w-[12rem]">
             {r.name}
           </a>
-          <span class="inline-block rounded px-2 py-0.5 text-xs font-medium bg-brand-100 text-brand-800">
+          <span
+            class={`inline-block rounded px-2 py-0.5 text-xs font-medium ${
+              queue === "staff"
+                ? "bg-amber-100 text-amber-900"
+                : r.step === "photo_rejected"
+                ? "bg-red-100 text-red-900"
+                : "bg-brand-100 text-brand-800"
+            }`}
+          >
             {r.stepLabel}
           </span>
           {r.replied && (
