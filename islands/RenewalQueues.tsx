@@ -231,7 +231,11 @@ function RenewalQueues(p: Props) {
                     data-testid="due-row"
                   >
                     {manager && (
-                      <Select label={`Selecionar ${r.name}`} name="contractId" value={r.contractId} />
+                      <Select
+                        label={`Selecionar ${r.name}`}
+                        name="contractId"
+                        value={r.contractId}
+                      />
                     )}
                     <div class="min-w-[12rem]">
                       <a href={`/app/customers/${r.customerId}`} class="font-medium underline">
@@ -284,14 +288,19 @@ function RenewalQueues(p: Props) {
                 class="p-3 flex flex-wrap gap-x-4 gap-y-1 items-center"
                 data-testid="declined-row"
               >
-                <a href={`/app/customers/${r.customerId}`} class="font-medium underline min-w-[12rem]">
+                <a
+                  href={`/app/customers/${r.customerId}`}
+                  class="font-medium underline min-w-[12rem]"
+                >
                   {r.name}
                 </a>
                 <span class="rounded bg-gray-200 text-gray-800 px-2 py-0.5 text-xs font-bold">
                   Recusou
                 </span>
                 <span class="text-sm">
-                  {`Em ${formatDateTime(r.declinedAt).slice(0, 10)}: ${r.reason || "sem motivo anotado"}`}
+                  {`Em ${formatDateTime(r.declinedAt).slice(0, 10)}: ${
+                    r.reason || "sem motivo anotado"
+                  }`}
                 </span>
                 <span class="text-sm">
                   Contatar de novo a partir de <strong>{formatDate(r.contactFrom)}</strong>

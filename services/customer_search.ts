@@ -47,7 +47,9 @@ export async function searchCustomers(db: Db, input: string): Promise<SearchResu
   if (!hasLetters && PROTOCOL_RE.test(digits)) {
     const ticketId = (await db.kv.get<string>(keys.ticketByProtocol(digits))).value;
     const ticket = ticketId ? (await db.kv.get<Ticket>(keys.ticket(ticketId))).value : null;
-    if (ticket) return found("protocol", [...(await getCustomers(db, [ticket.customerId])).values()]);
+    if (ticket) {
+      return found("protocol", [...(await getCustomers(db, [ticket.customerId])).values()]);
+    }
   }
   const phone = hasLetters ? null : normalizePhone(q);
   if (phone) {
@@ -66,7 +68,10 @@ export async function searchCustomers(db: Db, input: string): Promise<SearchResu
     };
   }
   if (digits.length < 10) {
-    return { customers: [], message: "Número curto demais: digite o CPF/CNPJ, o telefone com DDD ou o protocolo." };
+    return {
+      customers: [],
+      message: "Número curto demais: digite o CPF/CNPJ, o telefone com DDD ou o protocolo.",
+    };
   }
   return {
     customers: [],

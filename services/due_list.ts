@@ -19,9 +19,9 @@ import { newSubmissionId } from "./submissions.ts";
 import {
   contactAgainFrom,
   coolingOff,
-  DEFAULT_DECLINE_COOLOFF_DAYS,
   type DeclineMark,
   declineMarksOf,
+  DEFAULT_DECLINE_COOLOFF_DAYS,
 } from "./renewals/cool_off.ts";
 
 export interface DueRow {

@@ -19,7 +19,10 @@ export interface BulkResult {
  * One form, many cases: a form's submission id marks one case change (services/submissions.ts),
  * so each case here runs without it (each is still version-checked on its own).
  */
-const perCase = (ctx: StaffCtx): StaffCtx => ({ ...ctx, actor: { ...ctx.actor, submission: undefined } });
+const perCase = (ctx: StaffCtx): StaffCtx => ({
+  ...ctx,
+  actor: { ...ctx.actor, submission: undefined },
+});
 
 function check(ctx: StaffCtx, n: number) {
   if (ctx.kind !== "supervisor") throw new ForbiddenError("Só a supervisão atribui em lote.");

@@ -15,7 +15,10 @@ async function signIn(page: Page, base: string, user: string, password: string) 
   await page.goto(`${base}/login`);
   await page.getByLabel("Usuário").fill(user);
   await page.getByLabel("Senha", { exact: true }).fill(password);
-  await Promise.all([page.waitForURL(/\/app$/), page.getByRole("button", { name: "Entrar" }).click()]);
+  await Promise.all([
+    page.waitForURL(/\/app$/),
+    page.getByRole("button", { name: "Entrar" }).click(),
+  ]);
   await page.getByRole("heading", { name: "Renovações a vencer" }).waitFor();
 }
 

@@ -116,7 +116,11 @@ Deno.test("customer search: no KV key holds a word of the name", async () => {
 Deno.test("customer search: the migration indexes names of customers stored before the index", async () => {
   const { t, search } = await setup();
   await using _ = t;
-  const c = await createCustomer(t.db, { ...base, name: "Helena Castro", cpf: "450.942.757-39" }, SYSTEM);
+  const c = await createCustomer(
+    t.db,
+    { ...base, name: "Helena Castro", cpf: "450.942.757-39" },
+    SYSTEM,
+  );
   for await (const e of t.db.kv.list({ prefix: ["customers_by_name_token"] })) {
     await t.db.kv.delete(e.key); // as stored before this release
   }
@@ -137,5 +141,4 @@ Deno.test("customer search: customers brought by the ERP import are found by nam
   const res = await search("Ana Ribeiro");
   assert.equal(res.status, 302);
   assert.ok(res.headers.get("location")!.startsWith("/app/customers/"));
-
 });
