@@ -9,6 +9,11 @@ import { KEEP_ALIVE_MS } from "../_case_events.ts";
 
 /** Longest wait between two lists (new cases announce themselves through no watched key). */
 export const LIST_REFRESH_MS = 60_000;
+/**
+ * A stream ends after this long and the browser reconnects through the sign-in check again:
+ * a session ended elsewhere (sign-out, user deactivated) stops receiving the list soon after.
+ */
+export const LIST_STREAM_MAX_MS = 5 * 60_000;
 /** Changes closer than this are sent as one list (a verb writes a few keys in a row). */
 const SETTLE_MS = 300;
 
@@ -22,11 +27,13 @@ export default define({
       const keepAlive = setInterval(() => {
         stream.write(": ping\n\n").catch(() => stop.abort());
       }, KEEP_ALIVE_MS);
+      const ends = Date.now() + LIST_STREAM_MAX_MS;
       try {
-        while (!stop.signal.aborted) {
+        while (!stop.signal.aborted && Date.now() < ends) {
           const { list, view } = await queueFor(c, query);
           await stream.writeSSE({ event: "view", data: JSON.stringify(view) });
-          await waitForChange(c.get("db"), listWatchKeys(list), LIST_REFRESH_MS, stop.signal);
+          const wait = Math.min(LIST_REFRESH_MS, ends - Date.now());
+          await waitForChange(c.get("db"), listWatchKeys(list), wait, stop.signal);
           await new Promise((r) => setTimeout(r, SETTLE_MS));
         }
       } finally {
