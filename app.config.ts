@@ -25,6 +25,8 @@ export interface AppConfig {
   sessionAbsoluteHours: number;
   /** The renewal list shows contracts whose loyalty ends within this many days. */
   renewalWindowDays: number;
+  /** Days a customer who refused stays out of the due list and cannot be claimed; 0 = off. */
+  declineCoolOffDays: number;
   /** Customer links expire after this many days. */
   linkTtlDays: number;
   /** Holder photos are purged this many days after the case closes (LGPD). */
@@ -141,6 +143,7 @@ export function loadConfig(
     sessionIdleMinutes: int(env, "SESSION_IDLE_MINUTES", 30, 1),
     sessionAbsoluteHours: int(env, "SESSION_ABSOLUTE_HOURS", 12, 1),
     renewalWindowDays: int(env, "RENEWAL_WINDOW_DAYS", 60, 1),
+    declineCoolOffDays: int(env, "DECLINE_COOLOFF_DAYS", 90, 0),
     linkTtlDays: int(env, "LINK_TTL_DAYS", 15, 1),
     photoRetentionDays: int(env, "PHOTO_RETENTION_DAYS", 90, 1),
     pageCacheEntries: int(env, "PAGE_CACHE_ENTRIES", 500, 0),

@@ -9,7 +9,8 @@ import OfflineQueue from "./islands/OfflineQueue.tsx";
 import OfflineWipe from "./islands/OfflineWipe.tsx";
 import PasswordField from "./islands/PasswordField.tsx";
 import PhotoPicker from "./islands/PhotoPicker.tsx";
+import RenewalQueues from "./islands/RenewalQueues.tsx";
 import SignaturePad from "./islands/SignaturePad.tsx";
 import SyncAgent from "./islands/SyncAgent.tsx";
 
-boot({ ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, SignaturePad, SyncAgent });
+boot({ ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, RenewalQueues, SignaturePad, SyncAgent });

@@ -21,6 +21,7 @@ export function renewalEnv(c: Ctx): RenewalEnv {
     providerName: config.provider.name,
     baseUrl: baseUrl(c),
     linkTtlDays: config.linkTtlDays,
+    declineCoolOffDays: config.declineCoolOffDays,
     signingP12: config.signingP12,
   };
   c.set("renewalEnv", env);

@@ -1,5 +1,7 @@
 // Customers (account holders). Personal data (name, CPF, phones, e-mail, address) is sealed
-// with AES-GCM inside the record; the CPF is findable through a keyed blind index only.
+// with AES-GCM inside the record; the CPF, phones and the words of the name are findable
+// through keyed blind indexes only (HMAC with a key derived from the data key): no plaintext
+// personal data is ever part of a KV key.
 import type { Db } from "./db.ts";
 import { commitOrConflict, getManyBatched, listPage } from "./db.ts";
 import { keys } from "./keys.ts";
@@ -167,6 +169,7 @@ export async function createCustomer(
   for (const phone of new Set(pii.phones)) {
     op.set(keys.customerByPhone(await phoneIndex(db, phone), id), id);
   }
+  for (const t of await nameIndexes(db, pii.name)) op.set(keys.customerByNameToken(t, id), id);
   addAudit(db, op, `customer:${id}`, "customer.created", actor);
   const res = await op.commit();
   if (!res.ok) throw new ValidationError({ cpf: "Já existe um cliente com este CPF." });
@@ -250,6 +253,58 @@ export async function customerIdsByPhone(db: Db, phone: string): Promise<string[
   return out;
 }
 
+/** Words too common in Brazilian names to search by on their own. */
+const NAME_STOPWORDS = new Set(["de", "da", "do", "das", "dos", "e", "di", "du", "del"]);
+
+/** The searchable words of a name: accents folded, lower case, particles and initials dropped. */
+export function nameTokens(name: string): string[] {
+  const folded = name.slice(0, 200).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  const words = folded.split(/[^a-z0-9]+/).filter((w) => w.length >= 2 && !NAME_STOPWORDS.has(w));
+  return [...new Set(words)].slice(0, 12);
+}
+
+/** Blind indexes of a name's words (keys of customers_by_name_token). */
+export async function nameIndexes(db: Db, name: string): Promise<string[]> {
+  return await Promise.all(nameTokens(name).map((t) => blindIndex(db.crypto.hmac, "name", t)));
+}
+
+/** Ids of the customers whose name has every word of `query` (whole words), up to `limit`. */
+export async function customerIdsByName(db: Db, query: string, limit = 20): Promise<string[]> {
+  const idx = await nameIndexes(db, query);
+  if (!idx.length) return [];
+  // Each word's ids; the rarest first would be ideal, the first word bounds the scan here.
+  const sets: Set<string>[] = [];
+  for (const t of idx) {
+    const ids = new Set<string>();
+    for await (
+      const e of db.kv.list<string>({ prefix: keys.customersWithNameToken(t) }, { limit: 2000 })
+    ) ids.add(e.value);
+    sets.push(ids);
+  }
+  const [first, ...rest] = sets.sort((a, b) => a.size - b.size);
+  return [...first].filter((id) => rest.every((s) => s.has(id))).slice(0, limit);
+}
+
+/** Migration: index the names of customers created before the name index existed. */
+export async function backfillNameIndex(db: Db): Promise<number> {
+  let n = 0, pending = 0;
+  let op = db.kv.atomic();
+  for await (const e of db.kv.list<StoredCustomer>({ prefix: keys.customers() })) {
+    const c = await unseal(db, e.value);
+    for (const t of await nameIndexes(db, c.name)) {
+      op.set(keys.customerByNameToken(t, c.id), c.id);
+      n++;
+      if (++pending >= 200) {
+        await commitOrConflict(op);
+        op = db.kv.atomic();
+        pending = 0;
+      }
+    }
+  }
+  if (pending) await commitOrConflict(op);
+  return n;
+}
+
 /** Migration: index the phones of customers created before the phone index existed. */
 export async function backfillPhoneIndex(db: Db): Promise<number> {
   let n = 0;
@@ -301,6 +356,8 @@ export interface CustomerWrite {
   /** Blind indexes of the document and of each distinct phone. */
   cpfIndex: string;
   phoneIndexes: string[];
+  /** Blind indexes of the name's words (nameIndexes). */
+  nameIndexes: string[];
 }
 
 /**
@@ -327,4 +384,7 @@ export function stageCustomerWrite(
   const before = new Set(prev?.phoneIndexes ?? []), after = new Set(next.phoneIndexes);
   for (const p of before) if (!after.has(p)) op.delete(keys.customerByPhone(p, id));
   for (const p of after) if (!before.has(p)) op.set(keys.customerByPhone(p, id), id);
+  const namesBefore = new Set(prev?.nameIndexes ?? []), namesAfter = new Set(next.nameIndexes);
+  for (const t of namesBefore) if (!namesAfter.has(t)) op.delete(keys.customerByNameToken(t, id));
+  for (const t of namesAfter) if (!namesBefore.has(t)) op.set(keys.customerByNameToken(t, id), id);
 }

@@ -6,9 +6,23 @@ import { type DuePosition, listDue } from "./contracts.ts";
 import { getCustomers } from "./customers.ts";
 import { listPlans, type Plan } from "./plans.ts";
 import { addDays, isValidIsoDate, todayInBrazil } from "./dates.ts";
-import { listOpenCases, openCasesOfContracts, type RenewalCase } from "./renewals/cases.ts";
+import {
+  getCases,
+  listOpenCases,
+  openCasesOfContracts,
+  type RenewalCase,
+} from "./renewals/cases.ts";
 import { OPEN_STEPS, type Step } from "../domain/steps.ts";
 import { STEP_POLICY } from "../domain/policy.ts";
+import type { QueueCaseRow, QueueView } from "../domain/queue_view.ts";
+import { newSubmissionId } from "./submissions.ts";
+import {
+  contactAgainFrom,
+  coolingOff,
+  type DeclineMark,
+  declineMarksOf,
+  DEFAULT_DECLINE_COOLOFF_DAYS,
+} from "./renewals/cool_off.ts";
 
 export interface DueRow {
   contractId: string;
@@ -20,6 +34,17 @@ export interface DueRow {
   loyaltyEnd: string;
 }
 
+/** A due contract kept out of the list: its customer refused within the cool-off. */
+export interface DeclinedRow extends DueRow {
+  reason: string;
+  declinedAt: string;
+  /** First day the customer may be contacted again (YYYY-MM-DD). */
+  contactFrom: string;
+}
+
+/** Which queue an open case is in: staff's move ("minha vez") or the customer's. */
+export type Queue = "staff" | "customer";
+
 export interface CaseRow {
   case: RenewalCase;
   customerName: string;
@@ -27,6 +52,11 @@ export interface CaseRow {
   plan?: Plan;
   stepLabel: string;
   nextAction: string;
+  queue: Queue;
+  /** Since when the one whose move it is has had it (ISO instant). */
+  waitingSince: string;
+  /** Days from today to the loyalty end (negative once past). */
+  daysLeft: number;
 }
 
 export interface ListFilters {
@@ -73,25 +103,39 @@ function parseDueCursor(cursor: string): DuePosition | undefined {
  * the last row shown, not the end of the last index page read, so the rows of that page that
  * did not fit are the first of the next one (none is skipped).
  */
-async function dueWithoutCase(db: Db, f: Required<ListFilters>, limit: number) {
-  const rows: {
+async function dueWithoutCase(
+  db: Db,
+  f: Required<ListFilters>,
+  limit: number,
+  coolOffDays: number,
+) {
+  type Item = {
     contractId: string;
     customerId: string;
     city: string;
     planId: string;
     loyaltyEnd: string;
-  }[] = [];
+  };
+  const rows: Item[] = [];
+  const declined: (Item & { mark: DeclineMark })[] = [];
   const after = parseDueCursor(f.cursor);
   let cursor = "";
   let lastScanned: DuePosition | undefined;
   for (let guard = 0; guard < 20 && rows.length <= limit; guard++) {
     const page = await listDue(db, f.from, f.to, { after, cursor, limit: 100 });
     const open = await openCasesOfContracts(db, page.items.map((i) => i.contractId));
+    const marks = await declineMarksOf(db, page.items.map((i) => i.contractId));
     for (const i of page.items) {
       lastScanned = i;
       if (open.get(i.contractId)) continue;
       if (f.city && fold(i.city) !== fold(f.city)) continue;
       if (f.planId && i.planId !== f.planId) continue;
+      // Refused recently: out of the due rows (no Assumir), listed apart with the reason.
+      const mark = marks.get(i.contractId);
+      if (coolingOff(mark, coolOffDays, db.now())) {
+        if (rows.length < limit) declined.push({ ...i, mark: mark! });
+        continue;
+      }
       rows.push(i);
     }
     cursor = page.cursor;
@@ -101,7 +145,38 @@ async function dueWithoutCase(db: Db, f: Required<ListFilters>, limit: number) {
   // More rows than fit: go on after the last one shown. The index not read to its end (the
   // scan limit, with filters that match little): go on after the last entry read.
   const resume = rows.length > limit ? shown[limit - 1] : cursor ? lastScanned : undefined;
-  return { rows: shown, cursor: resume ? `${resume.loyaltyEnd}~${resume.contractId}` : "" };
+  return {
+    rows: shown,
+    declined,
+    cursor: resume ? `${resume.loyaltyEnd}~${resume.contractId}` : "",
+  };
+}
+
+/** Whose move it is on an open case: a customer who wrote makes it staff's turn. */
+export function queueOf(c: RenewalCase): Queue {
+  return awaitingReply(c) || STEP_POLICY[c.step].turn === "staff" ? "staff" : "customer";
+}
+
+function waitingSince(c: RenewalCase): string {
+  if (awaitingReply(c)) return c.customerReply!.at;
+  return c.lastAction?.at ?? c.createdAt;
+}
+
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(to + "T00:00:00Z") - Date.parse(from + "T00:00:00Z")) / 86_400_000);
+
+/**
+ * Urgency: on staff's side, a customer who just wrote first (the conversation is live), then
+ * whoever has waited longest, then the nearest loyalty end; on the customer's side, the nearest
+ * loyalty end first, then the longest silence.
+ */
+function byUrgency(a: CaseRow, b: CaseRow): number {
+  if (a.queue !== b.queue) return a.queue === "staff" ? -1 : 1;
+  if (a.queue === "staff") {
+    return Number(awaitingReply(b.case)) - Number(awaitingReply(a.case)) ||
+      a.waitingSince.localeCompare(b.waitingSince) || a.daysLeft - b.daysLeft;
+  }
+  return a.daysLeft - b.daysLeft || a.waitingSince.localeCompare(b.waitingSince);
 }
 
 export async function renewalList(
@@ -109,7 +184,9 @@ export async function renewalList(
   viewer: { id: string; role: string },
   filters: ListFilters,
   windowDays: number,
+  coolOffDays = DEFAULT_DECLINE_COOLOFF_DAYS,
 ) {
+  const today = todayInBrazil(db.now());
   const f = normalizeFilters(filters, windowDays, db.now());
   const plans = await listPlans(db);
   const byId = new Map(plans.map((p) => [p.id, p]));
@@ -127,11 +204,6 @@ export async function renewalList(
       (isManager || c.assigneeId === viewer.id)
     );
     const customers = await getCustomers(db, filtered.map((c) => c.customerId));
-    // A customer who just replied goes to the top: "as soon as the customer answers, present
-    // the plans". Then the most recently changed.
-    filtered.sort((a, b) =>
-      Number(awaitingReply(b)) - Number(awaitingReply(a)) || b.updatedAt.localeCompare(a.updatedAt)
-    );
     caseRows = filtered.map((c) => ({
       case: c,
       customerName: customers.get(c.customerId)?.name ?? "—",
@@ -139,16 +211,25 @@ export async function renewalList(
       plan: byId.get(c.currentPlanId),
       stepLabel: STEP_POLICY[c.step].label,
       nextAction: STEP_POLICY[c.step].next,
+      queue: queueOf(c),
+      waitingSince: waitingSince(c),
+      daysLeft: daysBetween(today, c.loyaltyEnd),
     }));
+    caseRows.sort(byUrgency);
   }
 
   let dueRows: DueRow[] = [];
+  let declinedRows: DeclinedRow[] = [];
   let cursor = "";
   if (f.step === "" || f.step === "new") {
-    const due = await dueWithoutCase(db, f, 25);
+    const due = await dueWithoutCase(db, f, 25, coolOffDays);
     cursor = due.cursor;
-    const customers = await getCustomers(db, due.rows.map((r) => r.customerId));
-    dueRows = due.rows.map((i) => ({
+    const [customers, declinedCases] = await Promise.all([
+      getCustomers(db, [...due.rows, ...due.declined].map((r) => r.customerId)),
+      getCases(db, due.declined.map((d) => d.mark.caseId)),
+    ]);
+    const reasons = new Map(declinedCases.map((c) => [c.id, c.declined?.reason ?? ""]));
+    const row = (i: (typeof due.rows)[number]): DueRow => ({
       contractId: i.contractId,
       customerId: i.customerId,
       customerName: customers.get(i.customerId)?.name ?? "—",
@@ -156,12 +237,69 @@ export async function renewalList(
       city: i.city,
       plan: byId.get(i.planId),
       loyaltyEnd: i.loyaltyEnd,
+    });
+    dueRows = due.rows.map(row);
+    declinedRows = due.declined.map((d) => ({
+      ...row(d),
+      reason: reasons.get(d.mark.caseId) ?? "",
+      declinedAt: d.mark.at,
+      contactFrom: contactAgainFrom(d.mark, coolOffDays),
     }));
   }
-  return { filters: f, plans, caseRows, dueRows, cursor };
+  const counts = {
+    staff: caseRows.filter((r) => r.queue === "staff").length,
+    customer: caseRows.filter((r) => r.queue === "customer").length,
+    due: dueRows.length,
+    declined: declinedRows.length,
+  };
+  return { filters: f, plans, caseRows, dueRows, declinedRows, counts, cursor };
 }
 
 /** The customer wrote after the attendant's last contact. */
 export function awaitingReply(c: RenewalCase): boolean {
   return !!c.customerReply && (!c.lastContactAt || c.customerReply.at > c.lastContactAt);
+}
+
+/** The list as the island draws it (domain/queue_view.ts): rows only, no case records. */
+export function queueView(list: Awaited<ReturnType<typeof renewalList>>, now: Date): QueueView {
+  const caseRow = (r: CaseRow): QueueCaseRow => ({
+    id: r.case.id,
+    name: r.customerName,
+    step: r.case.step,
+    stepLabel: r.stepLabel,
+    next: r.nextAction,
+    replied: awaitingReply(r.case),
+    city: r.case.city,
+    planName: r.plan?.name ?? "—",
+    loyaltyEnd: r.case.loyaltyEnd,
+    daysLeft: r.daysLeft,
+    waitingSince: r.waitingSince,
+    assignee: r.case.assigneeName,
+  });
+  const today = todayInBrazil(now);
+  const dueRow = (r: DueRow) => ({
+    contractId: r.contractId,
+    customerId: r.customerId,
+    name: r.customerName,
+    phone: r.phone,
+    city: r.city,
+    planName: r.plan?.name ?? "—",
+    loyaltyEnd: r.loyaltyEnd,
+    daysLeft: daysBetween(today, r.loyaltyEnd),
+  });
+  return {
+    staff: list.caseRows.filter((r) => r.queue === "staff").map(caseRow),
+    customer: list.caseRows.filter((r) => r.queue === "customer").map(caseRow),
+    due: list.dueRows.map((r) => ({ ...dueRow(r), sub: newSubmissionId() })),
+    declined: list.declinedRows.map((r) => ({
+      ...dueRow(r),
+      reason: r.reason,
+      declinedAt: r.declinedAt,
+      contactFrom: r.contactFrom,
+    })),
+    cursor: list.cursor,
+    showCases: list.filters.step !== "new" && !list.filters.cursor,
+    showDue: list.filters.step === "" || list.filters.step === "new",
+    at: now.toISOString(),
+  };
 }

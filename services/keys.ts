@@ -66,6 +66,12 @@ export const keys = {
   openCaseByContract: (contractId: string) => ["open_case_by_contract", contractId] as const,
   caseContact: (caseId: string, id: string) => ["case_contacts", caseId, id] as const,
   caseContacts: (caseId: string) => ["case_contacts", caseId] as const,
+  /** The contract's last refusal (case id + when): the due list and claims keep a cool-off. */
+  contractDeclined: (contractId: string) => ["contract_declines", contractId] as const,
+  /** Name-token blind index (HMAC of one normalised word of the name) → customer id. */
+  customerByNameToken: (tokenIndex: string, customerId: string) =>
+    ["customers_by_name_token", tokenIndex, customerId] as const,
+  customersWithNameToken: (tokenIndex: string) => ["customers_by_name_token", tokenIndex] as const,
 
   /** Customer links by SHA-256 of the token; the token itself is never stored. */
   link: (tokenHash: string) => ["links", tokenHash] as const,

@@ -2,9 +2,10 @@
 // moved with a check so two processes starting together never both run one.
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
-import { backfillPhoneIndex } from "./customers.ts";
+import { backfillNameIndex, backfillPhoneIndex } from "./customers.ts";
 import { backfillContractErpIndex } from "./contracts.ts";
 import { sealLegacyCaseRows } from "./renewals/case_seal.ts";
+import { backfillDeclineMarks } from "./renewals/cool_off.ts";
 
 export interface Migration {
   version: number;
@@ -34,6 +35,20 @@ export const migrations: Migration[] = [
     name: "case rows: personal data (contract text, typed name, replies, reasons) sealed",
     up: async (db) => {
       await sealLegacyCaseRows(db);
+    },
+  },
+  {
+    version: 5,
+    name: "contract_declines: refusal marks for the due list's cool-off",
+    up: async (db) => {
+      await backfillDeclineMarks(db);
+    },
+  },
+  {
+    version: 6,
+    name: "customers_by_name_token blind index (staff search by name)",
+    up: async (db) => {
+      await backfillNameIndex(db);
     },
   },
 ];

@@ -9,6 +9,7 @@ import { blindIndex } from "../crypto.ts";
 import {
   type CustomerWrite,
   documentIndex,
+  nameIndexes,
   phoneIndex,
   sealCustomerPii,
   stageCustomerWrite,
@@ -86,6 +87,7 @@ export async function decideBatch(
   const crypto = await Promise.all(rows.map(async (r) => ({
     cpf: await documentIndex(db, r.pii.cpf),
     phones: await Promise.all(r.pii.phones.map((p) => phoneIndex(db, p))),
+    names: await nameIndexes(db, r.pii.name),
     // Keyed, so the hash of a person's data in clear reveals nothing without the data key.
     hash: await blindIndex(db.crypto.hmac, "import-customer", customerFingerprint(r)),
   })));
@@ -179,7 +181,12 @@ export async function decideBatch(
           pii: "",
           updatedAt: now,
         };
-        cust.write = { stored, cpfIndex: c.cpf, phoneIndexes: [...new Set(c.phones)] };
+        cust.write = {
+          stored,
+          cpfIndex: c.cpf,
+          phoneIndexes: [...new Set(c.phones)],
+          nameIndexes: c.names,
+        };
         if (prev?.entry) rec.check(prev.entry);
         stageCustomerWrite(rec.op, cust.write, before);
         toSeal.push({ write: cust.write, row: r });
@@ -276,6 +283,7 @@ async function writeOf(db: Db, s: StoredCustomer): Promise<CustomerWrite> {
     stored: s,
     cpfIndex: await documentIndex(db, c.cpf),
     phoneIndexes: await Promise.all([...new Set(c.phones)].map((p) => phoneIndex(db, p))),
+    nameIndexes: await nameIndexes(db, c.name),
   };
 }
 

@@ -6,10 +6,15 @@ import { getContract } from "../contracts.ts";
 import { type Assignee, getCaseEntry, openCase, openCaseOfContract, setAssignee } from "./cases.ts";
 import type { StaffCtx } from "./env.ts";
 import { actorKind } from "../../domain/actor.ts";
+import { assertNotCoolingOff, DEFAULT_DECLINE_COOLOFF_DAYS } from "./cool_off.ts";
 
 export async function claimContract(ctx: StaffCtx, contractId: string, me: Assignee) {
   const existing = await openCaseOfContract(ctx.db, contractId);
   if (existing) return await setAssignee(ctx.db, existing, me, ctx.actor, { onlyIfFree: true });
+  // A customer who refused is not called again inside the cool-off (a supervisor may still
+  // assign, and a customer who gets in touch opens a case on demand).
+  const days = ctx.declineCoolOffDays ?? DEFAULT_DECLINE_COOLOFF_DAYS;
+  await assertNotCoolingOff(ctx.db, contractId, days);
   return await openCase(ctx.db, { contractId, assignee: me, origin: "list" }, ctx.actor);
 }
 

@@ -32,6 +32,7 @@ import type { ContractSection } from "../contract/terms.ts";
 import type { PendingCode } from "../codes.ts";
 import { openCaseEntry, openCaseRow, sealCase } from "./case_seal.ts";
 import { priorSubmission, stageSubmission } from "../submissions.ts";
+import { stageDeclineMark } from "./cool_off.ts";
 
 export interface Photo {
   blobId: string;
@@ -344,6 +345,7 @@ export async function transition<A extends Action>(
     // A closed case's link stops working at once.
     if (next.link) op.delete(keys.link(next.link.hash));
   }
+  if (next.step === "declined") stageDeclineMark(op, next, now);
   addAudit(
     db,
     op,

@@ -21,6 +21,8 @@ export interface RenewalEnv {
   baseUrl: string;
   linkTtlDays: number;
   signingP12?: { base64: string; passphrase: string };
+  /** Days a refusal keeps a contract from being claimed (DEFAULT_DECLINE_COOLOFF_DAYS). */
+  declineCoolOffDays?: number;
 }
 
 /** The environment with who acts; what they may do follows from the actor (actorKind). */

@@ -242,7 +242,7 @@ Deno.test("a case row stored in clear before sealing still reads, and migration 
     const before = (await getCase(db, legacy.id))!;
     assert.deepEqual(before.contractDoc!.sections, sections, "the old row reads as it is");
 
-    assert.deepEqual(await migrate(db), [4]);
+    assert.equal((await migrate(db))[0], 4, "migration 4 runs (later ones may follow)");
     const raw = JSON.stringify((await db.kv.get(keys.case(legacy.id))).value);
     assert.ok(!raw.includes(PERSON.cpf) && !raw.includes(PERSON.name), raw);
     assert.deepEqual(await getCase(db, legacy.id), before, "the sealed row reads the same");
