@@ -229,6 +229,19 @@ export function canSendLink(step: Step): boolean {
   return STEP_POLICY[step].link;
 }
 
+/**
+ * Whether the case is waiting on the customer with a link that still works: their turn and a
+ * live link. The case page then says "Aguardando o cliente" instead of the step's `next`, which
+ * reads as "not sent yet" (#16). `now` is an ISO time (the store's clock).
+ */
+export function waitingOnCustomer(
+  step: Step,
+  link: { expiresAt: string } | undefined,
+  now: string,
+): boolean {
+  return STEP_POLICY[step].turn === "customer" && !!link && link.expiresAt > now;
+}
+
 /** Steps where the next move is the customer's (the stale-case job looks only at these). */
 export const CUSTOMER_TURN: readonly Step[] = STEPS.filter((s) =>
   STEP_POLICY[s].turn === "customer"

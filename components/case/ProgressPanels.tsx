@@ -3,7 +3,14 @@
 import type { StaffCaseView } from "../../services/renewals/views.ts";
 import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../domain/format.ts";
 import { type Action, ACTION_LABELS, type Step } from "../../domain/steps.ts";
-import { can, canSendLink, linkButton, STAFF_BUTTONS, STEP_POLICY } from "../../domain/policy.ts";
+import {
+  can,
+  canSendLink,
+  linkButton,
+  STAFF_BUTTONS,
+  STEP_POLICY,
+  waitingOnCustomer,
+} from "../../domain/policy.ts";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
 import { CsrfField } from "../Form.tsx";
 import { MESSAGE_STATUS_LABELS } from "../../services/messaging/mod.ts";
@@ -18,9 +25,19 @@ export function NextPanel({ v, csrf, canAct }: P) {
   const c = v.case;
   const button = STEP_POLICY[c.step].button;
   const canLink = canAct && canSendLink(c.step);
+  const waiting = waitingOnCustomer(c.step, c.link, v.now);
   return (
     <Panel title="Próximo passo" id="p-next">
-      <p class="mb-3" data-testid="next-action">{STEP_POLICY[c.step].next}</p>
+      <p class="mb-3" data-testid="next-action">
+        {waiting && c.link
+          ? (
+            <>
+              <strong>Aguardando o cliente</strong> — link enviado em{" "}
+              {formatDateTime(c.link.issuedAt)}, válido até {formatDateTime(c.link.expiresAt)}.
+            </>
+          )
+          : STEP_POLICY[c.step].next}
+      </p>
       <div class="flex flex-wrap gap-2">
         {canAct && button && (
           <ActionForm caseId={c.id} action={button} rev={c.rev} csrf={csrf}>
@@ -48,7 +65,7 @@ export function NextPanel({ v, csrf, canAct }: P) {
           </ActionForm>
         )}
       </div>
-      {c.link && (
+      {c.link && !waiting && (
         <p class="text-sm text-gray-700 mt-2">
           Link pessoal enviado em {formatDateTime(c.link.issuedAt)}; vale até{" "}
           {formatDateTime(c.link.expiresAt)}.
