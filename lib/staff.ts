@@ -1,6 +1,6 @@
 // Builds the service contexts for staff and customer requests from the request.
 import type { Ctx } from "./route.ts";
-import type { StaffCtx } from "../services/renewals/staff_actions.ts";
+import type { RenewalEnv, StaffCtx } from "../services/renewals/staff_actions.ts";
 import type { CustomerCtx } from "../services/renewals/customer_actions.ts";
 import { actorOf } from "./actor.ts";
 
@@ -9,11 +9,18 @@ export function baseUrl(c: Ctx): string {
 }
 
 export function staffCtx(c: Ctx): StaffCtx {
+  return {
+    ...renewalEnv(c),
+    actor: actorOf(c),
+    kind: c.get("user")?.role === "attendant" ? "staff" : "supervisor",
+  };
+}
+
+/** The server's settings every renewal verb runs with, whoever acts. */
+export function renewalEnv(c: Ctx): RenewalEnv {
   const config = c.get("config");
   return {
     db: c.get("db"),
-    actor: actorOf(c),
-    kind: c.get("user")?.role === "attendant" ? "staff" : "supervisor",
     baseUrl: baseUrl(c),
     linkTtlDays: config.linkTtlDays,
     providerName: config.provider.name,

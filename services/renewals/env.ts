@@ -30,6 +30,15 @@ export interface StaffCtx extends RenewalEnv {
   kind: "staff" | "supervisor";
 }
 
+/** Renova itself taking a staff move that needs no judgement (advance.ts, policy.ts `auto`). */
+export interface SystemCtx extends RenewalEnv {
+  actor: Actor;
+  kind: "system";
+}
+
+/** Who may take the steps Renova can also take itself: staff, or Renova. */
+export type StepCtx = StaffCtx | SystemCtx;
+
 export const firstName = (name: string) => name.split(" ")[0];
 
 export async function customerOf(db: Db, c: RenewalCase) {
@@ -42,7 +51,7 @@ export async function customerOf(db: Db, c: RenewalCase) {
  * The link to put in a follow-up message: the customer's current one, so the page they may
  * have open keeps working; a new one only when none is live.
  */
-export async function linkFor(ctx: StaffCtx, op: Deno.AtomicOperation, next: RenewalCase) {
+export async function linkFor(ctx: StepCtx, op: Deno.AtomicOperation, next: RenewalCase) {
   const live = next.link && next.link.expiresAt > ctx.db.now().toISOString();
   return live
     ? (await currentLinkToken(ctx.db, next))!

@@ -13,14 +13,21 @@ import { getCaseEntry, transition, vetTransition } from "./cases.ts";
 import { invoiceLines, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
 import { forbiddenMessage, mayTake } from "../../domain/policy.ts";
-import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
+import {
+  contractEntry,
+  customerOf,
+  firstName,
+  linkFor,
+  type StaffCtx,
+  type StepCtx,
+} from "./env.ts";
 
 /**
  * Confirms the signature on the record: the contract's loyalty restarts on the signing date and
  * ends 12 months later (next renewal due), a ticket with a protocol number is opened, the new
  * invoices are issued and the protocol is sent to the customer — all in one atomic.
  */
-export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: number) {
+export async function registerSignature(ctx: StepCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
   const input = { caseId, action: "register" as const, actor: ctx.actor, kind: ctx.kind, rev };
@@ -120,7 +127,7 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
 }
 
 /** The all-set message: router restart instructions and the new invoices. */
-export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number) {
+export async function notifyCustomer(ctx: StepCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
   const customer = await customerOf(ctx.db, c);

@@ -2,7 +2,8 @@ import { h } from "preact";
 import { define } from "../../../lib/route.ts";
 import { page } from "../../../lib/render.tsx";
 import { CustomerPage } from "../../../components/customer/CustomerPage.tsx";
-import { customerCtx, revOf, signingEnv } from "../../../lib/staff.ts";
+import { customerCtx, renewalEnv, revOf, signingEnv } from "../../../lib/staff.ts";
+import { advanceCase, systemCtx } from "../../../services/renewals/advance.ts";
 import {
   sendSigningCode,
   signContract,
@@ -97,6 +98,8 @@ export default define({
           ua: c.req.header("user-agent") ?? "",
           sign: signingEnv(c),
         });
+        // Staff moves that need nobody are taken now (policy.ts `auto`), as Renova itself.
+        await advanceCase(systemCtx(renewalEnv(c)), caseId);
       } catch (e) {
         if (!(e instanceof AppError) || e.status === 404) throw e;
         // Refused: show the same page with the reason; nothing was changed.
