@@ -91,6 +91,8 @@ function PhotoViewer({ src, alt }: Props) {
         aria-label={`${alt}. ${state}. Use + e − para ampliar, R para girar, 0 para ajustar e as setas para mover.`}
         onKeyDown={onKey}
         data-testid="photo-area"
+        data-shortcut="f"
+        aria-keyshortcuts="F"
         class="overflow-auto max-h-[70vh] min-h-[16rem] rounded border bg-gray-900 p-2 focus:outline-none focus:ring-2 focus:ring-brand-600"
       >
         <img

@@ -48,7 +48,7 @@ export function NextPanel({ v, csrf, canAct }: P) {
       <div class="flex flex-wrap gap-2">
         {canAct && button && (
           <ActionForm caseId={c.id} action={button} rev={c.rev} csrf={csrf}>
-            <Submit>{STAFF_BUTTONS[button]}</Submit>
+            <Submit shortcut="p">{STAFF_BUTTONS[button]}</Submit>
           </ActionForm>
         )}
         {canLink && (
@@ -66,7 +66,7 @@ export function NextPanel({ v, csrf, canAct }: P) {
                 {v.customer.email && <option value="email">E-mail</option>}
               </select>
             </label>
-            <Submit variant={c.link ? "secondary" : "primary"}>
+            <Submit variant={c.link ? "secondary" : "primary"} shortcut="l">
               {linkButton(!!c.link)}
             </Submit>
           </ActionForm>
@@ -130,7 +130,7 @@ export function PhotoPanel({ v, csrf, canAct }: P) {
       {canAct && can(c.step, "approve_photo", "staff") && (
         <div class="flex flex-wrap gap-2 items-end">
           <ActionForm caseId={c.id} action="approve_photo" rev={c.rev} csrf={csrf}>
-            <Submit>{STAFF_BUTTONS.approve_photo}</Submit>
+            <Submit shortcut="t" focusOnly>{STAFF_BUTTONS.approve_photo}</Submit>
           </ActionForm>
           <ActionForm
             caseId={c.id}
