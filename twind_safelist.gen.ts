@@ -104,7 +104,6 @@ export const islandClasses: readonly string[] = [
   "text-white",
   "text-xs",
   "touch-none",
-  "transition-transform",
   "underline",
   "w-full",
 ];

@@ -100,7 +100,7 @@ function PhotoViewer({ src, alt }: Props) {
           src={src}
           alt={alt}
           data-testid="holder-photo"
-          class="block m-auto max-w-full max-h-[68vh] transition-transform"
+          class="block m-auto max-w-full max-h-[68vh]"
         />
       </div>
       <p class="text-sm text-gray-700 mt-1" aria-live="polite" data-testid="photo-state">
