@@ -44,9 +44,10 @@ export async function advanceCase(ctx: StepCtx, caseId: string): Promise<StaffAc
     try {
       if (!(await verb(run, caseId, c.rev)).changed) break;
     } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      // Somebody acted meanwhile, or the move was refused: the case page shows the button.
-      console.warn(`case ${caseId}: automatic ${action} not taken (${e.status})`);
+      // Somebody acted meanwhile, the move was refused, or it failed (a PDF that did not
+      // render): the action that led here stands, and the case page shows the step's button.
+      const why = e instanceof AppError ? String(e.status) : (e as Error).name;
+      console.warn(`case ${caseId}: automatic ${action} not taken (${why})`);
       break;
     }
     taken.push(action);
