@@ -148,7 +148,7 @@ Deno.test({
       });
       await submit(phone, "Confirmar dados");
       await phone.getByRole("heading", { name: "Leia seu novo contrato" }).waitFor({
-        timeout: 10_000,
+        timeout: 30_000,
       });
       await submit(phone, "Enviar código");
       const codeMsg = (await readOutbox(server.db, 50)).find((m) => m.template === "sign_code")!;
@@ -156,12 +156,12 @@ Deno.test({
       await phone.getByLabel("Digite seu nome completo").fill(customerName);
       await phone.getByRole("checkbox").check();
       await submit(phone, "Assinar contrato");
-      await phone.getByRole("heading", { name: /Tudo pronto/ }).waitFor({ timeout: 10_000 });
+      await phone.getByRole("heading", { name: /Tudo pronto/ }).waitFor({ timeout: 30_000 });
       await shot(phone, "clicks-04-customer-all-set.png");
 
       // 4. The attendant's page moved on by itself; one click closes.
       await desk.getByTestId("case-step").getByText("Cliente avisado").waitFor({
-        timeout: 10_000,
+        timeout: 30_000,
       });
       await shot(desk, "clicks-05-ready-to-close.png");
       await attendant("Encerrar atendimento");

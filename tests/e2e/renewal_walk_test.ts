@@ -130,7 +130,7 @@ Deno.test({
       // 7. Renova changes the plan on the record and sends the signing link itself (nothing
       // waits between them); the attendant's page shows it by itself.
       await desk.getByTestId("case-step").getByText("Link de assinatura enviado").waitFor({
-        timeout: 10_000,
+        timeout: 30_000,
       });
       assert.equal(await desk.getByTestId("contract-plan").textContent(), "Fibra 1 Giga");
 
@@ -163,9 +163,9 @@ Deno.test({
 
       // 9. Renova confirms the signature on the record (contract + ticket) and sends the final
       // message itself; the attendant checks and closes.
-      await phone.getByRole("heading", { name: /Tudo pronto/ }).waitFor({ timeout: 10_000 });
+      await phone.getByRole("heading", { name: /Tudo pronto/ }).waitFor({ timeout: 30_000 });
       await desk.getByTestId("case-step").getByText("Cliente avisado").waitFor({
-        timeout: 10_000,
+        timeout: 30_000,
       });
       assert.match(await desk.getByTestId("ticket").textContent() ?? "", /Protocolo \d{14}/);
       assert.match(await phone.getByTestId("protocol").textContent() ?? "", /\d{14}/);
