@@ -2,6 +2,7 @@
 // when this file is stale.
 
 import { boot } from "./lib/client.ts";
+import CaseShortcuts from "./islands/CaseShortcuts.tsx";
 import ImportProgress from "./islands/ImportProgress.tsx";
 import LiveUpdates from "./islands/LiveUpdates.tsx";
 import OfflineOutbox from "./islands/OfflineOutbox.tsx";
@@ -9,8 +10,9 @@ import OfflineQueue from "./islands/OfflineQueue.tsx";
 import OfflineWipe from "./islands/OfflineWipe.tsx";
 import PasswordField from "./islands/PasswordField.tsx";
 import PhotoPicker from "./islands/PhotoPicker.tsx";
+import PhotoViewer from "./islands/PhotoViewer.tsx";
 import RenewalQueues from "./islands/RenewalQueues.tsx";
 import SignaturePad from "./islands/SignaturePad.tsx";
 import SyncAgent from "./islands/SyncAgent.tsx";
 
-boot({ ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, RenewalQueues, SignaturePad, SyncAgent });
+boot({ CaseShortcuts, ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, PhotoViewer, RenewalQueues, SignaturePad, SyncAgent });

@@ -29,6 +29,14 @@ export interface StepPolicy {
    * then go by message).
    */
   link: boolean;
+  /**
+   * Renova takes this step's `button` itself as soon as the case arrives here: a staff move
+   * that needs no judgement and waits on nobody (the plan change is Renova's own record, and
+   * the signing link, the register and the final message follow from what is already there).
+   * Each is still its own step with its own audit event; the button stays as the fallback
+   * when the automatic move was refused (services/renewals/advance.ts).
+   */
+  auto?: boolean;
 }
 
 /** Staff verbs on a case page. Each is also the URL slug (/app/cases/:id/<verb>). */
@@ -94,11 +102,12 @@ export const STEP_POLICY: Record<Step, StepPolicy> = {
   },
   data_confirmed: {
     label: "Dados confirmados",
-    next: "Alterar o plano no cadastro",
+    next: "Alterar o plano e enviar o link de assinatura",
     turn: "staff",
     stage: 3,
     button: "change_plan",
     link: false,
+    auto: true,
   },
   plan_changed: {
     label: "Plano alterado",
@@ -107,6 +116,7 @@ export const STEP_POLICY: Record<Step, StepPolicy> = {
     stage: 3,
     button: "send_signature",
     link: false,
+    auto: true,
   },
   signature_sent: {
     label: "Link de assinatura enviado",
@@ -117,11 +127,12 @@ export const STEP_POLICY: Record<Step, StepPolicy> = {
   },
   signed: {
     label: "Contrato assinado",
-    next: "Confirmar assinatura e abrir atendimento",
+    next: "Confirmar assinatura e enviar faturas",
     turn: "staff",
     stage: 4,
     button: "register",
     link: false,
+    auto: true,
   },
   registered: {
     label: "Registrado no cadastro",
@@ -130,6 +141,7 @@ export const STEP_POLICY: Record<Step, StepPolicy> = {
     stage: 4,
     button: "notify",
     link: false,
+    auto: true,
   },
   notified: {
     label: "Cliente avisado",
@@ -154,9 +166,10 @@ export const STAFF_BUTTONS: Record<StaffAction, string> = {
   send_link: "Enviar link do cliente",
   approve_photo: "Aprovar: é o titular",
   reject_photo: "Recusar foto",
-  change_plan: "Alterar plano no cadastro",
+  // The click runs the steps after it that need nobody (advance.ts): the label says so.
+  change_plan: "Alterar plano e enviar link de assinatura",
   send_signature: "Enviar link de assinatura",
-  register: "Confirmar assinatura e abrir atendimento",
+  register: "Confirmar assinatura e enviar faturas",
   notify: "Enviar mensagem final e faturas",
   close: "Encerrar atendimento",
   cancel: "Cancelar renovação",
@@ -224,9 +237,28 @@ export function notAvailableAt(step: Step): string {
   }). Recarregue a página.`;
 }
 
+/** The staff move Renova takes itself at this step, if any, for an actor of `kind`. */
+export function autoAction(step: Step, kind: ActorKind): StaffAction | undefined {
+  const p = STEP_POLICY[step];
+  return p.auto && p.button && can(step, p.button as Action, kind) ? p.button : undefined;
+}
+
 /** Whether staff may (re)send the customer's link at this step. */
 export function canSendLink(step: Step): boolean {
   return STEP_POLICY[step].link;
+}
+
+/**
+ * Whether the case is waiting on the customer with a link that still works: their turn and a
+ * live link. The case page then says "Aguardando o cliente" instead of the step's `next`, which
+ * reads as "not sent yet" (#16). `now` is an ISO time (the store's clock).
+ */
+export function waitingOnCustomer(
+  step: Step,
+  link: { expiresAt: string } | undefined,
+  now: string,
+): boolean {
+  return STEP_POLICY[step].turn === "customer" && !!link && link.expiresAt > now;
 }
 
 /** Steps where the next move is the customer's (the stale-case job looks only at these). */

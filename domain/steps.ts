@@ -73,8 +73,9 @@ export const TRANSITIONS: Record<Action, Rule> = {
   approve_photo: { from: ["photo_sent"], to: "holder_verified", by: ["staff"] },
   reject_photo: { from: ["photo_sent"], to: "photo_rejected", by: ["staff"] },
   confirm_data: { from: ["holder_verified"], to: "data_confirmed", by: ["customer"] },
-  change_plan: { from: ["data_confirmed"], to: "plan_changed", by: ["staff"] },
-  send_signature: { from: ["plan_changed"], to: "signature_sent", by: ["staff"] },
+  // "system": Renova takes these itself once the customer's data is confirmed (policy.ts `auto`).
+  change_plan: { from: ["data_confirmed"], to: "plan_changed", by: ["staff", "system"] },
+  send_signature: { from: ["plan_changed"], to: "signature_sent", by: ["staff", "system"] },
   sign: { from: ["signature_sent"], to: "signed", by: ["customer"] },
   register: { from: ["signed"], to: "registered", by: ["staff", "system"] },
   notify: { from: ["registered"], to: "notified", by: ["staff", "system"] },

@@ -224,7 +224,7 @@ function RenewalQueues(p: Props) {
             ? <p class="mb-6">Nenhum contrato vence neste período.</p>
             : (
               <ul class={card}>
-                {v.due.map((r) => (
+                {v.due.map((r, i) => (
                   <li
                     key={r.contractId}
                     class="p-3 flex flex-wrap gap-x-4 gap-y-2 items-center"
@@ -256,7 +256,13 @@ function RenewalQueues(p: Props) {
                       <input type="hidden" name="_csrf" value={p.csrf} />
                       <input type="hidden" name="_sub" value={r.sub} />
                       <input type="hidden" name="contractId" value={r.contractId} />
-                      <button type="submit" class={primary}>Assumir</button>
+                      <button
+                        type="submit"
+                        class={primary}
+                        id={i === 0 ? "primeira-renovacao" : undefined}
+                      >
+                        Assumir
+                      </button>
                     </form>
                   </li>
                 ))}

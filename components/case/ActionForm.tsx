@@ -23,10 +23,14 @@ export function ActionForm(
 }
 
 export function Submit(
-  { children, variant = "primary", disabled }: {
+  { children, variant = "primary", disabled, shortcut, focusOnly }: {
     children: ComponentChildren;
     variant?: "primary" | "secondary" | "danger";
     disabled?: boolean;
+    /** A key on the case page (islands/CaseShortcuts.tsx; listed in CasePage's help). */
+    shortcut?: string;
+    /** The key only moves the focus here: Enter confirms (a judgement, not a routine click). */
+    focusOnly?: boolean;
   },
 ) {
   const styles = {
@@ -38,6 +42,9 @@ export function Submit(
     <button
       type="submit"
       disabled={disabled}
+      data-shortcut={shortcut}
+      data-shortcut-focus={focusOnly ? "" : undefined}
+      aria-keyshortcuts={shortcut?.toUpperCase()}
       class={`${
         styles[variant]
       } rounded px-3 py-2 text-sm font-medium focus:outline-none focus:ring-2 focus:ring-offset-1 focus:ring-brand-600 disabled:opacity-50`}

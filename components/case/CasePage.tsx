@@ -17,6 +17,8 @@ import { ActionForm, fieldCls, Submit } from "./ActionForm.tsx";
 import { isTerminal } from "../../domain/steps.ts";
 import { can, STAFF_BUTTONS } from "../../domain/policy.ts";
 import LiveUpdates from "../../islands/LiveUpdates.tsx";
+import CaseShortcuts from "../../islands/CaseShortcuts.tsx";
+import { ShortcutHelp } from "./ShortcutHelp.tsx";
 
 /** What the case page shows: the loader's result. */
 export type CaseData = {
@@ -36,9 +38,13 @@ export function CasePage({ v, user, kind, csrf, error }: CaseData & { error?: st
   const isManager = user.role !== "attendant";
   const mine = k.assigneeId === user.id;
   const canAct = (mine || isManager) && !isTerminal(k.step);
+  const reviewing = k.photo?.status === "pending" && !k.photo.purgedAt;
   return (
     <div>
-      <a href="/app" class="text-brand-700 underline text-sm">← Renovações</a>
+      <div class="flex flex-wrap items-start gap-3">
+        <a href="/app" class="text-brand-700 underline text-sm" data-shortcut="v">← Renovações</a>
+        <ShortcutHelp />
+      </div>
       <div class="flex flex-wrap items-center gap-3 mt-2 mb-4">
         <h1 class="text-2xl font-bold">{v.customer.name}</h1>
         <span data-testid="case-step">
@@ -47,7 +53,7 @@ export function CasePage({ v, user, kind, csrf, error }: CaseData & { error?: st
         <span class="text-sm text-gray-700">Responsável: {k.assigneeName ?? "ninguém"}</span>
         {!k.assigneeId && !isTerminal(k.step) && (
           <ActionForm caseId={k.id} action="claim" rev={k.rev} csrf={csrf}>
-            <Submit>Assumir</Submit>
+            <Submit shortcut="a">Assumir</Submit>
           </ActionForm>
         )}
         {mine && !isTerminal(k.step) && (
@@ -62,10 +68,16 @@ export function CasePage({ v, user, kind, csrf, error }: CaseData & { error?: st
           Este caso está com {k.assigneeName ?? "ninguém"}. Assuma-o para agir.
         </p>
       )}
+      {reviewing && (
+        // A photo to review gets the page's full width: the ID text must be readable.
+        <div class="mb-4">
+          <PhotoPanel v={v} csrf={csrf} canAct={canAct} />
+        </div>
+      )}
       <div class="grid gap-4 lg:grid-cols-2">
         <div class="grid gap-4 content-start">
           <NextPanel v={v} csrf={csrf} canAct={canAct} />
-          <PhotoPanel v={v} csrf={csrf} canAct={canAct} />
+          {!reviewing && <PhotoPanel v={v} csrf={csrf} canAct={canAct} />}
           <OutcomePanel v={v} />
           <RecordPanel v={v} />
           <ContactPanel v={v} csrf={csrf} canAct={canAct} />
@@ -91,6 +103,7 @@ export function CasePage({ v, user, kind, csrf, error }: CaseData & { error?: st
           )}
         </div>
       </div>
+      <CaseShortcuts page="case" />
       {!isTerminal(k.step) && (
         <LiveUpdates
           url={`/app/cases/${k.id}/events`}

@@ -1,9 +1,23 @@
 // Case page, right column: the next action, the holder photo, data, signature, ticket,
 // invoices, messages and the timeline.
 import type { StaffCaseView } from "../../services/renewals/views.ts";
-import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../domain/format.ts";
+import {
+  formatCpf,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatPhone,
+} from "../../domain/format.ts";
+import PhotoViewer from "../../islands/PhotoViewer.tsx";
 import { type Action, ACTION_LABELS, type Step } from "../../domain/steps.ts";
-import { can, canSendLink, linkButton, STAFF_BUTTONS, STEP_POLICY } from "../../domain/policy.ts";
+import {
+  can,
+  canSendLink,
+  linkButton,
+  STAFF_BUTTONS,
+  STEP_POLICY,
+  waitingOnCustomer,
+} from "../../domain/policy.ts";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
 import { CsrfField } from "../Form.tsx";
 import { MESSAGE_STATUS_LABELS } from "../../services/messaging/mod.ts";
@@ -18,13 +32,23 @@ export function NextPanel({ v, csrf, canAct }: P) {
   const c = v.case;
   const button = STEP_POLICY[c.step].button;
   const canLink = canAct && canSendLink(c.step);
+  const waiting = waitingOnCustomer(c.step, c.link, v.now);
   return (
     <Panel title="Próximo passo" id="p-next">
-      <p class="mb-3" data-testid="next-action">{STEP_POLICY[c.step].next}</p>
+      <p class="mb-3" data-testid="next-action">
+        {waiting && c.link
+          ? (
+            <>
+              <strong>Aguardando o cliente</strong> — link enviado em{" "}
+              {formatDateTime(c.link.issuedAt)}, válido até {formatDateTime(c.link.expiresAt)}.
+            </>
+          )
+          : STEP_POLICY[c.step].next}
+      </p>
       <div class="flex flex-wrap gap-2">
         {canAct && button && (
           <ActionForm caseId={c.id} action={button} rev={c.rev} csrf={csrf}>
-            <Submit>{STAFF_BUTTONS[button]}</Submit>
+            <Submit shortcut="p">{STAFF_BUTTONS[button]}</Submit>
           </ActionForm>
         )}
         {canLink && (
@@ -42,13 +66,13 @@ export function NextPanel({ v, csrf, canAct }: P) {
                 {v.customer.email && <option value="email">E-mail</option>}
               </select>
             </label>
-            <Submit variant={c.link ? "secondary" : "primary"}>
+            <Submit variant={c.link ? "secondary" : "primary"} shortcut="l">
               {linkButton(!!c.link)}
             </Submit>
           </ActionForm>
         )}
       </div>
-      {c.link && (
+      {c.link && !waiting && (
         <p class="text-sm text-gray-700 mt-2">
           Link pessoal enviado em {formatDateTime(c.link.issuedAt)}; vale até{" "}
           {formatDateTime(c.link.expiresAt)}.
@@ -71,26 +95,42 @@ export function PhotoPanel({ v, csrf, canAct }: P) {
           ? `aprovada por ${p.reviewedBy}`
           : `recusada por ${p.reviewedBy}: ${p.reason}`}
       </p>
-      <p class="text-sm text-gray-700 mb-2">
-        Compare o rosto com a foto do documento e o nome com o cadastro ({v.customer.name}). Cada
-        visualização fica registrada.
-      </p>
       {p.purgedAt && (
         <p class="text-sm">
           Foto apagada em {formatDateTime(p.purgedAt)} pelo prazo de guarda (LGPD).
         </p>
       )}
-      <img
-        hidden={!!p.purgedAt}
-        src={p.purgedAt ? undefined : `/app/cases/${c.id}/photo`}
-        alt="Foto do cliente segurando o documento"
-        class="max-h-80 rounded border mb-3"
-        data-testid="holder-photo"
-      />
+      {!p.purgedAt && (
+        // The photo and the record side by side: the reviewer compares without scrolling.
+        <div class="grid gap-3 md:grid-cols-3 mb-3">
+          <div class="md:col-span-2">
+            <PhotoViewer
+              src={`/app/cases/${c.id}/photo`}
+              alt="Foto do cliente segurando o documento"
+            />
+          </div>
+          <div class="text-sm">
+            <p class="text-gray-700 mb-2">
+              Compare o rosto com a foto do documento e o nome e o CPF com o cadastro. O acesso à
+              foto fica registrado no histórico.
+            </p>
+            <dl class="grid gap-2" data-testid="photo-compare">
+              <div>
+                <dt class="text-gray-700">Nome no cadastro</dt>
+                <dd class="font-medium text-base">{v.customer.name}</dd>
+              </div>
+              <div>
+                <dt class="text-gray-700">CPF no cadastro</dt>
+                <dd class="font-medium text-base">{formatCpf(v.customer.cpf)}</dd>
+              </div>
+            </dl>
+          </div>
+        </div>
+      )}
       {canAct && can(c.step, "approve_photo", "staff") && (
         <div class="flex flex-wrap gap-2 items-end">
           <ActionForm caseId={c.id} action="approve_photo" rev={c.rev} csrf={csrf}>
-            <Submit>{STAFF_BUTTONS.approve_photo}</Submit>
+            <Submit shortcut="t" focusOnly>{STAFF_BUTTONS.approve_photo}</Submit>
           </ActionForm>
           <ActionForm
             caseId={c.id}

@@ -88,7 +88,7 @@ export function ContactPanel({ v, csrf, canAct }: P) {
           </label>
           <label class="text-sm">
             Resultado
-            <select name="outcome" class={fieldCls}>
+            <select name="outcome" class={fieldCls} data-shortcut="c" aria-keyshortcuts="C">
               {Object.entries(CONTACT_OUTCOMES).map(([k, l]) => (
                 <option key={k} value={k}>{l}</option>
               ))}

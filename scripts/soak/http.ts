@@ -36,12 +36,18 @@ export class Http {
   }
 
   async text(path: string): Promise<{ status: number; html: string; location: string }> {
-    const res = await this.fetch(path);
-    return {
-      status: res.status,
-      html: await res.text(),
-      location: res.headers.get("location") ?? "",
-    };
+    const until = Date.now() + this.retryForMs;
+    for (;;) {
+      const res = await this.fetch(path);
+      try {
+        // A kill can cut the body after the headers arrived: a GET is read again.
+        const html = await res.text();
+        return { status: res.status, html, location: res.headers.get("location") ?? "" };
+      } catch (e) {
+        if (Date.now() > until) throw e;
+        await sleep(250);
+      }
+    }
   }
 
   async json<T>(path: string): Promise<T> {

@@ -1,6 +1,6 @@
 // The contexts staff and customer verbs run in, and the lookups every renewal phase shares.
 import type { Db } from "../db.ts";
-import type { Actor, CustomerActor, StaffActor } from "../../domain/actor.ts";
+import type { Actor, CustomerActor, StaffActor, SystemActor } from "../../domain/actor.ts";
 import { NotFoundError } from "../errors.ts";
 import { getCustomer } from "../customers.ts";
 import type { RenewalCase } from "./cases.ts";
@@ -33,6 +33,12 @@ export interface ActingCtx<A extends Actor = Actor> extends RenewalEnv {
 export type StaffCtx = ActingCtx<StaffActor>;
 export type CustomerCtx = ActingCtx<CustomerActor>;
 
+/** Renova itself taking a staff move that needs no judgement (advance.ts, policy.ts `auto`). */
+export type SystemCtx = ActingCtx<SystemActor>;
+
+/** Who may take the steps Renova can also take itself: staff, or Renova. */
+export type StepCtx = ActingCtx<StaffActor | SystemActor>;
+
 export const firstName = (name: string) => name.split(" ")[0];
 
 export async function customerOf(db: Db, c: RenewalCase) {
@@ -45,7 +51,7 @@ export async function customerOf(db: Db, c: RenewalCase) {
  * The link to put in a follow-up message: the customer's current one, so the page they may
  * have open keeps working; a new one only when none is live.
  */
-export async function linkFor(ctx: StaffCtx, op: Deno.AtomicOperation, next: RenewalCase) {
+export async function linkFor(ctx: StepCtx, op: Deno.AtomicOperation, next: RenewalCase) {
   const live = next.link && next.link.expiresAt > ctx.db.now().toISOString();
   return live
     ? (await currentLinkToken(ctx.db, next))!

@@ -5,7 +5,7 @@ import { getBlob } from "../blobs.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { getCaseEntry, transition } from "./cases.ts";
 import { stageTemplate } from "../messaging/mod.ts";
-import { assertCanReadCase } from "./read_access.ts";
+import { assertCanReadCase, stageVisitMark } from "./read_access.ts";
 import { customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
 
 export async function reviewPhoto(
@@ -58,7 +58,10 @@ export async function reviewPhoto(
   });
 }
 
-/** The holder photo for review. Every view is audited (LGPD: access to the ID photo is logged). */
+/**
+ * The holder photo for review. Access is logged (LGPD) in the case's history, once per person
+ * per visit (read_access.ts): the page's automatic reloads do not add a line each.
+ */
 export async function viewHolderPhoto(ctx: StaffCtx, caseId: string) {
   const c = (await getCaseEntry(ctx.db, caseId)).value;
   assertCanReadCase(ctx, c, "photo");
@@ -66,7 +69,9 @@ export async function viewHolderPhoto(ctx: StaffCtx, caseId: string) {
   if (c.photo.purgedAt) throw new NotFoundError("A foto foi apagada pelo prazo de guarda (LGPD).");
   const blob = await getBlob(ctx.db, c.photo.blobId);
   const op = ctx.db.kv.atomic();
-  addAudit(ctx.db, op, `case:${caseId}`, "photo.viewed", ctx.actor);
-  await op.commit();
+  if (await stageVisitMark(ctx.db, op, ctx.actor, `case:${caseId}`, "photo")) {
+    addAudit(ctx.db, op, `case:${caseId}`, "photo.viewed", ctx.actor);
+    await op.commit(); // a lost race: the other request's line stands
+  }
   return blob;
 }

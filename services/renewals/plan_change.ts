@@ -2,10 +2,10 @@
 import { ValidationError } from "../errors.ts";
 import { stageContractUpdate } from "../contracts.ts";
 import { getCaseEntry, transition } from "./cases.ts";
-import { contractEntry, type StaffCtx } from "./env.ts";
+import { contractEntry, type StepCtx } from "./env.ts";
 
 /** Applies the chosen plan on the customer's contract record. */
-export async function changePlan(ctx: StaffCtx, caseId: string, rev?: number) {
+export async function changePlan(ctx: StepCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
   const contract = await contractEntry(ctx.db, c.contractId);

@@ -6,7 +6,7 @@
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { addAudit } from "../audit.ts";
-import { actorKind, type StaffActor } from "../../domain/actor.ts";
+import { type Actor, actorKind, type StaffActor } from "../../domain/actor.ts";
 import { ForbiddenError, NotFoundError } from "../errors.ts";
 import { getCase, type RenewalCase } from "./cases.ts";
 
@@ -28,10 +28,13 @@ const AUDIT_KIND: Record<ReadPurpose, string | null> = {
   live: null,
   contract_pdf: "contract_pdf",
   carne_pdf: "carne_pdf",
-  photo: null, // audited on every view by viewHolderPhoto itself
+  photo: null, // audited by viewHolderPhoto itself: one history line per person per visit
 };
 
-/** One read event per person, case and kind within this window: automatic reloads add none. */
+/**
+ * One read event per person, case and kind within this window (a "visit"): automatic reloads
+ * and live updates add none. Also the holder photo's "Foto do titular visualizada" line.
+ */
 export const READ_AUDIT_WINDOW_MS = 30 * 60_000;
 
 /** The rule. */
@@ -87,15 +90,33 @@ export async function auditRead(
   via: string,
 ): Promise<boolean> {
   const db = r.db;
-  const key = keys.readAuditMark(r.actor.id, subject, kind);
+  const op = db.kv.atomic();
+  if (!await stageVisitMark(db, op, r.actor, subject, kind)) return false;
+  const action = subject.startsWith("customer:") ? "customer.read" : "case.read";
+  addAudit(db, op, `reads:${subject}`, action, r.actor, { kind, via });
+  return (await op.commit()).ok;
+}
+
+/**
+ * A visit: the first read by one person of one subject and kind within READ_AUDIT_WINDOW_MS.
+ * Returns false inside a visit already recorded; otherwise stages the mark (checked, so two
+ * racing requests record one visit) in `op` and returns true: the caller adds its event to the
+ * same atomic. The one definition of "visit" for read events and the holder-photo history line.
+ */
+export async function stageVisitMark(
+  db: Db,
+  op: Deno.AtomicOperation,
+  actor: Actor,
+  subject: `case:${string}` | `customer:${string}`,
+  kind: string,
+): Promise<boolean> {
+  const key = keys.readAuditMark(actor.id, subject, kind);
   const mark = await db.kv.get<{ until: string }>(key);
   const now = db.now();
   // The stored time decides, not expireIn (expiry is lazy).
   if (mark.value && Date.parse(mark.value.until) > now.getTime()) return false;
-  const op = db.kv.atomic().check(mark).set(key, {
+  op.check(mark).set(key, {
     until: new Date(now.getTime() + READ_AUDIT_WINDOW_MS).toISOString(),
   }, { expireIn: READ_AUDIT_WINDOW_MS * 2 });
-  const action = subject.startsWith("customer:") ? "customer.read" : "case.read";
-  addAudit(db, op, `reads:${subject}`, action, r.actor, { kind, via });
-  return (await op.commit()).ok;
+  return true;
 }

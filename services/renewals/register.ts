@@ -17,14 +17,21 @@ import { applyNewSpeed, type SpeedOutcome } from "../network/apply_speed.ts";
 import { invoiceLines, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
 import { forbiddenMessage, mayTake } from "../../domain/policy.ts";
-import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
+import {
+  contractEntry,
+  customerOf,
+  firstName,
+  linkFor,
+  type StaffCtx,
+  type StepCtx,
+} from "./env.ts";
 
 /**
  * Confirms the signature on the record: the contract's loyalty restarts on the signing date and
  * ends 12 months later (next renewal due), a ticket with a protocol number is opened, the new
  * invoices are issued and the protocol is sent to the customer — all in one atomic.
  */
-export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: number) {
+export async function registerSignature(ctx: StepCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
   const input = { caseId, action: "register" as const, actor: ctx.actor, rev };
@@ -128,7 +135,7 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
  * CoA, bounded to a few seconds, services/network/apply_speed.ts): when it took, the message
  * says the plan is already active; otherwise it gives the router restart instructions.
  */
-export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number) {
+export async function notifyCustomer(ctx: StepCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
   const customer = await customerOf(ctx.db, c);
@@ -163,7 +170,7 @@ export async function notifyCustomer(ctx: StaffCtx, caseId: string, rev?: number
 }
 
 /** The speed outcome for a case about to be notified; none when the step will refuse anyway. */
-async function speedFor(ctx: StaffCtx, c: RenewalCase): Promise<SpeedOutcome | undefined> {
+async function speedFor(ctx: StepCtx, c: RenewalCase): Promise<SpeedOutcome | undefined> {
   if (c.step !== "registered") return undefined;
   if (c.network && c.network.outcome !== "manual") return c.network; // took on an earlier try
   const contract = (await contractEntry(ctx.db, c.contractId)).value;

@@ -4,10 +4,10 @@ import { deleteBlob, promoteBlob } from "../blobs.ts";
 import { getCaseEntry, transition, vetTransition } from "./cases.ts";
 import { stageTemplate } from "../messaging/mod.ts";
 import { prepareContractDoc } from "./signing.ts";
-import { customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
+import { customerOf, firstName, linkFor, type StepCtx } from "./env.ts";
 
 /** Renders the contract PDF (the exact bytes the customer will sign) and sends the link. */
-export async function sendSignature(ctx: StaffCtx, caseId: string, rev?: number) {
+export async function sendSignature(ctx: StepCtx, caseId: string, rev?: number) {
   const entry = await getCaseEntry(ctx.db, caseId);
   const c = entry.value;
   const customer = await customerOf(ctx.db, c);

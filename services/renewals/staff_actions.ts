@@ -15,4 +15,5 @@ export { recordChoice, recordRefusal } from "./offer.ts";
 export { reviewPhoto, viewHolderPhoto } from "./holder_photo.ts";
 export { changePlan } from "./plan_change.ts";
 export { sendSignature } from "./signature.ts";
+export { advanceCase, systemCtx } from "./advance.ts";
 export { cancelCase, closeCase, notifyCustomer, registerSignature } from "./register.ts";

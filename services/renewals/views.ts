@@ -47,6 +47,8 @@ export async function staffCaseView(reader: Reader, caseId: string) {
     contractDoc: c.contractDoc
       ? { sections: c.contractDoc.sections, hash: c.contractDoc.sha256 }
       : undefined,
+    /** The store's clock when read: whether the link is still live is judged against it. */
+    now: db.now().toISOString(),
   };
 }
 

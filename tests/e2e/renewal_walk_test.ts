@@ -126,15 +126,13 @@ Deno.test({
       });
       await shot(phone, "renewal-08-customer-contacts.png");
       await click(phone, "Confirmar dados");
-      await phone.getByRole("heading", { name: "Estamos preparando seu contrato" }).waitFor();
 
-      // 7. The attendant changes the plan and sends the signing link.
-      await desk.getByRole("button", { name: "Alterar plano no cadastro" }).waitFor({
-        timeout: 10_000,
+      // 7. Renova changes the plan on the record and sends the signing link itself (nothing
+      // waits between them); the attendant's page shows it by itself.
+      await desk.getByTestId("case-step").getByText("Link de assinatura enviado").waitFor({
+        timeout: 30_000,
       });
-      await click(desk, "Alterar plano no cadastro");
       assert.equal(await desk.getByTestId("contract-plan").textContent(), "Fibra 1 Giga");
-      await click(desk, "Enviar link de assinatura");
 
       // 8. The customer reads the whole contract and signs.
       await phone.getByRole("heading", { name: "Leia seu novo contrato" }).waitFor({
@@ -162,16 +160,14 @@ Deno.test({
       await phone.getByRole("checkbox").check();
       await shot(phone, "renewal-09b-customer-signing.png");
       await click(phone, "Assinar contrato");
-      await phone.getByRole("heading", { name: "Assinatura recebida" }).waitFor();
 
-      // 9. The attendant confirms the signature (contract + ticket), sends the final message, closes.
-      await desk.getByRole("button", { name: "Confirmar assinatura e abrir atendimento" }).waitFor({
-        timeout: 10_000,
+      // 9. Renova confirms the signature on the record (contract + ticket) and sends the final
+      // message itself; the attendant checks and closes.
+      await phone.getByRole("heading", { name: /Tudo pronto/ }).waitFor({ timeout: 30_000 });
+      await desk.getByTestId("case-step").getByText("Cliente avisado").waitFor({
+        timeout: 30_000,
       });
-      await click(desk, "Confirmar assinatura e abrir atendimento");
       assert.match(await desk.getByTestId("ticket").textContent() ?? "", /Protocolo \d{14}/);
-      await click(desk, "Enviar mensagem final e faturas");
-      await phone.getByRole("heading", { name: /Tudo pronto/ }).waitFor({ timeout: 10_000 });
       assert.match(await phone.getByTestId("protocol").textContent() ?? "", /\d{14}/);
       assert.equal(await phone.getByTestId("invoices").locator("li").count(), 12);
       await shot(phone, "renewal-10-customer-all-set.png");

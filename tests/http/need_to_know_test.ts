@@ -74,7 +74,7 @@ async function setup(now: { t: number }) {
     rev: String(k.rev),
   });
   assert.equal(signed.status, 303);
-  await staff.registerSignature(ctx, c.id);
+  // Renova registered the signature itself (policy.ts `auto`): contract, ticket and invoices.
   assert.ok((await getCase(t.db, c.id))!.carneBlobId, "the carnê exists");
 
   const free = await openCase(t.db, { contractId: due[1].contractId, origin: "on_demand" }, SYSTEM);

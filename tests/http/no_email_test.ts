@@ -75,7 +75,8 @@ Deno.test("no e-mail on record: the customer may confirm contacts without one", 
     email: "",
   });
   assert.equal(ok.status, 303);
-  assert.equal((await getCase(t.db, caseId))!.step, "data_confirmed");
+  // Confirmed: Renova then changes the plan and sends the signing link itself (policy.ts `auto`).
+  assert.equal((await getCase(t.db, caseId))!.step, "signature_sent");
   const after = (await getCustomer(t.db, c.customerId))!;
   assert.equal(after.email, "");
   assert.deepEqual(after.phones, [current.phones[0]], "the phones as confirmed");

@@ -129,7 +129,8 @@ Deno.test("signing: code, sealed PDF with evidence, pdfsig valid, /verificar acc
     const twice = await post(t.app, `/r/${t.token}/sign`, form);
     assert.equal(twice.status, 303, "signing twice is harmless");
     const after = (await getCase(t.db, t.caseId))!;
-    assert.equal(after.step, "signed");
+    // Renova registers the signature and sends the final message itself (policy.ts `auto`).
+    assert.equal(after.step, "notified");
 
     const final = new Uint8Array(
       await (await t.app.request(`/r/${t.token}/contrato.pdf`)).arrayBuffer(),

@@ -61,7 +61,9 @@ Deno.test("the offline app names the case page's own buttons", () => {
     "Recusar foto",
     "Enviar link do cliente",
   ]);
-  assert.deepEqual(nextButtons("data_confirmed", true), ["Alterar plano no cadastro"]);
+  assert.deepEqual(nextButtons("data_confirmed", true), [
+    "Alterar plano e enviar link de assinatura",
+  ]);
   assert.deepEqual(nextButtons("signature_sent", true), ["Reenviar link do cliente"]);
   assert.deepEqual(nextButtons("closed", true), []);
 });

@@ -75,13 +75,14 @@ const GOLDEN: Record<string, Partial<Record<ActorKind, string>>> = {
     staff: "change_plan>plan_changed decline>declined",
     supervisor: "cancel>cancelled",
     customer: "decline>declined",
-    system: "expire>expired",
+    // Renova's own plan change and the signing link after it (policy.ts `auto`).
+    system: "change_plan>plan_changed expire>expired",
   },
   plan_changed: {
     staff: "send_signature>signature_sent decline>declined",
     supervisor: "cancel>cancelled",
     customer: "decline>declined",
-    system: "expire>expired",
+    system: "send_signature>signature_sent expire>expired",
   },
   signature_sent: {
     staff: "decline>declined",

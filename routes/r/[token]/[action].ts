@@ -2,7 +2,8 @@ import { h } from "preact";
 import { define } from "../../../lib/route.ts";
 import { page } from "../../../lib/render.tsx";
 import { CustomerPage } from "../../../components/customer/CustomerPage.tsx";
-import { customerCtx, revOf } from "../../../lib/staff.ts";
+import { customerCtx, renewalEnv, revOf } from "../../../lib/staff.ts";
+import { advanceCase, systemCtx } from "../../../services/renewals/advance.ts";
 import { sendSigningCode, signContract } from "../../../services/renewals/signing.ts";
 import { CUSTOMER_PAGE, loadCustomer, withTokenCase } from "./_page.tsx";
 import * as a from "../../../services/renewals/customer_actions.ts";
@@ -92,6 +93,8 @@ export default define({
           ip: c.get("ip"),
           ua: c.req.header("user-agent") ?? "",
         });
+        // Staff moves that need nobody are taken now (policy.ts `auto`), as Renova itself.
+        await advanceCase(systemCtx(renewalEnv(c)), caseId);
       } catch (e) {
         if (!(e instanceof AppError) || e.status === 404) throw e;
         // Refused: show the same page with the reason; nothing was changed.

@@ -48,7 +48,10 @@ export default define({
     if (!run) throw new NotFoundError("Ação desconhecida.");
     const f = await formFields(c);
     try {
-      await run(staffCtx(c), id, f, revOf(f), c.get("user")!);
+      const ctx = staffCtx(c);
+      await run(ctx, id, f, revOf(f), c.get("user")!);
+      // The click also takes the moves after it that need nobody (policy.ts `auto`).
+      await a.advanceCase(ctx, id);
     } catch (e) {
       // Refused actions show the case again with the reason, and change nothing.
       if (e instanceof AppError && e.status !== 404 && e.status !== 403) {
