@@ -16,6 +16,7 @@ export function staffCtx(c: Ctx): StaffCtx {
     kind: c.get("user")?.role === "attendant" ? "staff" : "supervisor",
     baseUrl: baseUrl(c),
     linkTtlDays: config.linkTtlDays,
+    linkAfterEndDays: config.linkAfterEndDays,
     providerName: config.provider.name,
     provider: config.provider,
     signingP12: config.signingP12,
@@ -43,6 +44,7 @@ export function customerCtx(c: Ctx, caseId: string): CustomerCtx {
       submission: c.get("submission"),
     },
     provider: c.get("config").provider,
+    linkAfterEndDays: c.get("config").linkAfterEndDays,
   };
 }
 

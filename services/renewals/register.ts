@@ -13,7 +13,14 @@ import { getCaseEntry, transition, vetTransition } from "./cases.ts";
 import { invoiceLines, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
 import { forbiddenMessage, mayTake } from "../../domain/policy.ts";
-import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
+import {
+  contractEntry,
+  customerOf,
+  firstName,
+  keepLink,
+  linkFor,
+  type StaffCtx,
+} from "./env.ts";
 
 /**
  * Confirms the signature on the record: the contract's loyalty restarts on the signing date and
@@ -163,6 +170,8 @@ export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {
     apply: (next, op) => {
       if (ticket?.value) stageCloseTicket(ctx.db, op, ticket as Deno.KvEntry<typeof ticket.value>);
       next.closedAt = ctx.db.now().toISOString();
+      // The final message's link keeps showing the invoices, PIX and contract (read-only).
+      keepLink(ctx, op, next);
     },
   });
 }
