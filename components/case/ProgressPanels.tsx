@@ -3,6 +3,7 @@
 import type { StaffCaseView } from "../../services/renewals/views.ts";
 import { formatDate, formatDateTime, formatMoney, formatPhone } from "../../domain/format.ts";
 import { type Action, ACTION_LABELS, type Step } from "../../domain/steps.ts";
+import { LinkStatus } from "./LinkStatus.tsx";
 import { can, canSendLink, linkButton, STAFF_BUTTONS, STEP_POLICY } from "../../domain/policy.ts";
 import { ActionForm, fieldCls, Panel, Submit } from "./ActionForm.tsx";
 import { CsrfField } from "../Form.tsx";
@@ -48,12 +49,7 @@ export function NextPanel({ v, csrf, canAct }: P) {
           </ActionForm>
         )}
       </div>
-      {c.link && (
-        <p class="text-sm text-gray-700 mt-2">
-          Link pessoal enviado em {formatDateTime(c.link.issuedAt)}; vale até{" "}
-          {formatDateTime(c.link.expiresAt)}.
-        </p>
-      )}
+      {c.link && <LinkStatus c={c} expired={v.linkExpired} />}
     </Panel>
   );
 }
@@ -282,6 +278,7 @@ const EVENT_LABELS: Record<string, string> = {
   "case.assigned": "Caso atribuído",
   "case.released": "Caso liberado",
   "link.sent": "Link do cliente enviado",
+  "link.requested": "O cliente pediu um novo link",
   "photo.viewed": "Foto do titular visualizada",
   "contacts.code_sent": "Código enviado para confirmar contato",
   "contacts.code_refused": "Código de confirmação incorreto",

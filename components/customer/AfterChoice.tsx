@@ -123,11 +123,13 @@ export function Declined({ v }: { v: CustomerCaseView }) {
     <Card>
       <h2 class="text-xl font-bold mb-2">Tudo bem, {v.firstName}.</h2>
       <p>
-        Registramos que você não quer renovar agora. Seu plano atual continua funcionando como
-        está. Se mudar de ideia ou tiver alguma dúvida, é só falar com a gente.
+        Registramos que você não quer renovar agora. Seu plano atual continua funcionando como está.
+        Se mudar de ideia ou tiver alguma dúvida, é só falar com a gente.
       </p>
       {v.case.declined && (
-        <p class="mt-2 text-sm text-gray-700">Registrado em {formatDateTime(v.case.declined.at)}.</p>
+        <p class="mt-2 text-sm text-gray-700">
+          Registrado em {formatDateTime(v.case.declined.at)}.
+        </p>
       )}
       <ProviderContacts provider={v.provider} />
     </Card>
@@ -142,9 +144,9 @@ export function ClosedNote({ v }: { v: CustomerCaseView }) {
       class="mb-4 rounded border border-brand-600 bg-brand-50 p-3 text-brand-800"
       data-testid="closed-note"
     >
-      Atendimento encerrado{v.case.closedAt ? ` em ${day(v.case.closedAt)}` : ""}. Esta
-      página fica disponível para consulta{until ? ` até ${day(until)}` : ""}: suas faturas,
-      o PIX e o contrato assinado continuam aqui.
+      Atendimento encerrado{v.case.closedAt ? ` em ${day(v.case.closedAt)}` : ""}. Esta página fica
+      disponível para consulta{until ? ` até ${day(until)}` : ""}: suas faturas, o PIX e o contrato
+      assinado continuam aqui.
     </p>
   );
 }

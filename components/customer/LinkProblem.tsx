@@ -25,8 +25,8 @@ export function LinkProblem(
       {action && (
         <form method="post" action={action} class="mt-4">
           <p class="mb-2 text-sm text-gray-700">
-            Peça um novo link: avisamos a equipe da {provider.name}, que envia um novo para o seu
-            WhatsApp ou e-mail.
+            Peça um novo link: avisamos a equipe da{" "}
+            {provider.name}, que envia um novo para o seu WhatsApp ou e-mail.
           </p>
           <button type="submit" class={primaryBtn} data-testid="new-link">Pedir novo link</button>
         </form>

@@ -1,6 +1,7 @@
 import { type Ctx, define, STAFF } from "../../lib/route.ts";
 import { page } from "../../lib/render.tsx";
 import { awaitingReply, renewalList } from "../../services/due_list.ts";
+import { askedForNewLink } from "../../services/renewals/link_requests.ts";
 import { listUsers } from "../../services/users.ts";
 import { formatDate, formatPhone } from "../../domain/format.ts";
 import { OPEN_STEPS } from "../../domain/steps.ts";
@@ -117,6 +118,14 @@ export default define({
                       data-testid="replied"
                     >
                       Respondeu
+                    </span>
+                  )}
+                  {askedForNewLink(r.case) && (
+                    <span
+                      class="rounded bg-amber-100 text-amber-900 px-2 py-0.5 text-xs font-bold"
+                      data-testid="asked-link"
+                    >
+                      Pediu novo link
                     </span>
                   )}
                   <span class="text-sm text-gray-700">

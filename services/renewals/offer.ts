@@ -86,9 +86,7 @@ export async function declineOffer(
   rev?: number,
 ) {
   // A bare string is free text alone (a page opened before the reason list existed).
-  const { code: rawCode = "", text: rawText } = typeof input === "string"
-    ? { text: input }
-    : input;
+  const { code: rawCode = "", text: rawText } = typeof input === "string" ? { text: input } : input;
   const code = rawCode.trim();
   if (code && !isDeclineReason(code)) {
     throw new ValidationError({ reason: "Escolha um dos motivos da lista ou deixe em branco." });

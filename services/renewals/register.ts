@@ -13,14 +13,7 @@ import { getCaseEntry, transition, vetTransition } from "./cases.ts";
 import { invoiceLines, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
 import { forbiddenMessage, mayTake } from "../../domain/policy.ts";
-import {
-  contractEntry,
-  customerOf,
-  firstName,
-  keepLink,
-  linkFor,
-  type StaffCtx,
-} from "./env.ts";
+import { contractEntry, customerOf, firstName, keepLink, linkFor, type StaffCtx } from "./env.ts";
 
 /**
  * Confirms the signature on the record: the contract's loyalty restarts on the signing date and

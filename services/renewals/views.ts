@@ -16,6 +16,7 @@ import { contactLog } from "./contact_log.ts";
 import { openCaseEntry } from "./case_seal.ts";
 import { pendingContactsOf } from "./pending_contacts.ts";
 import { maskEmail, maskPhone } from "../../domain/format.ts";
+import { linkExpired } from "./links.ts";
 
 /** The staff case page's data, for a reader allowed to see it (read_access.ts); audited. */
 export async function staffCaseView(reader: Reader, caseId: string) {
@@ -47,6 +48,8 @@ export async function staffCaseView(reader: Reader, caseId: string) {
     contractDoc: c.contractDoc
       ? { sections: c.contractDoc.sections, hash: c.contractDoc.sha256 }
       : undefined,
+    /** The customer link ran out (the page says "expirado"), by the store's clock. */
+    linkExpired: !!c.link && linkExpired(db, c.link.expiresAt),
   };
 }
 

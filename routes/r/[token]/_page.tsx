@@ -130,7 +130,11 @@ export async function customerPageResponse(
     const link = await openLinkGuarded(db, token, c.get("ip"), hash);
     const data = await loadCustomer(c, link.caseId);
     const { v } = data;
-    const html = pageDocument(c, CUSTOMER_PAGE, <CustomerPage {...data} planParam={planParam} declineAsk={declineAsk} />);
+    const html = pageDocument(
+      c,
+      CUSTOMER_PAGE,
+      <CustomerPage {...data} planParam={planParam} declineAsk={declineAsk} />,
+    );
     // Only a real plan makes a page of its own: made-up ?plan= values must not fill the cache.
     const cacheable = !!hash && (!planParam || v.plans.some((p) => p.id === planParam));
     if (cacheable) {
