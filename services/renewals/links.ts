@@ -105,6 +105,12 @@ export async function tokenHash(token: string) {
 }
 
 /**
+ * Days an expired link's record is kept (it opens nothing): its page can still ask the case's
+ * attendant for a new link (link_requests.ts). Matches stageNewLink's expireIn margin.
+ */
+export const EXPIRED_LINK_KEPT_DAYS = 30;
+
+/**
  * Days a customer link keeps working after its renewal ended (config LINK_AFTER_END_DAYS):
  * after closing, counted from the due date of the carnê's last invoice; after a refusal, from
  * the refusal. The default when a context does not carry the setting.

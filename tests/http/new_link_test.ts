@@ -6,6 +6,8 @@ import { caseWithLink, customerPost, setup } from "./renewal_fixtures.ts";
 import { postForm, signInAs } from "../helpers.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { auditOf } from "../../services/audit.ts";
+import { expireStaleCases } from "../../services/ops/stale_cases.ts";
+import { purgeExpired } from "../../services/ops/retention.ts";
 
 const DAY = 86400_000;
 const MADE_UP = "A".repeat(43);
@@ -102,4 +104,21 @@ Deno.test("case page: the link shows 'expirado' once it ran out", async () => {
     headers: { cookie: att.cookie },
   })).text();
   assert.match(page, /data-testid="link-status"[^>]*>[\s\S]*?expirado/);
+});
+
+Deno.test("new link: still reaches the attendant after the daily jobs expired the case and ran retention", async () => {
+  let at = Date.now();
+  const t = await setup({}, () => new Date(at));
+  await using _ = t;
+  const { caseId, token } = await caseWithLink(t);
+  at += 25 * DAY; // the link ran out 10 days ago: the stale-case job ends the renewal
+  await expireStaleCases(t.db, { caseExpireDays: 7 });
+  assert.equal((await getCase(t.db, caseId))!.step, "expired");
+  await purgeExpired(t.db, { photoRetentionDays: 90 });
+  const res = await customerPost(t, token, "new_link", {});
+  assert.match(await res.text(), /Pedido enviado/);
+  const c = (await getCase(t.db, caseId))!;
+  assert.ok(c.linkRequestedAt, "marked on the ended case");
+  const ev = (await auditOf(t.db, `case:${caseId}`)).find((e) => e.action === "link.requested");
+  assert.deepEqual(ev?.data, { ended: true });
 });
