@@ -16,7 +16,7 @@ export function ProviderContacts({ provider }: { provider: ProviderInfo }) {
   return (
     <div class="mt-4" data-testid="provider-contacts">
       <h3 class="font-bold">Fale com a {provider.name}</h3>
-      <ul class="mt-2 grid gap-2">
+      <ul class="mt-2 grid grid-cols-1 gap-2">
         <li>
           <a href={`tel:+${provider.phone}`} class={`${secondaryBtn} block text-center`}>
             Ligar: {formatPhone(provider.phone)}
@@ -32,8 +32,12 @@ export function ProviderContacts({ provider }: { provider: ProviderInfo }) {
           </a>
         </li>
         <li>
-          <a href={`mailto:${provider.email}`} class={`${secondaryBtn} block text-center`}>
-            E-mail: {provider.email}
+          <a
+            href={`mailto:${provider.email}`}
+            class={`${secondaryBtn} block text-center`}
+          >
+            Enviar e-mail
+            <span class="block text-sm break-words">{provider.email}</span>
           </a>
         </li>
       </ul>
@@ -85,7 +89,7 @@ export function DeclineConfirm(
                 name="reasonCode"
                 value={code}
                 checked={picked === code}
-                class="h-5 w-5"
+                class="h-5 w-5 shrink-0"
               />
               <span>{label}</span>
             </label>

@@ -42,9 +42,9 @@ export function InvoiceList({ v, now = new Date() }: { v: CustomerCaseView; now?
       <ul class="divide-y" data-testid="invoices">
         {invoices.map((i) => (
           <li key={i.seq} class="py-2">
-            <div class="flex justify-between">
+            <div class="flex justify-between gap-2">
               <span>{i.seq}. Vencimento {formatDate(i.dueDate)}</span>
-              <strong>{formatMoney(i.amountCents)}</strong>
+              <strong class="whitespace-nowrap">{formatMoney(i.amountCents)}</strong>
             </div>
             {i.linha && (
               <details class="text-sm">

@@ -4,7 +4,7 @@
 // Screenshots: artifacts/after-<phone>-NN-*.png.
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ARTIFACTS, launchBrowser, shot, startServer } from "./browser.ts";
+import { ARTIFACTS, launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
 import { caseAt, walkTo } from "../factories.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { run } from "../contract/fixtures.ts";
@@ -117,6 +117,25 @@ Deno.test({
           "Vou me mudar: Mudo para outra cidade.",
         );
         await dctx.close();
+        if (phone.name === "390") {
+          // The attendant's case page shows the reason (desktop).
+          const desk = await (await browser.newContext({
+            locale: "pt-BR",
+            viewport: { width: 1280, height: 900 },
+          })).newPage();
+          await desk.goto(`${server.base}/login`);
+          await desk.getByLabel("Usuário").fill("atendente1");
+          await desk.getByLabel("Senha", { exact: true }).fill(STAFF_PASSWORDS.ATTENDANT1_PASSWORD);
+          await Promise.all([
+            desk.waitForURL(/\/app/),
+            desk.getByRole("button", { name: "Entrar" }).click(),
+          ]);
+          await desk.goto(`${server.base}/app/cases/${d.id}`);
+          await desk.getByText("Recusa: “Vou me mudar: Mudo para outra cidade.”", { exact: false })
+            .waitFor();
+          await shot(desk, `${pre}-08-staff-declined.png`);
+          await desk.context().close();
+        }
 
         // 5. A dead link: the provider, its contacts and "Pedir novo link".
         const ictx = await phoneContext(browser, phone.viewport);
