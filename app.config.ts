@@ -29,6 +29,10 @@ export interface AppConfig {
   declineCoolOffDays: number;
   /** Customer links expire after this many days. */
   linkTtlDays: number;
+  /** An ended renewal's link stays open read-only this many days: after closing, past the
+   * last invoice's due date (the carnê and contract stay reachable); after a refusal, past
+   * the refusal (services/renewals/links.ts linkKeptUntil). */
+  linkAfterEndDays: number;
   /** Holder photos are purged this many days after the case closes (LGPD). */
   photoRetentionDays: number;
   /** Rendered customer pages kept in memory (each re-checked against the store on every
@@ -145,6 +149,7 @@ export function loadConfig(
     renewalWindowDays: int(env, "RENEWAL_WINDOW_DAYS", 60, 1),
     declineCoolOffDays: int(env, "DECLINE_COOLOFF_DAYS", 90, 0),
     linkTtlDays: int(env, "LINK_TTL_DAYS", 15, 1),
+    linkAfterEndDays: int(env, "LINK_AFTER_END_DAYS", 30, 1),
     photoRetentionDays: int(env, "PHOTO_RETENTION_DAYS", 90, 1),
     pageCacheEntries: int(env, "PAGE_CACHE_ENTRIES", 500, 0),
     caseExpireDays: int(env, "CASE_EXPIRE_DAYS", 7, 0),

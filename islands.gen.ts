@@ -3,6 +3,7 @@
 
 import { boot } from "./lib/client.ts";
 import CaseShortcuts from "./islands/CaseShortcuts.tsx";
+import CopyCode from "./islands/CopyCode.tsx";
 import ImportProgress from "./islands/ImportProgress.tsx";
 import LiveUpdates from "./islands/LiveUpdates.tsx";
 import OfflineOutbox from "./islands/OfflineOutbox.tsx";
@@ -15,4 +16,4 @@ import RenewalQueues from "./islands/RenewalQueues.tsx";
 import SignaturePad from "./islands/SignaturePad.tsx";
 import SyncAgent from "./islands/SyncAgent.tsx";
 
-boot({ CaseShortcuts, ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, PhotoViewer, RenewalQueues, SignaturePad, SyncAgent });
+boot({ CaseShortcuts, CopyCode, ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, PhotoViewer, RenewalQueues, SignaturePad, SyncAgent });

@@ -279,3 +279,15 @@ export function nextButtons(step: Step, hasLink: boolean): string[] {
   if (canSendLink(step)) out.push(linkButton(hasLink));
   return out;
 }
+
+/**
+ * Ended steps whose customer link stays (read-only): a closed renewal's page keeps its invoices,
+ * PIX and signed contract; a declined one keeps its calm page; an expired one keeps the record
+ * so the customer can ask for a new link from it (the link itself has run out). Other ends
+ * (cancelled, unreachable) revoke the link at once. Every POST on such a link is refused.
+ */
+export const LINK_KEPT_AFTER_END: readonly Step[] = ["closed", "declined", "expired"];
+
+export function keepsLinkAfterEnd(step: Step): boolean {
+  return LINK_KEPT_AFTER_END.includes(step);
+}

@@ -22,6 +22,7 @@ export function renewalEnv(c: Ctx): RenewalEnv {
     baseUrl: baseUrl(c),
     linkTtlDays: config.linkTtlDays,
     declineCoolOffDays: config.declineCoolOffDays,
+    linkAfterEndDays: config.linkAfterEndDays,
     signingP12: config.signingP12,
   };
   c.set("renewalEnv", env);

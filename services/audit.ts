@@ -58,6 +58,8 @@ export interface EventAuditData {
   "sign.code_refused": { result: string };
   "sign.code_accepted": { channel?: string; at?: string };
   "contract.viewed": { how: "page" | "pdf" };
+  /** The customer asked for a new link from an expired link's page (link_requests.ts). */
+  "link.requested": { ended: boolean };
   "message.retried": { messageId: string; template: string };
   "inbound.retried": { eventId: string };
   // Records and settings.
@@ -98,7 +100,8 @@ export type CaseUpdateAction =
   | "contacts.code_refused"
   | "customer.replied"
   | "sign.code_sent"
-  | "sign.code_refused";
+  | "sign.code_refused"
+  | "link.requested";
 
 /** An event as stored; read back loosely (`data`), since stores outlive the shapes above. */
 export interface AuditEvent {

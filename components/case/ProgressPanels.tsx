@@ -10,6 +10,7 @@ import {
 } from "../../domain/format.ts";
 import PhotoViewer from "../../islands/PhotoViewer.tsx";
 import { type Action, ACTION_LABELS, type Step } from "../../domain/steps.ts";
+import { LinkStatus } from "./LinkStatus.tsx";
 import {
   can,
   canSendLink,
@@ -72,12 +73,7 @@ export function NextPanel({ v, csrf, canAct }: P) {
           </ActionForm>
         )}
       </div>
-      {c.link && !waiting && (
-        <p class="text-sm text-gray-700 mt-2">
-          Link pessoal enviado em {formatDateTime(c.link.issuedAt)}; vale até{" "}
-          {formatDateTime(c.link.expiresAt)}.
-        </p>
-      )}
+      {c.link && !waiting && <LinkStatus c={c} expired={v.linkExpired} />}
     </Panel>
   );
 }
@@ -328,6 +324,7 @@ const EVENT_LABELS: Record<string, string> = {
   "case.assigned": "Caso atribuído",
   "case.released": "Caso liberado",
   "link.sent": "Link do cliente enviado",
+  "link.requested": "O cliente pediu um novo link",
   "photo.viewed": "Foto do titular visualizada",
   "contacts.code_sent": "Código enviado para confirmar contato",
   "contacts.code_refused": "Código de confirmação incorreto",

@@ -4,7 +4,6 @@ import {
   ChoosePlans,
   ConfirmContacts,
   ConfirmPlan,
-  DeclineBox,
   Ended,
   SendPhoto,
   SignContract,
@@ -15,9 +14,12 @@ import { ErrorBox } from "../Form.tsx";
 import { isTerminal } from "../../domain/steps.ts";
 import { can } from "../../domain/policy.ts";
 import LiveUpdates from "../../islands/LiveUpdates.tsx";
+import { ClosedNote, DeclineConfirm, Declined, DeclineLink } from "./AfterChoice.tsx";
 
 /** Picks the view for the case's step; steps where the customer waits update themselves. */
-export function CustomerPage(p: StepProps & { planParam?: string; error?: string }) {
+export function CustomerPage(
+  p: StepProps & { planParam?: string; error?: string; declineAsk?: boolean },
+) {
   const { v } = p;
   const step = v.case.step;
   let body;
@@ -51,8 +53,15 @@ export function CustomerPage(p: StepProps & { planParam?: string; error?: string
         body="Obrigado! Estamos registrando sua renovação e já enviamos o número de protocolo."
       />
     );
-  } else if (step === "notified") body = <AllSet {...p} />;
+  } else if (step === "notified" || step === "closed") body = <AllSet {...p} />;
+  else if (step === "declined") body = <Declined v={v} />;
   else body = <Ended {...p} />;
+  // "Não quero renovar" asks once before refusing (AfterChoice.tsx).
+  const mayDecline = can(step, "decline", "customer");
+  if (mayDecline && p.declineAsk) {
+    body = <DeclineConfirm v={v} base={p.base} errors={p.errors} values={p.values} />;
+    waits = false;
+  }
 
   return (
     <div class="max-w-xl mx-auto">
@@ -60,8 +69,9 @@ export function CustomerPage(p: StepProps & { planParam?: string; error?: string
       <h1 class="text-2xl font-bold mb-3">Olá, {v.firstName}!</h1>
       {!isTerminal(step) && <StepIndicator step={step} />}
       <ErrorBox message={p.error} />
+      {step === "closed" && <ClosedNote v={v} />}
       {body}
-      {can(step, "decline", "customer") && <DeclineBox {...p} />}
+      {mayDecline && !p.declineAsk && <DeclineLink base={p.base} />}
       {waits && (
         <LiveUpdates url={`${p.base}/events`} rev={v.case.rev} message="Sua renovação avançou." />
       )}

@@ -11,6 +11,7 @@ import SignaturePad from "../../islands/SignaturePad.tsx";
 import { ContractSections } from "../ContractSections.tsx";
 import { MAX_PHOTO_BYTES } from "../../domain/limits.ts";
 import { newSubmissionId } from "../../services/submissions.ts";
+import { InvoiceList } from "./Invoices.tsx";
 
 export interface StepProps {
   v: CustomerCaseView;
@@ -356,36 +357,7 @@ export function AllSet({ v, base }: StepProps) {
           Baixar carnê (boleto e PIX)
         </a>
       )}
-      <ul class="divide-y" data-testid="invoices">
-        {(c.invoices ?? []).map((i) => (
-          <li key={i.seq} class="py-2">
-            <div class="flex justify-between">
-              <span>{i.seq}. Vencimento {formatDate(i.dueDate)}</span>
-              <strong>{formatMoney(i.amountCents)}</strong>
-            </div>
-            {i.linha && (
-              <details class="text-sm">
-                <summary class="cursor-pointer text-brand-700 underline">
-                  Código de barras e PIX
-                </summary>
-                <p class="break-all mt-1">
-                  Linha digitável: <span class="font-mono">{i.linha}</span>
-                </p>
-                <label class="block mt-1">
-                  PIX copia e cola
-                  <textarea
-                    readOnly
-                    rows={3}
-                    class="w-full font-mono text-xs rounded border border-gray-400 p-1"
-                  >
-                    {i.pixPayload}
-                  </textarea>
-                </label>
-              </details>
-            )}
-          </li>
-        ))}
-      </ul>
+      <InvoiceList v={v} />
       {c.signature?.signedBlobId && (
         <p class="mt-4">
           <a

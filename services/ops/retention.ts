@@ -19,7 +19,7 @@ import {
   scrubAuditPii,
 } from "./retention_pii.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
-import type { LinkRecord } from "../renewals/links.ts";
+import { EXPIRED_LINK_KEPT_DAYS, type LinkRecord } from "../renewals/links.ts";
 
 export interface RetentionResult {
   photos: number;
@@ -75,10 +75,13 @@ export async function purgeExpired(db: Db, opts: RetentionOptions): Promise<Rete
     }
   }
 
-  // Expired links: expireIn would remove them lazily; this makes it certain.
+  // Expired links: expireIn would remove them lazily; this makes it certain. An expired link
+  // stays EXPIRED_LINK_KEPT_DAYS so its page can still "Pedir novo link" to the case's
+  // attendant (link_requests.ts); it opens nothing meanwhile and holds no personal data.
   const nowIso = now.toISOString();
+  const linkCutoff = new Date(now.getTime() - EXPIRED_LINK_KEPT_DAYS * 86400_000).toISOString();
   for await (const e of db.kv.list<LinkRecord>({ prefix: keys.links() })) {
-    if (e.value.expiresAt < nowIso) {
+    if (e.value.expiresAt < linkCutoff) {
       await db.kv.delete(e.key);
       result.links++;
     }

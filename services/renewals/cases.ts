@@ -26,7 +26,12 @@ import {
   OPEN_STEPS,
   type Step,
 } from "../../domain/steps.ts";
-import { assertCan, notAvailableAt, PolicyRefusal } from "../../domain/policy.ts";
+import {
+  assertCan,
+  keepsLinkAfterEnd,
+  notAvailableAt,
+  PolicyRefusal,
+} from "../../domain/policy.ts";
 import type { Invoice } from "../invoices.ts";
 import type { ContractSection } from "../contract/terms.ts";
 import type { PendingCode } from "../codes.ts";
@@ -113,6 +118,8 @@ export interface RenewalCase {
   network?: SpeedOutcome;
   closedAt?: string;
   link?: { hash: string; gen: number; issuedAt: string; expiresAt: string };
+  /** When the customer last asked for a new link from an expired link's page. */
+  linkRequestedAt?: string;
   lastAction?: { action: Action; fingerprint: string; at: string };
 }
 
@@ -342,8 +349,9 @@ export async function transition<A extends Action>(
   }
   if (isTerminal(next.step)) {
     op.delete(keys.openCaseByContract(next.contractId));
-    // A closed case's link stops working at once.
-    if (next.link) op.delete(keys.link(next.link.hash));
+    // An ended case's link stops working at once, except where the customer still needs it
+    // read-only (domain/policy.ts LINK_KEPT_AFTER_END; the verb set how long, links.ts).
+    if (next.link && !keepsLinkAfterEnd(next.step)) op.delete(keys.link(next.link.hash));
   }
   if (next.step === "declined") stageDeclineMark(op, next, now);
   addAudit(

@@ -7,7 +7,13 @@ import type { RenewalCase } from "./cases.ts";
 import type { ProviderInfo } from "../contract/terms.ts";
 import { keys } from "../keys.ts";
 import type { Contract } from "../contracts.ts";
-import { currentLinkToken, stageNewLink } from "./links.ts";
+import {
+  currentLinkToken,
+  LINK_AFTER_END_DAYS,
+  linkKeptUntil,
+  stageLinkKept,
+  stageNewLink,
+} from "./links.ts";
 
 /**
  * What every renewal verb runs with, whoever acts: the store and the server's settings, built
@@ -20,6 +26,8 @@ export interface RenewalEnv {
   /** Public base URL for links in messages, e.g. https://renova.example.com. */
   baseUrl: string;
   linkTtlDays: number;
+  /** Days an ended case's link stays open read-only (links.ts linkKeptUntil). */
+  linkAfterEndDays?: number;
   signingP12?: { base64: string; passphrase: string };
   /** Days a refusal keeps a contract from being claimed (DEFAULT_DECLINE_COOLOFF_DAYS). */
   declineCoolOffDays?: number;
@@ -62,4 +70,13 @@ export async function contractEntry(db: Db, id: string) {
   const e = await db.kv.get<Contract>(keys.contract(id));
   if (!e.value) throw new NotFoundError("Contrato não encontrado.");
   return e as Deno.KvEntry<Contract>;
+}
+/** An ended case (closed, declined) keeps its link read-only for the configured period. */
+export function keepLink(
+  env: Pick<RenewalEnv, "db" | "linkAfterEndDays">,
+  op: Deno.AtomicOperation,
+  next: RenewalCase,
+) {
+  const days = env.linkAfterEndDays ?? LINK_AFTER_END_DAYS;
+  stageLinkKept(env.db, op, next, linkKeptUntil(next, env.db.now(), days));
 }

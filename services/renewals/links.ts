@@ -103,3 +103,53 @@ export function linkExpired(db: Db, expiresAt: string): boolean {
 export async function tokenHash(token: string) {
   return await sha256Hex(token);
 }
+
+/**
+ * Days an expired link's record is kept (it opens nothing): its page can still ask the case's
+ * attendant for a new link (link_requests.ts). Matches stageNewLink's expireIn margin.
+ */
+export const EXPIRED_LINK_KEPT_DAYS = 30;
+
+/**
+ * Days a customer link keeps working after its renewal ended (config LINK_AFTER_END_DAYS):
+ * after closing, counted from the due date of the carnê's last invoice; after a refusal, from
+ * the refusal. The default when a context does not carry the setting.
+ */
+export const LINK_AFTER_END_DAYS = 30;
+
+/**
+ * Until when an ended case's link stays open read-only: a closed one for the documents' useful
+ * life (the last invoice's due date plus `days`, at least `days` from now), a declined one for
+ * `days` from now; never earlier than the link's own expiry.
+ */
+export function linkKeptUntil(next: RenewalCase, now: Date, days: number): string {
+  const fromNow = new Date(now.getTime() + days * 86400_000).toISOString();
+  let until = fromNow;
+  if (next.step === "closed") {
+    const lastDue = (next.invoices ?? []).map((i) => i.dueDate).sort().at(-1);
+    // A due date is a Brazilian calendar day: valid through its end (UTC-3).
+    const fromDue = lastDue
+      ? new Date(Date.parse(`${lastDue}T23:59:59-03:00`) + days * 86400_000).toISOString()
+      : fromNow;
+    if (fromDue > until) until = fromDue;
+  }
+  return next.link && next.link.expiresAt > until ? next.link.expiresAt : until;
+}
+
+/**
+ * Keeps `next`'s link open until `until` (an ended case: see linkKeptUntil), in `op`. The same
+ * token keeps working, so the final message's link and the PDFs it points to stay valid.
+ */
+export function stageLinkKept(
+  db: Db,
+  op: Deno.AtomicOperation,
+  next: RenewalCase,
+  until: string,
+) {
+  if (!next.link) return;
+  const rec: LinkRecord = { caseId: next.id, issuedAt: next.link.issuedAt, expiresAt: until };
+  // expireIn only tidies up (30 days after the stored expiry, like stageNewLink).
+  const ms = Math.max(0, Date.parse(until) - db.now().getTime()) + 30 * 86400_000;
+  op.set(keys.link(next.link.hash), rec, { expireIn: ms });
+  next.link = { ...next.link, expiresAt: until };
+}

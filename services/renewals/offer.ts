@@ -3,7 +3,8 @@
 import { ValidationError } from "../errors.ts";
 import { getPlan } from "../plans.ts";
 import { transition } from "./cases.ts";
-import type { CustomerCtx, StaffCtx } from "./env.ts";
+import { type CustomerCtx, keepLink, type StaffCtx } from "./env.ts";
+import { DECLINE_REASONS, DECLINE_TEXT_MAX, isDeclineReason } from "../../domain/decline.ts";
 
 /** The attendant records the choice the customer made on the phone. */
 export async function recordChoice(ctx: StaffCtx, caseId: string, planId: string, rev?: number) {
@@ -34,8 +35,10 @@ export async function recordRefusal(ctx: StaffCtx, caseId: string, reason: strin
     rev,
     payload: { reason: r },
     auditData: { reason: r },
-    apply: (next) => {
+    apply: (next, op) => {
       next.declined = { reason: r, at: ctx.db.now().toISOString(), by: ctx.actor.name };
+      // A link the customer has keeps a calm page instead of "Link inválido".
+      keepLink(ctx, op, next);
     },
   });
 }
@@ -68,8 +71,31 @@ export async function choosePlan(
   });
 }
 
-export async function declineOffer(ctx: CustomerCtx, caseId: string, reason: string, rev?: number) {
-  const r = reason.trim().slice(0, 500) || "Não informado";
+/**
+ * The customer declines on their page, after the "Tem certeza?" step: an optional reason from
+ * the list (domain/decline.ts) and optional free text, stored as one line the attendant reads
+ * (sealed with the case's other free text, case_seal.ts). The link stays on a calm page.
+ */
+export async function declineOffer(
+  ctx: CustomerCtx,
+  caseId: string,
+  input: string | { code?: string; text: string },
+  rev?: number,
+) {
+  // A bare string is free text alone (a page opened before the reason list existed).
+  const { code: rawCode = "", text: rawText } = typeof input === "string" ? { text: input } : input;
+  const code = rawCode.trim();
+  if (code && !isDeclineReason(code)) {
+    throw new ValidationError({ reason: "Escolha um dos motivos da lista ou deixe em branco." });
+  }
+  const text = rawText.trim().replace(/\s+/g, " ");
+  if (text.length > DECLINE_TEXT_MAX) {
+    throw new ValidationError({
+      reasonText: `Escreva no máximo ${DECLINE_TEXT_MAX} caracteres.`,
+    });
+  }
+  const label = code ? DECLINE_REASONS[code as keyof typeof DECLINE_REASONS] : "";
+  const r = [label, text].filter(Boolean).join(": ") || "Não informado";
   return await transition(ctx.db, {
     caseId,
     action: "decline",
@@ -77,8 +103,9 @@ export async function declineOffer(ctx: CustomerCtx, caseId: string, reason: str
     rev,
     payload: { reason: r },
     auditData: { reason: r },
-    apply: (next) => {
+    apply: (next, op) => {
       next.declined = { reason: r, at: ctx.db.now().toISOString(), by: "cliente" };
+      keepLink(ctx, op, next);
     },
   });
 }

@@ -21,6 +21,7 @@ import {
   contractEntry,
   customerOf,
   firstName,
+  keepLink,
   linkFor,
   type StaffCtx,
   type StepCtx,
@@ -192,6 +193,8 @@ export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {
     apply: (next, op) => {
       if (ticket?.value) stageCloseTicket(ctx.db, op, ticket as Deno.KvEntry<typeof ticket.value>);
       next.closedAt = ctx.db.now().toISOString();
+      // The final message's link keeps showing the invoices, PIX and contract (read-only).
+      keepLink(ctx, op, next);
     },
   });
 }

@@ -16,6 +16,7 @@ import { contactLog } from "./contact_log.ts";
 import { openCaseEntry } from "./case_seal.ts";
 import { pendingContactsOf } from "./pending_contacts.ts";
 import { maskEmail, maskPhone } from "../../domain/format.ts";
+import { linkExpired } from "./links.ts";
 
 /** The staff case page's data, for a reader allowed to see it (read_access.ts); audited. */
 export async function staffCaseView(reader: Reader, caseId: string) {
@@ -49,6 +50,8 @@ export async function staffCaseView(reader: Reader, caseId: string) {
       : undefined,
     /** The store's clock when read: whether the link is still live is judged against it. */
     now: db.now().toISOString(),
+    /** The customer link ran out (the page says "expirado"), by the store's clock. */
+    linkExpired: !!c.link && linkExpired(db, c.link.expiresAt),
   };
 }
 

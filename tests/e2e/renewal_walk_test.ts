@@ -198,9 +198,10 @@ Deno.test({
       assert.ok(done.signature!.drawn, "the drawn signature went into the PDF");
       assert.match(done.signature!.finalSha256!, /^[0-9a-f]{64}$/);
 
-      // The link no longer opens anything.
+      // The link stays, read-only, with the invoices, PIX and contract (issue #16).
       await phone.goto(link);
-      assert.match(await phone.locator("main").textContent() ?? "", /não é válido|expirou/);
+      await phone.getByTestId("closed-note").waitFor();
+      assert.match(await phone.locator("main").textContent() ?? "", /Tudo pronto/);
       assert.deepEqual(errors, [], "no script errors");
     } finally {
       await browser.close();

@@ -8,7 +8,8 @@ import { TRANSITIONS } from "../../domain/steps.ts";
 Deno.test("customer slugs: every form on the page posts to a domain verb", async () => {
   await using t = await setup();
   const { token } = await caseWithLink(t);
-  const html = await (await t.app.request(`/r/${token}`)).text();
+  // The offer page's one form is the refusal, behind its "Tem certeza?" (issue #16).
+  const html = await (await t.app.request(`/r/${token}?recusar=1`)).text();
   const slugs = [...html.matchAll(/action="\/r\/[^/"]+\/([a-z_]+)"/g)].map((m) => m[1]);
   assert.ok(slugs.length > 0, "the offer page has forms");
   const verbs = new Set<string>([...Object.keys(TRANSITIONS), "send_code", "submit_contacts"]);

@@ -68,7 +68,9 @@ Deno.test("stale renewals: expired after the link ran out plus CASE_EXPIRE_DAYS,
   const c = (await getCase(db, silent))!;
   assert.equal(c.step, "expired");
   assert.equal(await openCaseOfContract(db, due[last].contractId), null, "contract free again");
-  assert.equal((await db.kv.get(keys.link(c.link!.hash))).value, null, "link revoked");
+  // The expired link's record stays (it opens nothing) so its page can ask for a new link.
+  assert.ok(c.link!.expiresAt < db.now().toISOString(), "the link opens nothing");
+  assert.ok((await db.kv.get(keys.link(c.link!.hash))).value, "kept for Pedir novo link");
   const events = await auditOf(db, `case:${silent}`);
   assert.equal(events.at(-1)?.action, "expire");
   assert.equal(events.at(-1)?.actor.id, "system");

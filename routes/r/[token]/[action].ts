@@ -5,7 +5,8 @@ import { CustomerPage } from "../../../components/customer/CustomerPage.tsx";
 import { customerCtx, renewalEnv, revOf } from "../../../lib/staff.ts";
 import { advanceCase, systemCtx } from "../../../services/renewals/advance.ts";
 import { sendSigningCode, signContract } from "../../../services/renewals/signing.ts";
-import { CUSTOMER_PAGE, loadCustomer, withTokenCase } from "./_page.tsx";
+import { CUSTOMER_PAGE, loadCustomer, newLinkRequest, withTokenCase } from "./_page.tsx";
+import { assertLinkWritable } from "../../../services/renewals/link_requests.ts";
 import * as a from "../../../services/renewals/customer_actions.ts";
 import {
   AppError,
@@ -31,7 +32,8 @@ const ACTIONS: Record<
   ) => Promise<unknown>
 > = {
   choose_plan: (ctx, id, b, rev) => a.choosePlan(ctx, id, str(b.planId), b.consent === "on", rev),
-  decline: (ctx, id, b, rev) => a.declineOffer(ctx, id, str(b.reason), rev),
+  decline: (ctx, id, b, rev) =>
+    a.declineOffer(ctx, id, { code: str(b.reasonCode), text: str(b.reason) }, rev),
   upload_photo: (ctx, id, b, rev) =>
     a.uploadPhoto(ctx, id, b.photo instanceof File ? b.photo : undefined, rev),
   submit_contacts: (ctx, id, b, rev) => a.submitContacts(ctx, id, all(b.phone), str(b.email), rev),
@@ -73,6 +75,8 @@ const FORMER_SLUGS: Record<string, string> = {
 export default define({
   access: "public",
   POST: async (c) => {
+    // "Pedir novo link" is posted from the invalid-link page: the token opens nothing there.
+    if (c.req.param("action") === "new_link") return await newLinkRequest(c);
     return await withTokenCase(c, async (caseId) => {
       const slug = c.req.param("action")!;
       const action = Object.hasOwn(ACTIONS, slug)
@@ -89,6 +93,8 @@ export default define({
           all: true,
           long: (name) => name === "drawnSignature" ? DRAWING_FIELD_MAX : undefined,
         });
+        // An ended renewal's link is read-only: refused before any verb runs.
+        await assertLinkWritable(c.get("db"), caseId);
         await run(customerCtx(c, caseId), caseId, body, revOf({ rev: str(body.rev) }), {
           ip: c.get("ip"),
           ua: c.req.header("user-agent") ?? "",
@@ -101,6 +107,10 @@ export default define({
         if (e instanceof RateLimitError) c.header("Retry-After", String(e.retryAfterSeconds));
         const values: Record<string, string> = { email: str(body.email) };
         all(body.phone).forEach((p, i) => (values[`phone_${i}`] = p));
+        if (action === "decline") {
+          values.reasonCode = str(body.reasonCode).slice(0, 20);
+          values.reason = str(body.reason).slice(0, 500);
+        }
         const data = await loadCustomer(c, caseId);
         return page(
           c,
@@ -109,7 +119,9 @@ export default define({
             ...data,
             error: e.message,
             errors: e instanceof ValidationError ? e.fields : undefined,
-            values: action === "submit_contacts" ? values : undefined,
+            values: action === "submit_contacts" || action === "decline" ? values : undefined,
+            // A refused refusal shows its confirmation again, with what was typed.
+            declineAsk: action === "decline",
             planParam: action === "choose_plan"
               ? str(body.planId).slice(0, 40)
               : c.req.query("plan")?.slice(0, 40),

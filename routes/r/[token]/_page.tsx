@@ -7,22 +7,56 @@ import {
   linkExpired,
   linkHashOf,
   type OpenLink,
+  openLink,
 } from "../../../services/renewals/links.ts";
+import { requestNewLink } from "../../../services/renewals/link_requests.ts";
+import { LinkProblem } from "../../../components/customer/LinkProblem.tsx";
+import { todayInBrazil } from "../../../services/dates.ts";
 import { openLinkGuarded } from "../../../services/renewals/link_guard.ts";
 import { RateLimitError } from "../../../services/errors.ts";
 import { customerCaseView } from "../../../services/renewals/views.ts";
 import { currentStamps, sameStamps } from "../../../services/stamps.ts";
 import { CustomerPage } from "../../../components/customer/CustomerPage.tsx";
 
-export function invalidLinkPage(c: Ctx, message: string) {
+export function invalidLinkPage(c: Ctx, message: string, notice?: string) {
+  const token = encodeURIComponent(c.req.param("token") ?? "");
   return page(
     c,
-    { title: "Link inválido ou expirado", status: 404, nav: false },
-    <section class="max-w-md mx-auto mt-10 bg-white rounded shadow p-6">
-      <h1 class="text-xl font-bold mb-2">Link inválido ou expirado</h1>
-      <p>{message}</p>
-    </section>,
+    { title: "Link inválido ou expirado", status: notice ? 200 : 404, nav: false },
+    <LinkProblem
+      provider={c.get("config").provider}
+      message={message}
+      notice={notice}
+      action={notice ? undefined : `/r/${token}/new_link`}
+    />,
   );
+}
+
+/**
+ * POST "Pedir novo link" from the invalid-link page: throttled; the answer repeats the page's
+ * message (looked up again, so nothing new is said about the token) with what happens next.
+ */
+export async function newLinkRequest(c: Ctx): Promise<Response> {
+  const db = c.get("db");
+  const token = c.req.param("token") ?? "";
+  try {
+    const outcome = await requestNewLink(db, token, c.get("ip"));
+    const message = await openLink(db, token).then(
+      () => "Este link ainda é válido. Abra-o de novo para continuar.",
+      (e) => e instanceof LinkError ? e.message : Promise.reject(e),
+    );
+    const who = c.get("config").provider.name;
+    return invalidLinkPage(
+      c,
+      message,
+      outcome === "sent"
+        ? `Pedido enviado: a equipe da ${who} vai enviar um novo link para você.`
+        : `Pedido registrado. Se este link for de uma renovação da ${who}, a equipe vai enviar um novo; se preferir, fale com ela pelos contatos abaixo.`,
+    );
+  } catch (e) {
+    if (e instanceof RateLimitError) return throttledPage(c, e);
+    throw e;
+  }
 }
 
 /** 429 on a customer route: the customer page's frame (no staff navigation), Retry-After. */
@@ -69,10 +103,14 @@ export async function customerPageResponse(
   const cache = c.get("pageCache");
   const token = c.req.param("token") ?? "";
   const planParam = c.req.query("plan")?.slice(0, 40);
+  const declineAsk = c.req.query("recusar") === "1";
   try {
     // A malformed token is never cached; openLinkGuarded below counts it as a miss.
     const hash = await linkHashOf(token).catch(() => undefined);
-    const cacheKey = `${hash} ${planParam ?? ""}`;
+    // The day is part of the key: the final page shows the next invoice to pay.
+    const cacheKey = `${hash} ${planParam ?? ""} ${declineAsk ? "recusar" : ""} ${
+      todayInBrazil(db.now())
+    }`;
     const hit = hash ? cache?.get(cacheKey) : undefined;
     if (hit && !linkExpired(db, hit.page.expiresAt)) {
       const { page } = hit;
@@ -92,7 +130,11 @@ export async function customerPageResponse(
     const link = await openLinkGuarded(db, token, c.get("ip"), hash);
     const data = await loadCustomer(c, link.caseId);
     const { v } = data;
-    const html = pageDocument(c, CUSTOMER_PAGE, <CustomerPage {...data} planParam={planParam} />);
+    const html = pageDocument(
+      c,
+      CUSTOMER_PAGE,
+      <CustomerPage {...data} planParam={planParam} declineAsk={declineAsk} />,
+    );
     // Only a real plan makes a page of its own: made-up ?plan= values must not fill the cache.
     const cacheable = !!hash && (!planParam || v.plans.some((p) => p.id === planParam));
     if (cacheable) {

@@ -1,0 +1,67 @@
+// The new invoices on the customer's final page ("Tudo pronto", also after closing): the next
+// one to pay first, with its PIX QR code (drawn on the server) and a "Copiar" button for the
+// copia-e-cola code; every invoice keeps its line and code one tap away. One QR only: the
+// carnê PDF has one per invoice, and twelve on a phone page would weigh on mobile data.
+import type { CustomerCaseView } from "../../services/renewals/views.ts";
+import type { Invoice } from "../../services/invoices.ts";
+import { formatDate, formatMoney } from "../../domain/format.ts";
+import { todayInBrazil } from "../../services/dates.ts";
+import { pixQrDataUrl } from "../../services/billing/pix_qr.ts";
+import CopyCode from "../../islands/CopyCode.tsx";
+
+/** The first invoice not yet due (today counts), else the last one. */
+export function nextInvoice(invoices: Invoice[], today: string): Invoice | undefined {
+  return invoices.find((i) => i.dueDate >= today) ?? invoices.at(-1);
+}
+
+export function InvoiceList({ v, now = new Date() }: { v: CustomerCaseView; now?: Date }) {
+  const invoices = v.case.invoices ?? [];
+  const next = nextInvoice(invoices.filter((i) => i.pixPayload), todayInBrazil(now));
+  return (
+    <>
+      {next && (
+        <div class="my-3 rounded-lg border border-gray-300 p-3" data-testid="pix-next">
+          <h4 class="font-bold">
+            Próxima fatura: {formatDate(next.dueDate)} — {formatMoney(next.amountCents)}
+          </h4>
+          <p class="text-sm text-gray-700">
+            Pague com PIX: aponte a câmera do app do seu banco para o código ou copie o código
+            abaixo.
+          </p>
+          <img
+            src={pixQrDataUrl(next.pixPayload!)}
+            alt={`QR code PIX da fatura com vencimento em ${formatDate(next.dueDate)}`}
+            width={220}
+            height={220}
+            class="mx-auto my-2 h-[220px] w-[220px]"
+            data-testid="pix-qr"
+          />
+          <CopyCode id={`pix-${next.seq}`} label="PIX copia e cola" text={next.pixPayload!} />
+        </div>
+      )}
+      <ul class="divide-y" data-testid="invoices">
+        {invoices.map((i) => (
+          <li key={i.seq} class="py-2">
+            <div class="flex justify-between gap-2">
+              <span>{i.seq}. Vencimento {formatDate(i.dueDate)}</span>
+              <strong class="whitespace-nowrap">{formatMoney(i.amountCents)}</strong>
+            </div>
+            {i.linha && (
+              <details class="text-sm">
+                <summary class="cursor-pointer text-brand-700 underline py-1">
+                  Código de barras e PIX
+                </summary>
+                <p class="break-all mt-1">
+                  Linha digitável: <span class="font-mono">{i.linha}</span>
+                </p>
+                {i.pixPayload && (
+                  <CopyCode id={`pix-all-${i.seq}`} label="PIX copia e cola" text={i.pixPayload} />
+                )}
+              </details>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
