@@ -2,6 +2,7 @@
 // when this file is stale.
 
 import { boot } from "./lib/client.ts";
+import FormMemory from "./islands/FormMemory.tsx";
 import ImportProgress from "./islands/ImportProgress.tsx";
 import LiveUpdates from "./islands/LiveUpdates.tsx";
 import OfflineOutbox from "./islands/OfflineOutbox.tsx";
@@ -12,4 +13,4 @@ import PhotoPicker from "./islands/PhotoPicker.tsx";
 import SignaturePad from "./islands/SignaturePad.tsx";
 import SyncAgent from "./islands/SyncAgent.tsx";
 
-boot({ ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, SignaturePad, SyncAgent });
+boot({ FormMemory, ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, SignaturePad, SyncAgent });

@@ -22,6 +22,8 @@ export function CustomerPage(p: StepProps & { planParam?: string; error?: string
   const step = v.case.step;
   let body;
   let waits = false;
+  // Steps that show a refused form's errors themselves (next to the fields, once).
+  let ownsErrors = false;
   if (step === "contact" || step === "offer" || (step === "plan_chosen" && p.planParam)) {
     body = p.planParam ? <ConfirmPlan {...p} planId={p.planParam} /> : <ChoosePlans {...p} />;
   } else if (step === "plan_chosen" || step === "photo_rejected") body = <SendPhoto {...p} />;
@@ -42,8 +44,10 @@ export function CustomerPage(p: StepProps & { planParam?: string; error?: string
         body="Dados confirmados! Estamos fazendo a troca do plano no seu cadastro e logo enviaremos o contrato para você assinar."
       />
     );
-  } else if (step === "signature_sent") body = <SignContract {...p} />;
-  else if (step === "signed" || step === "registered") {
+  } else if (step === "signature_sent") {
+    body = <SignContract {...p} />;
+    ownsErrors = true;
+  } else if (step === "signed" || step === "registered") {
     waits = true;
     body = (
       <Waiting
@@ -59,7 +63,7 @@ export function CustomerPage(p: StepProps & { planParam?: string; error?: string
       <p class="text-brand-700 font-bold">{v.provider.name}</p>
       <h1 class="text-2xl font-bold mb-3">Olá, {v.firstName}!</h1>
       {!isTerminal(step) && <StepIndicator step={step} />}
-      <ErrorBox message={p.error} />
+      <ErrorBox message={ownsErrors ? undefined : p.error} />
       {body}
       {can(step, "decline", "customer") && <DeclineBox {...p} />}
       {waits && (

@@ -23,3 +23,18 @@ export function Rev({ v }: { v: CustomerCaseView }) {
 export function FieldError({ msg, id }: { msg?: string; id: string }) {
   return msg ? <p id={id} class="text-red-700 mt-1" role="alert">{msg}</p> : null;
 }
+
+/**
+ * The page-level message of a refused form when the step shows its errors itself: none when
+ * every field error is already shown next to its field (one message per error, announced once),
+ * else the message (a field this form does not show, or an error without fields).
+ */
+export function leftoverError(
+  error: string | undefined,
+  errors: Record<string, string> | undefined,
+  shown: readonly string[],
+): string | undefined {
+  if (!error) return undefined;
+  const keys = Object.keys(errors ?? {});
+  return keys.length && keys.every((k) => shown.includes(k)) ? undefined : error;
+}

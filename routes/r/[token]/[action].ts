@@ -111,7 +111,12 @@ export default define({
             ...data,
             error: e.message,
             errors: e instanceof ValidationError ? e.fields : undefined,
-            values: action === "submit_contacts" ? values : undefined,
+            values: action === "submit_contacts"
+              ? values
+              : action === "sign" || action === "send_code"
+              // What the customer typed survives a refusal; the code never comes back.
+              ? { typedName: str(body.typedName).slice(0, 200), consent: str(body.consent) }
+              : undefined,
             planParam: action === "choose_plan"
               ? str(body.planId).slice(0, 40)
               : c.req.query("plan")?.slice(0, 40),
