@@ -12,21 +12,21 @@ export function priceDiff(priceCents: number, todayCents: number): string {
 }
 
 /**
- * The offers in the provider's order (views.ts), today's plan shown once: marked in the list
- * while it is still offered, else named in one line above it. Each card leads with what
+ * The offers in the provider's order (views.ts), today's plan shown once (marked in the list
+ * while it is still offered), today's price above as the reference for the differences. Each
+ * card leads with what
  * decides (name, speed, price, difference to today) and its button, so on a 360×640 phone the
  * first choice and its button show without scrolling.
  */
 export function ChoosePlans({ v, base }: StepProps) {
   const current = v.currentPlan;
-  const offered = !!current && v.plans.some((p) => p.id === current.id);
   return (
     <>
       <h2 class="text-xl font-bold mb-1">Escolha seu novo plano</h2>
       <p class="mb-3 text-gray-700" data-testid="plans-intro">
-        {current && !offered
-          ? `Hoje: ${current.name}, ${formatMoney(current.priceCents)}/mês. `
-          : ""}Nada muda sem a sua confirmação.
+        {/* The reference for "a mais/menos que hoje"; its card, when offered, is in the list. */}
+        {current ? `Hoje você paga ${formatMoney(current.priceCents)}/mês. ` : ""}Nada muda sem a
+        sua confirmação.
       </p>
       <div class="grid gap-3">
         {v.plans.map((p) => (

@@ -110,3 +110,29 @@ for (const vp of PHONES) {
     },
   });
 }
+
+for (const vp of PHONES) {
+  Deno.test({
+    name: `browser ${vp.width}×${vp.height}: the first plan and its button show without scrolling`,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      const server = await startServer();
+      const browser = await launchBrowser();
+      try {
+        const h = await caseAt(server.db, "offer");
+        const { page, errors } = await phonePage(browser, vp);
+        await load(page, `${server.base}/r/${h.token}`);
+        await page.getByRole("heading", { name: "Escolha seu novo plano" }).waitFor();
+        const first = '[data-testid="plan-card"]';
+        assert.ok(await inView(page, `${first} h3`), "first plan's name on screen 1");
+        assert.ok(await inView(page, `${first} a`), "first plan's button on screen 1");
+        await screen(page, `phone-${vp.width}-plans-1-top.png`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await browser.close();
+        await server.stop();
+      }
+    },
+  });
+}
