@@ -26,8 +26,10 @@ export function CustomerPage(p: StepProps & { planParam?: string; error?: string
   let ownsErrors = false;
   if (step === "contact" || step === "offer" || (step === "plan_chosen" && p.planParam)) {
     body = p.planParam ? <ConfirmPlan {...p} planId={p.planParam} /> : <ChoosePlans {...p} />;
-  } else if (step === "plan_chosen" || step === "photo_rejected") body = <SendPhoto {...p} />;
-  else if (step === "photo_sent") {
+  } else if (step === "plan_chosen" || step === "photo_rejected") {
+    body = <SendPhoto {...p} />;
+    ownsErrors = true;
+  } else if (step === "photo_sent") {
     waits = true;
     body = (
       <Waiting

@@ -35,8 +35,16 @@ const ACTIONS: Record<
 > = {
   choose_plan: (ctx, id, b, rev) => a.choosePlan(ctx, id, str(b.planId), b.consent === "on", rev),
   decline: (ctx, id, b, rev) => a.declineOffer(ctx, id, str(b.reason), rev),
+  // Two inputs share the name (camera, gallery): the one the customer used is the photo.
   upload_photo: (ctx, id, b, rev) =>
-    a.uploadPhoto(ctx, id, b.photo instanceof File ? b.photo : undefined, rev),
+    a.uploadPhoto(
+      ctx,
+      id,
+      (Array.isArray(b.photo) ? b.photo : [b.photo]).find((f): f is File =>
+        f instanceof File && f.size > 0
+      ),
+      rev,
+    ),
   submit_contacts: (ctx, id, b, rev) => a.submitContacts(ctx, id, all(b.phone), str(b.email), rev),
   confirm_data: (ctx, id, b, rev) =>
     a.verifyContactCodes(
