@@ -61,8 +61,45 @@ function replaceFile(input: HTMLInputElement, file: File): boolean {
   }
 }
 
+// Drawn icons: emoji fonts are missing on some cheap phones (and in headless Chromium).
+function CameraIcon() {
+  return (
+    <svg viewBox="0 0 24 24" aria-hidden="true" class="h-6 w-6 shrink-0">
+      <path
+        d="M4 7h3l2-2h6l2 2h3v12H4z"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        stroke-linejoin="round"
+      />
+      <circle cx="12" cy="13" r="3.5" fill="none" stroke="currentColor" stroke-width="2" />
+    </svg>
+  );
+}
+
+function GalleryIcon() {
+  return (
+    <svg viewBox="0 0 24 24" aria-hidden="true" class="h-6 w-6 shrink-0">
+      <rect
+        x="3"
+        y="4"
+        width="18"
+        height="16"
+        rx="2"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+      />
+      <circle cx="9" cy="10" r="2" fill="currentColor" />
+      <path d="M4 18l5-5 4 4 3-3 4 4" fill="none" stroke="currentColor" stroke-width="2" />
+    </svg>
+  );
+}
+
 const kb = (n: number) =>
-  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.round(n / 1024)} KB`;
+  n >= 1024 * 1024
+    ? `${(n / 1024 / 1024).toFixed(1).replace(".", ",")} MB`
+    : `${Math.round(n / 1024)} KB`;
 
 function PhotoPicker({ maxBytes, error }: Props) {
   const preview = useSignal<string | null>(null);
@@ -109,6 +146,15 @@ function PhotoPicker({ maxBytes, error }: Props) {
   return (
     <fieldset class="mb-4" aria-describedby={problem.value ? "photo-err" : undefined}>
       <legend class="block font-medium mb-2">Foto segurando o documento</legend>
+      {problem.value && (
+        <p
+          id="photo-err"
+          role="alert"
+          class="mb-3 rounded border border-red-700 bg-red-50 p-3 text-red-800"
+        >
+          {problem.value}
+        </p>
+      )}
       <div class="flex flex-wrap gap-2">
         <label class={btn}>
           <input
@@ -126,7 +172,7 @@ function PhotoPicker({ maxBytes, error }: Props) {
             class="sr-only"
             data-testid="photo-camera"
           />
-          <span aria-hidden="true">📷</span> Tirar foto
+          <CameraIcon /> Tirar foto
         </label>
         <label class={btn}>
           <input
@@ -138,12 +184,10 @@ function PhotoPicker({ maxBytes, error }: Props) {
             class="sr-only"
             data-testid="photo-gallery"
           />
-          <span aria-hidden="true">🖼️</span> Escolher da galeria
+          <GalleryIcon /> Escolher da galeria
         </label>
       </div>
       {busy.value && <p class="mt-2 text-sm" role="status">Preparando a foto…</p>}
-      {problem.value && <p id="photo-err" role="alert" class="text-red-700 mt-2">{problem.value}
-      </p>}
       {note.value && <p class="mt-2 text-sm text-gray-700" data-testid="photo-size">{note.value}
       </p>}
       {preview.value && (

@@ -10,7 +10,7 @@ export function PhotoExample() {
         viewBox="0 0 240 170"
         role="img"
         aria-labelledby="photo-example-title"
-        class="w-full max-w-xs mx-auto rounded border border-gray-300 bg-gray-50"
+        class="w-full max-w-[15rem] mx-auto rounded border border-gray-300 bg-gray-50"
       >
         <title id="photo-example-title">
           Exemplo de foto boa: o rosto inteiro e, ao lado, o documento aberto, de frente e legível
@@ -31,7 +31,7 @@ export function PhotoExample() {
         <rect x="160" y="74" width="40" height="5" rx="2" fill="#0369a1" />
         <rect x="160" y="84" width="44" height="5" rx="2" fill="#0369a1" />
         <rect x="130" y="98" width="76" height="5" rx="2" fill="#0369a1" />
-        <ellipse cx="128" cy="118" rx="12" ry="9" fill="#d6b49a" />
+        <ellipse cx="124" cy="104" rx="10" ry="12" fill="#d6b49a" />
         {/* The check: this is how it should look. */}
         <circle cx="212" cy="140" r="14" fill="#15803d" />
         <path

@@ -23,18 +23,31 @@ export function SendPhoto(
         Para proteger você contra fraudes, precisamos confirmar que quem renova é o titular. Tire
         uma foto do seu rosto segurando seu documento com foto.
       </p>
-      <PhotoExample />
-      <PhotoTips />
+      {
+        /* After a refusal or a rejection the message and the buttons come first, the guidance
+          right below them; otherwise the example and tips lead. */
+      }
+      {!message && <Guidance />}
       <form method="post" action={`${base}/upload_photo`} encType="multipart/form-data">
         <Rev v={v} />
         <PhotoPicker maxBytes={MAX_PHOTO_BYTES} error={message} />
         <button type="submit" class={primaryBtn}>Enviar foto</button>
       </form>
+      {message && <Guidance />}
       <p class="mt-3 text-sm text-gray-700">
         A foto é usada só para esta verificação, fica guardada de forma criptografada e é apagada
         {" "}
         {retentionDays} dias após o fim da renovação (LGPD).
       </p>
     </Card>
+  );
+}
+
+function Guidance() {
+  return (
+    <>
+      <PhotoExample />
+      <PhotoTips />
+    </>
   );
 }

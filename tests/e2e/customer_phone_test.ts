@@ -6,6 +6,8 @@ import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, launchBrowser, startServer } from "./browser.ts";
 import { caseAt } from "../factories.ts";
 import { getCustomer } from "../../services/customers.ts";
+import { Buffer } from "node:buffer";
+import sharp from "sharp";
 
 export const PHONES = [
   { width: 360, height: 640 },
@@ -136,3 +138,182 @@ for (const vp of PHONES) {
     },
   });
 }
+
+/** A 3000×2000 camera-like JPEG (noise keeps it heavy, as real photos are). */
+async function bigPhoto() {
+  return await sharp({
+    create: {
+      width: 3000,
+      height: 2000,
+      channels: 3,
+      background: "#8899aa",
+      noise: { type: "gaussian", mean: 128, sigma: 40 },
+    },
+  }).jpeg({ quality: 92 }).toBuffer();
+}
+
+/** The bytes of the `photo` part the browser sent (the non-empty one). */
+function photoPart(body: Buffer): { type: string; bytes: Buffer } | undefined {
+  const text = body.toString("latin1");
+  const boundary = text.slice(0, text.indexOf("\r\n"));
+  for (const part of text.split(boundary)) {
+    if (!/name="photo"; filename="[^"]+"/.test(part)) continue;
+    const head = part.slice(0, part.indexOf("\r\n\r\n"));
+    const start = text.indexOf(part) + head.length + 4;
+    const end = text.indexOf(part) + part.length - 2;
+    return { type: /Content-Type: (\S+)/i.exec(head)![1], bytes: body.subarray(start, end) };
+  }
+}
+
+async function photoPage(browser: Browser, vp: { width: number; height: number }, url: string) {
+  const p = await phonePage(browser, vp);
+  let sent: Buffer | undefined;
+  await p.page.route("**/upload_photo", async (route) => {
+    sent = route.request().postDataBuffer() ?? undefined;
+    await route.continue();
+  });
+  await load(p.page, url);
+  await p.page.getByRole("heading", { name: "Foto segurando seu documento" }).waitFor();
+  return { ...p, sent: () => sent };
+}
+
+for (const vp of PHONES) {
+  Deno.test({
+    name:
+      `browser ${vp.width}×${vp.height}: the photo step shows an example, Portuguese buttons, and sends a photo shrunk to 1600 px`,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      const server = await startServer();
+      const browser = await launchBrowser();
+      try {
+        const h = await caseAt(server.db, "plan_chosen");
+        const { page, errors, sent } = await photoPage(browser, vp, `${server.base}/r/${h.token}`);
+        assert.ok(await inView(page, '[data-testid="photo-example"]'), "example on screen 1");
+        await screen(page, `phone-${vp.width}-photo-1-top.png`);
+        // The bare inputs are hidden (no English "Choose File"); the labels are the buttons.
+        for (const id of ["photo-camera", "photo-gallery"]) {
+          const box = (await page.getByTestId(id).boundingBox())!;
+          assert.ok(box.width <= 1 && box.height <= 1, `${id} is visually hidden`);
+        }
+        const camera = page.getByLabel("Tirar foto");
+        assert.equal(await camera.getAttribute("capture"), "");
+        await page.getByText("Escolher da galeria").scrollIntoViewIfNeeded();
+        assert.ok(await page.getByText("Escolher da galeria").isVisible());
+        // Keyboard: the hidden input takes the focus and its label shows the ring.
+        await page.getByLabel("Escolher da galeria").focus();
+        await screen(page, `phone-${vp.width}-photo-2-focus.png`);
+
+        const big = await bigPhoto();
+        await page.getByLabel("Escolher da galeria").setInputFiles({
+          name: "camera.jpg",
+          mimeType: "image/jpeg",
+          buffer: big,
+        });
+        await page.getByTestId("photo-preview").waitFor();
+        assert.match(await page.getByTestId("photo-size").textContent() ?? "", /reduzida/);
+        await screen(page, `phone-${vp.width}-photo-3-chosen.png`);
+        await Promise.all([
+          page.waitForURL(`${server.base}/r/${h.token}`),
+          page.getByRole("button", { name: "Enviar foto" }).click(),
+        ]);
+        await page.getByRole("heading", { name: "Estamos verificando sua foto" }).waitFor();
+        const part = photoPart(sent()!)!;
+        assert.equal(part.type, "image/jpeg");
+        const meta = await sharp(part.bytes).metadata();
+        assert.equal(Math.max(meta.width!, meta.height!), 1600);
+        assert.ok(part.bytes.length < big.length / 2, `${part.bytes.length} < ${big.length} / 2`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await browser.close();
+        await server.stop();
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "browser: a browser that cannot shrink sends the original photo",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startServer();
+    const browser = await launchBrowser();
+    try {
+      const h = await caseAt(server.db, "plan_chosen");
+      const p = await phonePage(browser, PHONES[0]);
+      await p.page.addInitScript(() => {
+        // deno-lint-ignore no-explicit-any
+        delete (globalThis as any).createImageBitmap;
+      });
+      let sent: Buffer | undefined;
+      await p.page.route("**/upload_photo", async (route) => {
+        sent = route.request().postDataBuffer() ?? undefined;
+        await route.continue();
+      });
+      await load(p.page, `${server.base}/r/${h.token}`);
+      const big = await bigPhoto();
+      await p.page.getByLabel("Escolher da galeria").setInputFiles({
+        name: "camera.jpg",
+        mimeType: "image/jpeg",
+        buffer: big,
+      });
+      await p.page.getByTestId("photo-preview").waitFor();
+      assert.equal(await p.page.getByTestId("photo-size").count(), 0);
+      await Promise.all([
+        p.page.waitForURL(`${server.base}/r/${h.token}`),
+        p.page.getByRole("button", { name: "Enviar foto" }).click(),
+      ]);
+      const part = photoPart(sent!)!;
+      assert.equal(part.bytes.length, big.length);
+      assert.ok(part.bytes.equals(big), "the original bytes");
+      assert.deepEqual(p.errors, []);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "browser: a failed upload's error replaces the earlier one, never stacks",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startServer();
+    const browser = await launchBrowser();
+    try {
+      const h = await caseAt(server.db, "photo_rejected");
+      const { page, errors } = await phonePage(browser, PHONES[0]);
+      await load(page, `${server.base}/r/${h.token}`);
+      assert.equal(await page.getByRole("alert").count(), 1, "the rejection");
+      // A file the server cannot read: the page comes back with its error only.
+      await page.getByLabel("Escolher da galeria").setInputFiles({
+        name: "foto.png",
+        mimeType: "image/png",
+        buffer: Buffer.from("not an image at all"),
+      });
+      await Promise.all([
+        page.waitForURL(/upload_photo$/),
+        page.getByRole("button", { name: "Enviar foto" }).click(),
+      ]);
+      await page.waitForLoadState("load");
+      assert.equal(await page.getByRole("alert").count(), 1);
+      assert.match(await page.getByRole("alert").textContent() ?? "", /JPG, PNG ou WEBP/);
+      await screen(page, "phone-360-photo-4-server-error.png");
+      // A wrong type chosen next: its message replaces the server's.
+      await page.getByLabel("Tirar foto").setInputFiles({
+        name: "anim.gif",
+        mimeType: "image/gif",
+        buffer: Buffer.from("GIF89a"),
+      });
+      await page.waitForTimeout(100);
+      assert.equal(await page.getByRole("alert").count(), 1);
+      assert.match(await page.getByRole("alert").textContent() ?? "", /Envie uma foto em JPG/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  },
+});
