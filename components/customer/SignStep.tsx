@@ -75,11 +75,12 @@ export function SignContract(
       </Card>
       <section id={SIGN_ANCHOR} class="bg-white rounded-lg shadow p-4 mb-4 scroll-mt-4">
         <h2 class="text-xl font-bold mb-2">Assinar</h2>
-        <ErrorBox message={leftoverError(error, errors, SIGN_FIELDS)} />
         <p class="mb-2">
           Para assinar, enviaremos um código de 6 dígitos para o seu celular ou e-mail confirmado.
         </p>
         <div id={CODE_ANCHOR} class="scroll-mt-4">
+          {/* Here, not above: both landings (#assinar, #codigo) show it. */}
+          <ErrorBox message={leftoverError(error, errors, SIGN_FIELDS)} />
           <div class="flex flex-wrap gap-2 items-end mb-2">
             <label class="flex-1">
               <span class="block mb-1">Enviar o código por</span>

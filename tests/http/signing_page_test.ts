@@ -128,3 +128,17 @@ Deno.test("signing page: the refused form lands back at the signing form", async
   const anchor = action.split("#")[1];
   assert.ok(anchor && html.includes(`id="${anchor}"`));
 });
+
+Deno.test("signing page: a code asked again too soon is said once, at the code field", async () => {
+  const { t, token } = await atSignature();
+  await using _ = t;
+  assert.equal((await customerPost(t, token, "send_code", { channel: "whatsapp" })).status, 303);
+  const r = await customerPost(t, token, "send_code", { channel: "whatsapp" });
+  assert.equal(r.status, 429);
+  const html = await r.text();
+  assert.equal(count(html, "Aguarde um minuto"), 1);
+  assert.equal(alerts(html), 1);
+  const at = html.indexOf('id="codigo"');
+  const msg = html.indexOf("Aguarde um minuto");
+  assert.ok(at > 0 && msg > at && msg < html.indexOf('id="code"'), "inside the code block");
+});
