@@ -26,6 +26,7 @@ export function CustomerPage(p: StepProps & { planParam?: string; error?: string
   let ownsErrors = false;
   if (step === "contact" || step === "offer" || (step === "plan_chosen" && p.planParam)) {
     body = p.planParam ? <ConfirmPlan {...p} planId={p.planParam} /> : <ChoosePlans {...p} />;
+    ownsErrors = !!p.planParam;
   } else if (step === "plan_chosen" || step === "photo_rejected") {
     body = <SendPhoto {...p} />;
     ownsErrors = true;

@@ -2,7 +2,8 @@
 import { formatMoney } from "../../domain/format.ts";
 import { FineTable } from "../PlanCard.tsx";
 import { Card, primaryBtn, secondaryBtn } from "./Shell.tsx";
-import { FieldError, Rev, type StepProps } from "./parts.tsx";
+import { FieldError, leftoverError, Rev, type StepProps } from "./parts.tsx";
+import { ErrorBox } from "../Form.tsx";
 
 /** "R$ x a mais/menos por mês que hoje": what the choice changes on the monthly bill. */
 export function priceDiff(priceCents: number, todayCents: number): string {
@@ -104,12 +105,23 @@ function OfferCard(
 }
 
 /** The deliberate confirmation step ANATEL asks for a new loyalty: nothing pre-ticked. */
-export function ConfirmPlan({ v, base, errors, planId }: StepProps & { planId: string }) {
+export function ConfirmPlan(
+  { v, base, errors, error, planId }: StepProps & { planId: string; error?: string },
+) {
   const plan = v.plans.find((p) => p.id === planId);
-  if (!plan) return <ChoosePlans v={v} base={base} retentionDays={0} />;
+  if (!plan) {
+    return (
+      <>
+        <ErrorBox message={error} />
+        <ChoosePlans v={v} base={base} retentionDays={0} />
+      </>
+    );
+  }
   return (
     <Card>
       <h2 class="text-xl font-bold mb-2">Confirme sua escolha</h2>
+      {/* The missing tick is said once, next to it; anything else here. */}
+      <ErrorBox message={leftoverError(error, errors, ["consent"])} />
       <p class="text-lg font-bold">{plan.name} — {formatMoney(plan.priceCents)}/mês</p>
       <ul class="list-disc pl-5 my-2">
         <li>{plan.downMbps} Mbps de download e {plan.upMbps} Mbps de upload</li>

@@ -126,3 +126,17 @@ Deno.test("customer plans: attendants may not change the order", async () => {
   assert.equal(r.status, 403);
   assert.equal((await auditOf(t.db, "plans", 5)).length, 0);
 });
+
+Deno.test("customer plans: confirming without the tick is said once, in one alert", async () => {
+  await using t = await setup();
+  const { token, plans } = await middleCase(t);
+  const r = await t.app.request(`/r/${token}/choose_plan`, {
+    method: "POST",
+    headers: { origin: "http://localhost", "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ planId: plans[0].id }),
+  }, { remoteAddr: { hostname: "10.0.0.7" } });
+  assert.equal(r.status, 400);
+  const html = await r.text();
+  assert.equal(html.match(/role="alert"/g)?.length, 1);
+  assert.equal(html.split("marque que você leu e aceita").length - 1, 1);
+});
