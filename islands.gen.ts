@@ -4,6 +4,7 @@
 import { boot } from "./lib/client.ts";
 import CaseShortcuts from "./islands/CaseShortcuts.tsx";
 import CopyCode from "./islands/CopyCode.tsx";
+import FormMemory from "./islands/FormMemory.tsx";
 import ImportProgress from "./islands/ImportProgress.tsx";
 import LiveUpdates from "./islands/LiveUpdates.tsx";
 import OfflineOutbox from "./islands/OfflineOutbox.tsx";
@@ -16,4 +17,4 @@ import RenewalQueues from "./islands/RenewalQueues.tsx";
 import SignaturePad from "./islands/SignaturePad.tsx";
 import SyncAgent from "./islands/SyncAgent.tsx";
 
-boot({ CaseShortcuts, CopyCode, ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, PhotoViewer, RenewalQueues, SignaturePad, SyncAgent });
+boot({ CaseShortcuts, CopyCode, FormMemory, ImportProgress, LiveUpdates, OfflineOutbox, OfflineQueue, OfflineWipe, PasswordField, PhotoPicker, PhotoViewer, RenewalQueues, SignaturePad, SyncAgent });

@@ -70,6 +70,7 @@ export interface EventAuditData {
   "plan.created": { offerCode: string };
   "plan.offered": Empty;
   "plan.retired": Empty;
+  "plan.order_set": { order: string; recommendedPlanId?: string };
   "user.created": { role: string };
   "user.activated": Empty;
   "user.deactivated": Empty;

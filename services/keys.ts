@@ -24,6 +24,8 @@ export const keys = {
   /** Rewritten with every plan write, so readers can tell the plan list changed by its stamp. */
   plansVersion: () => ["meta", "plans_version"] as const,
   planByOfferCode: (code: string) => ["plans_by_offer_code", code] as const,
+  /** How the customer's plan page orders the offers (admin setting; rewritten with plansVersion). */
+  planOrder: () => ["meta", "plan_order"] as const,
 
   customer: (id: string) => ["customers", id] as const,
   customers: () => ["customers"] as const,

@@ -6,6 +6,12 @@ import { ConflictError, NotFoundError, ValidationError } from "./errors.ts";
 import { addAudit } from "./audit.ts";
 import { type Actor, SYSTEM } from "../domain/actor.ts";
 import type { Db } from "./db.ts";
+import {
+  DEFAULT_PLAN_ORDER,
+  PLAN_ORDERS,
+  type PlanOrder,
+  type PlanOrderSetting,
+} from "../domain/plan_order.ts";
 
 export interface Plan {
   id: string;
@@ -147,18 +153,65 @@ export async function listPlans(db: Db, opts: { activeOnly?: boolean } = {}): Pr
 // The plan list by the versionstamp of `plansVersion`: every plan write rewrites that key in
 // the same atomic, so an unchanged stamp means an unchanged list. Saves listing every plan on
 // each customer page.
-const plansByStamp = new WeakMap<Db, { stamp: string | null; plans: Plan[] }>();
+const plansByStamp = new WeakMap<
+  Db,
+  { stamp: string | null; plans: Plan[]; order: PlanOrderSetting }
+>();
 
-/** All plans (sorted as listPlans) and the stamp they were read at (a page-cache dependency). */
-export async function plansWithStamp(db: Db): Promise<{ plans: Plan[]; stamp: string | null }> {
+/**
+ * All plans (sorted as listPlans), the provider's order for the customer's page, and the stamp
+ * they were read at (a page-cache dependency: the order is written with plansVersion too).
+ */
+export async function plansWithStamp(
+  db: Db,
+): Promise<{ plans: Plan[]; stamp: string | null; order: PlanOrderSetting }> {
   // The stamp is read before the list: a plan written in between leaves an older stamp with a
   // newer list, which only costs one more read next time, never a stale list.
   const stamp = (await db.kv.get(keys.plansVersion())).versionstamp;
   const memo = plansByStamp.get(db);
   if (memo && memo.stamp === stamp && stamp !== null) return memo;
-  const plans = await listPlans(db);
-  plansByStamp.set(db, { stamp, plans });
-  return { plans, stamp };
+  const [plans, order] = await Promise.all([listPlans(db), getPlanOrder(db)]);
+  plansByStamp.set(db, { stamp, plans, order });
+  return { plans, stamp, order };
+}
+
+/** The provider's order for the customer's plan page (the default when never set). */
+export async function getPlanOrder(db: Db): Promise<PlanOrderSetting> {
+  return (await db.kv.get<PlanOrderSetting>(keys.planOrder())).value ?? DEFAULT_PLAN_ORDER;
+}
+
+/**
+ * Sets the order of the customer's plan page: one of PLAN_ORDERS and, optionally, an offered
+ * plan to recommend (shown first). Audited; rewrites plansVersion in the same atomic so every
+ * cached customer page is rendered again.
+ */
+export async function setPlanOrder(
+  db: Db,
+  input: { order?: string; recommendedPlanId?: string },
+  actor: Actor,
+): Promise<PlanOrderSetting> {
+  const f: Record<string, string> = {};
+  const order = input.order as PlanOrder;
+  if (!PLAN_ORDERS.includes(order)) f.order = "Escolha uma das ordens da lista.";
+  const recommendedPlanId = (input.recommendedPlanId ?? "").trim() || undefined;
+  const rec = recommendedPlanId && recommendedPlanId.length <= 40
+    ? await db.kv.get<Plan>(keys.plan(recommendedPlanId))
+    : null;
+  if (recommendedPlanId && !rec?.value?.active) {
+    f.recommendedPlanId = "Escolha um plano oferecido (ou nenhum).";
+  }
+  if (Object.keys(f).length) throw new ValidationError(f);
+  const setting: PlanOrderSetting = recommendedPlanId ? { order, recommendedPlanId } : { order };
+  const op = db.kv.atomic()
+    .set(keys.planOrder(), setting)
+    .set(keys.plansVersion(), "order");
+  // The recommended plan must still be offered when this commits.
+  if (rec) op.check(rec);
+  addAudit(db, op, "plans", "plan.order_set", actor, setting);
+  if (!(await op.commit()).ok) {
+    throw new ConflictError("Este plano foi alterado por outra pessoa; recarregue a página.");
+  }
+  return setting;
 }
 
 /** ERP plan ids (or codes) mapped to our plans on the import's mapping screen. */

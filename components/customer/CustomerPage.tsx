@@ -24,10 +24,15 @@ export function CustomerPage(
   const step = v.case.step;
   let body;
   let waits = false;
+  // Steps that show a refused form's errors themselves (next to the fields, once).
+  let ownsErrors = false;
   if (step === "contact" || step === "offer" || (step === "plan_chosen" && p.planParam)) {
     body = p.planParam ? <ConfirmPlan {...p} planId={p.planParam} /> : <ChoosePlans {...p} />;
-  } else if (step === "plan_chosen" || step === "photo_rejected") body = <SendPhoto {...p} />;
-  else if (step === "photo_sent") {
+    ownsErrors = !!p.planParam;
+  } else if (step === "plan_chosen" || step === "photo_rejected") {
+    body = <SendPhoto {...p} />;
+    ownsErrors = true;
+  } else if (step === "photo_sent") {
     waits = true;
     body = (
       <Waiting
@@ -44,8 +49,10 @@ export function CustomerPage(
         body="Dados confirmados! Estamos fazendo a troca do plano no seu cadastro e logo enviaremos o contrato para você assinar."
       />
     );
-  } else if (step === "signature_sent") body = <SignContract {...p} />;
-  else if (step === "signed" || step === "registered") {
+  } else if (step === "signature_sent") {
+    body = <SignContract {...p} />;
+    ownsErrors = true;
+  } else if (step === "signed" || step === "registered") {
     waits = true;
     body = (
       <Waiting
@@ -68,7 +75,7 @@ export function CustomerPage(
       <p class="text-brand-700 font-bold">{v.provider.name}</p>
       <h1 class="text-2xl font-bold mb-3">Olá, {v.firstName}!</h1>
       {!isTerminal(step) && <StepIndicator step={step} />}
-      <ErrorBox message={p.error} />
+      <ErrorBox message={ownsErrors ? undefined : p.error} />
       {step === "closed" && <ClosedNote v={v} />}
       {body}
       {mayDecline && !p.declineAsk && <DeclineLink base={p.base} />}

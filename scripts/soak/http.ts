@@ -96,7 +96,12 @@ function attr(tag: string, name: string): string | undefined {
 export function formsTo(html: string, action: string): Record<string, string>[] {
   const out: Record<string, string>[] = [];
   for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
-    if (attr(m[1], "action") !== action) continue;
+    // As a browser does: the fragment is not sent, and a button's formaction posts the same
+    // form elsewhere (the signing form's "Enviar código").
+    const target = (attr(m[1], "action") ?? "").split("#")[0];
+    const byButton = [...m[2].matchAll(/<button\b[^>]*>/g)]
+      .some((b) => (attr(b[0], "formaction") ?? "").split("#")[0] === action);
+    if (target !== action && !byButton) continue;
     const fields: Record<string, string> = {};
     for (const t of m[2].matchAll(/<input\b[^>]*>/g)) {
       const name = attr(t[0], "name");

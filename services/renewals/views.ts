@@ -5,6 +5,7 @@ import { NotFoundError } from "../errors.ts";
 import { getCustomer, type StoredCustomer, unsealCustomer } from "../customers.ts";
 import { type Contract, contractsOfCustomer, getContract } from "../contracts.ts";
 import { listPlans, type Plan, plansWithStamp } from "../plans.ts";
+import { orderPlans } from "../../domain/plan_order.ts";
 import { messagesOfCase } from "../messaging/mod.ts";
 import { auditOf } from "../audit.ts";
 import { getTicket } from "../tickets.ts";
@@ -61,7 +62,7 @@ export async function customerCaseView(db: Db, caseId: string, provider: Provide
   const ce = await openCaseEntry(db, await db.kv.get<RenewalCase>(keys.case(caseId)));
   const c = ce.value;
   if (!c) throw new NotFoundError("Caso não encontrado.");
-  const [se, { plans, stamp: plansStamp }] = await Promise.all([
+  const [se, { plans, stamp: plansStamp, order }] = await Promise.all([
     db.kv.get<StoredCustomer>(keys.customer(c.customerId)),
     plansWithStamp(db),
   ]);
@@ -78,7 +79,9 @@ export async function customerCaseView(db: Db, caseId: string, provider: Provide
       masked: ch.kind === "email" ? maskEmail(ch.target) : maskPhone(ch.target),
     })),
     currentPlan: byId.get(c.currentPlanId),
-    plans: plans.filter((p) => p.active),
+    // In the provider's order (admin setting): by default the nearest upgrade leads.
+    plans: orderPlans(plans.filter((p) => p.active), byId.get(c.currentPlanId), order),
+    recommendedPlanId: order.recommendedPlanId,
     chosenPlan: c.choice ? byId.get(c.choice.planId) : undefined,
     contractDoc: c.step === "signature_sent" && c.contractDoc
       ? { sections: c.contractDoc.sections, hash: c.contractDoc.sha256 }

@@ -1,4 +1,5 @@
 // Shared stamp reads: callers share reads, but never one that started before they arrived.
+import { DEFAULT_PLAN_ORDER } from "../../domain/plan_order.ts";
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { currentStamps, FreshReads, sameStamps } from "../../services/stamps.ts";
@@ -79,7 +80,7 @@ Deno.test("FreshReads: callers share reads but never one that began before they 
 Deno.test("plansWithStamp: the memo follows the plan list's version key", async () => {
   await using db = await testDb();
   const empty = await plansWithStamp(db);
-  assert.deepEqual(empty, { plans: [], stamp: null });
+  assert.deepEqual(empty, { plans: [], stamp: null, order: DEFAULT_PLAN_ORDER });
   await createPlan(db, { ...DEMO_PLANS[0] });
   const one = await plansWithStamp(db);
   assert.equal(one.plans.length, 1);

@@ -4,7 +4,14 @@
 import { ADMINS, type Ctx, define } from "../../../lib/route.ts";
 import { formFields, page } from "../../../lib/render.tsx";
 import { actorOf } from "../../../lib/actor.ts";
-import { createPlan, listPlans, planFromForm } from "../../../services/plans.ts";
+import {
+  createPlan,
+  getPlanOrder,
+  listPlans,
+  planFromForm,
+  setPlanOrder,
+} from "../../../services/plans.ts";
+import { PLAN_ORDER_LABELS, PLAN_ORDERS } from "../../../domain/plan_order.ts";
 import { ValidationError } from "../../../services/errors.ts";
 import { Button, CsrfField, ErrorBox, Field, Notice } from "../../../components/Form.tsx";
 import { formatMoney } from "../../../domain/format.ts";
@@ -13,6 +20,7 @@ const NOTICES: Record<string, string> = {
   created: "Plano publicado. Ele já aparece para os clientes na renovação.",
   retired: "Plano retirado: não é mais oferecido. Contratos nesse plano continuam iguais.",
   offered: "Plano oferecido de novo.",
+  order: "Ordem salva. Os clientes já veem os planos nesta ordem.",
 };
 
 // The form: field name, label, the validation key its error comes under, keyboard, full width.
@@ -35,9 +43,15 @@ const FORM: [string, string, string, string | undefined, boolean][] = [
 
 async function plansPage(
   c: Ctx,
-  opts: { status?: number; errors?: Record<string, string>; values?: Record<string, string> } = {},
+  opts: {
+    status?: number;
+    errors?: Record<string, string>;
+    values?: Record<string, string>;
+    orderErrors?: Record<string, string>;
+  } = {},
 ) {
-  const plans = await listPlans(c.get("db"));
+  const [plans, order] = await Promise.all([listPlans(c.get("db")), getPlanOrder(c.get("db"))]);
+  const oe = opts.orderErrors ?? {};
   const v = opts.values ?? { loyaltyMonths: "12" };
   const e = opts.errors ?? {};
   const csrf = c.get("session")?.csrf;
@@ -77,6 +91,50 @@ async function plansPage(
           </li>
         ))}
       </ul>
+      <h2 class="text-xl font-bold mb-2">Ordem na página do cliente</h2>
+      <form
+        method="post"
+        action="/admin/plans"
+        class="bg-white rounded shadow p-4 mb-6"
+        data-testid="plan-order"
+      >
+        <CsrfField token={csrf} />
+        <input type="hidden" name="intent" value="order" />
+        <label for="order" class="block text-sm font-medium mb-1">Ordem dos planos</label>
+        <select
+          id="order"
+          name="order"
+          class="w-full rounded border border-gray-400 px-3 py-2 mb-1"
+          aria-describedby={oe.order ? "order-err" : undefined}
+        >
+          {PLAN_ORDERS.map((o) => (
+            <option key={o} value={o} selected={o === order.order}>{PLAN_ORDER_LABELS[o]}</option>
+          ))}
+        </select>
+        {oe.order && <p id="order-err" class="text-sm text-red-700 mb-2">{oe.order}</p>}
+        <label for="recommendedPlanId" class="block text-sm font-medium mb-1 mt-3">
+          Plano recomendado (aparece primeiro, com o selo "Recomendado")
+        </label>
+        <select
+          id="recommendedPlanId"
+          name="recommendedPlanId"
+          class="w-full rounded border border-gray-400 px-3 py-2 mb-1"
+          aria-describedby={oe.recommendedPlanId ? "rec-err" : undefined}
+        >
+          <option value="">Nenhum</option>
+          {plans.filter((p) => p.active).map((p) => (
+            <option key={p.id} value={p.id} selected={p.id === order.recommendedPlanId}>
+              {p.name} · {p.offerCode}
+            </option>
+          ))}
+        </select>
+        {oe.recommendedPlanId && (
+          <p id="rec-err" class="text-sm text-red-700 mb-2">{oe.recommendedPlanId}</p>
+        )}
+        <div class="mt-3">
+          <Button>Salvar ordem</Button>
+        </div>
+      </form>
       <h2 class="text-xl font-bold mb-2">Publicar um plano</h2>
       <ErrorBox message={opts.errors ? "Verifique os campos destacados." : undefined} />
       <form method="post" action="/admin/plans" class="bg-white rounded shadow p-4">
@@ -106,6 +164,17 @@ export default define({
   GET: (c) => plansPage(c),
   POST: async (c) => {
     const f = await formFields(c);
+    if (f.intent === "order") {
+      try {
+        await setPlanOrder(c.get("db"), f, actorOf(c));
+      } catch (e) {
+        if (e instanceof ValidationError) {
+          return await plansPage(c, { status: 400, orderErrors: e.fields });
+        }
+        throw e;
+      }
+      return c.redirect("/admin/plans?ok=order", 303);
+    }
     try {
       await createPlan(c.get("db"), planFromForm(f), actorOf(c));
     } catch (e) {

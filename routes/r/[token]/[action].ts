@@ -34,8 +34,16 @@ const ACTIONS: Record<
   choose_plan: (ctx, id, b, rev) => a.choosePlan(ctx, id, str(b.planId), b.consent === "on", rev),
   decline: (ctx, id, b, rev) =>
     a.declineOffer(ctx, id, { code: str(b.reasonCode), text: str(b.reason) }, rev),
+  // Two inputs share the name (camera, gallery): the one the customer used is the photo.
   upload_photo: (ctx, id, b, rev) =>
-    a.uploadPhoto(ctx, id, b.photo instanceof File ? b.photo : undefined, rev),
+    a.uploadPhoto(
+      ctx,
+      id,
+      (Array.isArray(b.photo) ? b.photo : [b.photo]).find((f): f is File =>
+        f instanceof File && f.size > 0
+      ),
+      rev,
+    ),
   submit_contacts: (ctx, id, b, rev) => a.submitContacts(ctx, id, all(b.phone), str(b.email), rev),
   confirm_data: (ctx, id, b, rev) =>
     a.verifyContactCodes(
@@ -119,7 +127,12 @@ export default define({
             ...data,
             error: e.message,
             errors: e instanceof ValidationError ? e.fields : undefined,
-            values: action === "submit_contacts" || action === "decline" ? values : undefined,
+            values: action === "submit_contacts" || action === "decline"
+              ? values
+              : action === "sign" || action === "send_code"
+              // What the customer typed survives a refusal; the code never comes back.
+              ? { typedName: str(body.typedName).slice(0, 200), consent: str(body.consent) }
+              : undefined,
             // A refused refusal shows its confirmation again, with what was typed.
             declineAsk: action === "decline",
             planParam: action === "choose_plan"
