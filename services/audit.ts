@@ -81,6 +81,8 @@ export interface EventAuditData {
   "import.finished": Record<string, number>;
   "retention.run": Record<string, number>;
   "retention.photo_purged": { photos: number };
+  "erp.write_retried": { kind: string; from: string };
+  "erp.pulled": Record<string, number>;
 }
 
 /** Every audit action with the shape of its data: a misspelled action does not compile. */

@@ -15,6 +15,7 @@ import { invoiceLines, stageTemplate } from "../messaging/mod.ts";
 import { formatDate } from "../../domain/format.ts";
 import { forbiddenMessage, mayTake } from "../../domain/policy.ts";
 import { contractEntry, customerOf, firstName, linkFor, type StaffCtx } from "./env.ts";
+import { stageErpWrites } from "../erp/queue.ts";
 
 /**
  * Confirms the signature on the record: the contract's loyalty restarts on the signing date and
@@ -66,7 +67,7 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
         ...input,
         entry,
         auditData: { protocol, loyaltyEnd },
-        apply: async (next, op) => {
+        apply: async (next, op, prev) => {
           stageNumbers(op, draw, caseId);
           stageContractUpdate(ctx.db, op, contract, {
             ...contract.value,
@@ -99,6 +100,7 @@ export async function registerSignature(ctx: StaffCtx, caseId: string, rev?: num
               data: formatDate(signedOn),
             },
           });
+          await stageErpWrites(ctx.db, op, prev, next); // the ERP's copy, sent by services/erp
         },
       });
     } catch (e) {
@@ -159,9 +161,10 @@ export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {
     action: "close",
     actor: ctx.actor,
     rev,
-    apply: (next, op) => {
+    apply: async (next, op, prev) => {
       if (ticket?.value) stageCloseTicket(ctx.db, op, ticket as Deno.KvEntry<typeof ticket.value>);
       next.closedAt = ctx.db.now().toISOString();
+      await stageErpWrites(ctx.db, op, prev, next); // the ERP's copy, sent by services/erp
     },
   });
 }
