@@ -16,6 +16,8 @@ export interface ErpSettings {
   invoices: InvoiceMode;
   /** Scheduled pull every this many minutes; 0 = only on demand. */
   pullEveryMinutes: number;
+  /** How long a write being sent is held before another pass may take it (a crash). */
+  pushLeaseMs: number;
 }
 
 /** What the store holds: no URL, no token. */
@@ -60,8 +62,13 @@ export function parseErpEnv(
   if (!Number.isInteger(minutes) || minutes < 0) {
     fail("ERP_PULL_MINUTES precisa ser um número inteiro ≥ 0.");
   }
+  const lease = Number(env.ERP_PUSH_LEASE_SECONDS ?? "120");
+  if (!Number.isInteger(lease) || lease < 1) {
+    fail("ERP_PUSH_LEASE_SECONDS precisa ser um número inteiro ≥ 1.");
+  }
   return {
     kind: "ixc",
+    pushLeaseMs: lease * 1000,
     ixc: { url, token, caCert, pageSize: 500 },
     invoices,
     pullEveryMinutes: minutes,
