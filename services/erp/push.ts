@@ -56,6 +56,9 @@ export async function pushErpWrites(
       end: [...keys.erpWritesDue(), `${now()}\uffff`],
     }, { limit: o.limit ?? 500 })
   ) due.push(e.value);
+  // Creation order (ULIDs), not due order: a contract's earlier write goes before the later
+  // ones even when its retry made it due last.
+  due.sort();
   let mappings: Record<string, string> | null = null;
 
   for (const id of due) {
