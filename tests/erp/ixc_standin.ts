@@ -32,8 +32,8 @@ export class IxcStandin {
   down = false;
   slowMs = 0;
   failNext = 0;
-  /** Set to hold the answer of the next write after applying it (until released). */
-  holdWrites = false;
+  /** Hold the answer of the Nth write (1-based) after applying it, until stop(). */
+  holdAt = 0;
   held: (() => void)[] = [];
   onHold?: () => void;
   #clock: number;
@@ -134,7 +134,7 @@ export class IxcStandin {
 
   async written(what: string, answer: unknown): Promise<Response> {
     this.writes.push(what);
-    if (this.holdWrites) {
+    if (this.holdAt === this.writes.length) {
       this.onHold?.();
       await new Promise<void>((r) => this.held.push(r));
     }
