@@ -1,7 +1,7 @@
 // The bridge in the server: writes are pushed every minute (and right after start), the ERP is
 // pulled every ERP_PULL_MINUTES under a lease, so several app processes pull once.
 import type { Db } from "../db.ts";
-import { systemActor } from "../../domain/actor.ts";
+import { type Actor, systemActor } from "../../domain/actor.ts";
 import { withLease } from "../leases.ts";
 import { adapterFor, type ErpSettings, saveErpSwitch } from "./settings.ts";
 import { pushErpWrites } from "./push.ts";
@@ -35,4 +35,34 @@ export async function startErpBridge(db: Db, s: ErpSettings | undefined) {
       await Promise.all(running.values());
     },
   };
+}
+
+const inFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * An admin asks for a pull or a push now: it runs in the background (a pull can take minutes;
+ * its progress shows on the import page). "busy" when one is already running here.
+ */
+export function runNow(
+  db: Db,
+  s: ErpSettings,
+  what: "pull" | "push",
+  actor: Actor,
+): "started" | "busy" {
+  if (inFlight.has(what)) return "busy";
+  const adapter = adapterFor(s);
+  const job = what === "pull"
+    ? withLease(db, "erp:pull", 10 * 60_000, () => pullFromErp(db, adapter, { actor }))
+    : pushErpWrites(db, adapter, { leaseMs: s.pushLeaseMs });
+  inFlight.set(
+    what,
+    job.catch((e) => console.error(`erp ${what}: ${(e as Error).message}`))
+      .finally(() => inFlight.delete(what)),
+  );
+  return "started";
+}
+
+/** Tests: wait for what runNow started. */
+export async function settled(): Promise<void> {
+  await Promise.all(inFlight.values());
 }
