@@ -41,7 +41,11 @@ export function parseErpEnv(
   } catch {
     return fail(`IXC_URL inválida: use https://SEU_HOST/webservice/v1.`);
   }
-  if (!/^https?:$/.test(parsed.protocol)) fail("IXC_URL precisa começar com https://.");
+  // The token travels in every request: plain http only to this machine (a local tunnel).
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname);
+  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) {
+    fail("IXC_URL precisa começar com https:// (o token vai em cada requisição).");
+  }
   if (!/^[^:\s]+:\S+$/.test(token)) {
     fail("IXC_TOKEN precisa ter a forma id:token (o id do usuário no IXC, dois-pontos, o token).");
   }

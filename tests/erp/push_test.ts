@@ -127,3 +127,48 @@ Deno.test("erp push: without an ERP connected the renewal queues nothing", async
     await s.stop();
   }
 });
+
+Deno.test("erp push: slow (timeout) and failing (502) answers are tried again later, not lost", async () => {
+  const c = clock();
+  await using db = await testDb(c.now);
+  const s = new IxcStandin().start();
+  try {
+    await erpRenewal(db, s);
+    s.slowMs = 2500; // over the adapter's 2 s timeout
+    const slow = await pushErpWrites(db, adapterOf(s));
+    assert.match(slow.unavailable ?? "", /não respondeu a tempo/);
+    s.slowMs = 0;
+    s.failNext = 1;
+    c.advance(60_000);
+    const failing = await pushErpWrites(db, adapterOf(s));
+    assert.match(failing.unavailable ?? "", /HTTP 502/);
+    assert.equal(failing.dead, 0);
+    c.advance(15 * 60_000);
+    const sum = await pushErpWrites(db, adapterOf(s));
+    assert.equal(sum.sent + sum.already, 6, JSON.stringify(sum));
+    assert.equal(s.writesTo("POST su_oss_chamado"), 1);
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("erp push: with ERP_INVOICES=erp the ERP's own invoices are read, none registered", async () => {
+  await using db = await testDb();
+  const s = new IxcStandin().start();
+  try {
+    const { erpId, c } = await erpRenewal(db, s, { invoices: "erp" });
+    s.put("fn_areceber", {
+      id_contrato: erpId,
+      status: "A",
+      data_vencimento: c.renewal!.loyaltyStart,
+      valor: "129.90",
+    });
+    await pushErpWrites(db, adapterOf(s));
+    const inv = (await erpWrites(db)).find((w) => w.kind === "invoices")!;
+    assert.equal(inv.status, "done");
+    assert.match(inv.result ?? "", /1 fatura\(s\) do IXC/);
+    assert.equal(s.writesTo("POST fn_areceber"), 0, "Renova's carnê is not registered");
+  } finally {
+    await s.stop();
+  }
+});

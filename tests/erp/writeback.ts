@@ -14,10 +14,16 @@ import { caseAt, walkTo } from "../factories.ts";
 import { toIxcDate } from "../../services/erp/adapters/ixc_client.ts";
 import { adapterOf, contract, customer, type IxcStandin, plansMapped, settingsFor } from "./fixtures.ts";
 
-export async function erpRenewal(db: Db, s: IxcStandin, opts: { connect?: boolean } = {}) {
+export async function erpRenewal(
+  db: Db,
+  s: IxcStandin,
+  opts: { connect?: boolean; invoices?: "renova" | "erp" } = {},
+) {
   const plans = await plansMapped(db);
   await setPlanErpMapping(db, "12", plans[2].id); // the plan caseAt's customer chooses
-  if (opts.connect !== false) await saveErpSwitch(db, settingsFor(s));
+  if (opts.connect !== false) {
+    await saveErpSwitch(db, { ...settingsFor(s), invoices: opts.invoices ?? "renova" });
+  }
   const today = todayInBrazil(db.now());
   const due = (await listDue(db, today, addDays(today, 60))).items[0];
   const k = (await getContract(db, due.contractId))!;
