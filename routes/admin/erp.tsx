@@ -40,9 +40,9 @@ function PullRow({ r }: { r: PullRun }) {
       </p>
       <p class="text-sm text-gray-700">
         {c?.created ?? 0} novos · {c?.updated ?? 0} atualizados · {c?.unchanged ?? 0} iguais ·{" "}
-        {c?.kept ?? 0} mantidos (renovação aberta) · {(c?.bad ?? 0) + r.refused.length} recusados
+        {c?.kept ?? 0} mantidos (renovação aberta) · {(c?.bad ?? 0) + r.refused.length} recusados ·
         {" "}
-        · {r.plans} plano(s) · {r.logins} login(s)
+        {r.plans} plano(s) · {r.logins} login(s)
       </p>
       {r.refused.length > 0 && (
         <ul class="text-sm list-disc ml-5">

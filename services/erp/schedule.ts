@@ -23,9 +23,12 @@ export async function startErpBridge(db: Db, s: ErpSettings | undefined) {
   };
   const push = () => once("push", () => pushErpWrites(db, adapter, { leaseMs: s.pushLeaseMs }));
   const pull = () =>
-    once("pull", () =>
-      withLease(db, "erp:pull", 10 * 60_000, () =>
-        pullFromErp(db, adapter, { actor: systemActor("erp-pull") })));
+    once(
+      "pull",
+      () =>
+        withLease(db, "erp:pull", 10 * 60_000, () =>
+          pullFromErp(db, adapter, { actor: systemActor("erp-pull") })),
+    );
   const timers = [setInterval(push, 60_000)];
   if (s.pullEveryMinutes > 0) timers.push(setInterval(pull, s.pullEveryMinutes * 60_000));
   push();

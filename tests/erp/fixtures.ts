@@ -25,7 +25,12 @@ export function fillIxc(s: IxcStandin, n: number, expiry = "15/12/2026"): void {
   for (let i = 1; i <= n; i++) {
     s.put("cliente", customer(i, generateCpf(rand)));
     s.put("cliente_contrato", contract(i, String(i), expiry));
-    s.put("radusuarios", { id: String(500 + i), login: `cliente${i}`, id_contrato: String(i), ativo: "S" });
+    s.put("radusuarios", {
+      id: String(500 + i),
+      login: `cliente${i}`,
+      id_contrato: String(i),
+      ativo: "S",
+    });
   }
 }
 

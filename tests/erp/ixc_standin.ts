@@ -52,8 +52,10 @@ export class IxcStandin {
   }
 
   start(): this {
-    this.#server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, (req) =>
-      this.handle(req));
+    this.#server = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+      (req) => this.handle(req),
+    );
     return this;
   }
 
@@ -116,7 +118,11 @@ export class IxcStandin {
     }
     if (req.method === "POST" && !id) {
       const rec = this.put(table, { ...body, id: String(this.#nextId++) });
-      return await this.written(`POST ${table}`, { type: "success", message: "Registro inserido com sucesso!", id: rec.id });
+      return await this.written(`POST ${table}`, {
+        type: "success",
+        message: "Registro inserido com sucesso!",
+        id: rec.id,
+      });
     }
     if (req.method === "PUT" && id) {
       const cur = this.table(table).get(decodeURIComponent(id));
@@ -127,7 +133,11 @@ export class IxcStandin {
       );
       if (missing.length) return error(`Campo ${missing[0]} não informado`);
       this.put(table, { ...body, id: cur.id });
-      return await this.written(`PUT ${table}/${cur.id}`, { type: "success", message: "Registro atualizado com sucesso!", id: cur.id });
+      return await this.written(`PUT ${table}/${cur.id}`, {
+        type: "success",
+        message: "Registro atualizado com sucesso!",
+        id: cur.id,
+      });
     }
     return error("Método não suportado");
   }

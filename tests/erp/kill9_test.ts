@@ -26,7 +26,8 @@ function push(kvPath: string, url: string) {
 }
 
 Deno.test({
-  name: "erp push: a kill -9 between IXC applying a write and Renova recording it sends nothing twice",
+  name:
+    "erp push: a kill -9 between IXC applying a write and Renova recording it sends nothing twice",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

@@ -12,7 +12,14 @@ import { keys } from "../../services/keys.ts";
 import type { ErpWrite } from "../../services/erp/queue.ts";
 import { caseAt, walkTo } from "../factories.ts";
 import { toIxcDate } from "../../services/erp/adapters/ixc_client.ts";
-import { adapterOf, contract, customer, type IxcStandin, plansMapped, settingsFor } from "./fixtures.ts";
+import {
+  adapterOf,
+  contract,
+  customer,
+  type IxcStandin,
+  plansMapped,
+  settingsFor,
+} from "./fixtures.ts";
 
 export async function erpRenewal(
   db: Db,

@@ -11,7 +11,13 @@ import type {
   ErpContractRow,
 } from "../types.ts";
 import { ErpRefused } from "../types.ts";
-import { fromIxcDate, IxcClient, type IxcRecord, type IxcSettings, toIxcDate } from "./ixc_client.ts";
+import {
+  fromIxcDate,
+  IxcClient,
+  type IxcRecord,
+  type IxcSettings,
+  toIxcDate,
+} from "./ixc_client.ts";
 import { addMonths } from "../../dates.ts";
 
 const TABLES = ["cliente", "cliente_contrato", "vd_contratos", "radusuarios"] as const;
@@ -20,7 +26,11 @@ export function ixcAdapter(settings: IxcSettings): ErpAdapter {
   const ixc = new IxcClient(settings);
 
   /** Rows of `table` changed since `since` (all of them without a stamp). */
-  const changed = (table: string, since: string | undefined, onPage?: (n: number, t: number) => void) =>
+  const changed = (
+    table: string,
+    since: string | undefined,
+    onPage?: (n: number, t: number) => void,
+  ) =>
     ixc.listAll(
       table,
       since
