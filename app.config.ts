@@ -5,6 +5,7 @@ import presetTailwind from "@twind/preset-tailwind";
 import { type MessagingSettings, parseMessagingEnv } from "./services/messaging/settings.ts";
 import { parseCidr } from "./lib/client_ip.ts";
 import { islandClasses } from "./twind_safelist.gen.ts";
+import { type ErpSettings, parseErpEnv } from "./services/erp/settings.ts";
 
 export interface AppConfig {
   port: number;
@@ -56,6 +57,8 @@ export interface AppConfig {
   provider: { name: string; cnpj: string; phone: string; email: string; site: string };
   /** E-mail (Resend), WhatsApp Cloud API, queue, quiet hours, rates, reminders. */
   messaging: MessagingSettings;
+  /** The ERP bridge (IXC_URL, IXC_TOKEN…; services/erp/settings.ts); absent = no ERP. */
+  erp?: ErpSettings;
 }
 
 export class ConfigError extends Error {}
@@ -134,9 +137,13 @@ export function loadConfig(
   const messaging = parseMessagingEnv(env, { origin, port, provider }, (m) => {
     throw new ConfigError(m);
   });
+  const erp = parseErpEnv(env, (m) => {
+    throw new ConfigError(m);
+  });
   return {
     signingP12,
     messaging,
+    erp,
     port,
     kvPath: env.KV_PATH ?? "data/renova.kv",
     dataKey,

@@ -7,6 +7,7 @@ import { createApp } from "./lib/app.ts";
 import { scheduleDailyJobs } from "./services/ops/daily_jobs.ts";
 import { loadSigner } from "./services/contract/signer.ts";
 import { startMessaging } from "./services/messaging/mod.ts";
+import { startErpBridge } from "./services/erp/schedule.ts";
 
 export async function start(env: Record<string, string | undefined> = Deno.env.toObject()) {
   const config = loadConfig(env);
@@ -45,6 +46,8 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
   });
   // Message delivery (KV queue + periodic scan) starts once the app exists.
   const messaging = startMessaging(db, config.messaging);
+  // The ERP bridge (services/erp): a no-op without IXC_URL/IXC_TOKEN.
+  const erp = await startErpBridge(db, config.erp);
   const server = Deno.serve(
     {
       port: config.port,
@@ -54,7 +57,7 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
   );
   /** Stops background work; the promise settles once jobs in flight have finished. */
   const stopJobs = async () => {
-    await Promise.all([stopRetention(), messaging.stop()]);
+    await Promise.all([stopRetention(), messaging.stop(), erp.stop()]);
   };
   return { server, db, app, config, messaging, stopJobs };
 }

@@ -88,6 +88,8 @@ export interface EventAuditData {
   "nas.deleted": { name: string };
   /** The new speed on the network (services/network/apply_speed.ts), with the notify step. */
   "network.speed_applied": { outcome: string; nas?: string; reason?: string; ms?: number };
+  "erp.write_retried": { kind: string; from: string };
+  "erp.pulled": Record<string, number>;
 }
 
 /** Every audit action with the shape of its data: a misspelled action does not compile. */

@@ -190,4 +190,26 @@ export const keys = {
   /** Access servers (NAS) that take RADIUS CoA (services/network/nas.ts). */
   nas: (id: string) => ["nas", id] as const,
   nasList: () => ["nas"] as const,
+
+  /** ERP bridge (services/erp/): whether and how an ERP is connected (written at start). */
+  erpSettings: () => ["settings", "erp"] as const,
+  /** Write-back to the ERP, queued in the renewal step's atomic; by id. */
+  erpWrite: (id: string) => ["erp_writes", id] as const,
+  erpWrites: () => ["erp_writes"] as const,
+  /** Queued writes by when the pusher should next look at them (due, retry, or lease end). */
+  erpWriteDue: (at: string, id: string) => ["erp_writes_by_due", at, id] as const,
+  erpWritesDue: () => ["erp_writes_by_due"] as const,
+  /** The last write queued for an ERP contract: the next one waits for it (order matters). */
+  erpLastWrite: (contractErpId: string) => ["erp_last_write", contractErpId] as const,
+  /** The ERP's last-change stamp of one of its records, as Renova last read (or wrote) it. */
+  erpStamp: (table: string, erpId: string) => ["erp_stamps", table, erpId] as const,
+  /** The customer's access login (IXC radusuarios) by the ERP contract id. */
+  erpLogin: (contractErpId: string) => ["erp_logins", contractErpId] as const,
+  /** The ERP's sale plans (IXC vd_contratos) as last read, by ERP plan id. */
+  erpPlan: (erpPlanId: string) => ["erp_plans", erpPlanId] as const,
+  erpPlans: () => ["erp_plans"] as const,
+  /** Pull state: the last-change stamp reached per table and the last runs' summaries. */
+  erpPullState: () => ["meta", "erp_pull"] as const,
+  erpPullRun: (id: string) => ["erp_pull_runs", id] as const,
+  erpPullRuns: () => ["erp_pull_runs"] as const,
 };

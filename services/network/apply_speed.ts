@@ -7,6 +7,8 @@ import type { Db } from "../db.ts";
 import type { Contract } from "../contracts.ts";
 import type { Plan } from "../plans.ts";
 import { sendCoa } from "./coa_client.ts";
+import { keys } from "../keys.ts";
+import type { ErpLoginRow } from "../erp/types.ts";
 import { listNas, nasForCity, nasSecret } from "./nas.ts";
 import { rateAttributes, sessionAttributes } from "./profiles.ts";
 
@@ -28,9 +30,8 @@ const DISCONNECT = { timeoutMs: 1200, tries: 1 };
 export async function applyNewSpeed(db: Db, contract: Contract, plan: Plan): Promise<SpeedOutcome> {
   const all = await listNas(db);
   if (!all.length) return { outcome: "manual", reason: "nenhum NAS cadastrado" };
-  if (!contract.accessLogin) {
-    return { outcome: "manual", reason: "contrato sem login de acesso" };
-  }
+  const login = await accessLoginOf(db, contract);
+  if (!login) return { outcome: "manual", reason: "contrato sem login de acesso" };
   const nas = nasForCity(all, contract.city);
   if (!nas) return { outcome: "manual", reason: `nenhum NAS atende ${contract.city}` };
   const secret = await nasSecret(db, nas);
@@ -38,7 +39,7 @@ export async function applyNewSpeed(db: Db, contract: Contract, plan: Plan): Pro
     return { outcome: "manual", nas: nas.name, reason: "segredo do NAS não configurado" };
   }
   const target = { host: nas.host, port: nas.port, secret };
-  const session = sessionAttributes({ userName: contract.accessLogin });
+  const session = sessionAttributes({ userName: login });
   let rate;
   try {
     rate = rateAttributes(nas.vendor, plan, nas.options);
@@ -67,4 +68,12 @@ export async function applyNewSpeed(db: Db, contract: Contract, plan: Plan): Pro
     nas: nas.name,
     reason: `${why}; desconexão ${dc?.kind === "nak" ? `recusada: ${dc.reason}` : "sem resposta"}`,
   };
+}
+
+/** The access login: the contract's own, else the ERP's (IXC radusuarios, services/erp/pull.ts). */
+async function accessLoginOf(db: Db, contract: Contract): Promise<string | undefined> {
+  if (contract.accessLogin) return contract.accessLogin;
+  if (!contract.erpId) return undefined;
+  const row = (await db.kv.get<ErpLoginRow>(keys.erpLogin(contract.erpId))).value;
+  return row?.active ? row.login : undefined;
 }

@@ -3,6 +3,7 @@ import { ValidationError } from "../errors.ts";
 import { stageContractUpdate } from "../contracts.ts";
 import { getCaseEntry, transition } from "./cases.ts";
 import { contractEntry, type StepCtx } from "./env.ts";
+import { stageErpWrites } from "../erp/queue.ts";
 
 /** Applies the chosen plan on the customer's contract record. */
 export async function changePlan(ctx: StepCtx, caseId: string, rev?: number) {
@@ -18,7 +19,7 @@ export async function changePlan(ctx: StepCtx, caseId: string, rev?: number) {
     actor: ctx.actor,
     rev,
     auditData: { fromPlanId: contract.value.planId, toPlanId: planId },
-    apply: (next, op) => {
+    apply: async (next, op, prev) => {
       stageContractUpdate(ctx.db, op, contract, { ...contract.value, planId });
       next.planChange = {
         at: ctx.db.now().toISOString(),
@@ -26,6 +27,7 @@ export async function changePlan(ctx: StepCtx, caseId: string, rev?: number) {
         fromPlanId: contract.value.planId,
         toPlanId: planId,
       };
+      await stageErpWrites(ctx.db, op, prev, next); // the ERP's copy, sent by services/erp
     },
   });
 }

@@ -26,6 +26,7 @@ import {
   type StaffCtx,
   type StepCtx,
 } from "./env.ts";
+import { stageErpWrites } from "../erp/queue.ts";
 
 /**
  * Confirms the signature on the record: the contract's loyalty restarts on the signing date and
@@ -77,7 +78,7 @@ export async function registerSignature(ctx: StepCtx, caseId: string, rev?: numb
         ...input,
         entry,
         auditData: { protocol, loyaltyEnd },
-        apply: async (next, op) => {
+        apply: async (next, op, prev) => {
           stageNumbers(op, draw, caseId);
           stageContractUpdate(ctx.db, op, contract, {
             ...contract.value,
@@ -110,6 +111,7 @@ export async function registerSignature(ctx: StepCtx, caseId: string, rev?: numb
               data: formatDate(signedOn),
             },
           });
+          await stageErpWrites(ctx.db, op, prev, next); // the ERP's copy, sent by services/erp
         },
       });
     } catch (e) {
@@ -190,11 +192,12 @@ export async function closeCase(ctx: StaffCtx, caseId: string, rev?: number) {
     action: "close",
     actor: ctx.actor,
     rev,
-    apply: (next, op) => {
+    apply: async (next, op, prev) => {
       if (ticket?.value) stageCloseTicket(ctx.db, op, ticket as Deno.KvEntry<typeof ticket.value>);
       next.closedAt = ctx.db.now().toISOString();
       // The final message's link keeps showing the invoices, PIX and contract (read-only).
       keepLink(ctx, op, next);
+      await stageErpWrites(ctx.db, op, prev, next); // the ERP's copy, sent by services/erp
     },
   });
 }

@@ -124,3 +124,22 @@ Deno.test("speed: the customer's all-set page says the plan is active instead of
   assert.match(html, /Seu novo plano já está ativo/);
   assert.doesNotMatch(html, /Desligue o roteador da tomada/);
 });
+
+Deno.test("speed: the access login pulled from the ERP (radusuarios) is used", async () => {
+  await using db = await testDb();
+  await using nas = await startNas(SECRET, "ack");
+  const h = await caseAt(db, "registered");
+  const contract = (await db.kv.get<Contract>(keys.contract(h.contractId))).value!;
+  await db.kv.set(keys.erpLogin(contract.erpId!), {
+    erpId: "77",
+    contractErpId: contract.erpId!,
+    login: "pppoe-ixc-77",
+    active: true,
+    stamp: "2026-12-01 10:00:00",
+  });
+  await addNas(db, nas.port);
+  await notifyCustomer(h.ctx, h.id);
+  assert.equal((await getCase(db, h.id))!.network?.outcome, "coa_ack");
+  const user = nas.valid[0].attributes.find((a) => !("vendor" in a) && a.type === 1)!;
+  assert.equal(readText(user.value), "pppoe-ixc-77");
+});

@@ -1,0 +1,201 @@
+// The write-back queue: a renewal step stages its ERP writes in its own atomic (like its
+// messages), so a step that commits always has them and one that fails has none. push.ts
+// sends them; a person retries the dead ones and settles the conflicts (routes/admin/erp.tsx).
+import type { Db } from "../db.ts";
+import { commitOrConflict } from "../db.ts";
+import { keys } from "../keys.ts";
+import { ulid } from "../ulid.ts";
+import { addAudit } from "../audit.ts";
+import type { Actor } from "../../domain/actor.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import { getContract } from "../contracts.ts";
+import { getCustomer } from "../customers.ts";
+import { getPlan } from "../plans.ts";
+import type { RenewalCase } from "../renewals/cases.ts";
+import type { ErpWriteKind, ErpWritePayload } from "./types.ts";
+import { getErpSwitch } from "./settings.ts";
+
+export type ErpWriteStatus = "queued" | "done" | "conflict" | "dead";
+
+export interface ErpWrite {
+  id: string;
+  kind: ErpWriteKind;
+  caseId: string;
+  contractId: string;
+  /** Our plan id (contract writes): its ERP id is looked up when sending, so mapping a plan
+   * later and retrying is enough. */
+  planId?: string;
+  payload: ErpWritePayload;
+  /** The ERP record's stamp as Renova had read it when the step was taken. */
+  baseStamp?: string;
+  /** Sent after this write (the previous one of the same contract) went through. */
+  after?: string;
+  status: ErpWriteStatus;
+  attempts: number;
+  nextAt: string;
+  lastError?: string;
+  result?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ErpStamp {
+  /** As the last pull read it. */
+  pulled?: string;
+  /** Right after Renova's own last write to it. */
+  own?: string;
+}
+
+export const ERP_WRITE_LABELS: Record<ErpWriteKind, string> = {
+  contract_plan: "Troca de plano no contrato",
+  contract_renewal: "Plano, renovação e fidelidade no contrato",
+  ticket_open: "Atendimento com o protocolo",
+  ticket_close: "Fechamento do atendimento",
+  contract_pdf: "Contrato assinado (PDF) anexado",
+  invoices: "Faturas",
+};
+
+/**
+ * The renewal hook: stages the ERP writes a step implies into `op` (the step's atomic). A
+ * no-op when no ERP is connected or the contract did not come from the ERP.
+ */
+export async function stageErpWrites(
+  db: Db,
+  op: Deno.AtomicOperation,
+  prev: RenewalCase,
+  next: RenewalCase,
+): Promise<void> {
+  const on = await getErpSwitch(db);
+  if (!on) return;
+  const contract = await getContract(db, next.contractId);
+  if (!contract?.erpId) return;
+  const base = { contractErpId: contract.erpId };
+  const wanted: { kind: ErpWriteKind; planId?: string; payload: ErpWritePayload }[] = [];
+  if (next.planChange && next.planChange.at !== prev.planChange?.at) {
+    wanted.push({ kind: "contract_plan", planId: next.planChange.toPlanId, payload: base });
+  }
+  if (next.ticket && !prev.ticket && next.renewal) {
+    const [customer, plan] = await Promise.all([
+      getCustomer(db, next.customerId),
+      next.choice ? getPlan(db, next.choice.planId) : null,
+    ]);
+    const p: ErpWritePayload = {
+      ...base,
+      customerErpId: customer?.erpId,
+      protocol: next.ticket.protocol,
+    };
+    wanted.push({
+      kind: "contract_renewal",
+      planId: plan?.id,
+      payload: {
+        ...p,
+        loyaltyStart: next.renewal.loyaltyStart,
+        loyaltyEnd: next.renewal.loyaltyEnd,
+        loyaltyMonths: plan?.loyaltyMonths,
+      },
+    });
+    wanted.push({
+      kind: "ticket_open",
+      payload: { ...p, subject: `Renovação de contrato — ${plan?.name ?? ""} (Renova)` },
+    });
+    if (next.signature?.signedBlobId) {
+      wanted.push({
+        kind: "contract_pdf",
+        payload: { ...p, blobId: next.signature.signedBlobId, sha256: next.signature.finalSha256 },
+      });
+    }
+    wanted.push({
+      kind: "invoices",
+      payload: {
+        ...p,
+        loyaltyStart: next.renewal.loyaltyStart,
+        invoiceMode: on.invoices,
+        invoices: on.invoices === "renova"
+          ? (next.invoices ?? []).map((i) => ({
+            seq: i.seq,
+            dueDate: i.dueDate,
+            amountCents: i.amountCents,
+            nossoNumero: i.nossoNumero,
+          }))
+          : undefined,
+      },
+    });
+  }
+  if (next.closedAt && !prev.closedAt && next.ticket) {
+    wanted.push({
+      kind: "ticket_close",
+      payload: { ...base, protocol: next.ticket.protocol },
+    });
+  }
+  if (!wanted.length) return;
+  const [stamp, last] = await db.kv.getMany<[ErpStamp, string]>([
+    keys.erpStamp("cliente_contrato", contract.erpId),
+    keys.erpLastWrite(contract.erpId),
+  ]);
+  const now = db.now().toISOString();
+  let after = last.value ?? undefined;
+  for (const w of wanted) {
+    const write: ErpWrite = {
+      id: ulid(),
+      kind: w.kind,
+      caseId: next.id,
+      contractId: contract.id,
+      planId: w.planId,
+      payload: w.payload,
+      baseStamp: stamp.value?.pulled,
+      after,
+      status: "queued",
+      attempts: 0,
+      nextAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
+    op.set(keys.erpWrite(write.id), write).set(keys.erpWriteDue(now, write.id), write.id);
+    after = write.id;
+  }
+  op.set(keys.erpLastWrite(contract.erpId), after!);
+}
+
+export async function getErpWrite(db: Db, id: string) {
+  return await db.kv.get<ErpWrite>(keys.erpWrite(id));
+}
+
+/** The latest writes (newest first) and counts by status over the same window. */
+export async function listErpWrites(db: Db, limit = 200) {
+  const items: ErpWrite[] = [];
+  const counts: Record<ErpWriteStatus, number> = { queued: 0, done: 0, conflict: 0, dead: 0 };
+  for await (const e of db.kv.list<ErpWrite>({ prefix: keys.erpWrites() }, { reverse: true })) {
+    counts[e.value.status]++;
+    if (items.length < limit) items.push(e.value);
+  }
+  return { items, counts };
+}
+
+/**
+ * A person sends a dead or conflicting write again. For a conflict this means "send it over
+ * the ERP's change" (they looked at both): the stamp comparison is dropped for this write.
+ */
+export async function retryErpWrite(db: Db, id: string, actor: Actor): Promise<void> {
+  const entry = await getErpWrite(db, id);
+  if (!entry.value) throw new NotFoundError("Envio ao ERP não encontrado.");
+  const w = entry.value;
+  if (w.status !== "dead" && w.status !== "conflict") {
+    throw new ValidationError({ id: "Este envio não está parado: nada a tentar de novo." });
+  }
+  const now = db.now().toISOString();
+  const next: ErpWrite = {
+    ...w,
+    status: "queued",
+    attempts: 0,
+    nextAt: now,
+    baseStamp: w.status === "conflict" ? undefined : w.baseStamp,
+    updatedAt: now,
+  };
+  const op = db.kv.atomic().check(entry).set(keys.erpWrite(id), next)
+    .set(keys.erpWriteDue(now, id), id);
+  addAudit(db, op, `erp_write:${id}`, "erp.write_retried", actor, {
+    kind: w.kind,
+    from: w.status,
+  });
+  await commitOrConflict(op, "Este envio mudou enquanto você olhava. Recarregue a página.");
+}
