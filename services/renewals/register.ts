@@ -121,7 +121,9 @@ export async function registerSignature(ctx: StepCtx, caseId: string, rev?: numb
       }
       throw e;
     }
-    if (result.changed) {
+    // Staff wait for the carnê here; when Renova registers by itself (the customer's signing
+    // request, advance.ts) the customer does not: the first download renders it (carne.ts).
+    if (result.changed && ctx.actor.type !== "system") {
       try {
         result.case.carneBlobId = await ensureCarne(ctx.db, caseId, ctx.provider);
       } catch (e) {

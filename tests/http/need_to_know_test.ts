@@ -74,8 +74,9 @@ async function setup(now: { t: number }) {
     rev: String(k.rev),
   });
   assert.equal(signed.status, 303);
-  // Renova registered the signature itself (policy.ts `auto`): contract, ticket and invoices.
-  assert.ok((await getCase(t.db, c.id))!.carneBlobId, "the carnê exists");
+  // Renova registered the signature itself (policy.ts `auto`): contract, ticket and invoices;
+  // the carnê is rendered on its first download, not in the customer's signing request.
+  assert.equal((await getCase(t.db, c.id))!.invoices?.length, 12, "the invoices are issued");
 
   const free = await openCase(t.db, { contractId: due[1].contractId, origin: "on_demand" }, SYSTEM);
   return { ...t, own: c.id, free: free.id, att1Id: att.id };
