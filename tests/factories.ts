@@ -15,6 +15,7 @@ import * as signing from "../services/renewals/signing.ts";
 import { OPEN_STEPS } from "../domain/steps.ts";
 import { readOutbox } from "../services/messaging/mod.ts";
 import { addDays, todayInBrazil } from "../services/dates.ts";
+import { declineMarksOf } from "../services/renewals/cool_off.ts";
 import { loadConfig } from "../app.config.ts";
 import type { RenewalEnv } from "../services/renewals/env.ts";
 import { customerActor, staffActor } from "../domain/actor.ts";
@@ -71,7 +72,12 @@ async function nextDueContract(db: Db, index?: number): Promise<string> {
   const today = todayInBrazil(db.now());
   const due = (await listDue(db, today, addDays(today, 60))).items;
   if (index !== undefined) return due[index].contractId;
-  for (const d of due) if (!(await openCaseOfContract(db, d.contractId))) return d.contractId;
+  // Skips contracts with an open case and those that refused recently (cooling off).
+  const marks = await declineMarksOf(db, due.map((d) => d.contractId));
+  for (const d of due) {
+    if (marks.get(d.contractId)) continue;
+    if (!(await openCaseOfContract(db, d.contractId))) return d.contractId;
+  }
   throw new Error("caseAt: no due contract without an open case left");
 }
 

@@ -98,7 +98,7 @@ Deno.test({
         scale: 8,
         backgroundcolor: "FFFFFF",
       });
-      await phone.getByLabel("Foto segurando o documento").setInputFiles({
+      await phone.getByLabel("Escolher da galeria").setInputFiles({
         name: "selfie.png",
         mimeType: "image/png",
         buffer: Buffer.from(png),
