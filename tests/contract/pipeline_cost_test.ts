@@ -1,7 +1,7 @@
 // The contract pipeline's expensive set-up work happens once per process, not per contract
 // (issue #21). Cost is checked by counting the work, never by timing it.
 import assert from "node:assert/strict";
-import { PDFDocument } from "pdf-lib";
+import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
 import {
   appendCertificatePage,
   contractHash,
@@ -89,4 +89,12 @@ Deno.test("seal: the P12 is opened once per process and later seals still verify
   } finally {
     p12.set(kept);
   }
+});
+
+Deno.test("certificate QR is drawn as vectors: no image to rasterize, encode and decode", async () => {
+  const pdf = await fullContract(defaultFontDir());
+  const doc = await PDFDocument.load(pdf);
+  const cert = doc.getPages().at(-1)!;
+  const xobjects = cert.node.Resources()?.lookupMaybe(PDFName.of("XObject"), PDFDict);
+  assert.equal(xobjects?.keys().length ?? 0, 0, "no image XObject on the certificate page");
 });
