@@ -124,6 +124,19 @@ function evidenceFor(c: Case, documentSha256: string, signedAt: string): Evidenc
   };
 }
 
+/**
+ * This process's CPU time in ms (user + system, Linux /proc; NaN elsewhere). Wall time on a
+ * shared, loaded machine stretches long tasks more than short ones; CPU time does not.
+ */
+export function cpuMs(): number {
+  try {
+    const f = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
+}
+
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const ms = (x: number) => x.toFixed(2).padStart(9);
 
@@ -165,6 +178,7 @@ async function main() {
   const render: number[] = [];
   const full: number[] = [];
   const size = { baseline: 0, render: 0, full: 0 };
+  const cpu = { baseline: 0, full: 0 };
   const total = WARMUP + n;
   const step = Math.max(1, Math.floor(n / 10));
   let runStart = performance.now();
@@ -174,9 +188,11 @@ async function main() {
     const c = cases(i);
     const counted = i >= WARMUP;
 
+    const c0 = cpuMs();
     const b0 = performance.now();
     const plain = await baselinePdf(CONTRACT_TITLE, c.text);
     const b1 = performance.now();
+    const c1 = cpuMs();
 
     const t0 = performance.now();
     const unsigned = await renderUnsigned(c.sections);
@@ -193,8 +209,11 @@ async function main() {
       providerName: provider.name,
     });
     const t2 = performance.now();
+    const c2 = cpuMs();
 
     if (!counted) continue;
+    cpu.baseline += c1 - c0;
+    cpu.full += c2 - c1;
     baseline.push(b1 - b0);
     render.push(t1 - t0);
     full.push(t2 - t0);
@@ -245,6 +264,11 @@ async function main() {
   console.log(`render / baseline (median): ${(sr.median / sb.median).toFixed(1)}×`);
   console.log(`full pipeline: ${perS.toFixed(2)} contracts/s (1000 / mean, one at a time)`);
   console.log(`RSS at the end: ${rssMb.toFixed(1)} MB`);
+  console.log(
+    `CPU ms per contract (mean, 10 ms ticks summed): baseline ${
+      (cpu.baseline / n).toFixed(1)
+    }, full ${(cpu.full / n).toFixed(1)}, full / baseline ${(cpu.full / cpu.baseline).toFixed(1)}×`,
+  );
   console.log(JSON.stringify({
     contracts: n,
     render_median_ms: round(sr.median),
@@ -255,6 +279,9 @@ async function main() {
     full_ratio_vs_baseline: round(sf.median / sb.median, 1),
     contracts_per_s: round(perS),
     rss_mb: round(rssMb, 1),
+    baseline_cpu_ms: round(cpu.baseline / n),
+    full_cpu_ms: round(cpu.full / n),
+    full_cpu_ratio_vs_baseline: round(cpu.full / cpu.baseline, 1),
   }));
 }
 

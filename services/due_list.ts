@@ -123,8 +123,12 @@ async function dueWithoutCase(
   let lastScanned: DuePosition | undefined;
   for (let guard = 0; guard < 20 && rows.length <= limit; guard++) {
     const page = await listDue(db, f.from, f.to, { after, cursor, limit: 100 });
-    const open = await openCasesOfContracts(db, page.items.map((i) => i.contractId));
-    const marks = await declineMarksOf(db, page.items.map((i) => i.contractId));
+    // Open-case and decline checks of the page in one parallel batch, not one after another.
+    const ids = page.items.map((i) => i.contractId);
+    const [open, marks] = await Promise.all([
+      openCasesOfContracts(db, ids),
+      declineMarksOf(db, ids),
+    ]);
     for (const i of page.items) {
       lastScanned = i;
       if (open.get(i.contractId)) continue;
@@ -192,8 +196,9 @@ export async function renewalList(
   const byId = new Map(plans.map((p) => [p.id, p]));
   const isManager = viewer.role !== "attendant";
 
-  let caseRows: CaseRow[] = [];
-  if (f.step !== "new" && !f.cursor) {
+  // The open cases and the due page are independent reads: both run at once.
+  const caseRowsP = (async (): Promise<CaseRow[]> => {
+    if (f.step === "new" || f.cursor) return [];
     const { cases } = await listOpenCases(db, {
       assigneeId: isManager ? undefined : viewer.id,
       step: (f.step || undefined) as Step | undefined,
@@ -204,7 +209,7 @@ export async function renewalList(
       (isManager || c.assigneeId === viewer.id)
     );
     const customers = await getCustomers(db, filtered.map((c) => c.customerId));
-    caseRows = filtered.map((c) => ({
+    const caseRows = filtered.map((c) => ({
       case: c,
       customerName: customers.get(c.customerId)?.name ?? "—",
       phone: customers.get(c.customerId)?.phones[0] ?? "",
@@ -215,8 +220,9 @@ export async function renewalList(
       waitingSince: waitingSince(c),
       daysLeft: daysBetween(today, c.loyaltyEnd),
     }));
-    caseRows.sort(byUrgency);
-  }
+    return caseRows.sort(byUrgency);
+  })();
+  caseRowsP.catch(() => {}); // awaited below; an error in the due part must not orphan it
 
   let dueRows: DueRow[] = [];
   let declinedRows: DeclinedRow[] = [];
@@ -246,6 +252,7 @@ export async function renewalList(
       contactFrom: contactAgainFrom(d.mark, coolOffDays),
     }));
   }
+  const caseRows = await caseRowsP;
   const counts = {
     staff: caseRows.filter((r) => r.queue === "staff").length,
     customer: caseRows.filter((r) => r.queue === "customer").length,

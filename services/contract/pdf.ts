@@ -59,25 +59,71 @@ export function defaultFontDir(): string {
   }
 }
 
-/** Embeds DejaVu Sans regular and bold (subset: only the glyphs used end up in the file). */
-export async function embedFonts(doc: PDFDocument, fontDir?: string): Promise<Fonts> {
-  const dir = (fontDir ?? defaultFontDir()).replace(/\/$/, "");
-  const read = async (file: string) => {
-    try {
-      return await Deno.readFile(`${dir}/${file}`);
-    } catch (e) {
+// Font programs are read and parsed once per process: fontkit's parse of DejaVu (~700 KB) cost
+// more than the whole rest of a contract when it ran six times per signed contract. Each
+// document still gets its own subset (only the glyphs it uses).
+const fontFiles = new Map<string, Promise<Uint8Array>>();
+const parsedFonts = new WeakMap<Uint8Array, unknown>();
+const sharedFontkit = {
+  create(data: Uint8Array) {
+    let font = parsedFonts.get(data);
+    if (!font) {
+      font = fontkit.create(data);
+      parsedFonts.set(data, font);
+    }
+    return font;
+  },
+} as unknown as typeof fontkit;
+
+function readFont(path: string): Promise<Uint8Array> {
+  let p = fontFiles.get(path);
+  if (!p) {
+    p = Deno.readFile(path).catch((e) => {
+      fontFiles.delete(path); // a font installed later is picked up on the next call
       throw new Error(
-        `Fonte não encontrada em ${dir}/${file} (instale fonts-dejavu-core ou defina FONT_DIR): ${
+        `Fonte não encontrada em ${path} (instale fonts-dejavu-core ou defina FONT_DIR): ${
           (e as Error).message
         }`,
       );
-    }
-  };
-  doc.registerFontkit(fontkit);
+    });
+    fontFiles.set(path, p);
+  }
+  return p;
+}
+
+/** Embeds DejaVu Sans regular and bold (subset: only the glyphs used end up in the file). */
+export async function embedFonts(doc: PDFDocument, fontDir?: string): Promise<Fonts> {
+  const dir = (fontDir ?? defaultFontDir()).replace(/\/$/, "");
+  const [regular, bold] = await Promise.all([
+    readFont(`${dir}/DejaVuSans.ttf`),
+    readFont(`${dir}/DejaVuSans-Bold.ttf`),
+  ]);
+  doc.registerFontkit(sharedFontkit);
   return {
-    regular: await doc.embedFont(await read("DejaVuSans.ttf"), { subset: true }),
-    bold: await doc.embedFont(await read("DejaVuSans-Bold.ttf"), { subset: true }),
+    regular: await doc.embedFont(regular, { subset: true }),
+    bold: await doc.embedFont(bold, { subset: true }),
   };
+}
+
+// Word widths at size 1, per parsed font program (shared by every document). pdf-lib measures
+// a string by running fontkit's full layout over it; word wrap asked that for every growing
+// candidate line (quadratic in the paragraph). A line's width is the sum of its glyph
+// advances, so words are measured once and lines are summed.
+const wordWidths = new WeakMap<object, Map<string, number>>();
+const WORD_CACHE_MAX = 20_000;
+
+/** Width of `text` at `size`, memoized per font program and string. */
+export function textWidth(font: PDFFont, text: string, size: number): number {
+  const program = (font as unknown as { embedder: { font?: object } }).embedder.font ?? font;
+  let m = wordWidths.get(program);
+  if (!m) wordWidths.set(program, m = new Map());
+  let w = m.get(text);
+  if (w === undefined) {
+    w = font.widthOfTextAtSize(text, 1);
+    if (m.size >= WORD_CACHE_MAX) m.clear(); // names, e-mails, hashes: keep memory bounded
+    m.set(text, w);
+  }
+  return w * size;
 }
 
 /** Splits a word wider than `width` into pieces that fit (e-mails, hashes, user agents). */
@@ -110,17 +156,27 @@ function glue(words: string[]): string[] {
 /** Greedy word wrap; explicit newlines start new lines. */
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
+  const space = textWidth(font, " ", size);
   for (const para of text.split("\n")) {
     let line = "";
+    let lineW = 0;
     for (const word of glue(para.split(/\s+/).filter(Boolean))) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) <= width) {
-        line = candidate;
+      const wordW = textWidth(font, word, size);
+      const candidateW = line ? lineW + space + wordW : wordW;
+      if (candidateW <= width) {
+        line = line ? `${line} ${word}` : word;
+        lineW = candidateW;
         continue;
       }
       if (line) lines.push(line);
+      if (wordW <= width) {
+        line = word;
+        lineW = wordW;
+        continue;
+      }
       const pieces = breakWord(word, font, size, width);
       line = pieces.pop() ?? "";
+      lineW = textWidth(font, line, size);
       lines.push(...pieces);
     }
     lines.push(line);
@@ -130,9 +186,9 @@ export function wrapText(text: string, font: PDFFont, size: number, width: numbe
 
 /** Cuts `text` with an ellipsis so it fits `width`. */
 export function fitText(text: string, font: PDFFont, size: number, width: number): string {
-  if (font.widthOfTextAtSize(text, size) <= width) return text;
+  if (textWidth(font, text, size) <= width) return text;
   let s = text;
-  while (s.length > 1 && font.widthOfTextAtSize(s + "…", size) > width) s = s.slice(0, -1);
+  while (s.length > 1 && textWidth(font, s + "…", size) > width) s = s.slice(0, -1);
   return s + "…";
 }
 
@@ -146,7 +202,7 @@ export function drawFooter(page: PDFPage, fonts: Fonts, title: string, right: st
     thickness: 0.5,
     color: LINE_GREY,
   });
-  const rightW = fonts.regular.widthOfTextAtSize(right, FOOTER_SIZE);
+  const rightW = textWidth(fonts.regular, right, FOOTER_SIZE);
   const titleW = width - 2 * MARGIN - rightW - 16;
   page.drawText(fitText(title, fonts.regular, FOOTER_SIZE, titleW), {
     x: MARGIN,
@@ -237,8 +293,8 @@ function drawTable(flow: Flow, table: { head: string[]; rows: string[][] }) {
   // Columns sized by their widest cell, spread to at most the content width.
   const natural = table.head.map((h, i) =>
     Math.max(
-      fonts.bold.widthOfTextAtSize(h, TABLE_SIZE),
-      ...table.rows.map((r) => fonts.regular.widthOfTextAtSize(r[i] ?? "", TABLE_SIZE)),
+      textWidth(fonts.bold, h, TABLE_SIZE),
+      ...table.rows.map((r) => textWidth(fonts.regular, r[i] ?? "", TABLE_SIZE)),
     ) + 2 * CELL_PAD + 24
   );
   const total = natural.reduce((a, b) => a + b, 0);

@@ -124,12 +124,46 @@ function issuerAndSerial(certAsn1: Asn1): { issuer: Asn1; serial: Asn1 } {
 }
 
 interface LoadedSigner {
-  key: forge.pki.rsa.PrivateKey;
+  /** The private key in WebCrypto: native RSA, where forge's pure-JS one took ~40 ms a seal. */
+  key: CryptoKey;
   cert: forge.pki.Certificate;
   chain: forge.pki.Certificate[];
 }
 
-function loadP12(signer: P12Signer): LoadedSigner {
+// Opening a PKCS#12 (3DES + PBKDF in pure JS) cost more than the seal itself; the P12 bytes
+// a process seals with are opened once. Keyed by the bytes object (loadSigner keeps one per
+// store) and the passphrase; a failed open is not remembered.
+const opened = new WeakMap<Uint8Array, Map<string, Promise<LoadedSigner>>>();
+
+function openSigner(signer: P12Signer): Promise<LoadedSigner> {
+  let byPass = opened.get(signer.p12);
+  if (!byPass) opened.set(signer.p12, byPass = new Map());
+  let p = byPass.get(signer.passphrase);
+  if (!p) {
+    p = importSigner(loadP12(signer)).catch((e) => {
+      byPass.delete(signer.passphrase);
+      throw e;
+    });
+    byPass.set(signer.passphrase, p);
+  }
+  return p;
+}
+
+async function importSigner(
+  s: { key: forge.pki.rsa.PrivateKey; cert: forge.pki.Certificate; chain: forge.pki.Certificate[] },
+): Promise<LoadedSigner> {
+  const pkcs8 = der(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(s.key)));
+  const key = await crypto.subtle.importKey(
+    "pkcs8",
+    fromBinary(pkcs8),
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return { key, cert: s.cert, chain: s.chain };
+}
+
+function loadP12(signer: P12Signer) {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(asn1.fromDer(toBinary(signer.p12)), signer.passphrase);
@@ -152,7 +186,11 @@ function loadP12(signer: P12Signer): LoadedSigner {
 }
 
 /** CMS SignedData (detached) over `digest`, with signing-certificate-v2. Returns DER bytes. */
-function buildCms(s: LoadedSigner, digest: Uint8Array, signingTime?: Date): Uint8Array {
+async function buildCms(
+  s: LoadedSigner,
+  digest: Uint8Array,
+  signingTime?: Date,
+): Promise<Uint8Array> {
   const certAsn1 = forge.pki.certificateToAsn1(s.cert);
   const certHash = forge.md.sha256.create().update(der(certAsn1)).digest().getBytes();
   const { issuer, serial } = issuerAndSerial(certAsn1);
@@ -169,8 +207,12 @@ function buildCms(s: LoadedSigner, digest: Uint8Array, signingTime?: Date): Uint
     .map((x) => x.a); // DER: SET OF sorted by encoding
 
   // The signature covers the attributes encoded as a SET (tag 0x31), per RFC 5652 §5.4.
-  const md = forge.md.sha256.create().update(der(set(attrs)));
-  const signature = s.key.sign(md);
+  // RSASSA-PKCS1-v1_5 is deterministic: the same bytes forge's key.sign(sha256) gave.
+  const signature = toBinary(
+    new Uint8Array(
+      await crypto.subtle.sign("RSASSA-PKCS1-v1_5", s.key, fromBinary(der(set(attrs)))),
+    ),
+  );
 
   const signerInfo = seq([
     int(1),
@@ -245,7 +287,7 @@ export async function sealPdf(
   signer: P12Signer,
   info: SealInfo,
 ): Promise<Uint8Array> {
-  const s = loadP12(signer);
+  const s = await openSigner(signer);
   const when = new Date();
   when.setMilliseconds(0);
   const out = await withPlaceholder(pdf, info, when);
@@ -266,7 +308,7 @@ export async function sealPdf(
   out.set(new TextEncoder().encode(brText.padEnd(br[0].length, " ")), br.index!);
 
   const time = info.signingTimeAttribute === false ? undefined : when;
-  const cms = buildCms(s, await sha256(coveredBytes(out, range)), time);
+  const cms = await buildCms(s, await sha256(coveredBytes(out, range)), time);
   if (cms.length > CONTENTS_BYTES) throw new Error("A assinatura CMS excede o espaço reservado.");
   const hex = Array.from(cms, (b) => b.toString(16).padStart(2, "0")).join("");
   out.set(new TextEncoder().encode(hex.toUpperCase()), start + 1);

@@ -3,7 +3,16 @@
  * evidence page ("Certificado de assinatura") appended before the final seal (seal.ts).
  */
 import bwipjs from "bwip-js";
-import { PDFDocument, type PDFPage, rgb } from "pdf-lib";
+import {
+  fill,
+  PDFDocument,
+  type PDFPage,
+  popGraphicsState,
+  pushGraphicsState,
+  rectangle,
+  rgb,
+  setFillingRgbColor,
+} from "pdf-lib";
 import { formatDateTimeSeconds, maskCpf, maskEmail, maskPhone } from "../../domain/format.ts";
 import {
   A4,
@@ -186,6 +195,33 @@ export async function stampSignature(
   return await doc.save();
 }
 
+/**
+ * The QR code as vector squares (one rectangle per run of dark modules, one fill): a PNG took
+ * bwip-js's rasterizer, a deflate and pdf-lib's PNG decode, most of the certificate's cost.
+ */
+function drawQr(page: PDFPage, text: string, x: number, y: number) {
+  const [sym] = bwipjs.raw("qrcode", text, { eclevel: "M" } as BwipOptions) as {
+    pixs: number[];
+    pixx: number;
+    pixy: number;
+  }[];
+  const m = QR_SIZE / Math.max(sym.pixx, sym.pixy);
+  const ops = [pushGraphicsState(), setFillingRgbColor(0, 0, 0)];
+  for (let r = 0; r < sym.pixy; r++) {
+    for (let c = 0; c < sym.pixx;) {
+      if (!sym.pixs[r * sym.pixx + c]) {
+        c++;
+        continue;
+      }
+      let end = c;
+      while (end < sym.pixx && sym.pixs[r * sym.pixx + end]) end++;
+      ops.push(rectangle(x + c * m, y + QR_SIZE - (r + 1) * m, (end - c) * m, m));
+      c = end;
+    }
+  }
+  page.pushOperators(...ops, fill(), popGraphicsState());
+}
+
 /** A shaded box with wrapped text (the self-signed warning). */
 function drawNote(flow: Flow, text: string) {
   const size = 10;
@@ -234,23 +270,9 @@ export async function appendCertificatePage(
   const title = doc.getTitle() ?? "";
   const first = doc.getPageCount();
 
-  const qrOpts: BwipOptions = {
-    bcid: "qrcode",
-    text: opts.verifyUrl,
-    scale: 4,
-    eclevel: "M",
-    backgroundcolor: "FFFFFF",
-  };
-  const qr = await doc.embedPng(await bwipjs.toBuffer(qrOpts));
-
   const flow = new Flow(doc, fonts);
   const top = flow.y;
-  flow.page.drawImage(qr, {
-    x: flow.page.getWidth() - MARGIN - QR_SIZE,
-    y: top - QR_SIZE,
-    width: QR_SIZE,
-    height: QR_SIZE,
-  });
+  drawQr(flow.page, opts.verifyUrl, flow.page.getWidth() - MARGIN - QR_SIZE, top - QR_SIZE);
   const beside = flow.width - QR_SIZE - 16;
   flow.text("Certificado de assinatura", { size: 16, bold: true, leading: 22, width: beside });
   if (title) flow.text(`Documento: ${title}`, { size: 10, leading: 14, width: beside });

@@ -1,0 +1,181 @@
+// Customer and staff pages on a slow phone (issue #21): Chromium with the CPU slowed ×4,
+// 1.6 Mbps down / 750 kbps up and 150 ms RTT (CDP), a real server with demo data in :memory:,
+// cases walked to each step by the real verbs. One JSON line per page (a first visit, empty
+// cache), then one for the same page again (`"visit": "repeat"`, browser cache warm):
+//   {"page": "customer-sign", "visit": "first", "bytes_compressed": …, "bytes_raw": …,
+//    "js_compressed_bytes": …, "requests": …, "first_paint_ms": …}
+//   deno task bench:pages [--pages customer-plans,staff-list] [--fast]
+// `--fast` drops the throttling (the CI smoke run in tests/scripts). Run `deno task build`
+// first (the islands bundle). Figures only: nothing here passes or fails on a time.
+import { chromium, type Page } from "playwright-core";
+import { start } from "../main.ts";
+import { caseAt, type OpenStep } from "../tests/factories.ts";
+
+export const PAGES = [
+  "customer-plans",
+  "customer-photo",
+  "customer-sign",
+  "customer-done",
+  "staff-list",
+  "staff-case",
+] as const;
+export type PageName = typeof PAGES[number];
+
+/** The case step each customer page is shown at. */
+const CUSTOMER_STEP: Record<string, OpenStep> = {
+  "customer-plans": "offer",
+  "customer-photo": "plan_chosen",
+  "customer-sign": "signature_sent",
+  "customer-done": "signed",
+};
+
+export const SLOW = {
+  cpuRate: 4,
+  latencyMs: 150,
+  downBytesPerS: 1_600_000 / 8,
+  upBytesPerS: 750_000 / 8,
+};
+
+const USAGE = "Uso: deno task bench:pages [--pages customer-plans,staff-list] [--fast]";
+
+export function parsePagesArgs(args: string[]): { pages: PageName[]; fast: boolean } {
+  let pages: PageName[] = [...PAGES];
+  let fast = false;
+  const rest = args.filter((a) => a !== "--");
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === "--fast") fast = true;
+    else if (a === "--pages" || a.startsWith("--pages=")) {
+      const raw = a === "--pages" ? rest[++i] ?? "" : a.slice(8);
+      const names = raw.split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = names.filter((n) => !(PAGES as readonly string[]).includes(n));
+      if (!names.length || bad.length) {
+        throw new Error(`Página desconhecida: "${bad.join(",") || raw}".\n${USAGE}`);
+      }
+      pages = names as PageName[];
+    } else throw new Error(`Argumento desconhecido: "${a}".\n${USAGE}`);
+  }
+  return { pages, fast };
+}
+
+const PASSWORD = "senha-do-benchmark-de-paginas";
+
+async function main() {
+  let opts: ReturnType<typeof parsePagesArgs>;
+  try {
+    opts = parsePagesArgs(Deno.args);
+  } catch (e) {
+    console.error((e as Error).message);
+    Deno.exit(2);
+  }
+  // stdout carries our JSON lines only: the seed's credentials and the jobs' logs are muted.
+  const print = console.log;
+  console.log = () => {};
+  const app = await start({
+    PORT: "0",
+    KV_PATH: ":memory:",
+    LOG_REQUESTS: "false",
+    OUTBOX_LOG: "false",
+    PASSWORD_ITERATIONS: "1000",
+    ATTENDANT1_PASSWORD: PASSWORD,
+  });
+  const base = `http://localhost:${app.server.addr.port}`;
+  const urls: Partial<Record<PageName, string>> = {};
+  let staffCase = "";
+  for (const name of opts.pages) {
+    const step = CUSTOMER_STEP[name];
+    if (step) urls[name] = `${base}/r/${(await caseAt(app.db, step)).token}`;
+  }
+  if (opts.pages.some((p) => p.startsWith("staff-"))) {
+    staffCase = (await caseAt(app.db, "photo_sent")).id;
+    urls["staff-list"] = `${base}/app`;
+    urls["staff-case"] = `${base}/app/cases/${staffCase}`;
+  }
+
+  const browser = await chromium.launch({
+    executablePath: Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
+  });
+  try {
+    for (const name of opts.pages) {
+      const staff = name.startsWith("staff-");
+      const context = await browser.newContext(
+        staff ? { viewport: { width: 1280, height: 800 }, locale: "pt-BR" } : {
+          viewport: { width: 360, height: 640 },
+          isMobile: true,
+          hasTouch: true,
+          locale: "pt-BR",
+        },
+      );
+      const page = await context.newPage();
+      if (staff) await signIn(page, base);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.enable");
+      if (!opts.fast) {
+        await cdp.send("Emulation.setCPUThrottlingRate", { rate: SLOW.cpuRate });
+        await cdp.send("Network.emulateNetworkConditions", {
+          offline: false,
+          latency: SLOW.latencyMs,
+          downloadThroughput: SLOW.downBytesPerS,
+          uploadThroughput: SLOW.upBytesPerS,
+        });
+      }
+      // Staff pages: the session is warm (signed in above) but the page's own cache is not.
+      if (staff) await cdp.send("Network.clearBrowserCache");
+      for (const visit of ["first", "repeat"]) {
+        const m = { bytes_compressed: 0, bytes_raw: 0, js_compressed_bytes: 0, requests: 0 };
+        const kinds = new Map<string, string>();
+        const onResponse = (e: { requestId: string; type?: string; response: { url: string } }) =>
+          kinds.set(
+            e.requestId,
+            e.type === "Script" || /\.js(\?|$)/.test(e.response.url) ? "js" : "",
+          );
+        const onData = (e: { dataLength: number }) => m.bytes_raw += e.dataLength;
+        const onDone = (e: { requestId: string; encodedDataLength: number }) => {
+          if (e.encodedDataLength === 0) return; // served by the browser cache
+          m.requests++;
+          m.bytes_compressed += e.encodedDataLength;
+          if (kinds.get(e.requestId) === "js") m.js_compressed_bytes += e.encodedDataLength;
+        };
+        cdp.on("Network.responseReceived", onResponse);
+        cdp.on("Network.dataReceived", onData);
+        cdp.on("Network.loadingFinished", onDone);
+        await page.goto(urls[name]!, { waitUntil: "load" });
+        await page.waitForLoadState("networkidle");
+        const paint = await page.evaluate(() =>
+          performance.getEntriesByType("paint").find((p) => p.name === "first-contentful-paint")
+            ?.startTime ?? performance.getEntriesByType("paint")[0]?.startTime ?? null
+        );
+        cdp.off("Network.responseReceived", onResponse);
+        cdp.off("Network.dataReceived", onData);
+        cdp.off("Network.loadingFinished", onDone);
+        print(JSON.stringify({
+          page: name,
+          visit,
+          ...m,
+          first_paint_ms: paint === null ? null : Math.round(paint),
+          profile: opts.fast ? "fast" : "slow",
+        }));
+      }
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await app.stopJobs();
+    await app.server.shutdown();
+    app.db.kv.close();
+  }
+}
+
+async function signIn(page: Page, base: string) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel("Usuário").fill("atendente1");
+  await page.getByLabel("Senha", { exact: true }).fill(PASSWORD);
+  await Promise.all([
+    page.waitForURL(/\/app$/),
+    page.getByRole("button", { name: "Entrar" }).click(),
+  ]);
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,41 @@
+// bench:pages runs in CI on a tiny scale (no throttling, two pages): it must print one JSON
+// line of figures per page and visit. Figures are never asserted against a time.
+import assert from "node:assert/strict";
+import { PAGES, parsePagesArgs } from "../../scripts/bench_pages.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+Deno.test("bench:pages arguments: page names are checked, the default is every page", () => {
+  assert.deepEqual(parsePagesArgs([]), { pages: [...PAGES], fast: false });
+  assert.deepEqual(parsePagesArgs(["--", "--pages", "customer-sign,staff-list", "--fast"]), {
+    pages: ["customer-sign", "staff-list"],
+    fast: true,
+  });
+  assert.throws(() => parsePagesArgs(["--pages", "customer-pix"]), /Página desconhecida/);
+});
+
+Deno.test("bench:pages prints one JSON line of figures per page and visit", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/bench_pages.ts", "--fast", "--pages", "customer-sign,staff-list"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  assert.equal(out.code, 0, dec.decode(out.stderr));
+  const lines = dec.decode(out.stdout).trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => `${l.page}/${l.visit}`), [
+    "customer-sign/first",
+    "customer-sign/repeat",
+    "staff-list/first",
+    "staff-list/repeat",
+  ]);
+  for (const l of lines) {
+    for (const k of ["bytes_compressed", "bytes_raw", "js_compressed_bytes", "requests"]) {
+      assert.equal(typeof l[k], "number", `${l.page} ${k}`);
+    }
+    assert.ok(l.first_paint_ms === null || typeof l.first_paint_ms === "number");
+  }
+  const first = lines.filter((l) => l.visit === "first");
+  assert.ok(first.every((l) => l.requests >= 1 && l.bytes_compressed > 500), "the page came over");
+});
