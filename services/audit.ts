@@ -81,6 +81,11 @@ export interface EventAuditData {
   "import.finished": Record<string, number>;
   "retention.run": Record<string, number>;
   "retention.photo_purged": { photos: number };
+  // Campaign waves (services/campaigns/).
+  "campaign.wave_saved": { offsetDays: number; channel: string; dailyCap: number };
+  "campaign.wave_status": { from: string; to: string };
+  "campaign.planned": { day: string; opened: number; already: number };
+  "customer.opted_in": { via: string };
 }
 
 /** Every audit action with the shape of its data: a misspelled action does not compile. */
