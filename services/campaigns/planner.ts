@@ -161,7 +161,8 @@ export async function planWave(
   let room = Math.max(0, wave.dailyCap - await dayCount(db, wave, day));
   const delayMs = delayToSendingHours(wave, db.now());
   const inFlight = new Set<Promise<void>>();
-  const stop = () => opts.stopAfter !== undefined && r.contact >= opts.stopAfter;
+  let started = 0;
+  const stop = () => opts.stopAfter !== undefined && started >= opts.stopAfter;
   for await (const page of duePages(db, from, to)) {
     r.considered += page.length;
     const sel = await select(db, wave, ctx, page);
@@ -186,6 +187,7 @@ export async function planWave(
       }));
       const p = commitBatch(env, wave, batch, day, delayMs, r).finally(() => inFlight.delete(p));
       inFlight.add(p);
+      started += batch.length;
       if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     }
     if (stop()) break;
