@@ -2,95 +2,99 @@
 // when this file is stale.
 
 import $r0 from "./routes/admin/billing.tsx";
-import $r1 from "./routes/admin/contract.tsx";
-import $r2 from "./routes/admin/dead-letters.tsx";
-import $r3 from "./routes/admin/import/[id]/index.tsx";
-import $r4 from "./routes/admin/import/[id]/status.ts";
-import $r5 from "./routes/admin/import/index.tsx";
-import $r6 from "./routes/admin/messages.tsx";
-import $r7 from "./routes/admin/outbox.tsx";
-import $r8 from "./routes/admin/plans/[id].ts";
-import $r9 from "./routes/admin/plans/index.tsx";
-import $r10 from "./routes/admin/users/[id].ts";
-import $r11 from "./routes/admin/users/index.tsx";
-import $r12 from "./routes/app/api/case.ts";
-import $r13 from "./routes/app/api/queue.ts";
-import $r14 from "./routes/app/api/session.ts";
-import $r15 from "./routes/app/assign.ts";
-import $r16 from "./routes/app/cases/[id]/[action].ts";
-import $r17 from "./routes/app/cases/[id]/contrato.pdf.ts";
-import $r18 from "./routes/app/cases/[id]/events.ts";
-import $r19 from "./routes/app/cases/[id]/faturas.pdf.ts";
-import $r20 from "./routes/app/cases/[id]/index.tsx";
-import $r21 from "./routes/app/cases/[id]/photo.ts";
-import $r22 from "./routes/app/claim.ts";
-import $r23 from "./routes/app/customers/[id]/index.tsx";
-import $r24 from "./routes/app/customers/[id]/renewal.ts";
-import $r25 from "./routes/app/customers/index.ts";
-import $r26 from "./routes/app/index.tsx";
-import $r27 from "./routes/app/offline.tsx";
-import $r28 from "./routes/app/sync.ts";
-import $r29 from "./routes/healthz.ts";
-import $r30 from "./routes/index.tsx";
-import $r31 from "./routes/login.tsx";
-import $r32 from "./routes/logout.ts";
-import $r33 from "./routes/manifest.webmanifest.ts";
-import $r34 from "./routes/r/[token]/[action].ts";
-import $r35 from "./routes/r/[token]/contrato.pdf.ts";
-import $r36 from "./routes/r/[token]/events.ts";
-import $r37 from "./routes/r/[token]/faturas.pdf.ts";
-import $r38 from "./routes/r/[token]/index.tsx";
-import $r39 from "./routes/sw.js.ts";
-import $r40 from "./routes/verificar/[id].tsx";
-import $r41 from "./routes/verificar/index.tsx";
-import $r42 from "./routes/webhooks/whatsapp.ts";
+import $r1 from "./routes/admin/campaigns/[id].tsx";
+import $r2 from "./routes/admin/campaigns/index.tsx";
+import $r3 from "./routes/admin/contract.tsx";
+import $r4 from "./routes/admin/dead-letters.tsx";
+import $r5 from "./routes/admin/import/[id]/index.tsx";
+import $r6 from "./routes/admin/import/[id]/status.ts";
+import $r7 from "./routes/admin/import/index.tsx";
+import $r8 from "./routes/admin/messages.tsx";
+import $r9 from "./routes/admin/outbox.tsx";
+import $r10 from "./routes/admin/plans/[id].ts";
+import $r11 from "./routes/admin/plans/index.tsx";
+import $r12 from "./routes/admin/users/[id].ts";
+import $r13 from "./routes/admin/users/index.tsx";
+import $r14 from "./routes/app/api/case.ts";
+import $r15 from "./routes/app/api/queue.ts";
+import $r16 from "./routes/app/api/session.ts";
+import $r17 from "./routes/app/assign.ts";
+import $r18 from "./routes/app/cases/[id]/[action].ts";
+import $r19 from "./routes/app/cases/[id]/contrato.pdf.ts";
+import $r20 from "./routes/app/cases/[id]/events.ts";
+import $r21 from "./routes/app/cases/[id]/faturas.pdf.ts";
+import $r22 from "./routes/app/cases/[id]/index.tsx";
+import $r23 from "./routes/app/cases/[id]/photo.ts";
+import $r24 from "./routes/app/claim.ts";
+import $r25 from "./routes/app/customers/[id]/index.tsx";
+import $r26 from "./routes/app/customers/[id]/renewal.ts";
+import $r27 from "./routes/app/customers/index.ts";
+import $r28 from "./routes/app/index.tsx";
+import $r29 from "./routes/app/offline.tsx";
+import $r30 from "./routes/app/sync.ts";
+import $r31 from "./routes/healthz.ts";
+import $r32 from "./routes/index.tsx";
+import $r33 from "./routes/login.tsx";
+import $r34 from "./routes/logout.ts";
+import $r35 from "./routes/manifest.webmanifest.ts";
+import $r36 from "./routes/r/[token]/[action].ts";
+import $r37 from "./routes/r/[token]/contrato.pdf.ts";
+import $r38 from "./routes/r/[token]/events.ts";
+import $r39 from "./routes/r/[token]/faturas.pdf.ts";
+import $r40 from "./routes/r/[token]/index.tsx";
+import $r41 from "./routes/sw.js.ts";
+import $r42 from "./routes/verificar/[id].tsx";
+import $r43 from "./routes/verificar/index.tsx";
+import $r44 from "./routes/webhooks/whatsapp.ts";
 import $m0 from "./routes/r/_middleware.ts";
 import $404 from "./routes/_404.tsx";
 
 export const routes = [
-  { path: "/", file: "routes/index.tsx", module: $r30 },
+  { path: "/", file: "routes/index.tsx", module: $r32 },
   { path: "/admin/billing", file: "routes/admin/billing.tsx", module: $r0 },
-  { path: "/admin/contract", file: "routes/admin/contract.tsx", module: $r1 },
-  { path: "/admin/dead-letters", file: "routes/admin/dead-letters.tsx", module: $r2 },
-  { path: "/admin/import", file: "routes/admin/import/index.tsx", module: $r5 },
-  { path: "/admin/import/:id", file: "routes/admin/import/[id]/index.tsx", module: $r3 },
-  { path: "/admin/import/:id/status", file: "routes/admin/import/[id]/status.ts", module: $r4 },
-  { path: "/admin/messages", file: "routes/admin/messages.tsx", module: $r6 },
-  { path: "/admin/outbox", file: "routes/admin/outbox.tsx", module: $r7 },
-  { path: "/admin/plans", file: "routes/admin/plans/index.tsx", module: $r9 },
-  { path: "/admin/plans/:id", file: "routes/admin/plans/[id].ts", module: $r8 },
-  { path: "/admin/users", file: "routes/admin/users/index.tsx", module: $r11 },
-  { path: "/admin/users/:id", file: "routes/admin/users/[id].ts", module: $r10 },
-  { path: "/app", file: "routes/app/index.tsx", module: $r26 },
-  { path: "/app/api/case", file: "routes/app/api/case.ts", module: $r12 },
-  { path: "/app/api/queue", file: "routes/app/api/queue.ts", module: $r13 },
-  { path: "/app/api/session", file: "routes/app/api/session.ts", module: $r14 },
-  { path: "/app/assign", file: "routes/app/assign.ts", module: $r15 },
-  { path: "/app/cases/:id", file: "routes/app/cases/[id]/index.tsx", module: $r20 },
-  { path: "/app/cases/:id/contrato.pdf", file: "routes/app/cases/[id]/contrato.pdf.ts", module: $r17 },
-  { path: "/app/cases/:id/events", file: "routes/app/cases/[id]/events.ts", module: $r18 },
-  { path: "/app/cases/:id/faturas.pdf", file: "routes/app/cases/[id]/faturas.pdf.ts", module: $r19 },
-  { path: "/app/cases/:id/photo", file: "routes/app/cases/[id]/photo.ts", module: $r21 },
-  { path: "/app/cases/:id/:action", file: "routes/app/cases/[id]/[action].ts", module: $r16 },
-  { path: "/app/claim", file: "routes/app/claim.ts", module: $r22 },
-  { path: "/app/customers", file: "routes/app/customers/index.ts", module: $r25 },
-  { path: "/app/customers/:id", file: "routes/app/customers/[id]/index.tsx", module: $r23 },
-  { path: "/app/customers/:id/renewal", file: "routes/app/customers/[id]/renewal.ts", module: $r24 },
-  { path: "/app/offline", file: "routes/app/offline.tsx", module: $r27 },
-  { path: "/app/sync", file: "routes/app/sync.ts", module: $r28 },
-  { path: "/healthz", file: "routes/healthz.ts", module: $r29 },
-  { path: "/login", file: "routes/login.tsx", module: $r31 },
-  { path: "/logout", file: "routes/logout.ts", module: $r32 },
-  { path: "/manifest.webmanifest", file: "routes/manifest.webmanifest.ts", module: $r33 },
-  { path: "/r/:token", file: "routes/r/[token]/index.tsx", module: $r38 },
-  { path: "/r/:token/contrato.pdf", file: "routes/r/[token]/contrato.pdf.ts", module: $r35 },
-  { path: "/r/:token/events", file: "routes/r/[token]/events.ts", module: $r36 },
-  { path: "/r/:token/faturas.pdf", file: "routes/r/[token]/faturas.pdf.ts", module: $r37 },
-  { path: "/r/:token/:action", file: "routes/r/[token]/[action].ts", module: $r34 },
-  { path: "/sw.js", file: "routes/sw.js.ts", module: $r39 },
-  { path: "/verificar", file: "routes/verificar/index.tsx", module: $r41 },
-  { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r40 },
-  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r42 },
+  { path: "/admin/campaigns", file: "routes/admin/campaigns/index.tsx", module: $r2 },
+  { path: "/admin/campaigns/:id", file: "routes/admin/campaigns/[id].tsx", module: $r1 },
+  { path: "/admin/contract", file: "routes/admin/contract.tsx", module: $r3 },
+  { path: "/admin/dead-letters", file: "routes/admin/dead-letters.tsx", module: $r4 },
+  { path: "/admin/import", file: "routes/admin/import/index.tsx", module: $r7 },
+  { path: "/admin/import/:id", file: "routes/admin/import/[id]/index.tsx", module: $r5 },
+  { path: "/admin/import/:id/status", file: "routes/admin/import/[id]/status.ts", module: $r6 },
+  { path: "/admin/messages", file: "routes/admin/messages.tsx", module: $r8 },
+  { path: "/admin/outbox", file: "routes/admin/outbox.tsx", module: $r9 },
+  { path: "/admin/plans", file: "routes/admin/plans/index.tsx", module: $r11 },
+  { path: "/admin/plans/:id", file: "routes/admin/plans/[id].ts", module: $r10 },
+  { path: "/admin/users", file: "routes/admin/users/index.tsx", module: $r13 },
+  { path: "/admin/users/:id", file: "routes/admin/users/[id].ts", module: $r12 },
+  { path: "/app", file: "routes/app/index.tsx", module: $r28 },
+  { path: "/app/api/case", file: "routes/app/api/case.ts", module: $r14 },
+  { path: "/app/api/queue", file: "routes/app/api/queue.ts", module: $r15 },
+  { path: "/app/api/session", file: "routes/app/api/session.ts", module: $r16 },
+  { path: "/app/assign", file: "routes/app/assign.ts", module: $r17 },
+  { path: "/app/cases/:id", file: "routes/app/cases/[id]/index.tsx", module: $r22 },
+  { path: "/app/cases/:id/contrato.pdf", file: "routes/app/cases/[id]/contrato.pdf.ts", module: $r19 },
+  { path: "/app/cases/:id/events", file: "routes/app/cases/[id]/events.ts", module: $r20 },
+  { path: "/app/cases/:id/faturas.pdf", file: "routes/app/cases/[id]/faturas.pdf.ts", module: $r21 },
+  { path: "/app/cases/:id/photo", file: "routes/app/cases/[id]/photo.ts", module: $r23 },
+  { path: "/app/cases/:id/:action", file: "routes/app/cases/[id]/[action].ts", module: $r18 },
+  { path: "/app/claim", file: "routes/app/claim.ts", module: $r24 },
+  { path: "/app/customers", file: "routes/app/customers/index.ts", module: $r27 },
+  { path: "/app/customers/:id", file: "routes/app/customers/[id]/index.tsx", module: $r25 },
+  { path: "/app/customers/:id/renewal", file: "routes/app/customers/[id]/renewal.ts", module: $r26 },
+  { path: "/app/offline", file: "routes/app/offline.tsx", module: $r29 },
+  { path: "/app/sync", file: "routes/app/sync.ts", module: $r30 },
+  { path: "/healthz", file: "routes/healthz.ts", module: $r31 },
+  { path: "/login", file: "routes/login.tsx", module: $r33 },
+  { path: "/logout", file: "routes/logout.ts", module: $r34 },
+  { path: "/manifest.webmanifest", file: "routes/manifest.webmanifest.ts", module: $r35 },
+  { path: "/r/:token", file: "routes/r/[token]/index.tsx", module: $r40 },
+  { path: "/r/:token/contrato.pdf", file: "routes/r/[token]/contrato.pdf.ts", module: $r37 },
+  { path: "/r/:token/events", file: "routes/r/[token]/events.ts", module: $r38 },
+  { path: "/r/:token/faturas.pdf", file: "routes/r/[token]/faturas.pdf.ts", module: $r39 },
+  { path: "/r/:token/:action", file: "routes/r/[token]/[action].ts", module: $r36 },
+  { path: "/sw.js", file: "routes/sw.js.ts", module: $r41 },
+  { path: "/verificar", file: "routes/verificar/index.tsx", module: $r43 },
+  { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r42 },
+  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r44 },
 ];
 
 export const middlewares = [

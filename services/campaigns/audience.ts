@@ -91,9 +91,13 @@ export function hasWhatsapp(c: Customer) {
 
 export function passesSummary(wave: Wave, ctx: RunContext, s: DueSummary): boolean {
   const f = wave.filter;
-  if (f.cities.length && !f.cities.some((c) => c.localeCompare(s.city, "pt-BR", {
-    sensitivity: "base",
-  }) === 0)) return false;
+  if (
+    f.cities.length && !f.cities.some((c) =>
+      c.localeCompare(s.city, "pt-BR", {
+        sensitivity: "base",
+      }) === 0
+    )
+  ) return false;
   if (f.planIds.length && !f.planIds.includes(s.planId)) return false;
   const price = ctx.priceOf.get(s.planId);
   if (f.priceMinCents !== undefined && !(price !== undefined && price >= f.priceMinCents)) {

@@ -257,7 +257,12 @@ export async function setWaveStatus(
       action: `Não é possível: a onda está ${WAVE_STATUSES[prev.status].toLowerCase()}.`,
     });
   }
-  const next: Wave = { ...prev, status: m.to, rev: prev.rev + 1, updatedAt: db.now().toISOString() };
+  const next: Wave = {
+    ...prev,
+    status: m.to,
+    rev: prev.rev + 1,
+    updatedAt: db.now().toISOString(),
+  };
   const op = db.kv.atomic().check(entry).set(keys.campaignWave(id), next);
   addAudit(db, op, `wave:${id}`, "campaign.wave_status", actor, { from: prev.status, to: m.to });
   if (!(await op.commit()).ok) throw new ConflictError();

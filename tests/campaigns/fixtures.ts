@@ -1,6 +1,6 @@
 // Campaign fixtures: a store with the demo plans and customers whose loyalty ends on chosen
 // days, an active wave, and the renewal environment the daily job runs with.
-import { SAMPLE_ADDRESS, testDb, type TestDb } from "../helpers.ts";
+import { SAMPLE_ADDRESS, type TestDb, testDb } from "../helpers.ts";
 import { testEnv } from "../factories.ts";
 import type { Db } from "../../services/db.ts";
 import { createCustomer, type Customer } from "../../services/customers.ts";
@@ -12,12 +12,7 @@ import { SYSTEM } from "../../domain/actor.ts";
 import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { configureMessaging } from "../../services/messaging/runtime.ts";
 import { keys } from "../../services/keys.ts";
-import {
-  defaultWave,
-  saveWave,
-  setWaveStatus,
-  type Wave,
-} from "../../services/campaigns/waves.ts";
+import { defaultWave, saveWave, setWaveStatus, type Wave } from "../../services/campaigns/waves.ts";
 
 /** Monday 2 March 2026, 06:00 UTC (03:00 in Brasília): when the daily jobs run. */
 export const JOB_TIME = Date.parse("2026-03-02T06:00:00Z");
@@ -28,7 +23,7 @@ export async function campaignDb(start = JOB_TIME, path?: string) {
   const clock = { now: start };
   const db = await testDb(() => new Date(clock.now), path);
   configureMessaging(db, { queue: false, baseUrl: "https://renova.test" }, { log: () => {} });
-  if (!(await listPlans(db)).length) for (const p of DEMO_PLANS) await createPlan(db, p);
+  if (!(await listPlans(db)).length) { for (const p of DEMO_PLANS) await createPlan(db, p); }
   return { db, clock, env: testEnv(db) };
 }
 

@@ -139,7 +139,13 @@ Deno.test("planner: filters by city, price and e-mail presence; e-mail wave need
   await holder(db, 30, { city: "Londrina", plan: 5 });
   const w = await activeWave(db, 30, {
     channel: "email",
-    filter: { cities: ["campinas"], planIds: [], priceMinCents: 15000, email: "any", whatsapp: "any" },
+    filter: {
+      cities: ["campinas"],
+      planIds: [],
+      priceMinCents: 15000,
+      email: "any",
+      whatsapp: "any",
+    },
   });
   const r = await planWave(env, w);
   assert.equal(r.contact, 1);
