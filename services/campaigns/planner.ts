@@ -66,6 +66,8 @@ export interface PlanOptions {
   dryRun?: boolean;
   /** Stop after this many contracts were opened (the benchmark's interrupted run). */
   stopAfter?: number;
+  /** Loyalty ends to cover instead of the day's range (the benchmark plans a whole month). */
+  range?: { from: string; to: string };
 }
 
 /** ms from now to the wave's next sending hour (0 inside it), in Brasília time (UTC-3). */
@@ -141,7 +143,7 @@ export async function planWave(
 ): Promise<PlanResult> {
   const db = env.db;
   const day = opts.day ?? todayInBrazil(db.now());
-  const { from, to } = runRange(wave, day);
+  const { from, to } = opts.range ?? runRange(wave, day);
   const r: PlanResult = {
     waveId: wave.id,
     day,
