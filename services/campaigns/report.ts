@@ -10,6 +10,7 @@ import { keys } from "../keys.ts";
 import type { Message } from "../messaging/mod.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import type { SendRecord } from "./planner.ts";
+import { isTerminal } from "../../domain/steps.ts";
 
 export interface WaveReport {
   contacted: number;
@@ -17,7 +18,8 @@ export interface WaveReport {
   delivered: number;
   read: number;
   failed: number;
-  /** The customer acted on the link (chose a plan or went further). */
+  /** Open past the offer, or closed: the customer chose a plan or went further. (Link opens
+   * themselves are not recorded anywhere yet.) */
   advanced: number;
   completed: number;
   declined: number;
@@ -58,7 +60,10 @@ export async function waveReport(db: Db, waveId: string): Promise<WaveReport> {
     for (const e of cases) {
       const step = e.value?.step;
       if (!step) continue;
-      if (step !== "contact" && step !== "offer" && step !== "unreachable") r.advanced++;
+      // Where the case is now: one that chose a plan and later expired is not counted.
+      if (step === "closed" || (!isTerminal(step) && step !== "contact" && step !== "offer")) {
+        r.advanced++;
+      }
       if (step === "closed") r.completed++;
       if (step === "declined") r.declined++;
       if (step === "expired") r.expired++;
