@@ -123,7 +123,7 @@ async function stageContact(
       sealVars: true,
     });
     rec.messageId = m.id;
-    await stageReminders(db, op, c);
+    await stageReminders(db, op, c, cand.customer);
     addAudit(db, op, `case:${c.id}`, "link.sent", actor, { channel: wave.channel });
   }
   // After the link is on the case: stageOpenCase seals the case as it is now.
