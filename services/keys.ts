@@ -187,8 +187,7 @@ export const keys = {
   /** Set once the default waves (D-60, D-30, D-7) were created. */
   campaignDefaults: () => ["meta", "campaign_defaults"] as const,
   /** Contacts a wave made on one day (Deno.KvU64, `sum` in the same atomic): the daily cap. */
-  campaignDayCount: (waveId: string, day: string) =>
-    ["campaign_day_counts", waveId, day] as const,
+  campaignDayCount: (waveId: string, day: string) => ["campaign_day_counts", waveId, day] as const,
   /** Written before and after a backup pass (services/ops/backup.ts); never in a dump. */
   backupMarker: () => ["meta", "backup_marker"] as const,
 };
