@@ -4,8 +4,8 @@
 // campaign_sends/<wave>/<end>/<contract> is checked and written in the same atomic as the case
 // (and its "no open case" check), its link, first message, reminders and audit events. A crash
 // mid-run leaves whole contracts done or not started, and a rerun (or a second planner running
-// at the same time) finds the key and moves on. Up to 5 contracts share one atomic (2 checks
-// each, ≤ 10 per atomic); a batch that meets a concurrent change is retried one by one.
+// at the same time) finds the key and moves on. A few contracts share one atomic (≤ 10 checks,
+// see perAtomic); a batch that meets a concurrent change is retried one by one.
 import type { Db } from "../db.ts";
 import { getManyBatched } from "../db.ts";
 import { keys } from "../keys.ts";
@@ -28,8 +28,13 @@ import {
 } from "./audience.ts";
 import type { Wave } from "./waves.ts";
 
-/** Contracts per atomic: two checks each (open case, send key) within KV's 10. */
-export const PER_ATOMIC = 5;
+/**
+ * Contracts per atomic within the 10-check rule: a message contract costs three checks (its
+ * new link, no open case, the send key), a call task two.
+ */
+export function perAtomic(wave: Wave): number {
+  return wave.channel === "call" ? 5 : 3;
+}
 /** Atomics in flight at once (the crypto of the next overlaps the commit of the last). */
 const IN_FLIGHT = 4;
 
@@ -182,8 +187,9 @@ export async function planWave(
       db.kv,
       take.map((t) => keys.contract(t.contractId)),
     );
-    for (let i = 0; i < take.length && !stop(); i += PER_ATOMIC) {
-      const batch = take.slice(i, i + PER_ATOMIC).map((cand, j) => ({
+    const per = perAtomic(wave);
+    for (let i = 0; i < take.length && !stop(); i += per) {
+      const batch = take.slice(i, i + per).map((cand, j) => ({
         cand,
         contract: contracts[i + j].value,
       }));
