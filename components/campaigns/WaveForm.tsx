@@ -6,9 +6,9 @@ import { type Wave, WAVE_CHANNELS } from "../../services/campaigns/waves.ts";
 import { type Exclusion, EXCLUSION_LABELS } from "../../services/campaigns/audience.ts";
 import type { PlanResult } from "../../services/campaigns/planner.ts";
 import type { WaveReport } from "../../services/campaigns/report.ts";
-import { formatMoney } from "../../domain/format.ts";
+import { formatCount, formatMoney } from "../../domain/format.ts";
 
-const n = (x: number) => x.toLocaleString("pt-BR");
+const n = formatCount;
 const inputCls =
   "w-full rounded border px-3 py-2 text-base focus:outline-none focus:ring-2 focus:ring-brand-600";
 const border = (err?: string) => (err ? "border-red-700" : "border-gray-400");

@@ -9,6 +9,7 @@ import { ulid } from "../ulid.ts";
 import { addAudit } from "../audit.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { formatCount } from "../../domain/format.ts";
 
 export const WAVE_CHANNELS = {
   whatsapp: "WhatsApp (modelo aprovado)",
@@ -120,7 +121,7 @@ export function waveFromForm(
   if (!(channel in WAVE_CHANNELS)) e.channel = "Escolha o canal da onda.";
   const dailyCap = int(one("dailyCap"));
   if (!(dailyCap >= 1 && dailyCap <= LIMITS.capMax)) {
-    e.dailyCap = `O limite diário vai de 1 a ${LIMITS.capMax.toLocaleString("pt-BR")}.`;
+    e.dailyCap = `O limite diário vai de 1 a ${formatCount(LIMITS.capMax)}.`;
   }
   const fromHour = int(one("fromHour")), toHour = int(one("toHour"));
   if (!(fromHour >= 0 && fromHour <= 23) || !(toHour >= 1 && toHour <= 24) || toHour <= fromHour) {

@@ -17,6 +17,7 @@ import {
 import { WaveForm, type WaveValues } from "../../../components/campaigns/WaveForm.tsx";
 import { waveFields } from "./_form.ts";
 import { Notice } from "../../../components/Form.tsx";
+import { formatCount } from "../../../domain/format.ts";
 
 const NEW: WaveValues = {
   name: "",
@@ -67,7 +68,7 @@ async function wavesPage(
               </td>
               <td class="px-3 py-2">D-{w.offsetDays}</td>
               <td class="px-3 py-2">{WAVE_CHANNELS[w.channel]}</td>
-              <td class="px-3 py-2">{w.dailyCap.toLocaleString("pt-BR")}</td>
+              <td class="px-3 py-2">{formatCount(w.dailyCap)}</td>
               <td class="px-3 py-2">{WAVE_STATUSES[w.status]}</td>
             </tr>
           ))}
