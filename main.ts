@@ -43,6 +43,15 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
     messageRetentionDays: config.messageRetentionDays,
     codeRetentionDays: config.codeRetentionDays,
     auditPiiRetentionDays: config.auditPiiRetentionDays,
+    // The campaign planner (services/campaigns/) opens the day's cases as the system.
+    campaigns: {
+      db,
+      provider: config.provider,
+      providerName: config.provider.name,
+      baseUrl: config.origin ?? `http://localhost:${config.port}`,
+      linkTtlDays: config.linkTtlDays,
+      signingP12: config.signingP12,
+    },
   });
   // Message delivery (KV queue + periodic scan) starts once the app exists.
   const messaging = startMessaging(db, config.messaging);

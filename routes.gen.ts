@@ -2,107 +2,111 @@
 // when this file is stale.
 
 import $r0 from "./routes/admin/billing.tsx";
-import $r1 from "./routes/admin/contract.tsx";
-import $r2 from "./routes/admin/dead-letters.tsx";
-import $r3 from "./routes/admin/erp.tsx";
-import $r4 from "./routes/admin/import/[id]/index.tsx";
-import $r5 from "./routes/admin/import/[id]/status.ts";
-import $r6 from "./routes/admin/import/index.tsx";
-import $r7 from "./routes/admin/messages.tsx";
-import $r8 from "./routes/admin/network/[id].ts";
-import $r9 from "./routes/admin/network/index.tsx";
-import $r10 from "./routes/admin/outbox.tsx";
-import $r11 from "./routes/admin/plans/[id].ts";
-import $r12 from "./routes/admin/plans/index.tsx";
-import $r13 from "./routes/admin/users/[id].ts";
-import $r14 from "./routes/admin/users/index.tsx";
-import $r15 from "./routes/app/api/case.ts";
-import $r16 from "./routes/app/api/list.ts";
-import $r17 from "./routes/app/api/queue.ts";
-import $r18 from "./routes/app/api/session.ts";
-import $r19 from "./routes/app/assign.ts";
-import $r20 from "./routes/app/bulk.ts";
-import $r21 from "./routes/app/cases/[id]/[action].ts";
-import $r22 from "./routes/app/cases/[id]/contrato.pdf.ts";
-import $r23 from "./routes/app/cases/[id]/events.ts";
-import $r24 from "./routes/app/cases/[id]/faturas.pdf.ts";
-import $r25 from "./routes/app/cases/[id]/index.tsx";
-import $r26 from "./routes/app/cases/[id]/photo.ts";
-import $r27 from "./routes/app/claim.ts";
-import $r28 from "./routes/app/customers/[id]/index.tsx";
-import $r29 from "./routes/app/customers/[id]/renewal.ts";
-import $r30 from "./routes/app/customers/index.tsx";
-import $r31 from "./routes/app/events.ts";
-import $r32 from "./routes/app/index.tsx";
-import $r33 from "./routes/app/offline.tsx";
-import $r34 from "./routes/app/sync.ts";
-import $r35 from "./routes/healthz.ts";
-import $r36 from "./routes/index.tsx";
-import $r37 from "./routes/login.tsx";
-import $r38 from "./routes/logout.ts";
-import $r39 from "./routes/manifest.webmanifest.ts";
-import $r40 from "./routes/r/[token]/[action].ts";
-import $r41 from "./routes/r/[token]/contrato.pdf.ts";
-import $r42 from "./routes/r/[token]/events.ts";
-import $r43 from "./routes/r/[token]/faturas.pdf.ts";
-import $r44 from "./routes/r/[token]/index.tsx";
-import $r45 from "./routes/sw.js.ts";
-import $r46 from "./routes/verificar/[id].tsx";
-import $r47 from "./routes/verificar/index.tsx";
-import $r48 from "./routes/webhooks/whatsapp.ts";
+import $r1 from "./routes/admin/campaigns/[id].tsx";
+import $r2 from "./routes/admin/campaigns/index.tsx";
+import $r3 from "./routes/admin/contract.tsx";
+import $r4 from "./routes/admin/dead-letters.tsx";
+import $r5 from "./routes/admin/erp.tsx";
+import $r6 from "./routes/admin/import/[id]/index.tsx";
+import $r7 from "./routes/admin/import/[id]/status.ts";
+import $r8 from "./routes/admin/import/index.tsx";
+import $r9 from "./routes/admin/messages.tsx";
+import $r10 from "./routes/admin/network/[id].ts";
+import $r11 from "./routes/admin/network/index.tsx";
+import $r12 from "./routes/admin/outbox.tsx";
+import $r13 from "./routes/admin/plans/[id].ts";
+import $r14 from "./routes/admin/plans/index.tsx";
+import $r15 from "./routes/admin/users/[id].ts";
+import $r16 from "./routes/admin/users/index.tsx";
+import $r17 from "./routes/app/api/case.ts";
+import $r18 from "./routes/app/api/list.ts";
+import $r19 from "./routes/app/api/queue.ts";
+import $r20 from "./routes/app/api/session.ts";
+import $r21 from "./routes/app/assign.ts";
+import $r22 from "./routes/app/bulk.ts";
+import $r23 from "./routes/app/cases/[id]/[action].ts";
+import $r24 from "./routes/app/cases/[id]/contrato.pdf.ts";
+import $r25 from "./routes/app/cases/[id]/events.ts";
+import $r26 from "./routes/app/cases/[id]/faturas.pdf.ts";
+import $r27 from "./routes/app/cases/[id]/index.tsx";
+import $r28 from "./routes/app/cases/[id]/photo.ts";
+import $r29 from "./routes/app/claim.ts";
+import $r30 from "./routes/app/customers/[id]/index.tsx";
+import $r31 from "./routes/app/customers/[id]/renewal.ts";
+import $r32 from "./routes/app/customers/index.tsx";
+import $r33 from "./routes/app/events.ts";
+import $r34 from "./routes/app/index.tsx";
+import $r35 from "./routes/app/offline.tsx";
+import $r36 from "./routes/app/sync.ts";
+import $r37 from "./routes/healthz.ts";
+import $r38 from "./routes/index.tsx";
+import $r39 from "./routes/login.tsx";
+import $r40 from "./routes/logout.ts";
+import $r41 from "./routes/manifest.webmanifest.ts";
+import $r42 from "./routes/r/[token]/[action].ts";
+import $r43 from "./routes/r/[token]/contrato.pdf.ts";
+import $r44 from "./routes/r/[token]/events.ts";
+import $r45 from "./routes/r/[token]/faturas.pdf.ts";
+import $r46 from "./routes/r/[token]/index.tsx";
+import $r47 from "./routes/sw.js.ts";
+import $r48 from "./routes/verificar/[id].tsx";
+import $r49 from "./routes/verificar/index.tsx";
+import $r50 from "./routes/webhooks/whatsapp.ts";
 import $m0 from "./routes/r/_middleware.ts";
 import $404 from "./routes/_404.tsx";
 
 export const routes = [
-  { path: "/", file: "routes/index.tsx", module: $r36 },
+  { path: "/", file: "routes/index.tsx", module: $r38 },
   { path: "/admin/billing", file: "routes/admin/billing.tsx", module: $r0 },
-  { path: "/admin/contract", file: "routes/admin/contract.tsx", module: $r1 },
-  { path: "/admin/dead-letters", file: "routes/admin/dead-letters.tsx", module: $r2 },
-  { path: "/admin/erp", file: "routes/admin/erp.tsx", module: $r3 },
-  { path: "/admin/import", file: "routes/admin/import/index.tsx", module: $r6 },
-  { path: "/admin/import/:id", file: "routes/admin/import/[id]/index.tsx", module: $r4 },
-  { path: "/admin/import/:id/status", file: "routes/admin/import/[id]/status.ts", module: $r5 },
-  { path: "/admin/messages", file: "routes/admin/messages.tsx", module: $r7 },
-  { path: "/admin/network", file: "routes/admin/network/index.tsx", module: $r9 },
-  { path: "/admin/network/:id", file: "routes/admin/network/[id].ts", module: $r8 },
-  { path: "/admin/outbox", file: "routes/admin/outbox.tsx", module: $r10 },
-  { path: "/admin/plans", file: "routes/admin/plans/index.tsx", module: $r12 },
-  { path: "/admin/plans/:id", file: "routes/admin/plans/[id].ts", module: $r11 },
-  { path: "/admin/users", file: "routes/admin/users/index.tsx", module: $r14 },
-  { path: "/admin/users/:id", file: "routes/admin/users/[id].ts", module: $r13 },
-  { path: "/app", file: "routes/app/index.tsx", module: $r32 },
-  { path: "/app/api/case", file: "routes/app/api/case.ts", module: $r15 },
-  { path: "/app/api/list", file: "routes/app/api/list.ts", module: $r16 },
-  { path: "/app/api/queue", file: "routes/app/api/queue.ts", module: $r17 },
-  { path: "/app/api/session", file: "routes/app/api/session.ts", module: $r18 },
-  { path: "/app/assign", file: "routes/app/assign.ts", module: $r19 },
-  { path: "/app/bulk", file: "routes/app/bulk.ts", module: $r20 },
-  { path: "/app/cases/:id", file: "routes/app/cases/[id]/index.tsx", module: $r25 },
-  { path: "/app/cases/:id/contrato.pdf", file: "routes/app/cases/[id]/contrato.pdf.ts", module: $r22 },
-  { path: "/app/cases/:id/events", file: "routes/app/cases/[id]/events.ts", module: $r23 },
-  { path: "/app/cases/:id/faturas.pdf", file: "routes/app/cases/[id]/faturas.pdf.ts", module: $r24 },
-  { path: "/app/cases/:id/photo", file: "routes/app/cases/[id]/photo.ts", module: $r26 },
-  { path: "/app/cases/:id/:action", file: "routes/app/cases/[id]/[action].ts", module: $r21 },
-  { path: "/app/claim", file: "routes/app/claim.ts", module: $r27 },
-  { path: "/app/customers", file: "routes/app/customers/index.tsx", module: $r30 },
-  { path: "/app/customers/:id", file: "routes/app/customers/[id]/index.tsx", module: $r28 },
-  { path: "/app/customers/:id/renewal", file: "routes/app/customers/[id]/renewal.ts", module: $r29 },
-  { path: "/app/events", file: "routes/app/events.ts", module: $r31 },
-  { path: "/app/offline", file: "routes/app/offline.tsx", module: $r33 },
-  { path: "/app/sync", file: "routes/app/sync.ts", module: $r34 },
-  { path: "/healthz", file: "routes/healthz.ts", module: $r35 },
-  { path: "/login", file: "routes/login.tsx", module: $r37 },
-  { path: "/logout", file: "routes/logout.ts", module: $r38 },
-  { path: "/manifest.webmanifest", file: "routes/manifest.webmanifest.ts", module: $r39 },
-  { path: "/r/:token", file: "routes/r/[token]/index.tsx", module: $r44 },
-  { path: "/r/:token/contrato.pdf", file: "routes/r/[token]/contrato.pdf.ts", module: $r41 },
-  { path: "/r/:token/events", file: "routes/r/[token]/events.ts", module: $r42 },
-  { path: "/r/:token/faturas.pdf", file: "routes/r/[token]/faturas.pdf.ts", module: $r43 },
-  { path: "/r/:token/:action", file: "routes/r/[token]/[action].ts", module: $r40 },
-  { path: "/sw.js", file: "routes/sw.js.ts", module: $r45 },
-  { path: "/verificar", file: "routes/verificar/index.tsx", module: $r47 },
-  { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r46 },
-  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r48 },
+  { path: "/admin/campaigns", file: "routes/admin/campaigns/index.tsx", module: $r2 },
+  { path: "/admin/campaigns/:id", file: "routes/admin/campaigns/[id].tsx", module: $r1 },
+  { path: "/admin/contract", file: "routes/admin/contract.tsx", module: $r3 },
+  { path: "/admin/dead-letters", file: "routes/admin/dead-letters.tsx", module: $r4 },
+  { path: "/admin/erp", file: "routes/admin/erp.tsx", module: $r5 },
+  { path: "/admin/import", file: "routes/admin/import/index.tsx", module: $r8 },
+  { path: "/admin/import/:id", file: "routes/admin/import/[id]/index.tsx", module: $r6 },
+  { path: "/admin/import/:id/status", file: "routes/admin/import/[id]/status.ts", module: $r7 },
+  { path: "/admin/messages", file: "routes/admin/messages.tsx", module: $r9 },
+  { path: "/admin/network", file: "routes/admin/network/index.tsx", module: $r11 },
+  { path: "/admin/network/:id", file: "routes/admin/network/[id].ts", module: $r10 },
+  { path: "/admin/outbox", file: "routes/admin/outbox.tsx", module: $r12 },
+  { path: "/admin/plans", file: "routes/admin/plans/index.tsx", module: $r14 },
+  { path: "/admin/plans/:id", file: "routes/admin/plans/[id].ts", module: $r13 },
+  { path: "/admin/users", file: "routes/admin/users/index.tsx", module: $r16 },
+  { path: "/admin/users/:id", file: "routes/admin/users/[id].ts", module: $r15 },
+  { path: "/app", file: "routes/app/index.tsx", module: $r34 },
+  { path: "/app/api/case", file: "routes/app/api/case.ts", module: $r17 },
+  { path: "/app/api/list", file: "routes/app/api/list.ts", module: $r18 },
+  { path: "/app/api/queue", file: "routes/app/api/queue.ts", module: $r19 },
+  { path: "/app/api/session", file: "routes/app/api/session.ts", module: $r20 },
+  { path: "/app/assign", file: "routes/app/assign.ts", module: $r21 },
+  { path: "/app/bulk", file: "routes/app/bulk.ts", module: $r22 },
+  { path: "/app/cases/:id", file: "routes/app/cases/[id]/index.tsx", module: $r27 },
+  { path: "/app/cases/:id/contrato.pdf", file: "routes/app/cases/[id]/contrato.pdf.ts", module: $r24 },
+  { path: "/app/cases/:id/events", file: "routes/app/cases/[id]/events.ts", module: $r25 },
+  { path: "/app/cases/:id/faturas.pdf", file: "routes/app/cases/[id]/faturas.pdf.ts", module: $r26 },
+  { path: "/app/cases/:id/photo", file: "routes/app/cases/[id]/photo.ts", module: $r28 },
+  { path: "/app/cases/:id/:action", file: "routes/app/cases/[id]/[action].ts", module: $r23 },
+  { path: "/app/claim", file: "routes/app/claim.ts", module: $r29 },
+  { path: "/app/customers", file: "routes/app/customers/index.tsx", module: $r32 },
+  { path: "/app/customers/:id", file: "routes/app/customers/[id]/index.tsx", module: $r30 },
+  { path: "/app/customers/:id/renewal", file: "routes/app/customers/[id]/renewal.ts", module: $r31 },
+  { path: "/app/events", file: "routes/app/events.ts", module: $r33 },
+  { path: "/app/offline", file: "routes/app/offline.tsx", module: $r35 },
+  { path: "/app/sync", file: "routes/app/sync.ts", module: $r36 },
+  { path: "/healthz", file: "routes/healthz.ts", module: $r37 },
+  { path: "/login", file: "routes/login.tsx", module: $r39 },
+  { path: "/logout", file: "routes/logout.ts", module: $r40 },
+  { path: "/manifest.webmanifest", file: "routes/manifest.webmanifest.ts", module: $r41 },
+  { path: "/r/:token", file: "routes/r/[token]/index.tsx", module: $r46 },
+  { path: "/r/:token/contrato.pdf", file: "routes/r/[token]/contrato.pdf.ts", module: $r43 },
+  { path: "/r/:token/events", file: "routes/r/[token]/events.ts", module: $r44 },
+  { path: "/r/:token/faturas.pdf", file: "routes/r/[token]/faturas.pdf.ts", module: $r45 },
+  { path: "/r/:token/:action", file: "routes/r/[token]/[action].ts", module: $r42 },
+  { path: "/sw.js", file: "routes/sw.js.ts", module: $r47 },
+  { path: "/verificar", file: "routes/verificar/index.tsx", module: $r49 },
+  { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r48 },
+  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r50 },
 ];
 
 export const middlewares = [

@@ -61,6 +61,7 @@ export function Layout({ title, user, csrf, sessionEndsAt, path, children }: Pro
               {user.role === "admin" && navLink("/admin/import", "Importação")}
               {user.role === "admin" && navLink("/admin/erp", "ERP")}
               {user.role === "admin" && navLink("/admin/messages", "Mensagens")}
+              {user.role === "admin" && navLink("/admin/campaigns", "Campanhas")}
               {user.role === "admin" && navLink("/admin/outbox", "Caixa de saída")}
               {user.role === "admin" && navLink("/admin/dead-letters", "Falhas de envio")}
               {user.role === "admin" && navLink("/admin/network", "Rede")}

@@ -6,15 +6,11 @@
 import { Hono } from "hono";
 import { loadConfig } from "../app.config.ts";
 import { createApp } from "../lib/app.ts";
-import { openDb } from "../services/db.ts";
-import { migrate } from "../services/migrations.ts";
 import { keys } from "../services/keys.ts";
 import { ulid } from "../services/ulid.ts";
 import { toBase64Url } from "../services/crypto.ts";
-import { staffActor, SYSTEM, systemActor } from "../domain/actor.ts";
+import { staffActor } from "../domain/actor.ts";
 import { DEMO_PLANS } from "../services/seed.ts";
-import { createPlan } from "../services/plans.ts";
-import { createUser } from "../services/users.ts";
 import { listDue } from "../services/contracts.ts";
 import { getCustomers, sealCustomerPii } from "../services/customers.ts";
 import { openCasesOfContracts } from "../services/renewals/cases.ts";
@@ -22,10 +18,7 @@ import { renewalList } from "../services/due_list.ts";
 import { addDays, addMonths, todayInBrazil } from "../services/dates.ts";
 import { claimContract, sendLink } from "../services/renewals/staff_actions.ts";
 import { readOutbox } from "../services/messaging/mod.ts";
-import { analyzeCsv } from "../services/import/files.ts";
-import { createCliJob, runJob } from "../services/import/jobs.ts";
-import { presetMapping } from "../services/import/presets.ts";
-import { generateCsv } from "./gen.ts";
+import { generateErpFile, importErpFile, openScaleStore } from "./bench/scale_store.ts";
 import {
   atomics,
   keyBytes,
@@ -148,26 +141,12 @@ const rssTimer = setInterval(() => {
 }, 250);
 
 // 1. The ERP file (not timed as import).
-const csvPath = `${dir}/erp.csv`;
+const { csvPath, genS } = await generateErpFile(dir, N);
 let t = performance.now();
-const out = await Deno.open(csvPath, { write: true, create: true, truncate: true });
-await generateCsv(out.writable, { contracts: N, seed: 42 });
-const genS = (performance.now() - t) / 1000;
 log(`generated ${N} contracts in ${round(genS)} s (${(await Deno.stat(csvPath)).size} bytes)`);
 
 // 2. A fresh store with the demo plans and one attendant; the raw baseline's own store.
-const db = await openDb({
-  path: `${dir}/renova.sqlite`,
-  dataKey: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
-});
-await migrate(db);
-for (const p of DEMO_PLANS) await createPlan(db, p);
-const attendant = await createUser(db, {
-  username: "bench",
-  name: "Atendente Bench",
-  role: "attendant",
-  password: "senha-do-benchmark-123",
-}, SYSTEM);
+const { db, attendant } = await openScaleStore(dir);
 const rawKv = await Deno.openKv(`${dir}/raw.sqlite`);
 const sealedLen = (await sealCustomerPii(db, ulid(), {
   name: "Maria Conceição Ribeiro",
@@ -186,14 +165,6 @@ const sealedLen = (await sealCustomerPii(db, ulid(), {
 
 // 3. Import, interleaved with raw slices of the same rows, so both see the same machine load
 // and stores of the same size. The raw slices run inside onBatch and are subtracted.
-const open = async () => (await Deno.open(csvPath)).readable;
-const facts = await analyzeCsv(await open(), (h) => presetMapping("renova", h).plan);
-const actor = systemActor("Benchmark");
-const job = await createCliJob(
-  db,
-  { ...facts, fileName: csvPath, size: (await Deno.stat(csvPath)).size, preset: "renova" },
-  actor,
-);
 const raw = new RawWriter(rawKv);
 const slice = Math.max(5000, Math.ceil(N / 20));
 let rawDone = 0, rawMs = 0, callbackMs = 0;
@@ -208,12 +179,10 @@ const catchUp = async (upTo: number) => {
   callbackMs += performance.now() - r0;
 };
 t = performance.now();
-const result = await runJob(db, job.id, "run", {
-  actor,
-  open,
+const result = await importErpFile(db, csvPath, {
   batchRows: Number(arg("batch-rows", "500")),
   pipeline: !Deno.args.includes("--no-pipeline"),
-  onBatch: async (counts) => {
+  onBatch: async (counts: { rows: number }) => {
     if (counts.rows - rawDone >= slice) {
       await catchUp(counts.rows);
       log(`imported ${counts.rows} / ${N}`);

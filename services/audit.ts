@@ -90,6 +90,11 @@ export interface EventAuditData {
   "network.speed_applied": { outcome: string; nas?: string; reason?: string; ms?: number };
   "erp.write_retried": { kind: string; from: string };
   "erp.pulled": Record<string, number>;
+  // Campaign waves (services/campaigns/).
+  "campaign.wave_saved": { offsetDays: number; channel: string; dailyCap: number };
+  "campaign.wave_status": { from: string; to: string };
+  "campaign.planned": { day: string; opened: number; already: number };
+  "customer.opted_in": { via: string };
 }
 
 /** Every audit action with the shape of its data: a misspelled action does not compile. */

@@ -184,6 +184,18 @@ export const keys = {
   /** A staff read of personal data was audited recently: later reloads are not audited again. */
   readAuditMark: (actorId: string, subject: string, kind: string) =>
     ["read_audit_marks", actorId, subject, kind] as const,
+  /** Campaign waves (services/campaigns/): their settings by id. */
+  campaignWave: (id: string) => ["campaign_waves", id] as const,
+  campaignWaves: () => ["campaign_waves"] as const,
+  /** Exactly once per wave, loyalty end and contract: written in the atomic that opens the
+   * case and stages its first message; value {caseId, messageId, day}. */
+  campaignSend: (waveId: string, loyaltyEnd: string, contractId: string) =>
+    ["campaign_sends", waveId, loyaltyEnd, contractId] as const,
+  campaignSendsOfWave: (waveId: string) => ["campaign_sends", waveId] as const,
+  /** Set once the default waves (D-60, D-30, D-7) were created. */
+  campaignDefaults: () => ["meta", "campaign_defaults"] as const,
+  /** Contacts a wave made on one day (Deno.KvU64, `sum` in the same atomic): the daily cap. */
+  campaignDayCount: (waveId: string, day: string) => ["campaign_day_counts", waveId, day] as const,
   /** Written before and after a backup pass (services/ops/backup.ts); never in a dump. */
   backupMarker: () => ["meta", "backup_marker"] as const,
 

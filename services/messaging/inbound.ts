@@ -17,7 +17,15 @@ import type { Message } from "./messages.ts";
 import { maskPhone } from "../../domain/format.ts";
 import { runtimeOf } from "./runtime.ts";
 import { recordInboundAt } from "./window.ts";
-import { customerReplyOf, isOptOut, recordOptOut, REPLY_MAX, setCustomerReply } from "./replies.ts";
+import {
+  customerReplyOf,
+  isOptIn,
+  isOptOut,
+  recordOptIn,
+  recordOptOut,
+  REPLY_MAX,
+  setCustomerReply,
+} from "./replies.ts";
 
 export interface InboundJob {
   type: "inbound_whatsapp";
@@ -296,6 +304,8 @@ async function handleReply(db: Db, ev: InboundEvent & { kind: "message" }) {
         word: ev.text.trim().toUpperCase(),
         via: "whatsapp",
       });
+    } else if (isOptIn(ev.text)) {
+      await recordOptIn(db, customerId, "whatsapp"); // campaign messages again (audited)
     }
     for (const caseId of await openCasesOfCustomer(db, customerId)) {
       await recordReplyOnCase(db, caseId, ev);

@@ -3,7 +3,7 @@
 // case step, the link generation and the time it was staged, so when it comes due it does
 // nothing if the case moved on, a newer link went out, the customer replied or opted out.
 import type { Db } from "../db.ts";
-import { getCustomer } from "../customers.ts";
+import { type Customer, getCustomer } from "../customers.ts";
 import { currentLinkToken } from "../renewals/links.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import { todayInBrazil } from "../dates.ts";
@@ -20,9 +20,11 @@ export async function stageReminders(
   db: Db,
   op: Deno.AtomicOperation,
   c: RenewalCase,
+  /** The case's customer when the caller has it decrypted already (the campaign planner). */
+  known?: Customer,
 ): Promise<Message[]> {
   if (!c.link) return [];
-  const customer = await getCustomer(db, c.customerId);
+  const customer = known?.id === c.customerId ? known : await getCustomer(db, c.customerId);
   if (!customer) return [];
   const { settings } = runtimeOf(db);
   const now = db.now().getTime();

@@ -56,3 +56,42 @@ export async function recordOptOut(db: Db, customerId: string, o: OptOut): Promi
   addAudit(db, op, `customer:${customerId}`, "customer.opted_out", actor, { word: o.word });
   return (await op.commit()).ok;
 }
+
+const START_WORDS = new Set(["voltar", "receber"]);
+
+/** VOLTAR or RECEBER alone: the customer wants campaign messages again. */
+export function isOptIn(text: string): boolean {
+  if (text.length > 40) return false;
+  let s = text.trim().toLowerCase();
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === "." || s[end - 1] === "!" || s[end - 1].trim() === "")) end--;
+  s = s.slice(0, end);
+  return START_WORDS.has(s);
+}
+
+/**
+ * Lifts an opt-out (the customer replied VOLTAR, or asked from a link), with its audit event in
+ * the same atomic; false when there was none to lift (nothing is written).
+ */
+export async function recordOptIn(
+  db: Db,
+  customerId: string,
+  via: "whatsapp" | "link",
+): Promise<boolean> {
+  const key = keys.messageOptOut(customerId);
+  const e = await db.kv.get<OptOut>(key);
+  if (!e.value) return false;
+  const op = db.kv.atomic().check(e).delete(key);
+  const name = via === "whatsapp" ? "Cliente (WhatsApp)" : "Cliente (link)";
+  addAudit(
+    db,
+    op,
+    `customer:${customerId}`,
+    "customer.opted_in",
+    customerActor(customerId, {}, name),
+    {
+      via,
+    },
+  );
+  return (await op.commit()).ok;
+}

@@ -8,6 +8,8 @@ import { keys } from "../keys.ts";
 import { withLease } from "../leases.ts";
 import { purgeExpired, type RetentionOptions } from "./retention.ts";
 import { expireStaleCases } from "./stale_cases.ts";
+import { runCampaigns } from "../campaigns/job.ts";
+import type { RenewalEnv } from "../renewals/env.ts";
 
 /** Hour (UTC) the daily jobs are due. */
 export const DAILY_HOUR_UTC = 6;
@@ -77,11 +79,18 @@ function defaultLog(line: Record<string, unknown>) {
   console.log(JSON.stringify({ t: new Date().toISOString(), ...line }));
 }
 
-export function dailyJobs(opts: RetentionOptions & { caseExpireDays: number }) {
-  return [
+/** What the jobs need; `campaigns` (the renewal environment) turns the campaign planner on. */
+export type DailyJobOptions = RetentionOptions & { caseExpireDays: number; campaigns?: RenewalEnv };
+
+export function dailyJobs(opts: DailyJobOptions) {
+  const jobs: DailyJob[] = [
     { name: "retention", run: (db: Db) => purgeExpired(db, opts) },
     { name: "stale_cases", run: (db: Db) => expireStaleCases(db, opts) },
-  ] satisfies DailyJob[];
+  ];
+  // After stale_cases: contracts whose old case just expired are free for today's waves.
+  const env = opts.campaigns;
+  if (env) jobs.push({ name: "campaigns", run: () => runCampaigns(env) });
+  return jobs;
 }
 
 /**
@@ -90,7 +99,7 @@ export function dailyJobs(opts: RetentionOptions & { caseExpireDays: number }) {
  */
 export function scheduleDailyJobs(
   db: Db,
-  opts: RetentionOptions & { caseExpireDays: number },
+  opts: DailyJobOptions,
 ): () => Promise<void> {
   const jobs = dailyJobs(opts);
   let running: Promise<void> | null = null;

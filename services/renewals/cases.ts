@@ -70,7 +70,9 @@ export interface RenewalCase {
   city: string;
   loyaltyEnd: string;
   currentPlanId: string;
-  origin: "list" | "on_demand";
+  origin: "list" | "on_demand" | "campaign";
+  /** Opened by a campaign wave's planner (services/campaigns/planner.ts). */
+  campaign?: { waveId: string; loyaltyEnd: string };
   assigneeId?: string;
   assigneeName?: string;
   createdAt: string;
@@ -171,8 +173,30 @@ export async function openCase(
   if (!contract || contract.status !== "active") {
     throw new NotFoundError("Contrato não encontrado.");
   }
+  const op = db.kv.atomic();
+  const c = newCase(db, contract, input);
+  op.check({ key: keys.case(c.id), versionstamp: null });
+  await stageOpenCase(db, op, c, actor);
+  stageSubmission(db, op, actor, { caseId: c.id, action: "case.opened" });
+  if (!(await op.commit()).ok) {
+    // The same form sent twice at once: the first one opened it.
+    const first = await priorSubmission(db, actor);
+    if (first) return (await getCaseEntry(db, first.caseId)).value;
+    throw new ConflictError(
+      "Este contrato já tem uma renovação em andamento (outra pessoa pode tê-la assumido agora).",
+    );
+  }
+  return c;
+}
+
+/** A new case at "contact" for an active contract (not yet written). */
+export function newCase(
+  db: Db,
+  contract: Contract,
+  input: { assignee?: Assignee; origin: RenewalCase["origin"] },
+): RenewalCase {
   const now = db.now().toISOString();
-  const c: RenewalCase = {
+  return {
     id: ulid(),
     rev: 1,
     step: "contact",
@@ -189,27 +213,29 @@ export async function openCase(
     failedContacts: 0,
     oldPhotoBlobIds: [],
   };
-  const op = db.kv.atomic()
-    .check({ key: keys.case(c.id), versionstamp: null })
-    .check({ key: keys.openCaseByContract(contract.id), versionstamp: null })
+}
+
+/**
+ * Stages the opening of case `c` in `op` (one check: the contract has no open case): the
+ * record, its indexes and the audit event. openCase() and the campaign planner (which packs a
+ * few contracts per atomic with their idempotency keys and first messages) both go through it.
+ * `c` is sealed as it is now: changes after this call are not written.
+ */
+export async function stageOpenCase(
+  db: Db,
+  op: Deno.AtomicOperation,
+  c: RenewalCase,
+  actor: Actor,
+): Promise<void> {
+  op.check({ key: keys.openCaseByContract(c.contractId), versionstamp: null })
     .set(keys.case(c.id), await sealCase(db, c))
-    .set(keys.openCaseByContract(contract.id), c.id)
+    .set(keys.openCaseByContract(c.contractId), c.id)
     .set(keys.casesByStep(c.step, c.id), summary(c));
   if (c.assigneeId) op.set(keys.casesByAssignee(c.assigneeId, c.id), summary(c));
   addAudit(db, op, `case:${c.id}`, "case.opened", actor, {
     origin: c.origin,
     assignee: c.assigneeName,
   });
-  stageSubmission(db, op, actor, { caseId: c.id, action: "case.opened" });
-  if (!(await op.commit()).ok) {
-    // The same form sent twice at once: the first one opened it.
-    const first = await priorSubmission(db, actor);
-    if (first) return (await getCaseEntry(db, first.caseId)).value;
-    throw new ConflictError(
-      "Este contrato já tem uma renovação em andamento (outra pessoa pode tê-la assumido agora).",
-    );
-  }
-  return c;
 }
 
 export async function getCase(db: Db, id: string): Promise<RenewalCase | null> {
