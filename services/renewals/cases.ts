@@ -31,6 +31,7 @@ import type { ContractSection } from "../contract/terms.ts";
 import type { PendingCode } from "../codes.ts";
 import { openCaseEntry, openCaseRow, sealCase } from "./case_seal.ts";
 import { priorSubmission, stageSubmission } from "../submissions.ts";
+import { stageCounters } from "./counters.ts";
 
 export interface Photo {
   blobId: string;
@@ -185,10 +186,11 @@ export async function openCase(
     .set(keys.openCaseByContract(contract.id), c.id)
     .set(keys.casesByStep(c.step, c.id), summary(c));
   if (c.assigneeId) op.set(keys.casesByAssignee(c.assigneeId, c.id), summary(c));
-  addAudit(db, op, `case:${c.id}`, "case.opened", actor, {
+  const opened = addAudit(db, op, `case:${c.id}`, "case.opened", actor, {
     origin: c.origin,
     assignee: c.assigneeName,
   });
+  await stageCounters(db, op, null, c, opened.at);
   stageSubmission(db, op, actor, { caseId: c.id, action: "case.opened" });
   if (!(await op.commit()).ok) {
     // The same form sent twice at once: the first one opened it.
@@ -341,7 +343,7 @@ export async function transition<A extends Action>(
     // A closed case's link stops working at once.
     if (next.link) op.delete(keys.link(next.link.hash));
   }
-  addAudit(
+  const moved = addAudit(
     db,
     op,
     `case:${next.id}`,
@@ -353,6 +355,8 @@ export async function transition<A extends Action>(
       ...await sealAuditText(db, `case:${next.id}`, input.auditData),
     } as AuditData[A],
   );
+  // Dashboard sums in the same atomic, dated by the audit event (what a rebuild reads).
+  await stageCounters(db, op, prev, next, moved.at);
   stageSubmission(db, op, input.actor, { caseId: next.id, action: input.action });
   if (!(await op.commit()).ok) {
     // Both copies of a double click read the same version; the first one won.
