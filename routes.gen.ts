@@ -27,30 +27,31 @@ import $r22 from "./routes/app/claim.ts";
 import $r23 from "./routes/app/customers/[id]/index.tsx";
 import $r24 from "./routes/app/customers/[id]/renewal.ts";
 import $r25 from "./routes/app/customers/index.ts";
-import $r26 from "./routes/app/index.tsx";
-import $r27 from "./routes/app/offline.tsx";
-import $r28 from "./routes/app/painel.csv.ts";
-import $r29 from "./routes/app/painel.tsx";
-import $r30 from "./routes/app/sync.ts";
-import $r31 from "./routes/healthz.ts";
-import $r32 from "./routes/index.tsx";
-import $r33 from "./routes/login.tsx";
-import $r34 from "./routes/logout.ts";
-import $r35 from "./routes/manifest.webmanifest.ts";
-import $r36 from "./routes/r/[token]/[action].ts";
-import $r37 from "./routes/r/[token]/contrato.pdf.ts";
-import $r38 from "./routes/r/[token]/events.ts";
-import $r39 from "./routes/r/[token]/faturas.pdf.ts";
-import $r40 from "./routes/r/[token]/index.tsx";
-import $r41 from "./routes/sw.js.ts";
-import $r42 from "./routes/verificar/[id].tsx";
-import $r43 from "./routes/verificar/index.tsx";
-import $r44 from "./routes/webhooks/whatsapp.ts";
+import $r26 from "./routes/app/filas.tsx";
+import $r27 from "./routes/app/index.tsx";
+import $r28 from "./routes/app/offline.tsx";
+import $r29 from "./routes/app/painel.csv.ts";
+import $r30 from "./routes/app/painel.tsx";
+import $r31 from "./routes/app/sync.ts";
+import $r32 from "./routes/healthz.ts";
+import $r33 from "./routes/index.tsx";
+import $r34 from "./routes/login.tsx";
+import $r35 from "./routes/logout.ts";
+import $r36 from "./routes/manifest.webmanifest.ts";
+import $r37 from "./routes/r/[token]/[action].ts";
+import $r38 from "./routes/r/[token]/contrato.pdf.ts";
+import $r39 from "./routes/r/[token]/events.ts";
+import $r40 from "./routes/r/[token]/faturas.pdf.ts";
+import $r41 from "./routes/r/[token]/index.tsx";
+import $r42 from "./routes/sw.js.ts";
+import $r43 from "./routes/verificar/[id].tsx";
+import $r44 from "./routes/verificar/index.tsx";
+import $r45 from "./routes/webhooks/whatsapp.ts";
 import $m0 from "./routes/r/_middleware.ts";
 import $404 from "./routes/_404.tsx";
 
 export const routes = [
-  { path: "/", file: "routes/index.tsx", module: $r32 },
+  { path: "/", file: "routes/index.tsx", module: $r33 },
   { path: "/admin/billing", file: "routes/admin/billing.tsx", module: $r0 },
   { path: "/admin/contract", file: "routes/admin/contract.tsx", module: $r1 },
   { path: "/admin/dead-letters", file: "routes/admin/dead-letters.tsx", module: $r2 },
@@ -63,7 +64,7 @@ export const routes = [
   { path: "/admin/plans/:id", file: "routes/admin/plans/[id].ts", module: $r8 },
   { path: "/admin/users", file: "routes/admin/users/index.tsx", module: $r11 },
   { path: "/admin/users/:id", file: "routes/admin/users/[id].ts", module: $r10 },
-  { path: "/app", file: "routes/app/index.tsx", module: $r26 },
+  { path: "/app", file: "routes/app/index.tsx", module: $r27 },
   { path: "/app/api/case", file: "routes/app/api/case.ts", module: $r12 },
   { path: "/app/api/queue", file: "routes/app/api/queue.ts", module: $r13 },
   { path: "/app/api/session", file: "routes/app/api/session.ts", module: $r14 },
@@ -78,23 +79,24 @@ export const routes = [
   { path: "/app/customers", file: "routes/app/customers/index.ts", module: $r25 },
   { path: "/app/customers/:id", file: "routes/app/customers/[id]/index.tsx", module: $r23 },
   { path: "/app/customers/:id/renewal", file: "routes/app/customers/[id]/renewal.ts", module: $r24 },
-  { path: "/app/offline", file: "routes/app/offline.tsx", module: $r27 },
-  { path: "/app/painel", file: "routes/app/painel.tsx", module: $r29 },
-  { path: "/app/painel.csv", file: "routes/app/painel.csv.ts", module: $r28 },
-  { path: "/app/sync", file: "routes/app/sync.ts", module: $r30 },
-  { path: "/healthz", file: "routes/healthz.ts", module: $r31 },
-  { path: "/login", file: "routes/login.tsx", module: $r33 },
-  { path: "/logout", file: "routes/logout.ts", module: $r34 },
-  { path: "/manifest.webmanifest", file: "routes/manifest.webmanifest.ts", module: $r35 },
-  { path: "/r/:token", file: "routes/r/[token]/index.tsx", module: $r40 },
-  { path: "/r/:token/contrato.pdf", file: "routes/r/[token]/contrato.pdf.ts", module: $r37 },
-  { path: "/r/:token/events", file: "routes/r/[token]/events.ts", module: $r38 },
-  { path: "/r/:token/faturas.pdf", file: "routes/r/[token]/faturas.pdf.ts", module: $r39 },
-  { path: "/r/:token/:action", file: "routes/r/[token]/[action].ts", module: $r36 },
-  { path: "/sw.js", file: "routes/sw.js.ts", module: $r41 },
-  { path: "/verificar", file: "routes/verificar/index.tsx", module: $r43 },
-  { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r42 },
-  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r44 },
+  { path: "/app/filas", file: "routes/app/filas.tsx", module: $r26 },
+  { path: "/app/offline", file: "routes/app/offline.tsx", module: $r28 },
+  { path: "/app/painel", file: "routes/app/painel.tsx", module: $r30 },
+  { path: "/app/painel.csv", file: "routes/app/painel.csv.ts", module: $r29 },
+  { path: "/app/sync", file: "routes/app/sync.ts", module: $r31 },
+  { path: "/healthz", file: "routes/healthz.ts", module: $r32 },
+  { path: "/login", file: "routes/login.tsx", module: $r34 },
+  { path: "/logout", file: "routes/logout.ts", module: $r35 },
+  { path: "/manifest.webmanifest", file: "routes/manifest.webmanifest.ts", module: $r36 },
+  { path: "/r/:token", file: "routes/r/[token]/index.tsx", module: $r41 },
+  { path: "/r/:token/contrato.pdf", file: "routes/r/[token]/contrato.pdf.ts", module: $r38 },
+  { path: "/r/:token/events", file: "routes/r/[token]/events.ts", module: $r39 },
+  { path: "/r/:token/faturas.pdf", file: "routes/r/[token]/faturas.pdf.ts", module: $r40 },
+  { path: "/r/:token/:action", file: "routes/r/[token]/[action].ts", module: $r37 },
+  { path: "/sw.js", file: "routes/sw.js.ts", module: $r42 },
+  { path: "/verificar", file: "routes/verificar/index.tsx", module: $r44 },
+  { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r43 },
+  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r45 },
 ];
 
 export const middlewares = [
