@@ -98,9 +98,9 @@ export function DashboardPage(
         </table>
         <p data-testid="drop-off">
           {data.dropOff
-            ? `Maior perda: ${data.dropOff.label} (${
+            ? `Maior perda: ${data.dropOff.label} (não seguiram: ${
               formatCount(data.dropOff.lost)
-            } casos não seguiram).`
+            }).`
             : "Nenhuma perda entre etapas no período."}
         </p>
       </Section>

@@ -17,6 +17,8 @@ const th = "text-left font-semibold p-2 border-b border-gray-300";
 const td = "p-2 border-b border-gray-200";
 
 function CaseLine({ c, select }: { c: RenewalCase; select?: boolean }) {
+  // The attendant's own list does not repeat their name; the supervisor's bulk list does.
+  // The attendant's own list does not repeat their name; the supervisor's bulk list does.
   const label = `${STEP_POLICY[c.step].label}, ${c.city}`;
   return (
     <li class="p-2 flex flex-wrap items-center gap-2" data-testid="queue-case">
@@ -31,7 +33,8 @@ function CaseLine({ c, select }: { c: RenewalCase; select?: boolean }) {
       )}
       <a href={`/app/cases/${c.id}`} class="underline text-brand-800">{label}</a>
       <span class="text-sm text-gray-700">
-        {c.assigneeName ? `com ${c.assigneeName} · ` : ""}atualizado {formatDateTime(c.updatedAt)}
+        {select && c.assigneeName ? `com ${c.assigneeName} · ` : ""}atualizado{" "}
+        {formatDateTime(c.updatedAt)}
       </span>
     </li>
   );

@@ -37,7 +37,7 @@ Deno.test("painel: the funnel, declines and drop-off come from the counters, not
   const funnel = html.match(/data-testid="funnel-table"[\s\S]*?<\/table>/)![0];
   assert.match(funnel, /Contatar cliente<\/th><td[^>]*>2<\/td><td[^>]*>50%/);
   assert.match(html, /Recusa: Preço \/ valor<\/th><td[^>]*>1</);
-  assert.match(html, /data-testid="drop-off">Maior perda: Contatar cliente \(1 casos/);
+  assert.match(html, /data-testid="drop-off">Maior perda: Contatar cliente \(não seguiram: 1\)/);
   assert.match(html, /<svg role="img" aria-labelledby="funil-title"/);
   assert.ok(!html.includes("caro demais"), "a decline's text never shows");
 });
