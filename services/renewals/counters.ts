@@ -8,7 +8,25 @@ import { keys } from "../keys.ts";
 import { todayInBrazil } from "../dates.ts";
 import { getPlan } from "../plans.ts";
 import { isTerminal, type Step } from "../../domain/steps.ts";
-import type { RenewalCase } from "./cases.ts";
+
+/**
+ * The case fields the counters read (a RenewalCase fits; typed here, since cases.ts imports
+ * this module and the import graph stays acyclic).
+ */
+export interface CountedCase {
+  step: Step;
+  origin: string;
+  currentPlanId: string;
+  createdAt: string;
+  assigneeId?: string;
+  link?: { issuedAt: string };
+  planChange?: { toPlanId: string };
+  choice?: { planId: string };
+  declined?: { reason: string };
+  /** Set by the campaign planner on cases it opens (wave id and its channel). */
+  waveId?: string;
+  waveChannel?: string;
+}
 
 /** Duration histogram upper bounds in hours (last bucket open): medians and p90 are
  * interpolated inside a bucket, so they are approximations with the bucket's resolution. */
@@ -49,9 +67,8 @@ export function declineCategory(reason: string | undefined): DeclineCategory {
  * Where a case came from, for the per-wave and channel table: a campaign wave's id and channel
  * when the case carries them (campaign planner), else its origin ("list", "on_demand").
  */
-export function sourceOf(c: RenewalCase): string {
-  const w = c as RenewalCase & { waveId?: string; waveChannel?: string };
-  return w.waveId ? `wave:${w.waveId}:${w.waveChannel ?? "-"}` : c.origin;
+export function sourceOf(c: CountedCase): string {
+  return c.waveId ? `wave:${c.waveId}:${c.waveChannel ?? "-"}` : c.origin;
 }
 
 /** One counted event: the case opened (from null) or moved between steps. */
@@ -72,7 +89,7 @@ export type Bumps = [Metric, bigint][];
  */
 export function counterBumps(
   ev: CounterEvent,
-  c: RenewalCase,
+  c: CountedCase,
   price: (planId: string) => number,
 ): Bumps {
   const out: Bumps = [];
@@ -107,7 +124,7 @@ export function periodsOf(at: string): [grain: "d" | "m", period: string][] {
 }
 
 /** Monthly prices of the plans an event needs (only "signed" needs any). */
-export async function priceLookup(db: Db, ev: CounterEvent, c: RenewalCase) {
+export async function priceLookup(db: Db, ev: CounterEvent, c: CountedCase) {
   const prices = new Map<string, number>();
   if (ev.to === "signed" && ev.from !== ev.to) {
     const ids = [c.currentPlanId, c.planChange?.toPlanId, c.choice?.planId];
@@ -125,8 +142,8 @@ export async function priceLookup(db: Db, ev: CounterEvent, c: RenewalCase) {
 export async function stageCounters(
   db: Db,
   op: Deno.AtomicOperation,
-  prev: RenewalCase | null,
-  next: RenewalCase,
+  prev: CountedCase | null,
+  next: CountedCase,
   at: string,
 ) {
   const ev: CounterEvent = { at, from: prev ? prev.step : null, to: next.step };
