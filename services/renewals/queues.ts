@@ -111,7 +111,11 @@ async function openCasesOf(db: Db, userId: string): Promise<RenewalCase[]> {
 /** Open cases nobody holds, oldest first (capped per pass). */
 async function unassignedOpen(db: Db, limit: number): Promise<RenewalCase[]> {
   const ids: string[] = [];
-  for (const step of OPEN_STEPS) {
+  // Staff's steps first: with campaign waves most unassigned cases wait on the customer.
+  const steps = [...OPEN_STEPS].sort((a, b) =>
+    Number(STEP_POLICY[b].turn === "staff") - Number(STEP_POLICY[a].turn === "staff")
+  );
+  for (const step of steps) {
     for await (
       const e of db.kv.list<{ assigneeId?: string }>({ prefix: keys.casesInStep(step) })
     ) {
