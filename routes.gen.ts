@@ -35,28 +35,31 @@ import $r30 from "./routes/app/customers/[id]/index.tsx";
 import $r31 from "./routes/app/customers/[id]/renewal.ts";
 import $r32 from "./routes/app/customers/index.tsx";
 import $r33 from "./routes/app/events.ts";
-import $r34 from "./routes/app/index.tsx";
-import $r35 from "./routes/app/offline.tsx";
-import $r36 from "./routes/app/sync.ts";
-import $r37 from "./routes/healthz.ts";
-import $r38 from "./routes/index.tsx";
-import $r39 from "./routes/login.tsx";
-import $r40 from "./routes/logout.ts";
-import $r41 from "./routes/manifest.webmanifest.ts";
-import $r42 from "./routes/r/[token]/[action].ts";
-import $r43 from "./routes/r/[token]/contrato.pdf.ts";
-import $r44 from "./routes/r/[token]/events.ts";
-import $r45 from "./routes/r/[token]/faturas.pdf.ts";
-import $r46 from "./routes/r/[token]/index.tsx";
-import $r47 from "./routes/sw.js.ts";
-import $r48 from "./routes/verificar/[id].tsx";
-import $r49 from "./routes/verificar/index.tsx";
-import $r50 from "./routes/webhooks/whatsapp.ts";
+import $r34 from "./routes/app/filas.tsx";
+import $r35 from "./routes/app/index.tsx";
+import $r36 from "./routes/app/offline.tsx";
+import $r37 from "./routes/app/painel.csv.ts";
+import $r38 from "./routes/app/painel.tsx";
+import $r39 from "./routes/app/sync.ts";
+import $r40 from "./routes/healthz.ts";
+import $r41 from "./routes/index.tsx";
+import $r42 from "./routes/login.tsx";
+import $r43 from "./routes/logout.ts";
+import $r44 from "./routes/manifest.webmanifest.ts";
+import $r45 from "./routes/r/[token]/[action].ts";
+import $r46 from "./routes/r/[token]/contrato.pdf.ts";
+import $r47 from "./routes/r/[token]/events.ts";
+import $r48 from "./routes/r/[token]/faturas.pdf.ts";
+import $r49 from "./routes/r/[token]/index.tsx";
+import $r50 from "./routes/sw.js.ts";
+import $r51 from "./routes/verificar/[id].tsx";
+import $r52 from "./routes/verificar/index.tsx";
+import $r53 from "./routes/webhooks/whatsapp.ts";
 import $m0 from "./routes/r/_middleware.ts";
 import $404 from "./routes/_404.tsx";
 
 export const routes = [
-  { path: "/", file: "routes/index.tsx", module: $r38 },
+  { path: "/", file: "routes/index.tsx", module: $r41 },
   { path: "/admin/billing", file: "routes/admin/billing.tsx", module: $r0 },
   { path: "/admin/campaigns", file: "routes/admin/campaigns/index.tsx", module: $r2 },
   { path: "/admin/campaigns/:id", file: "routes/admin/campaigns/[id].tsx", module: $r1 },
@@ -74,7 +77,7 @@ export const routes = [
   { path: "/admin/plans/:id", file: "routes/admin/plans/[id].ts", module: $r13 },
   { path: "/admin/users", file: "routes/admin/users/index.tsx", module: $r16 },
   { path: "/admin/users/:id", file: "routes/admin/users/[id].ts", module: $r15 },
-  { path: "/app", file: "routes/app/index.tsx", module: $r34 },
+  { path: "/app", file: "routes/app/index.tsx", module: $r35 },
   { path: "/app/api/case", file: "routes/app/api/case.ts", module: $r17 },
   { path: "/app/api/list", file: "routes/app/api/list.ts", module: $r18 },
   { path: "/app/api/queue", file: "routes/app/api/queue.ts", module: $r19 },
@@ -92,21 +95,24 @@ export const routes = [
   { path: "/app/customers/:id", file: "routes/app/customers/[id]/index.tsx", module: $r30 },
   { path: "/app/customers/:id/renewal", file: "routes/app/customers/[id]/renewal.ts", module: $r31 },
   { path: "/app/events", file: "routes/app/events.ts", module: $r33 },
-  { path: "/app/offline", file: "routes/app/offline.tsx", module: $r35 },
-  { path: "/app/sync", file: "routes/app/sync.ts", module: $r36 },
-  { path: "/healthz", file: "routes/healthz.ts", module: $r37 },
-  { path: "/login", file: "routes/login.tsx", module: $r39 },
-  { path: "/logout", file: "routes/logout.ts", module: $r40 },
-  { path: "/manifest.webmanifest", file: "routes/manifest.webmanifest.ts", module: $r41 },
-  { path: "/r/:token", file: "routes/r/[token]/index.tsx", module: $r46 },
-  { path: "/r/:token/contrato.pdf", file: "routes/r/[token]/contrato.pdf.ts", module: $r43 },
-  { path: "/r/:token/events", file: "routes/r/[token]/events.ts", module: $r44 },
-  { path: "/r/:token/faturas.pdf", file: "routes/r/[token]/faturas.pdf.ts", module: $r45 },
-  { path: "/r/:token/:action", file: "routes/r/[token]/[action].ts", module: $r42 },
-  { path: "/sw.js", file: "routes/sw.js.ts", module: $r47 },
-  { path: "/verificar", file: "routes/verificar/index.tsx", module: $r49 },
-  { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r48 },
-  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r50 },
+  { path: "/app/filas", file: "routes/app/filas.tsx", module: $r34 },
+  { path: "/app/offline", file: "routes/app/offline.tsx", module: $r36 },
+  { path: "/app/painel", file: "routes/app/painel.tsx", module: $r38 },
+  { path: "/app/painel.csv", file: "routes/app/painel.csv.ts", module: $r37 },
+  { path: "/app/sync", file: "routes/app/sync.ts", module: $r39 },
+  { path: "/healthz", file: "routes/healthz.ts", module: $r40 },
+  { path: "/login", file: "routes/login.tsx", module: $r42 },
+  { path: "/logout", file: "routes/logout.ts", module: $r43 },
+  { path: "/manifest.webmanifest", file: "routes/manifest.webmanifest.ts", module: $r44 },
+  { path: "/r/:token", file: "routes/r/[token]/index.tsx", module: $r49 },
+  { path: "/r/:token/contrato.pdf", file: "routes/r/[token]/contrato.pdf.ts", module: $r46 },
+  { path: "/r/:token/events", file: "routes/r/[token]/events.ts", module: $r47 },
+  { path: "/r/:token/faturas.pdf", file: "routes/r/[token]/faturas.pdf.ts", module: $r48 },
+  { path: "/r/:token/:action", file: "routes/r/[token]/[action].ts", module: $r45 },
+  { path: "/sw.js", file: "routes/sw.js.ts", module: $r50 },
+  { path: "/verificar", file: "routes/verificar/index.tsx", module: $r52 },
+  { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r51 },
+  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r53 },
 ];
 
 export const middlewares = [

@@ -54,6 +54,8 @@ export function Layout({ title, user, csrf, sessionEndsAt, path, children }: Pro
             >
               <span class="font-bold text-lg mr-4">Renova</span>
               {navLink("/app", "Renovações")}
+              {user.role !== "attendant" && navLink("/app/painel", "Painel")}
+              {navLink("/app/filas", "Filas")}
               {user.role === "admin" && navLink("/admin/users", "Usuários")}
               {user.role === "admin" && navLink("/admin/contract", "Contrato")}
               {user.role === "admin" && navLink("/admin/plans", "Planos")}

@@ -142,6 +142,7 @@ export async function soak(
     duplicateMessages: dup.total,
     duplicateNumbers: inv.duplicateNumbers,
     unexplainedGaps: inv.unexplainedGaps,
+    counterMismatches: inv.counterMismatches,
     orphansBeforeSweep: inv.orphansBeforeSweep,
     orphanBlobs: inv.orphanBlobs,
     messagesWaiting: inv.messagesWaiting,
@@ -170,6 +171,6 @@ if (import.meta.main) {
   for (const e of r.errors) console.log(`  ${e}`);
   console.log(JSON.stringify(r));
   const bad = r.lost + r.stuck + r.duplicateMessages + r.duplicateNumbers + r.unexplainedGaps +
-    r.orphanBlobs;
+    r.orphanBlobs + r.counterMismatches;
   Deno.exit(bad ? 1 : 0);
 }

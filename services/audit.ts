@@ -78,6 +78,7 @@ export interface EventAuditData {
   "message_template.saved": { version: number };
   "contract_template.saved": { version: number; default?: boolean };
   "billing_settings.saved": { bank: string };
+  "queue_rules.saved": { cap: number; onShift: number };
   "import.created": { file: string; rows: number };
   "import.batch": { lines: [number, number]; created: number; updated: number };
   "import.simulated": Record<string, number>;

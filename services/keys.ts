@@ -196,6 +196,16 @@ export const keys = {
   campaignDefaults: () => ["meta", "campaign_defaults"] as const,
   /** Contacts a wave made on one day (Deno.KvU64, `sum` in the same atomic): the daily cap. */
   campaignDayCount: (waveId: string, day: string) => ["campaign_day_counts", waveId, day] as const,
+
+  /** Dashboard counters (services/renewals/counters.ts): KvU64 sums per day ("d") or month
+   * ("m") in Brasília time, then the metric path (step, attendant, source, histogram bucket…). */
+  counter: (grain: "d" | "m", period: string, metric: readonly string[]) =>
+    ["counters", grain, period, ...metric] as const,
+  countersOf: (grain: "d" | "m", period: string) => ["counters", grain, period] as const,
+  countersAll: () => ["counters"] as const,
+  /** Work-queue rules (services/renewals/queues.ts) and the round-robin cursor. */
+  queueRules: () => ["settings", "queue_rules"] as const,
+  queueCursor: () => ["meta", "queue_rr_cursor"] as const,
   /** Written before and after a backup pass (services/ops/backup.ts); never in a dump. */
   backupMarker: () => ["meta", "backup_marker"] as const,
 

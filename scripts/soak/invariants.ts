@@ -8,6 +8,7 @@ import { auditNumberSequence } from "../../services/numbers.ts";
 import { findOrphanBlobs, PENDING_BLOB_TTL_MS, sweepOrphanBlobs } from "../../services/blobs.ts";
 import { todayInBrazil } from "../../services/dates.ts";
 import { ORDER, type Outcome } from "./driver.ts";
+import { checkCounters } from "../../services/renewals/counters_rebuild.ts";
 
 async function all<T>(db: Db, prefix: Deno.KvKey) {
   const out: Deno.KvEntry<T>[] = [];
@@ -69,9 +70,13 @@ export async function checkInvariants(db: Db, outcomes: Outcome[]) {
   await sweepOrphanBlobs(later);
   const orphanBlobs = (await findOrphanBlobs(db)).length;
 
+  // Dashboard counters after the kills: the sums written with each step must equal a rebuild.
+  const counterMismatches = (await checkCounters(db)).mismatches.length;
+
   return {
     lost,
     stuck,
+    counterMismatches,
     unclosedCases: unclosed,
     duplicateNumbers: over(protocols) + over(nossos),
     unexplainedGaps: protocolGaps + nossoGaps,

@@ -38,6 +38,7 @@ import type { PendingCode } from "../codes.ts";
 import { openCaseEntry, openCaseRow, sealCase } from "./case_seal.ts";
 import { priorSubmission, stageSubmission } from "../submissions.ts";
 import { stageDeclineMark } from "./cool_off.ts";
+import { stageCounters } from "./counters.ts";
 
 export interface Photo {
   blobId: string;
@@ -232,10 +233,11 @@ export async function stageOpenCase(
     .set(keys.openCaseByContract(c.contractId), c.id)
     .set(keys.casesByStep(c.step, c.id), summary(c));
   if (c.assigneeId) op.set(keys.casesByAssignee(c.assigneeId, c.id), summary(c));
-  addAudit(db, op, `case:${c.id}`, "case.opened", actor, {
+  const opened = addAudit(db, op, `case:${c.id}`, "case.opened", actor, {
     origin: c.origin,
     assignee: c.assigneeName,
   });
+  await stageCounters(db, op, null, c, opened.at);
 }
 
 export async function getCase(db: Db, id: string): Promise<RenewalCase | null> {
@@ -380,7 +382,7 @@ export async function transition<A extends Action>(
     if (next.link && !keepsLinkAfterEnd(next.step)) op.delete(keys.link(next.link.hash));
   }
   if (next.step === "declined") stageDeclineMark(op, next, now);
-  addAudit(
+  const moved = addAudit(
     db,
     op,
     `case:${next.id}`,
@@ -392,6 +394,8 @@ export async function transition<A extends Action>(
       ...await sealAuditText(db, `case:${next.id}`, input.auditData),
     } as AuditData[A],
   );
+  // Dashboard sums in the same atomic, dated by the audit event (what a rebuild reads).
+  await stageCounters(db, op, prev, next, moved.at);
   stageSubmission(db, op, input.actor, { caseId: next.id, action: input.action });
   if (!(await op.commit()).ok) {
     // Both copies of a double click read the same version; the first one won.

@@ -40,5 +40,6 @@ Deno.test({
     assert.equal(r.stuck, 0);
     assert.equal(r.duplicateNumbers, 0);
     assert.equal(r.unexplainedGaps, 0);
+    assert.equal(r.counterMismatches, 0, "the dashboard counters match a rebuild after the kill");
   },
 });
