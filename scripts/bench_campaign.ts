@@ -4,7 +4,8 @@
 // atomics writing the same case and message keys, measured in the same run.
 //   deno task bench:campaign --contracts N [--keep] [--dir DIR]
 // Progress goes to stderr; the last line of stdout is one JSON object (docs/benchmarks.md).
-// The dashboard figures stay null until the supervisor's dashboard (#17, /app/painel) exists.
+import { readCounterKeysRaw, renderDashboard } from "../lib/dashboard.tsx";
+import { parsePeriod } from "../services/renewals/dashboard.ts";
 import { keys } from "../services/keys.ts";
 import type { Db } from "../services/db.ts";
 import { ulid } from "../services/ulid.ts";
@@ -195,6 +196,21 @@ await flush();
 const rawS = (performance.now() - t) / 1000;
 log(`raw ${round(rawS)} s (${rawAtomics} atomics) vs planned ${round(planS)} s`);
 
+// The supervisor's dashboard for the planned month, against reading the same counter keys raw
+// (median of 5 each, after one warm-up).
+const period = parsePeriod({}, db.now());
+const median = async (f: () => Promise<unknown>) => {
+  await f();
+  const ms: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await f();
+    ms.push(performance.now() - t0);
+  }
+  return ms.sort((x, y) => x - y)[2];
+};
+const dashboardMs = await median(() => renderDashboard(db, period));
+const dashboardRawMs = await median(() => readCounterKeysRaw(db, period));
 db.kv.close();
 rawKv.close();
 if (keep) log(`kept ${dir}`);
@@ -221,7 +237,7 @@ console.log(JSON.stringify({
   final_rerun_opened: runs[2].contact,
   final_rerun_s: round(rerunS, 2),
   raw_atomics: rawAtomics,
-  dashboard_ms: null,
-  dashboard_raw_ms: null,
-  dashboard_ratio_vs_raw: null,
+  dashboard_ms: round(dashboardMs, 2),
+  dashboard_raw_ms: round(dashboardRawMs, 2),
+  dashboard_ratio_vs_raw: round(dashboardMs / dashboardRawMs, 2),
 }));
