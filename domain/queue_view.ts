@@ -9,6 +9,8 @@ export interface QueueCaseRow {
   next: string;
   /** The customer wrote after the attendant's last contact. */
   replied: boolean;
+  /** The customer asked for a new link from an expired one (Pedir novo link). */
+  askedLink: boolean;
   city: string;
   planName: string;
   loyaltyEnd: string;

@@ -97,6 +97,14 @@ function CaseRows(
               Respondeu
             </span>
           )}
+          {r.askedLink && (
+            <span
+              class="rounded bg-amber-100 text-amber-900 px-2 py-0.5 text-xs font-bold"
+              data-testid="asked-link"
+            >
+              Pediu novo link
+            </span>
+          )}
           <span class="text-sm text-gray-700">
             {`${r.city} · ${r.planName} · fim ${formatDate(r.loyaltyEnd)} (${
               daysLeftLabel(r.daysLeft)

@@ -1,6 +1,7 @@
 // The renewal list: open cases (the attendant's own, or all for supervisors) and the contracts
 // whose loyalty ends within the window that have no open renewal yet. Both read indexes only
 // (contracts_by_due, cases_by_assignee / cases_by_step); nothing scans all contracts.
+import { askedForNewLink } from "./renewals/link_requests.ts";
 import type { Db } from "./db.ts";
 import { type DuePosition, listDue } from "./contracts.ts";
 import { getCustomers } from "./customers.ts";
@@ -276,6 +277,7 @@ export function queueView(list: Awaited<ReturnType<typeof renewalList>>, now: Da
     stepLabel: r.stepLabel,
     next: r.nextAction,
     replied: awaitingReply(r.case),
+    askedLink: askedForNewLink(r.case),
     city: r.case.city,
     planName: r.plan?.name ?? "—",
     loyaltyEnd: r.case.loyaltyEnd,
