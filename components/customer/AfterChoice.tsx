@@ -15,7 +15,7 @@ import { newSubmissionId } from "../../services/submissions.ts";
 export function ProviderContacts({ provider }: { provider: ProviderInfo }) {
   return (
     <div class="mt-4" data-testid="provider-contacts">
-      <h3 class="font-bold">Fale com a {provider.name}</h3>
+      <h2 class="font-bold">Fale com a {provider.name}</h2>
       <ul class="mt-2 grid grid-cols-1 gap-2">
         <li>
           <a href={`tel:+${provider.phone}`} class={`${secondaryBtn} block text-center`}>
