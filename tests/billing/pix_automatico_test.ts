@@ -45,7 +45,8 @@ function checkComposite(payload: string): Record<string, string> {
   assert.equal(ids[0], "00");
   assert.equal(ids.at(-1), "63", "CRC is the last field");
   assert.equal(top.at(-1)![1], crcOf(payload.slice(0, -4)), "CRC over everything up to 6304");
-  assert.deepEqual([...ids].sort(), ids, "fields in ascending ID order");
+  const body = ids.slice(0, -1);
+  assert.deepEqual([...body].sort(), body, "fields in ascending ID order, then the CRC");
   const m = Object.fromEntries(top);
   const mai = Object.fromEntries(tlv(m["26"]));
   assert.equal(mai["00"], "br.gov.bcb.pix");
