@@ -5,6 +5,7 @@ import presetTailwind from "@twind/preset-tailwind";
 import { type MessagingSettings, parseMessagingEnv } from "./services/messaging/settings.ts";
 import { parseCidr } from "./lib/client_ip.ts";
 import { islandClasses } from "./twind_safelist.gen.ts";
+import { parsePixAutoEnv, type PixAutoSettings } from "./services/pix_auto/settings.ts";
 
 export interface AppConfig {
   port: number;
@@ -52,6 +53,8 @@ export interface AppConfig {
   provider: { name: string; cnpj: string; phone: string; email: string; site: string };
   /** E-mail (Resend), WhatsApp Cloud API, queue, quiet hours, rates, reminders. */
   messaging: MessagingSettings;
+  /** Pix Automático through the provider's PSP (open Pix API); absent = not offered. */
+  pixAuto?: PixAutoSettings;
 }
 
 export class ConfigError extends Error {}
@@ -130,9 +133,13 @@ export function loadConfig(
   const messaging = parseMessagingEnv(env, { origin, port, provider }, (m) => {
     throw new ConfigError(m);
   });
+  const pixAuto = parsePixAutoEnv(env, (m) => {
+    throw new ConfigError(m);
+  });
   return {
     signingP12,
     messaging,
+    pixAuto,
     port,
     kvPath: env.KV_PATH ?? "data/renova.kv",
     dataKey,

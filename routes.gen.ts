@@ -48,7 +48,9 @@ import $r43 from "./routes/r/[token]/index.tsx";
 import $r44 from "./routes/sw.js.ts";
 import $r45 from "./routes/verificar/[id].tsx";
 import $r46 from "./routes/verificar/index.tsx";
-import $r47 from "./routes/webhooks/whatsapp.ts";
+import $r47 from "./routes/webhooks/pix-auto/[secret].ts";
+import $r48 from "./routes/webhooks/pix-auto/[secret]/[kind].ts";
+import $r49 from "./routes/webhooks/whatsapp.ts";
 import $m0 from "./routes/r/_middleware.ts";
 import $404 from "./routes/_404.tsx";
 
@@ -100,7 +102,9 @@ export const routes = [
   { path: "/sw.js", file: "routes/sw.js.ts", module: $r44 },
   { path: "/verificar", file: "routes/verificar/index.tsx", module: $r46 },
   { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r45 },
-  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r47 },
+  { path: "/webhooks/pix-auto/:secret", file: "routes/webhooks/pix-auto/[secret].ts", module: $r47 },
+  { path: "/webhooks/pix-auto/:secret/:kind", file: "routes/webhooks/pix-auto/[secret]/[kind].ts", module: $r48 },
+  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r49 },
 ];
 
 export const middlewares = [

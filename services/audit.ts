@@ -85,6 +85,8 @@ export interface EventAuditData {
   "nas.deleted": { name: string };
   /** The new speed on the network (services/network/apply_speed.ts), with the notify step. */
   "network.speed_applied": { outcome: string; nas?: string; reason?: string; ms?: number };
+  /** Pix Automático authorization status (services/pix_auto/recurrences.ts). */
+  "pix_auto.status": { from: string; to: string; journey?: number };
 }
 
 /** Every audit action with the shape of its data: a misspelled action does not compile. */

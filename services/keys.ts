@@ -188,4 +188,9 @@ export const keys = {
   /** Access servers (NAS) that take RADIUS CoA (services/network/nas.ts). */
   nas: (id: string) => ["nas", id] as const,
   nasList: () => ["nas"] as const,
+
+  /** Pix Automático authorization of a case (services/pix_auto/recurrences.ts). */
+  pixAutoOfCase: (caseId: string) => ["pix_auto_by_case", caseId] as const,
+  /** PSP recurrence id (idRec) → case id, for the PSP's webhooks. */
+  pixAutoByIdRec: (idRec: string) => ["pix_auto_by_id_rec", idRec] as const,
 };
