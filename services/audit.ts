@@ -87,6 +87,7 @@ export interface EventAuditData {
   "network.speed_applied": { outcome: string; nas?: string; reason?: string; ms?: number };
   /** Pix Automático authorization status (services/pix_auto/recurrences.ts). */
   "pix_auto.status": { from: string; to: string; journey?: number };
+  "payment.method_chosen": { method: string };
 }
 
 /** Every audit action with the shape of its data: a misspelled action does not compile. */

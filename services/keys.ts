@@ -193,4 +193,6 @@ export const keys = {
   pixAutoOfCase: (caseId: string) => ["pix_auto_by_case", caseId] as const,
   /** PSP recurrence id (idRec) → case id, for the PSP's webhooks. */
   pixAutoByIdRec: (idRec: string) => ["pix_auto_by_id_rec", idRec] as const,
+  /** The payment method the customer chose in the renewal (services/pix_auto/payment.ts). */
+  paymentMethodOfCase: (caseId: string) => ["payment_method_by_case", caseId] as const,
 };

@@ -15,9 +15,13 @@ import { ErrorBox } from "../Form.tsx";
 import { isTerminal } from "../../domain/steps.ts";
 import { can } from "../../domain/policy.ts";
 import LiveUpdates from "../../islands/LiveUpdates.tsx";
+import { PaymentMethod } from "./PaymentMethod.tsx";
+import type { PaymentView } from "../../services/pix_auto/payment.ts";
 
 /** Picks the view for the case's step; steps where the customer waits update themselves. */
-export function CustomerPage(p: StepProps & { planParam?: string; error?: string }) {
+export function CustomerPage(
+  p: StepProps & { planParam?: string; error?: string; pay?: PaymentView },
+) {
   const { v } = p;
   const step = v.case.step;
   let body;
@@ -61,6 +65,7 @@ export function CustomerPage(p: StepProps & { planParam?: string; error?: string
       {!isTerminal(step) && <StepIndicator step={step} />}
       <ErrorBox message={p.error} />
       {body}
+      {p.pay && <PaymentMethod pay={p.pay} base={p.base} />}
       {can(step, "decline", "customer") && <DeclineBox {...p} />}
       {waits && (
         <LiveUpdates url={`${p.base}/events`} rev={v.case.rev} message="Sua renovação avançou." />
