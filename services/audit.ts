@@ -86,7 +86,7 @@ export interface EventAuditData {
   /** The new speed on the network (services/network/apply_speed.ts), with the notify step. */
   "network.speed_applied": { outcome: string; nas?: string; reason?: string; ms?: number };
   /** Pix Automático authorization status (services/pix_auto/recurrences.ts). */
-  "pix_auto.status": { from: string; to: string; journey?: number };
+  "pix_auto.status": { previous: string; status: string; journey?: number };
   "payment.method_chosen": { method: string };
 }
 

@@ -93,8 +93,8 @@ async function save(
   if (next.idRec) op.set(keys.pixAutoByIdRec(next.idRec), next.caseId);
   if (prev.value?.status !== next.status) {
     addAudit(db, op, `case:${next.caseId}`, "pix_auto.status", systemActor("Pix Automático"), {
-      from: prev.value?.status ?? "none",
-      to: next.status,
+      previous: prev.value?.status ?? "none",
+      status: next.status,
       journey: next.journey,
     });
   }

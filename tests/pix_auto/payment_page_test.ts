@@ -1,6 +1,6 @@
 // The payment-method choice on the customer's page, over in-process HTTP with the stand-in PSP.
 import assert from "node:assert/strict";
-import { ORIGIN, testApp } from "../helpers.ts";
+import { makeUser, ORIGIN, signInAs, testApp } from "../helpers.ts";
 import { caseAt } from "../factories.ts";
 import { StandinPsp } from "./standin_psp.ts";
 import { parsePix } from "../../services/billing/mod.ts";
@@ -43,6 +43,7 @@ async function setup(withPix = true) {
   const html = async () => await (await t.app.request(`/r/${h.token}`)).text();
   return {
     db: t.db as Db,
+    app: t.app,
     psp,
     h,
     post,
@@ -124,4 +125,19 @@ Deno.test("boleto + PIX is recorded without calling the PSP", async () => {
   assert.equal((await s.post("boleto_pix")).status, 303);
   assert.match(await s.html(), /Forma de pagamento: boleto \+ PIX/);
   assert.equal(s.psp.calls.length, 0);
+});
+
+Deno.test("the staff case page shows the payment method and the Pix Automático status", async () => {
+  await using s = await setup();
+  await s.post("pix_auto");
+  const rec = (await getPixAuto(s.db, s.h.id))!;
+  await s.psp.payer(rec.idRec!, "APROVADA");
+  const sup = await makeUser(s.db, "supervisor");
+  const att = await signInAs(s.app, sup.username);
+  const html = await (await s.app.request(`/app/cases/${s.h.id}`, {
+    headers: { cookie: att.cookie },
+  })).text();
+  assert.match(html, /Forma de pagamento/);
+  assert.match(html, /data-testid="pix-auto-staff-status"[^>]*>Pix Automático: autorizado/);
+  assert.match(html, /Pix Automático: situação atualizada/);
 });
