@@ -6,6 +6,7 @@ import { type MessagingSettings, parseMessagingEnv } from "./services/messaging/
 import { parseCidr } from "./lib/client_ip.ts";
 import { islandClasses } from "./twind_safelist.gen.ts";
 import { type ErpSettings, parseErpEnv } from "./services/erp/settings.ts";
+import { parsePixAutoEnv, type PixAutoSettings } from "./services/pix_auto/settings.ts";
 
 export interface AppConfig {
   port: number;
@@ -59,6 +60,8 @@ export interface AppConfig {
   messaging: MessagingSettings;
   /** The ERP bridge (IXC_URL, IXC_TOKEN…; services/erp/settings.ts); absent = no ERP. */
   erp?: ErpSettings;
+  /** Pix Automático through the provider's PSP (open Pix API); absent = not offered. */
+  pixAuto?: PixAutoSettings;
 }
 
 export class ConfigError extends Error {}
@@ -140,10 +143,14 @@ export function loadConfig(
   const erp = parseErpEnv(env, (m) => {
     throw new ConfigError(m);
   });
+  const pixAuto = parsePixAutoEnv(env, (m) => {
+    throw new ConfigError(m);
+  });
   return {
     signingP12,
     messaging,
     erp,
+    pixAuto,
     port,
     kvPath: env.KV_PATH ?? "data/renova.kv",
     dataKey,

@@ -54,7 +54,9 @@ import $r49 from "./routes/r/[token]/index.tsx";
 import $r50 from "./routes/sw.js.ts";
 import $r51 from "./routes/verificar/[id].tsx";
 import $r52 from "./routes/verificar/index.tsx";
-import $r53 from "./routes/webhooks/whatsapp.ts";
+import $r53 from "./routes/webhooks/pix-auto/[secret].ts";
+import $r54 from "./routes/webhooks/pix-auto/[secret]/[kind].ts";
+import $r55 from "./routes/webhooks/whatsapp.ts";
 import $m0 from "./routes/r/_middleware.ts";
 import $404 from "./routes/_404.tsx";
 
@@ -112,7 +114,9 @@ export const routes = [
   { path: "/sw.js", file: "routes/sw.js.ts", module: $r50 },
   { path: "/verificar", file: "routes/verificar/index.tsx", module: $r52 },
   { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r51 },
-  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r53 },
+  { path: "/webhooks/pix-auto/:secret", file: "routes/webhooks/pix-auto/[secret].ts", module: $r53 },
+  { path: "/webhooks/pix-auto/:secret/:kind", file: "routes/webhooks/pix-auto/[secret]/[kind].ts", module: $r54 },
+  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r55 },
 ];
 
 export const middlewares = [

@@ -139,3 +139,5 @@ export class PageCache {
 
 /** The first key parts of the records a customer page is rendered from. */
 const DEP_ROOTS = new Set(["links", "cases", "customers", "meta"]);
+// The payment method and Pix Automático status shown on the page (services/pix_auto).
+DEP_ROOTS.add("payment_method_by_case").add("pix_auto_by_case");

@@ -96,6 +96,9 @@ export interface EventAuditData {
   "campaign.wave_status": { from: string; to: string };
   "campaign.planned": { day: string; opened: number; already: number };
   "customer.opted_in": { via: string };
+  /** Pix Automático authorization status (services/pix_auto/recurrences.ts). */
+  "pix_auto.status": { previous: string; status: string; journey?: number };
+  "payment.method_chosen": { method: string };
 }
 
 /** Every audit action with the shape of its data: a misspelled action does not compile. */

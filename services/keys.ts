@@ -234,4 +234,11 @@ export const keys = {
   erpPullState: () => ["meta", "erp_pull"] as const,
   erpPullRun: (id: string) => ["erp_pull_runs", id] as const,
   erpPullRuns: () => ["erp_pull_runs"] as const,
+
+  /** Pix Automático authorization of a case (services/pix_auto/recurrences.ts). */
+  pixAutoOfCase: (caseId: string) => ["pix_auto_by_case", caseId] as const,
+  /** PSP recurrence id (idRec) → case id, for the PSP's webhooks. */
+  pixAutoByIdRec: (idRec: string) => ["pix_auto_by_id_rec", idRec] as const,
+  /** The payment method the customer chose in the renewal (services/pix_auto/payment.ts). */
+  paymentMethodOfCase: (caseId: string) => ["payment_method_by_case", caseId] as const,
 };

@@ -19,6 +19,8 @@ import { can, STAFF_BUTTONS } from "../../domain/policy.ts";
 import LiveUpdates from "../../islands/LiveUpdates.tsx";
 import CaseShortcuts from "../../islands/CaseShortcuts.tsx";
 import { ShortcutHelp } from "./ShortcutHelp.tsx";
+import { PaymentPanel } from "./PaymentPanel.tsx";
+import type { PaymentView } from "../../services/pix_auto/payment.ts";
 
 /** What the case page shows: the loader's result. */
 export type CaseData = {
@@ -26,6 +28,8 @@ export type CaseData = {
   user: { id: string; role: string };
   kind: ActorKind;
   csrf?: string;
+  /** Payment method and Pix Automático status (services/pix_auto/payment.ts). */
+  pay?: PaymentView;
 };
 
 export function caseTitle(data: CaseData): string {
@@ -33,7 +37,7 @@ export function caseTitle(data: CaseData): string {
 }
 
 /** The case page; `error` is the reason an action was refused (nothing was changed). */
-export function CasePage({ v, user, kind, csrf, error }: CaseData & { error?: string }) {
+export function CasePage({ v, user, kind, csrf, error, pay }: CaseData & { error?: string }) {
   const k = v.case;
   const isManager = user.role !== "attendant";
   const mine = k.assigneeId === user.id;
@@ -84,6 +88,7 @@ export function CasePage({ v, user, kind, csrf, error }: CaseData & { error?: st
         </div>
         <div class="grid gap-4 content-start">
           <OfferPanel v={v} csrf={csrf} canAct={canAct} />
+          <PaymentPanel pay={pay} />
           <MessagesPanel v={v} csrf={csrf} canAct={canAct} />
           <TimelinePanel v={v} />
           {can(k.step, "cancel", kind) && (

@@ -336,6 +336,8 @@ const EVENT_LABELS: Record<string, string> = {
   "contract.viewed": "Contrato visualizado pelo cliente",
   "retention.photo_purged": "Foto apagada (prazo de guarda)",
   "network.speed_applied": "Nova velocidade enviada à rede",
+  "payment.method_chosen": "Forma de pagamento escolhida",
+  "pix_auto.status": "Pix Automático: situação atualizada",
 };
 
 /** How the new speed reached the network (services/network/apply_speed.ts), for the attendant. */

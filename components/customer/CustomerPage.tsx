@@ -15,10 +15,12 @@ import { isTerminal } from "../../domain/steps.ts";
 import { can } from "../../domain/policy.ts";
 import LiveUpdates from "../../islands/LiveUpdates.tsx";
 import { ClosedNote, DeclineConfirm, Declined, DeclineLink } from "./AfterChoice.tsx";
+import { PaymentMethod } from "./PaymentMethod.tsx";
+import type { PaymentView } from "../../services/pix_auto/payment.ts";
 
 /** Picks the view for the case's step; steps where the customer waits update themselves. */
 export function CustomerPage(
-  p: StepProps & { planParam?: string; error?: string; declineAsk?: boolean },
+  p: StepProps & { planParam?: string; error?: string; declineAsk?: boolean; pay?: PaymentView },
 ) {
   const { v } = p;
   const step = v.case.step;
@@ -78,6 +80,7 @@ export function CustomerPage(
       <ErrorBox message={ownsErrors ? undefined : p.error} />
       {step === "closed" && <ClosedNote v={v} />}
       {body}
+      {p.pay && <PaymentMethod pay={p.pay} base={p.base} />}
       {mayDecline && !p.declineAsk && <DeclineLink base={p.base} />}
       {waits && (
         <LiveUpdates url={`${p.base}/events`} rev={v.case.rev} message="Sua renovação avançou." />

@@ -1,16 +1,26 @@
 /**
- * PIX "BR Code" (EMV QRCPS merchant-presented mode, Banco Central layout) for static charges.
+ * PIX "BR Code" (EMV QRCPS merchant-presented mode, Banco Central layout): static, dynamic and
+ * composite (Pix Automático) codes.
  *
  * Every field is TLV: 2-digit ID, 2-digit length, value. buildPix emits, in this order:
- *   00 "01" · 26 {00 "br.gov.bcb.pix", 01 key, 02 description?} · 52 "0000" · 53 "986" ·
- *   54 amount? · 58 "BR" · 59 name (≤ 25) · 60 city (≤ 15) · 62 {05 txid or "***"} ·
+ *   00 "01" · 01 "12" (dynamic only) · 26 {00 "br.gov.bcb.pix", 01 key | 25 charge URL,
+ *   02 description?} · 52 "0000" · 53 "986" · 54 amount? · 58 "BR" · 59 name (≤ 25) ·
+ *   60 city (≤ 15) · 62 {05 txid or "***"} · 80 {00 "br.gov.bcb.pix", 25 recurrence URL}? ·
  *   63 CRC16-CCITT-FALSE (poly 0x1021, init 0xFFFF) over everything including "6304".
+ * A Pix Automático code with the recurrence only (journey 2) has a GUI-only field 26: EMV
+ * requires at least one merchant account, and the payer's bank reads the recurrence from 80
+ * (Manual de Padrões para Iniciação do Pix, 2.8 "QR Code composto").
  */
 import { BillingError } from "./errors.ts";
 
 export interface PixInput {
-  /** PIX key: CPF/CNPJ digits, e-mail, +55 phone or random key (EVP). */
-  key: string;
+  /** PIX key: CPF/CNPJ digits, e-mail, +55 phone or random key (EVP). Optional when a charge
+   * URL or a recurrence URL is given. */
+  key?: string;
+  /** Location of a dynamic charge (cob/cobv, field 26-25), without https://. */
+  url?: string;
+  /** Location of a Pix Automático recurrence (field 80-25), without https://. */
+  recurrenceUrl?: string;
   /** Merchant name; accents removed, cut to 25 characters. */
   name: string;
   /** Merchant city; accents removed, cut to 15 characters. */
@@ -27,6 +37,8 @@ export interface ParsedPix {
   key?: string;
   /** Location of a dynamic charge (merchant account field 25), without https://. */
   url?: string;
+  /** Location of a Pix Automático recurrence (template 80, field 25), without https://. */
+  recurrenceUrl?: string;
   name: string;
   city: string;
   amountCents?: number;
@@ -77,8 +89,13 @@ export function buildPix(input: PixInput): string {
     throw new BillingError("pix", "Dados do PIX ausentes.");
   }
   const key = typeof input.key === "string" ? input.key.trim() : "";
-  if (!key) throw new BillingError("key", "Informe a chave PIX.");
-  if (!/^[\x21-\x7E]+$/.test(key)) {
+  const url = locationUrl(input.url, "url", "URL da cobrança");
+  const recurrenceUrl = locationUrl(input.recurrenceUrl, "recurrenceUrl", "URL da recorrência");
+  if (key && url) {
+    throw new BillingError("key", "Use a chave PIX ou a URL da cobrança, não as duas.");
+  }
+  if (!key && !url && !recurrenceUrl) throw new BillingError("key", "Informe a chave PIX.");
+  if (key && !/^[\x21-\x7E]+$/.test(key)) {
     throw new BillingError("key", "Chave PIX contém caracteres inválidos.");
   }
   const name = toAscii(String(input.name ?? ""), "name", "Nome do recebedor")
@@ -96,7 +113,9 @@ export function buildPix(input: PixInput): string {
     txid = input.txid;
   }
 
-  let account = emvField("00", GUI) + emvField("01", key);
+  let account = emvField("00", GUI);
+  if (key) account += emvField("01", key);
+  if (url) account += emvField("25", url);
   if (input.description) {
     account += emvField("02", toAscii(input.description, "description", "Descrição"));
   }
@@ -116,10 +135,29 @@ export function buildPix(input: PixInput): string {
     amount = emvField("54", formatAmount(c));
   }
 
-  const body = emvField("00", "01") + emvField("26", account) + emvField("52", "0000") +
+  // A dynamic code is for one payment: "12" lets the payer's app skip one already paid.
+  const poi = url ? emvField("01", "12") : "";
+  const recurrence = recurrenceUrl
+    ? emvField("80", emvField("00", GUI) + emvField("25", recurrenceUrl))
+    : "";
+  const body = emvField("00", "01") + poi + emvField("26", account) + emvField("52", "0000") +
     emvField("53", "986") + amount + emvField("58", "BR") + emvField("59", name) +
-    emvField("60", city) + emvField("62", emvField("05", txid)) + "6304";
+    emvField("60", city) + emvField("62", emvField("05", txid)) + recurrence + "6304";
   return body + crc16(body);
+}
+
+/** A PSP location ("host/path"); a leading https:// is dropped, as the BR Code omits it. */
+function locationUrl(value: unknown, field: string, label: string): string {
+  if (value === undefined || value === null || value === "") return "";
+  const s = String(value).trim().replace(/^https:\/\//i, "");
+  // The location is fetched by the payer's bank over HTTPS: a host, a path, nothing else.
+  if (!/^[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d{1,5})?\/[\x21-\x7E]+$/.test(s)) {
+    throw new BillingError(field, `${label} inválida: esperado "host/caminho" do PSP.`);
+  }
+  if (s.length > 77) {
+    throw new BillingError(field, `${label} excede 77 caracteres.`);
+  }
+  return s;
 }
 
 interface Tlv {
@@ -218,9 +256,10 @@ export function parsePix(payload: string): ParsedPix {
   if (!account) {
     throw new BillingError("pix.26", "Código PIX sem conta do recebedor (GUI br.gov.bcb.pix).");
   }
+  const recurrenceUrl = recurrenceTemplate(fields);
   const key = account.get("01");
   const url = account.get("25");
-  if (!key && !url) {
+  if (!key && !url && !recurrenceUrl) {
     throw new BillingError("pix.26", "Código PIX sem chave (26-01) nem URL (26-25).");
   }
 
@@ -256,8 +295,28 @@ export function parsePix(payload: string): ParsedPix {
   const out: ParsedPix = { name, city, txid };
   if (key) out.key = key;
   if (url) out.url = url;
+  if (recurrenceUrl) out.recurrenceUrl = recurrenceUrl;
   if (amountCents !== undefined) out.amountCents = amountCents;
   const description = account.get("02");
   if (description) out.description = description;
   return out;
+}
+
+/** The Pix Automático recurrence location: the unreserved template (80-99) with the BCB GUI. */
+function recurrenceTemplate(fields: Tlv[]): string | undefined {
+  for (const f of fields) {
+    const n = Number(f.id);
+    if (n < 80 || n > 99) continue;
+    const sub = toMap(parseTlv(f.value, `campo ${f.id}`), `campo ${f.id}`);
+    if (sub.get("00")?.toLowerCase() !== GUI) continue;
+    const url = sub.get("25");
+    if (!url) {
+      throw new BillingError(
+        `pix.${f.id}`,
+        `Código PIX com recorrência (campo ${f.id}) sem a URL da recorrência (${f.id}-25).`,
+      );
+    }
+    return url;
+  }
+  return undefined;
 }

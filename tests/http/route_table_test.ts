@@ -20,6 +20,9 @@ const PUBLIC_ALLOWED = new Set([
   "/verificar/:id",
   // Signed by Meta (X-Hub-Signature-256 HMAC), not by a session.
   "/webhooks/whatsapp",
+  // Pix Automático callbacks: a secret path, and every status re-read from the PSP.
+  "/webhooks/pix-auto/:secret",
+  "/webhooks/pix-auto/:secret/:kind",
 ]);
 
 function concrete(path: string) {

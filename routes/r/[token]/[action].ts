@@ -16,6 +16,8 @@ import {
 } from "../../../services/errors.ts";
 import { type FormBody as Body, readForm } from "../../../lib/form.ts";
 import { DRAWING_FIELD_MAX } from "../../../services/renewals/signing.ts";
+import { choosePaymentMethod } from "../../../services/pix_auto/payment.ts";
+import type { PixAutoSettings } from "../../../services/pix_auto/settings.ts";
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const all = (v: unknown): string[] =>
   (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
@@ -28,7 +30,7 @@ const ACTIONS: Record<
     id: string,
     b: Body,
     rev: number | undefined,
-    req: { ip: string; ua: string },
+    req: { ip: string; ua: string; pixAuto?: PixAutoSettings },
   ) => Promise<unknown>
 > = {
   choose_plan: (ctx, id, b, rev) => a.choosePlan(ctx, id, str(b.planId), b.consent === "on", rev),
@@ -66,6 +68,11 @@ const ACTIONS: Record<
       ip: req.ip,
       userAgent: req.ua,
     }, rev),
+  payment_method: (ctx, id, b, _rev, req) =>
+    choosePaymentMethod(ctx.db, ctx.actor, id, str(b.method), {
+      provider: ctx.provider,
+      settings: req.pixAuto,
+    }),
 };
 
 /**
@@ -106,6 +113,7 @@ export default define({
         await run(customerCtx(c, caseId), caseId, body, revOf({ rev: str(body.rev) }), {
           ip: c.get("ip"),
           ua: c.req.header("user-agent") ?? "",
+          pixAuto: c.get("config").pixAuto,
         });
         // Staff moves that need nobody are taken now (policy.ts `auto`), as Renova itself.
         await advanceCase(systemCtx(renewalEnv(c)), caseId);

@@ -5,6 +5,7 @@ import type { Ctx } from "../../../../lib/route.ts";
 import { staffCtx } from "../../../../lib/staff.ts";
 import { staffCaseView } from "../../../../services/renewals/views.ts";
 import type { CaseData } from "../../../../components/case/CasePage.tsx";
+import { paymentView } from "../../../../services/pix_auto/payment.ts";
 
 export async function loadCase(c: Ctx, caseId: string): Promise<CaseData> {
   const ctx = staffCtx(c);
@@ -14,5 +15,6 @@ export async function loadCase(c: Ctx, caseId: string): Promise<CaseData> {
     user: c.get("user")!,
     kind: actorKind(ctx.actor) === "staff" ? "staff" : "supervisor",
     csrf: c.get("session")?.csrf,
+    pay: await paymentView(ctx.db, v.case, c.get("config").provider, c.get("config").pixAuto),
   };
 }

@@ -1,0 +1,41 @@
+// Pix Automático public API: settings, the PSP client (one per settings object, so the OAuth
+// token and the mTLS connection are shared by every request) and the case's authorization.
+import { PspClient } from "./client.ts";
+import type { PixAutoSettings } from "./settings.ts";
+import type { Db } from "../db.ts";
+import { idRecsOf, refreshFromPsp } from "./recurrences.ts";
+
+export { PspClient, PspError } from "./client.ts";
+export { parsePixAutoEnv, type PixAutoSettings } from "./settings.ts";
+export {
+  getPixAuto,
+  offerPixAuto,
+  type PixAutoRecord,
+  type PixAutoStatus,
+  type RecurrenceTerms,
+  refreshFromPsp,
+} from "./recurrences.ts";
+
+const clients = new WeakMap<PixAutoSettings, PspClient>();
+
+export function pspFor(settings: PixAutoSettings): PspClient {
+  let c = clients.get(settings);
+  if (!c) clients.set(settings, c = new PspClient(settings));
+  return c;
+}
+
+/**
+ * A PSP callback (webhookrec): each recurrence named in it is re-read from the PSP. Throws
+ * PspError when the PSP cannot be asked, so the route answers 503 and the PSP retries later.
+ */
+export async function acceptPixAutoWebhook(
+  db: Db,
+  psp: PspClient,
+  body: unknown,
+): Promise<{ changed: number }> {
+  let changed = 0;
+  for (const idRec of idRecsOf(body)) {
+    if (await refreshFromPsp(db, psp, idRec)) changed++;
+  }
+  return { changed };
+}

@@ -1,0 +1,226 @@
+// Pix Automático authorization of one renewal case: created at the PSP once (idempotent across
+// retries and crashes), its status kept from the PSP's own word. Webhooks only say "look
+// again": the status is re-read from the PSP, so a forged, repeated or out-of-order callback
+// cannot move anything, and a status already applied changes nothing twice.
+import type { Db } from "../db.ts";
+import { keys } from "../keys.ts";
+import { addAudit } from "../audit.ts";
+import { sha256Hex } from "../crypto.ts";
+import { systemActor } from "../../domain/actor.ts";
+import { buildPix } from "../billing/pix.ts";
+import { type PspClient, PspError, type RecStatus } from "./client.ts";
+
+export type PixAutoStatus =
+  | "creating"
+  | "unavailable"
+  | "pending"
+  | "approved"
+  | "rejected"
+  | "cancelled"
+  | "expired";
+
+export interface RecurrenceTerms {
+  /** Monthly amount in centavos (the plan's price). */
+  amountCents: number;
+  /** Day of the month the charge falls due. */
+  dueDay: number;
+  /** First charge (YYYY-MM-DD). */
+  start: string;
+  /** Loyalty end (YYYY-MM-DD), or undefined for an open-ended authorization. */
+  end?: string;
+}
+
+export interface PixAutoRecord {
+  caseId: string;
+  status: PixAutoStatus;
+  journey: 2 | 3;
+  terms: RecurrenceTerms;
+  locId?: number;
+  idRec?: string;
+  /** Journey 3: the immediate charge paid with the authorization. */
+  txid?: string;
+  /** The authorization BR Code (QR and copia-e-cola). */
+  copiaECola?: string;
+  /** pt-BR explanation shown to the customer after a rejection or cancellation. */
+  reason?: string;
+  updatedAt: string;
+}
+
+export interface OfferInput {
+  caseId: string;
+  contractId: string;
+  payer: { cpf: string; name: string };
+  receiver: { name: string; city: string };
+  terms: RecurrenceTerms;
+}
+
+const FROM_PSP: Record<RecStatus, PixAutoStatus> = {
+  CRIADA: "pending",
+  APROVADA: "approved",
+  REJEITADA: "rejected",
+  EXPIRADA: "expired",
+  CANCELADA: "cancelled",
+};
+
+/** Moves the PSP can make; everything else (repeats, stale callbacks) is ignored. */
+const NEXT: Record<PixAutoStatus, readonly PixAutoStatus[]> = {
+  creating: ["pending", "approved", "rejected", "expired", "cancelled"],
+  unavailable: ["pending", "approved", "rejected", "expired", "cancelled"],
+  pending: ["approved", "rejected", "expired", "cancelled"],
+  approved: ["cancelled", "expired"],
+  rejected: [],
+  cancelled: [],
+  expired: [],
+};
+
+export async function getPixAuto(db: Db, caseId: string): Promise<PixAutoRecord | null> {
+  return (await db.kv.get<PixAutoRecord>(keys.pixAutoOfCase(caseId))).value;
+}
+
+const cents = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, "0")}`;
+
+/** A txid the PSP accepts (26-35 letters/digits), the same for every retry of one case. */
+async function txidOf(caseId: string): Promise<string> {
+  return `RNV${(await sha256Hex(`pix-auto:${caseId}`)).slice(0, 32)}`;
+}
+
+async function save(
+  db: Db,
+  prev: Deno.KvEntryMaybe<PixAutoRecord>,
+  next: PixAutoRecord,
+): Promise<boolean> {
+  const op = db.kv.atomic().check(prev).set(keys.pixAutoOfCase(next.caseId), next);
+  if (next.idRec) op.set(keys.pixAutoByIdRec(next.idRec), next.caseId);
+  if (prev.value?.status !== next.status) {
+    addAudit(db, op, `case:${next.caseId}`, "pix_auto.status", systemActor("Pix Automático"), {
+      previous: prev.value?.status ?? "none",
+      status: next.status,
+      journey: next.journey,
+    });
+  }
+  return (await op.commit()).ok;
+}
+
+/**
+ * Creates (or finds again) the case's recurrence at the PSP and returns the authorization
+ * code. On any PSP fault it records "unavailable" and returns it: the caller goes on with
+ * boleto + PIX at once, and the offer can be made again later with the same call.
+ */
+export async function offerPixAuto(
+  db: Db,
+  psp: PspClient,
+  input: OfferInput,
+): Promise<PixAutoRecord> {
+  const key = keys.pixAutoOfCase(input.caseId);
+  let entry = await db.kv.get<PixAutoRecord>(key);
+  const done = entry.value;
+  if (done && done.status !== "creating" && done.status !== "unavailable") return done;
+  const journey = psp.settings.journey;
+  let rec: PixAutoRecord = done ?? {
+    caseId: input.caseId,
+    status: "creating",
+    journey,
+    terms: input.terms,
+    updatedAt: db.now().toISOString(),
+  };
+  try {
+    // 1. The location first, saved before the recurrence: after a crash the retry asks the
+    // PSP which recurrence holds this location instead of creating a second one.
+    if (rec.locId === undefined) {
+      const loc = await psp.createLocRec();
+      rec = { ...rec, locId: loc.id, status: "creating", updatedAt: db.now().toISOString() };
+      if (!await save(db, entry, rec)) throw new Error("concurrent offer");
+      entry = await db.kv.get<PixAutoRecord>(key);
+    }
+    // 2. Journey 3: the first invoice as an immediate charge, PUT by our own txid.
+    let cobUrl: string | undefined;
+    if (journey === 3) {
+      const txid = await txidOf(input.caseId);
+      const cob = await psp.putCob(txid, {
+        calendario: { expiracao: 86400 },
+        devedor: { cpf: input.payer.cpf, nome: input.payer.name },
+        valor: { original: cents(input.terms.amountCents) },
+        chave: psp.settings.pixKey,
+        solicitacaoPagador: "Primeira mensalidade do contrato renovado",
+      }) as { location?: string };
+      rec = { ...rec, txid };
+      cobUrl = cob.location;
+    }
+    // 3. The recurrence, unless the location already has one.
+    let idRec = rec.idRec ?? (await psp.getLocRec(rec.locId!)).idRec;
+    if (!idRec) {
+      const created = await psp.createRec({
+        vinculo: {
+          objeto: "Mensalidade de internet",
+          contrato: input.contractId.slice(0, 35),
+          devedor: { cpf: input.payer.cpf, nome: input.payer.name },
+        },
+        calendario: {
+          dataInicial: input.terms.start,
+          ...(input.terms.end ? { dataFinal: input.terms.end } : {}),
+          periodicidade: "MENSAL",
+        },
+        valor: { valorRec: cents(input.terms.amountCents) },
+        politicaRetentativa: psp.settings.retryPolicy,
+        loc: rec.locId!,
+        ...(rec.txid ? { ativacao: { dadosJornada: { txid: rec.txid } } } : {}),
+      });
+      idRec = created.idRec;
+    }
+    // 4. The code to show: the PSP's own copia-e-cola, else built from the locations.
+    const full = await psp.getRec(idRec, rec.txid);
+    const loc = full.loc?.location ?? (await psp.getLocRec(rec.locId!)).location;
+    const copiaECola = full.dadosQR?.pixCopiaECola ??
+      buildPix({ ...input.receiver, recurrenceUrl: loc, url: cobUrl });
+    const status = FROM_PSP[full.status] ?? "pending";
+    rec = { ...rec, idRec, copiaECola, status, updatedAt: db.now().toISOString() };
+    if (!await save(db, entry, rec)) return (await getPixAuto(db, input.caseId)) ?? rec;
+    return rec;
+  } catch (e) {
+    if (!(e instanceof PspError)) throw e;
+    const fallback = { ...rec, status: "unavailable" as const, updatedAt: db.now().toISOString() };
+    const latest = await db.kv.get<PixAutoRecord>(key);
+    await save(db, latest, fallback);
+    return fallback;
+  }
+}
+
+const REASONS: Partial<Record<PixAutoStatus, string>> = {
+  rejected: "A autorização do Pix Automático foi recusada no aplicativo do banco. " +
+    "Suas faturas seguem por boleto + PIX.",
+  cancelled: "O Pix Automático foi cancelado no aplicativo do banco. " +
+    "Suas faturas voltam a ser enviadas por boleto + PIX.",
+  expired: "O prazo para autorizar o Pix Automático acabou. Suas faturas seguem por boleto + PIX.",
+};
+
+/**
+ * Re-reads one recurrence from the PSP and applies its status when it is a legal move.
+ * Returns the status change, or null when nothing changed (unknown id, repeat, stale).
+ */
+export async function refreshFromPsp(
+  db: Db,
+  psp: PspClient,
+  idRec: string,
+): Promise<{ from: PixAutoStatus; to: PixAutoStatus } | null> {
+  const caseId = (await db.kv.get<string>(keys.pixAutoByIdRec(idRec))).value;
+  if (!caseId) return null;
+  const rec = await psp.getRec(idRec);
+  const to = FROM_PSP[rec.status];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const entry = await db.kv.get<PixAutoRecord>(keys.pixAutoOfCase(caseId));
+    const cur = entry.value;
+    if (!cur || !to || !NEXT[cur.status].includes(to)) return null;
+    const next = { ...cur, status: to, reason: REASONS[to], updatedAt: db.now().toISOString() };
+    if (await save(db, entry, next)) return { from: cur.status, to };
+  }
+  return null;
+}
+
+/** The PSP's callback body: only the ids are read; each is then asked of the PSP itself. */
+export function idRecsOf(body: unknown): string[] {
+  const recs = (body as { recs?: unknown })?.recs;
+  if (!Array.isArray(recs)) return [];
+  const ids = recs.map((r) => (r as { idRec?: unknown })?.idRec)
+    .filter((id): id is string => typeof id === "string" && /^[A-Za-z0-9]{1,35}$/.test(id));
+  return [...new Set(ids)].slice(0, 100);
+}
