@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one renderer whose layout state (fonts, width cache, cursor) the
+// section, table and footer drawers share; split, they would pass it around in every call.
 /**
  * Contract PDF: renders the very sections the web page shows (terms.ts) on A4, with DejaVu Sans
  * embedded so every accent survives text extraction. The fine table is drawn as a real table.
