@@ -3,10 +3,8 @@
 // stderr; refused rows to stdout ("contrato X: motivo"); the last line is a JSON summary.
 // --dry-run reads and judges every row and changes nothing; --full reads every record again.
 import { systemActor } from "../domain/actor.ts";
-import { ConfigError, loadConfig } from "../app.config.ts";
-import { openDb } from "../services/db.ts";
-import { migrate } from "../services/migrations.ts";
-import { adapterFor, saveErpSwitch } from "../services/erp/settings.ts";
+import { adapterFor } from "../services/erp/settings.ts";
+import { openForErp } from "./erp/open.ts";
 import { pullFromErp } from "../services/erp/pull.ts";
 import { ErpAuthError, ErpUnavailable } from "../services/erp/types.ts";
 import { listIssues } from "../services/import/jobs.ts";
@@ -17,27 +15,11 @@ if (unknown.length) {
   console.error("uso: deno task erp:pull [--dry-run] [--full]");
   Deno.exit(2);
 }
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(`Configuração inválida: ${e.message}`);
-    Deno.exit(2);
-  }
-  throw e;
-}
-if (!config.erp) {
-  console.error("Nenhum ERP configurado: defina IXC_URL e IXC_TOKEN.");
-  Deno.exit(2);
-}
-const db = await openDb({ path: config.kvPath || undefined, dataKey: config.dataKey });
-await migrate(db);
-await saveErpSwitch(db, config.erp);
+const { db, erp } = await openForErp();
 const dryRun = args.has("--dry-run");
 let last = 0;
 try {
-  const run = await pullFromErp(db, adapterFor(config.erp), {
+  const run = await pullFromErp(db, adapterFor(erp), {
     actor: systemActor("erp-pull"),
     dryRun,
     full: args.has("--full"),

@@ -2,10 +2,8 @@
 // Uses the app's settings (IXC_URL, IXC_TOKEN, KV_PATH, RENOVA_DATA_KEY). One line per write
 // on stderr; the last stdout line is a JSON summary. Exit 1 when the ERP refused the
 // credentials or was unreachable (the writes stay queued).
-import { ConfigError, loadConfig } from "../app.config.ts";
-import { openDb } from "../services/db.ts";
-import { migrate } from "../services/migrations.ts";
-import { adapterFor, saveErpSwitch } from "../services/erp/settings.ts";
+import { adapterFor } from "../services/erp/settings.ts";
+import { openForErp } from "./erp/open.ts";
 import { pushErpWrites } from "../services/erp/push.ts";
 import { ERP_WRITE_LABELS } from "../services/erp/queue.ts";
 import { ErpAuthError } from "../services/erp/types.ts";
@@ -14,26 +12,10 @@ if (Deno.args.length) {
   console.error("uso: deno task erp:push");
   Deno.exit(2);
 }
-let config;
+const { db, erp } = await openForErp();
 try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(`Configuração inválida: ${e.message}`);
-    Deno.exit(2);
-  }
-  throw e;
-}
-if (!config.erp) {
-  console.error("Nenhum ERP configurado: defina IXC_URL e IXC_TOKEN.");
-  Deno.exit(2);
-}
-const db = await openDb({ path: config.kvPath || undefined, dataKey: config.dataKey });
-await migrate(db);
-await saveErpSwitch(db, config.erp);
-try {
-  const sum = await pushErpWrites(db, adapterFor(config.erp), {
-    leaseMs: config.erp.pushLeaseMs,
+  const sum = await pushErpWrites(db, adapterFor(erp), {
+    leaseMs: erp.pushLeaseMs,
     onWrite: (w, outcome) => console.error(`${ERP_WRITE_LABELS[w.kind]} (${w.id}): ${outcome}`),
   });
   console.error(
