@@ -55,15 +55,14 @@ Deno.test({
 
       // The customer sends the photo: the row moves with no reload.
       await desk.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 1));
-      const t0 = Date.now();
       await customer.uploadPhoto(
         waiting.cu,
         waiting.id,
         new File([PNG], "eu.png", { type: "image/png" }),
       );
-      await mine.first().waitFor({ timeout: 5000 });
-      const took = Date.now() - t0;
-      assert.ok(took < 5000, `moved after ${took} ms`);
+      // Pushed by the live stream (a change to a watched key), not by the 20 s poll fallback:
+      // the wait stays under the poll interval, with room for a loaded CI machine.
+      await mine.first().waitFor({ timeout: 15_000 });
       assert.match(await mine.first().innerText(), /Foto enviada/);
       assert.match(await mine.first().innerText(), /Revisar a foto do titular/);
       assert.equal(await theirs.count(), 0);
