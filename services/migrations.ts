@@ -1,5 +1,6 @@
 // Schema version and migration runner. Each migration runs once, in order; the version key is
 // moved with a check so two processes starting together never both run one.
+import { rebuildCounters } from "./renewals/counters_rebuild.ts";
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { backfillNameIndex, backfillPhoneIndex } from "./customers.ts";
@@ -49,6 +50,13 @@ export const migrations: Migration[] = [
     name: "customers_by_name_token blind index (staff search by name)",
     up: async (db) => {
       await backfillNameIndex(db);
+    },
+  },
+  {
+    version: 7,
+    name: "dashboard counters rebuilt from the cases (stores from before the counters)",
+    up: async (db) => {
+      await rebuildCounters(db);
     },
   },
 ];

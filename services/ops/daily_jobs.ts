@@ -3,6 +3,8 @@
 // kept in KV, and on start and on every tick any job whose last run is older than its latest
 // due time runs now. A lease per job keeps two processes (two instances, a CLI) from running
 // it at once.
+import { distributeQueue } from "../renewals/queues.ts";
+import { systemActor } from "../../domain/actor.ts";
 import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { withLease } from "../leases.ts";
@@ -90,6 +92,9 @@ export function dailyJobs(opts: DailyJobOptions) {
   // After stale_cases: contracts whose old case just expired are free for today's waves.
   const env = opts.campaigns;
   if (env) jobs.push({ name: "campaigns", run: () => runCampaigns(env) });
+  // Last: cases that now need a person (a reply, a photo, no answer after the last wave) go
+  // to attendants by the supervisors' rules (services/renewals/queues.ts).
+  jobs.push({ name: "queues", run: (db: Db) => distributeQueue(db, systemActor("Filas")) });
   return jobs;
 }
 
