@@ -6,17 +6,9 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import bwipjs from "bwip-js";
-import type { Page } from "playwright-core";
-import { launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
+import { clickButton, launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
 import { readOutbox } from "../../services/messaging/messages.ts";
 import { getCase } from "../../services/renewals/cases.ts";
-
-async function submit(page: Page, name: string | RegExp) {
-  await Promise.all([
-    page.waitForLoadState("load"),
-    page.getByRole("button", { name }).first().click(),
-  ]);
-}
 
 Deno.test({
   name: "browser: a self-service renewal takes the attendant at most 4 clicks, list to closed",
@@ -42,13 +34,13 @@ Deno.test({
       /** One attendant click on a button that submits a form. */
       const attendant = async (name: string | RegExp) => {
         clicks++;
-        await submit(desk, name);
+        await clickButton(desk, name);
       };
 
       await desk.goto(`${server.base}/login`);
       await desk.getByLabel("Usuário").fill("atendente1");
       await desk.getByLabel("Senha", { exact: true }).fill(STAFF_PASSWORDS.ATTENDANT1_PASSWORD);
-      await submit(desk, "Entrar");
+      await clickButton(desk, "Entrar");
       await desk.getByRole("heading", { name: "Renovações a vencer" }).waitFor();
 
       // Keyboard: the skip link reaches the first Assumir in a few Tabs, not ~20.
@@ -91,7 +83,7 @@ Deno.test({
         name: "Escolher este plano",
       }).click();
       await phone.getByRole("checkbox").check();
-      await submit(phone, "Confirmar escolha");
+      await clickButton(phone, "Confirmar escolha");
       const png = await bwipjs.toBuffer({
         bcid: "qrcode",
         text: "documento de teste",
@@ -103,7 +95,7 @@ Deno.test({
         mimeType: "image/png",
         buffer: Buffer.from(png),
       });
-      await submit(phone, "Enviar foto");
+      await clickButton(phone, "Enviar foto");
 
       // Photo review: full width, name and CPF beside it, zoom and rotate by keyboard.
       await desk.getByTestId("photo-viewer").waitFor({ timeout: 10_000 });
@@ -146,16 +138,16 @@ Deno.test({
       await phone.getByRole("heading", { name: "Confirme seus contatos" }).waitFor({
         timeout: 10_000,
       });
-      await submit(phone, "Confirmar dados");
+      await clickButton(phone, "Confirmar dados");
       await phone.getByRole("heading", { name: "Leia seu novo contrato" }).waitFor({
         timeout: 30_000,
       });
-      await submit(phone, "Enviar código");
+      await clickButton(phone, "Enviar código");
       const codeMsg = (await readOutbox(server.db, 50)).find((m) => m.template === "sign_code")!;
       await phone.getByLabel("Código recebido").fill(codeMsg.body.match(/\d{6}/)![0]);
       await phone.getByLabel("Digite seu nome completo").fill(customerName);
       await phone.getByRole("checkbox").check();
-      await submit(phone, "Assinar contrato");
+      await clickButton(phone, "Assinar contrato");
       await phone.getByRole("heading", { name: /Tudo pronto/ }).waitFor({ timeout: 30_000 });
       await shot(phone, "clicks-04-customer-all-set.png");
 

@@ -1,6 +1,6 @@
 // Shared browser-walk setup: the real app on a random loopback port, Debian's Chromium driven
 // by playwright-core, screenshots saved under artifacts/ (git-ignored).
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { start } from "../../main.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
@@ -63,4 +63,12 @@ export async function shot(
 ) {
   await Deno.mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: new URL(name, ARTIFACTS).pathname, fullPage: true });
+}
+
+/** Clicks the (first) button with this name and waits for the page it loads. */
+export async function clickButton(page: Page, name: string | RegExp) {
+  await Promise.all([
+    page.waitForLoadState("load"),
+    page.getByRole("button", { name }).first().click(),
+  ]);
 }

@@ -3,8 +3,7 @@
 // ACKs ends the renewal with "já está ativo"; one that stays silent ends it with the router
 // instructions. Screenshots: artifacts/coa-<mode>.png.
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
-import { launchBrowser, shot, startServer } from "./browser.ts";
+import { clickButton, launchBrowser, shot, startServer } from "./browser.ts";
 import { caseAt } from "../factories.ts";
 import { startNas } from "../network/nas_standin.ts";
 import { keys } from "../../services/keys.ts";
@@ -16,13 +15,6 @@ import { SYSTEM } from "../../domain/actor.ts";
 import type { Contract } from "../../services/contracts.ts";
 
 const SECRET = "segredo-do-nas-e2e";
-
-async function click(page: Page, name: string) {
-  await Promise.all([
-    page.waitForLoadState("load"),
-    page.getByRole("button", { name }).first().click(),
-  ]);
-}
 
 Deno.test({
   name: "browser: signing ends with 'já está ativo' when the NAS ACKs, router steps when silent",
@@ -61,14 +53,14 @@ Deno.test({
         const phone = await ctx.newPage();
         phone.on("pageerror", (e) => errors.push(String(e)));
         await phone.goto(`${server.base}/r/${h.token}`);
-        await click(phone, "Enviar código");
+        await clickButton(phone, "Enviar código");
         const codeMsg = (await readOutbox(server.db, 50)).find((m) =>
           m.template === "sign_code" && m.caseId === h.id
         )!;
         await phone.getByLabel("Código recebido").fill(codeMsg.body.match(/\d{6}/)![0]);
         await phone.getByLabel("Digite seu nome completo").fill(customer.name);
         await phone.getByRole("checkbox").check();
-        await click(phone, "Assinar contrato");
+        await clickButton(phone, "Assinar contrato");
         await phone.getByRole("heading", { name: /Tudo pronto/ }).waitFor({ timeout: 30_000 });
         await shot(phone, `coa-${mode}.png`);
         const main = await phone.locator("main").textContent() ?? "";

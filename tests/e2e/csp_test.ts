@@ -3,7 +3,7 @@
 // inline stylesheet (allowed by its hash) still styles it.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
+import { clickButton, launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
 import { readOutbox } from "../../services/messaging/messages.ts";
 
 /** Collects CSP violations and the style-src of every document the page loads. */
@@ -29,13 +29,6 @@ async function styled(page: Page): Promise<boolean> {
   return bg === "rgb(249, 250, 251)";
 }
 
-async function click(page: Page, name: string | RegExp) {
-  await Promise.all([
-    page.waitForLoadState("load"),
-    page.getByRole("button", { name }).first().click(),
-  ]);
-}
-
 Deno.test({
   name: "browser: strict style-src, no CSP violation, pages still styled",
   sanitizeOps: false,
@@ -56,7 +49,7 @@ Deno.test({
       assert.ok(await styled(desk), "login styled");
       await desk.getByLabel("Usuário").fill("atendente1");
       await desk.getByLabel("Senha", { exact: true }).fill(STAFF_PASSWORDS.ATTENDANT1_PASSWORD);
-      await click(desk, "Entrar");
+      await clickButton(desk, "Entrar");
       await desk.getByRole("heading", { name: "Renovações a vencer" }).waitFor();
       assert.ok(await styled(desk), "list styled");
       await Promise.all([
@@ -64,8 +57,8 @@ Deno.test({
         desk.getByTestId("due-row").first().getByRole("button", { name: "Assumir" }).click(),
       ]);
       await desk.getByLabel("Resultado").selectOption("answered");
-      await click(desk, "Registrar contato");
-      await click(desk, "Enviar link do cliente");
+      await clickButton(desk, "Registrar contato");
+      await clickButton(desk, "Enviar link do cliente");
       assert.ok(await styled(desk), "case page styled");
       await shot(desk, "csp-01-case.png");
 

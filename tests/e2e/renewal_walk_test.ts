@@ -3,8 +3,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import bwipjs from "bwip-js";
-import type { Page } from "playwright-core";
-import { launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
+import { clickButton, launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts";
 import { readOutbox } from "../../services/messaging/messages.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { getContract } from "../../services/contracts.ts";
@@ -18,13 +17,6 @@ async function linkFromOutbox(
   const m = (await readOutbox(db, 50)).find((x) => x.template === template);
   assert.ok(m, `a ${template} message was recorded`);
   return m.body.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/)![0];
-}
-
-async function click(page: Page, name: string | RegExp) {
-  await Promise.all([
-    page.waitForLoadState("load"),
-    page.getByRole("button", { name }).first().click(),
-  ]);
 }
 
 Deno.test({
@@ -55,7 +47,7 @@ Deno.test({
       await desk.goto(`${server.base}/login`);
       await desk.getByLabel("Usuário").fill("atendente1");
       await desk.getByLabel("Senha", { exact: true }).fill(STAFF_PASSWORDS.ATTENDANT1_PASSWORD);
-      await click(desk, "Entrar");
+      await clickButton(desk, "Entrar");
       await desk.getByRole("heading", { name: "Renovações a vencer" }).waitFor();
       await shot(desk, "renewal-01-list.png");
 
@@ -70,8 +62,8 @@ Deno.test({
       assert.equal(await desk.getByTestId("customer-name").textContent(), customerName);
       await desk.getByLabel("Resultado").selectOption("answered");
       await desk.getByLabel("Anotação").fill("Cliente atendeu e quer ver os planos.");
-      await click(desk, "Registrar contato");
-      await click(desk, "Enviar link do cliente");
+      await clickButton(desk, "Registrar contato");
+      await clickButton(desk, "Enviar link do cliente");
       await shot(desk, "renewal-02-case-link-sent.png");
       assert.match(await desk.getByTestId("messages").textContent() ?? "", /renove seu plano/);
 
@@ -87,14 +79,14 @@ Deno.test({
       await phone.getByRole("heading", { name: "Confirme sua escolha" }).waitFor();
       const consent = phone.getByRole("checkbox");
       assert.equal(await consent.isChecked(), false, "nothing pre-ticked");
-      await click(phone, "Confirmar escolha");
+      await clickButton(phone, "Confirmar escolha");
       assert.match(
         await phone.getByRole("alert").first().textContent() ?? "",
         /marque que você leu e aceita/,
       );
       await phone.getByRole("checkbox").check();
       await shot(phone, "renewal-04-customer-consent.png");
-      await click(phone, "Confirmar escolha");
+      await clickButton(phone, "Confirmar escolha");
 
       // 4. Sends a photo holding the ID (an image made by the test).
       await phone.getByRole("heading", { name: "Foto segurando seu documento" }).waitFor();
@@ -111,21 +103,21 @@ Deno.test({
       });
       await phone.getByTestId("photo-preview").waitFor();
       await shot(phone, "renewal-05-customer-photo.png");
-      await click(phone, "Enviar foto");
+      await clickButton(phone, "Enviar foto");
       await phone.getByRole("heading", { name: "Estamos verificando sua foto" }).waitFor();
       await shot(phone, "renewal-06-customer-waiting.png");
 
       // 5. The attendant's page updated by itself; the photo is reviewed and approved.
       await desk.getByTestId("holder-photo").waitFor({ timeout: 10_000 });
       await shot(desk, "renewal-07-attendant-photo-review.png");
-      await click(desk, "Aprovar: é o titular");
+      await clickButton(desk, "Aprovar: é o titular");
 
       // 6. The customer's page moved on by itself to the contacts; confirms them unchanged.
       await phone.getByRole("heading", { name: "Confirme seus contatos" }).waitFor({
         timeout: 10_000,
       });
       await shot(phone, "renewal-08-customer-contacts.png");
-      await click(phone, "Confirmar dados");
+      await clickButton(phone, "Confirmar dados");
 
       // 7. Renova changes the plan on the record and sends the signing link itself (nothing
       // waits between them); the attendant's page shows it by itself.
@@ -143,7 +135,7 @@ Deno.test({
         /Fidelidade e benefício/,
       );
       await shot(phone, "renewal-09-customer-contract.png");
-      await click(phone, "Enviar código");
+      await clickButton(phone, "Enviar código");
       const codeMsg = (await readOutbox(server.db, 50)).find((m) => m.template === "sign_code")!;
       const code = codeMsg.body.match(/\d{6}/)![0];
       await phone.getByLabel("Código recebido").fill(code);
@@ -159,7 +151,7 @@ Deno.test({
       await phone.mouse.up();
       await phone.getByRole("checkbox").check();
       await shot(phone, "renewal-09b-customer-signing.png");
-      await click(phone, "Assinar contrato");
+      await clickButton(phone, "Assinar contrato");
 
       // 9. Renova confirms the signature on the record (contract + ticket) and sends the final
       // message itself; the attendant checks and closes.
@@ -176,7 +168,7 @@ Deno.test({
       assert.equal(carne.headers()["content-type"], "application/pdf");
       const signedPdf = await phone.request.get(`${link}/contrato.pdf`);
       assert.equal(signedPdf.status(), 200);
-      await click(desk, "Encerrar atendimento");
+      await clickButton(desk, "Encerrar atendimento");
       await desk.getByTestId("case-step").getByText("Encerrado").waitFor();
       await shot(desk, "renewal-11-attendant-closed.png");
 
