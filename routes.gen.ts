@@ -51,12 +51,13 @@ import $r46 from "./routes/r/[token]/contrato.pdf.ts";
 import $r47 from "./routes/r/[token]/events.ts";
 import $r48 from "./routes/r/[token]/faturas.pdf.ts";
 import $r49 from "./routes/r/[token]/index.tsx";
-import $r50 from "./routes/sw.js.ts";
-import $r51 from "./routes/verificar/[id].tsx";
-import $r52 from "./routes/verificar/index.tsx";
-import $r53 from "./routes/webhooks/pix-auto/[secret].ts";
-import $r54 from "./routes/webhooks/pix-auto/[secret]/[kind].ts";
-import $r55 from "./routes/webhooks/whatsapp.ts";
+import $r50 from "./routes/r/[token]/mensagens.tsx";
+import $r51 from "./routes/sw.js.ts";
+import $r52 from "./routes/verificar/[id].tsx";
+import $r53 from "./routes/verificar/index.tsx";
+import $r54 from "./routes/webhooks/pix-auto/[secret].ts";
+import $r55 from "./routes/webhooks/pix-auto/[secret]/[kind].ts";
+import $r56 from "./routes/webhooks/whatsapp.ts";
 import $m0 from "./routes/r/_middleware.ts";
 import $404 from "./routes/_404.tsx";
 
@@ -110,13 +111,14 @@ export const routes = [
   { path: "/r/:token/contrato.pdf", file: "routes/r/[token]/contrato.pdf.ts", module: $r46 },
   { path: "/r/:token/events", file: "routes/r/[token]/events.ts", module: $r47 },
   { path: "/r/:token/faturas.pdf", file: "routes/r/[token]/faturas.pdf.ts", module: $r48 },
+  { path: "/r/:token/mensagens", file: "routes/r/[token]/mensagens.tsx", module: $r50 },
   { path: "/r/:token/:action", file: "routes/r/[token]/[action].ts", module: $r45 },
-  { path: "/sw.js", file: "routes/sw.js.ts", module: $r50 },
-  { path: "/verificar", file: "routes/verificar/index.tsx", module: $r52 },
-  { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r51 },
-  { path: "/webhooks/pix-auto/:secret", file: "routes/webhooks/pix-auto/[secret].ts", module: $r53 },
-  { path: "/webhooks/pix-auto/:secret/:kind", file: "routes/webhooks/pix-auto/[secret]/[kind].ts", module: $r54 },
-  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r55 },
+  { path: "/sw.js", file: "routes/sw.js.ts", module: $r51 },
+  { path: "/verificar", file: "routes/verificar/index.tsx", module: $r53 },
+  { path: "/verificar/:id", file: "routes/verificar/[id].tsx", module: $r52 },
+  { path: "/webhooks/pix-auto/:secret", file: "routes/webhooks/pix-auto/[secret].ts", module: $r54 },
+  { path: "/webhooks/pix-auto/:secret/:kind", file: "routes/webhooks/pix-auto/[secret]/[kind].ts", module: $r55 },
+  { path: "/webhooks/whatsapp", file: "routes/webhooks/whatsapp.ts", module: $r56 },
 ];
 
 export const middlewares = [

@@ -16,9 +16,12 @@ export function formatMoney(cents: number): string {
   return s;
 }
 
+// One formatter: toLocaleString builds a new one on every call (most of a dashboard's render).
+const count = new Intl.NumberFormat("pt-BR");
+
 /** 12345 → "12.345": counts and limits in pt-BR. */
 export function formatCount(n: number): string {
-  return n.toLocaleString("pt-BR");
+  return count.format(n);
 }
 
 /** "2026-03-05" → "05/03/2026". */

@@ -2,10 +2,10 @@
 // over one month of loyalty ends — a first run interrupted halfway, then rerun to the end, then
 // a whole rerun that must add nothing — and count duplicates; against a raw baseline of batched
 // atomics writing the same case and message keys, measured in the same run.
-//   deno task bench:campaign --contracts N [--keep] [--dir DIR]
+//   deno task bench:campaign --contracts N [--keep] [--dir DIR] [--store DIR]
 // Progress goes to stderr; the last line of stdout is one JSON object (docs/benchmarks.md).
 import { readCounterKeysRaw, renderDashboard } from "../lib/dashboard.tsx";
-import { parsePeriod } from "../services/renewals/dashboard.ts";
+import { dashboardData, parsePeriod } from "../services/renewals/dashboard.ts";
 import { keys } from "../services/keys.ts";
 import type { Db } from "../services/db.ts";
 import { ulid } from "../services/ulid.ts";
@@ -24,7 +24,7 @@ import {
   MAX_MUTATIONS,
   valueBytes,
 } from "../services/import/engine.ts";
-import { generateErpFile, importErpFile, openScaleStore } from "./bench/scale_store.ts";
+import { importedStore } from "./bench/scale_store.ts";
 
 function arg(name: string, def: string): string {
   const i = Deno.args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -38,6 +38,7 @@ if (!Number.isInteger(N) || N < 100 || N > 5_000_000) {
   Deno.exit(2);
 }
 const keep = Deno.args.includes("--keep");
+const storeDir = arg("store", "");
 const givenDir = arg("dir", "");
 const dir = givenDir || await Deno.makeTempDir({ prefix: "renova-bench-campaign-" });
 if (givenDir) await Deno.mkdir(dir, { recursive: true });
@@ -45,18 +46,10 @@ const log = (s: string) =>
   console.error(`[campaign ${new Date().toISOString().slice(11, 19)}] ${s}`);
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-// 1. The store: N contracts imported as an ERP file would be.
-const { csvPath, genS } = await generateErpFile(dir, N);
-const { db } = await openScaleStore(dir);
-let t = performance.now();
-const imported = await importErpFile(db, csvPath, {
-  onBatch: async (c) => {
-    if (c.rows % 100_000 < 500) log(`imported ${c.rows} / ${N}`);
-    await Promise.resolve();
-  },
-});
-if (imported.counts.created !== N) throw new Error(`import: ${JSON.stringify(imported.counts)}`);
-log(`generated in ${round(genS)} s, imported in ${round((performance.now() - t) / 1000)} s`);
+// 1. The store: N contracts imported as an ERP file would be (copied from --store when kept).
+const { db, genS, importS } = await importedStore(dir, N, { storeDir: storeDir || undefined, log });
+log(`generated in ${round(genS)} s, imported in ${round(importS)} s`);
+let t = 0;
 
 // 2. The D-30 wave over next month's loyalty ends, with no cap in the way.
 const config = loadConfig({ KV_PATH: `${dir}/renova.sqlite`, LOG_REQUESTS: "false" });
@@ -81,7 +74,9 @@ const created = await saveWave(db, {
 const wave: Wave = await setWaveStatus(db, created.id, "activate", SYSTEM);
 const month = addMonths(todayInBrazil(db.now()), 1).slice(0, 7);
 const range = { from: `${month}-01`, to: addDays(addMonths(`${month}-01`, 1), -1) };
+t = performance.now();
 const preview = await planWave(env, wave, { range, dryRun: true });
+const previewS = (performance.now() - t) / 1000;
 const waveContracts = preview.contact;
 log(`month ${month}: ${preview.considered} loyalty ends, ${waveContracts} to contact`);
 
@@ -210,6 +205,7 @@ const median = async (f: () => Promise<unknown>) => {
   return ms.sort((x, y) => x - y)[2];
 };
 const dashboardMs = await median(() => renderDashboard(db, period));
+const dashboardDataMs = await median(() => dashboardData(db, period));
 const dashboardRawMs = await median(() => readCounterKeysRaw(db, period));
 db.kv.close();
 rawKv.close();
@@ -240,4 +236,7 @@ console.log(JSON.stringify({
   dashboard_ms: round(dashboardMs, 2),
   dashboard_raw_ms: round(dashboardRawMs, 2),
   dashboard_ratio_vs_raw: round(dashboardMs / dashboardRawMs, 2),
+  dashboard_data_ms: round(dashboardDataMs, 2),
+  dashboard_data_ratio_vs_raw: round(dashboardDataMs / dashboardRawMs, 2),
+  preview_s: round(previewS, 2),
 }));

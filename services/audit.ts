@@ -60,6 +60,8 @@ export interface EventAuditData {
   "contract.viewed": { how: "page" | "pdf" };
   /** The customer asked for a new link from an expired link's page (link_requests.ts). */
   "link.requested": { ended: boolean };
+  /** The customer opened their personal link for the first time (link_opened.ts). */
+  "link.opened": Empty;
   "message.retried": { messageId: string; template: string };
   "inbound.retried": { eventId: string };
   // Records and settings.

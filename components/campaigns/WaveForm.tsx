@@ -226,6 +226,7 @@ export function ReportTable({ r }: { r: WaveReport }) {
     ["Entregues", r.delivered],
     ["Lidas", r.read],
     ["Com falha", r.failed],
+    ["Abriram o link", r.opened],
     ["Avançaram (escolheram plano ou além)", r.advanced],
     ["Concluídas", r.completed],
     ["Recusaram", r.declined],

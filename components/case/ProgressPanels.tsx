@@ -325,6 +325,7 @@ const EVENT_LABELS: Record<string, string> = {
   "case.released": "Caso liberado",
   "link.sent": "Link do cliente enviado",
   "link.requested": "O cliente pediu um novo link",
+  "link.opened": "O cliente abriu o link",
   "photo.viewed": "Foto do titular visualizada",
   "contacts.code_sent": "Código enviado para confirmar contato",
   "contacts.code_refused": "Código de confirmação incorreto",

@@ -85,6 +85,9 @@ export function CustomerPage(
       {waits && (
         <LiveUpdates url={`${p.base}/events`} rev={v.case.rev} message="Sua renovação avançou." />
       )}
+      <p class="text-center text-sm mt-6">
+        <a href={`${p.base}/mensagens`} class="underline text-gray-700">Lembretes por mensagem</a>
+      </p>
     </div>
   );
 }

@@ -5,7 +5,6 @@
 import { openDb } from "../../services/db.ts";
 import type { Db } from "../../services/db.ts";
 import { migrate } from "../../services/migrations.ts";
-import { toBase64Url } from "../../services/crypto.ts";
 import { SYSTEM, systemActor } from "../../domain/actor.ts";
 import { DEMO_PLANS } from "../../services/seed.ts";
 import { createPlan } from "../../services/plans.ts";
@@ -24,12 +23,12 @@ export async function generateErpFile(dir: string, contracts: number) {
   return { csvPath, genS: (performance.now() - t) / 1000 };
 }
 
-/** A fresh store at `${dir}/renova.sqlite` with the demo plans and one attendant. */
+/**
+ * A fresh store at `${dir}/renova.sqlite` with the demo plans and one attendant. Its data key is
+ * kept in the store (the embedded default), so a kept copy reopens (`importedStore`).
+ */
 export async function openScaleStore(dir: string) {
-  const db = await openDb({
-    path: `${dir}/renova.sqlite`,
-    dataKey: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
-  });
+  const db = await openDb({ path: `${dir}/renova.sqlite` });
   await migrate(db);
   for (const p of DEMO_PLANS) await createPlan(db, p);
   const attendant = await createUser(db, {
@@ -66,4 +65,58 @@ export async function importErpFile(
     pipeline: opts.pipeline ?? true,
     onBatch: opts.onBatch,
   });
+}
+
+/**
+ * `${dir}/renova.sqlite` holding N imported contracts. With `storeDir`, the imported store is
+ * built once as `${storeDir}/pristine-N.sqlite` and copied for every later run: a 1M import
+ * takes longer than the runs that use it.
+ */
+export async function importedStore(
+  dir: string,
+  contracts: number,
+  opts: { storeDir?: string; log?: (s: string) => void } = {},
+): Promise<{ db: Db; genS: number; importS: number; reused: boolean }> {
+  const log = opts.log ?? (() => {});
+  const pristine = opts.storeDir && `${opts.storeDir}/pristine-${contracts}.sqlite`;
+  if (pristine && await exists(pristine)) {
+    await Deno.copyFile(pristine, `${dir}/renova.sqlite`);
+    log(`reused ${pristine}`);
+    const db = await openDb({ path: `${dir}/renova.sqlite` });
+    await migrate(db); // a migration added since the copy was kept
+    return { db, genS: 0, importS: 0, reused: true };
+  }
+  const { csvPath, genS } = await generateErpFile(dir, contracts);
+  let { db } = await openScaleStore(dir);
+  const t = performance.now();
+  const imported = await importErpFile(db, csvPath, {
+    onBatch: async (c) => {
+      if (c.rows % 100_000 < 500) log(`imported ${c.rows} / ${contracts}`);
+      await Promise.resolve();
+    },
+  });
+  if (imported.counts.created !== contracts) {
+    throw new Error(`import: ${JSON.stringify(imported.counts)}`);
+  }
+  const importS = (performance.now() - t) / 1000;
+  await Deno.remove(csvPath);
+  if (pristine) {
+    // Closed first so SQLite folds its write-ahead log into the file being copied.
+    db.kv.close();
+    await Deno.mkdir(opts.storeDir!, { recursive: true });
+    await Deno.copyFile(`${dir}/renova.sqlite`, `${pristine}.tmp`);
+    await Deno.rename(`${pristine}.tmp`, pristine);
+    log(`kept ${pristine}`);
+    db = await openDb({ path: `${dir}/renova.sqlite` });
+  }
+  return { db, genS, importS, reused: false };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,7 @@
 // (and its "no open case" check), its link, first message, reminders and audit events. A crash
 // mid-run leaves whole contracts done or not started, and a rerun (or a second planner running
 // at the same time) finds the key and moves on. A few contracts share one atomic (≤ 10 checks,
-// see perAtomic); a batch that meets a concurrent change is retried one by one.
+// see PER_ATOMIC); a batch that meets a concurrent change is retried one by one.
 import type { Db } from "../db.ts";
 import { getManyBatched } from "../db.ts";
 import { keys } from "../keys.ts";
@@ -15,6 +15,8 @@ import { newCase, type RenewalCase, stageOpenCase } from "../renewals/cases.ts";
 import { stageNewLink } from "../renewals/links.ts";
 import { firstName, type RenewalEnv } from "../renewals/env.ts";
 import { stageReminders, stageTemplate } from "../messaging/mod.ts";
+import { REMINDER_TEMPLATES } from "../messaging/reminders.ts";
+import { loadTemplates, type TemplateSet } from "../messaging/templates.ts";
 import { todayInBrazil } from "../dates.ts";
 import { systemActor } from "../../domain/actor.ts";
 import {
@@ -29,12 +31,10 @@ import {
 import type { Wave } from "./waves.ts";
 
 /**
- * Contracts per atomic within the 10-check rule: a message contract costs three checks (its
- * new link, no open case, the send key), a call task two.
+ * Contracts per atomic within the 10-check rule: each costs two checks (no open case, the send
+ * key; a first link needs none, see stageNewLink).
  */
-export function perAtomic(wave: Wave): number {
-  return wave.channel === "call" ? 5 : 3;
-}
+export const PER_ATOMIC = 5;
 /** Atomics in flight at once (the crypto of the next overlaps the commit of the last). */
 const IN_FLIGHT = 4;
 
@@ -98,9 +98,9 @@ async function stageContact(
   wave: Wave,
   contract: Contract,
   cand: Candidate,
-  day: string,
-  delayMs: number,
+  run: Run,
 ): Promise<boolean> {
+  const { day, delayMs, templates } = run;
   const db = env.db;
   const actor = systemActor(`Campanha ${wave.name}`);
   const c: RenewalCase = newCase(db, contract, { origin: "campaign" });
@@ -126,9 +126,10 @@ async function stageContact(
         link: `${env.baseUrl}/r/${token}`,
       },
       sealVars: true,
+      templates,
     });
     rec.messageId = m.id;
-    await stageReminders(db, op, c, cand.customer);
+    await stageReminders(db, op, c, { customer: cand.customer, token, templates });
     addAudit(db, op, `case:${c.id}`, "link.sent", actor, { channel: wave.channel });
   }
   // After the link is on the case: stageOpenCase seals the case as it is now.
@@ -166,13 +167,31 @@ export async function planWave(
   if (!opts.dryRun && wave.status !== "active") return r;
   const ctx = await runContext(db, wave);
   let room = Math.max(0, wave.dailyCap - await dayCount(db, wave, day));
-  const delayMs = delayToSendingHours(wave, db.now());
+  const run: Run = {
+    day,
+    delayMs: delayToSendingHours(wave, db.now()),
+    templates: opts.dryRun ? new Map() : await loadTemplates(db, RUN_TEMPLATES),
+  };
   const inFlight = new Set<Promise<void>>();
   let started = 0;
   const stop = () => opts.stopAfter !== undefined && started >= opts.stopAfter;
-  for await (const page of duePages(db, from, to)) {
-    r.considered += page.length;
+  // Reads of the next page of the due index overlap the commits of this one.
+  const prepare = async (page: DuePage) => {
     const sel = await select(db, wave, ctx, page);
+    const contracts = opts.dryRun ? [] : await getManyBatched<Contract>(
+      db.kv,
+      sel.chosen.slice(0, room).map((t) => keys.contract(t.contractId)),
+    );
+    return { size: page.length, sel, contracts };
+  };
+  const pages = duePages(db, from, to);
+  let next = await pages.next();
+  let ready = next.done ? null : prepare(next.value);
+  while (ready) {
+    const { size, sel, contracts } = await ready;
+    next = await pages.next();
+    ready = next.done || stop() ? null : prepare(next.value);
+    r.considered += size;
     for (const k of Object.keys(sel.excluded) as Exclusion[]) r.excluded[k] += sel.excluded[k];
     r.already += sel.already;
     r.filtered += sel.filtered;
@@ -183,23 +202,19 @@ export async function planWave(
       r.contact += take.length;
       continue;
     }
-    const contracts = await getManyBatched<Contract>(
-      db.kv,
-      take.map((t) => keys.contract(t.contractId)),
-    );
-    const per = perAtomic(wave);
-    for (let i = 0; i < take.length && !stop(); i += per) {
-      const batch = take.slice(i, i + per).map((cand, j) => ({
+    for (let i = 0; i < take.length && !stop(); i += PER_ATOMIC) {
+      const batch = take.slice(i, i + PER_ATOMIC).map((cand, j) => ({
         cand,
-        contract: contracts[i + j].value,
+        contract: contracts[i + j]?.value ?? null,
       }));
-      const p = commitBatch(env, wave, batch, day, delayMs, r).finally(() => inFlight.delete(p));
+      const p = commitBatch(env, wave, batch, run, r).finally(() => inFlight.delete(p));
       inFlight.add(p);
       started += batch.length;
       if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     }
     if (stop()) break;
   }
+  await ready?.catch(() => {}); // a prefetch left behind by stopAfter
   await Promise.all(inFlight);
   if (!opts.dryRun && (r.contact || r.already)) {
     const op = db.kv.atomic();
@@ -214,13 +229,20 @@ export async function planWave(
 }
 
 type Item = { cand: Candidate; contract: Contract | null };
+type DuePage = Parameters<typeof select>[3];
+/** What every contract of one run shares. */
+interface Run {
+  day: string;
+  delayMs: number;
+  templates: TemplateSet;
+}
+const RUN_TEMPLATES = ["first_contact" as const, ...REMINDER_TEMPLATES];
 
 async function commitBatch(
   env: RenewalEnv,
   wave: Wave,
   batch: Item[],
-  day: string,
-  delayMs: number,
+  run: Run,
   r: PlanResult,
 ) {
   const live = batch.filter((b) => b.contract?.status === "active");
@@ -229,24 +251,23 @@ async function commitBatch(
   const op = env.db.kv.atomic();
   let messages = 0;
   for (const b of live) {
-    if (await stageContact(env, op, wave, b.contract!, b.cand, day, delayMs)) messages++;
+    if (await stageContact(env, op, wave, b.contract!, b.cand, run)) messages++;
   }
-  op.sum(keys.campaignDayCount(wave.id, day), BigInt(live.length));
+  op.sum(keys.campaignDayCount(wave.id, run.day), BigInt(live.length));
   if ((await op.commit()).ok) {
     r.contact += live.length;
     r.messages += messages;
     return;
   }
   // Someone else wrote one of these contracts meanwhile: one by one, each re-read.
-  for (const b of live) await commitOne(env, wave, b, day, delayMs, r);
+  for (const b of live) await commitOne(env, wave, b, run, r);
 }
 
 async function commitOne(
   env: RenewalEnv,
   wave: Wave,
   b: Item,
-  day: string,
-  delayMs: number,
+  run: Run,
   r: PlanResult,
 ) {
   const db = env.db;
@@ -257,8 +278,8 @@ async function commitOne(
   if (sent.value) return void r.already++;
   if (open.value) return void r.excluded.open_case++;
   const op = db.kv.atomic();
-  const sentMessage = await stageContact(env, op, wave, b.contract!, b.cand, day, delayMs);
-  op.sum(keys.campaignDayCount(wave.id, day), 1n);
+  const sentMessage = await stageContact(env, op, wave, b.contract!, b.cand, run);
+  op.sum(keys.campaignDayCount(wave.id, run.day), 1n);
   if ((await op.commit()).ok) {
     r.contact++;
     if (sentMessage) r.messages++;

@@ -11,6 +11,7 @@ import type { Message } from "../messaging/mod.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import type { SendRecord } from "./planner.ts";
 import { isTerminal } from "../../domain/steps.ts";
+import { linksOpened } from "../renewals/link_opened.ts";
 
 export interface WaveReport {
   contacted: number;
@@ -18,8 +19,9 @@ export interface WaveReport {
   delivered: number;
   read: number;
   failed: number;
-  /** Open past the offer, or closed: the customer chose a plan or went further. (Link opens
-   * themselves are not recorded anywhere yet.) */
+  /** The customer opened the link (first open recorded, or went past the offer). */
+  opened: number;
+  /** Open past the offer, or closed: the customer chose a plan or went further. */
   advanced: number;
   completed: number;
   declined: number;
@@ -36,6 +38,7 @@ export async function waveReport(db: Db, waveId: string): Promise<WaveReport> {
     delivered: 0,
     read: 0,
     failed: 0,
+    opened: 0,
     advanced: 0,
     completed: 0,
     declined: 0,
@@ -43,12 +46,13 @@ export async function waveReport(db: Db, waveId: string): Promise<WaveReport> {
   };
   let page: SendRecord[] = [];
   const flush = async () => {
-    const [msgs, cases] = await Promise.all([
+    const [msgs, cases, opened] = await Promise.all([
       getManyBatched<Message>(
         db.kv,
         page.filter((s) => s.messageId).map((s) => keys.message(s.messageId!)),
       ),
       getManyBatched<RenewalCase>(db.kv, page.map((s) => keys.case(s.caseId))),
+      linksOpened(db, page.map((s) => s.caseId)),
     ]);
     for (const e of msgs) {
       const st = e.value?.status ?? "";
@@ -57,17 +61,19 @@ export async function waveReport(db: Db, waveId: string): Promise<WaveReport> {
       if (st === "read") r.read++;
       if (st === "failed" || st === "unknown") r.failed++;
     }
-    for (const e of cases) {
+    cases.forEach((e, i) => {
       const step = e.value?.step;
-      if (!step) continue;
+      if (!step) return;
       // Where the case is now: one that chose a plan and later expired is not counted.
-      if (step === "closed" || (!isTerminal(step) && step !== "contact" && step !== "offer")) {
-        r.advanced++;
-      }
+      const advanced = step === "closed" ||
+        (!isTerminal(step) && step !== "contact" && step !== "offer");
+      if (advanced) r.advanced++;
+      // Cases from before opens were recorded count as opened once they went past the offer.
+      if (opened[i] || advanced || e.value?.choice) r.opened++;
       if (step === "closed") r.completed++;
       if (step === "declined") r.declined++;
       if (step === "expired") r.expired++;
-    }
+    });
     page = [];
   };
   for await (const e of db.kv.list<SendRecord>({ prefix: keys.campaignSendsOfWave(waveId) })) {

@@ -10,7 +10,7 @@ import { ulid } from "../ulid.ts";
 import { ValidationError } from "../errors.ts";
 import { blindIndex, openJson, sealJson } from "../crypto.ts";
 import { maskEmail, maskPhone } from "../../domain/format.ts";
-import { renderMessage, type TemplateName } from "./templates.ts";
+import { renderMessage, type TemplateName, type TemplateSet } from "./templates.ts";
 import { runtimeOf } from "./runtime.ts";
 import type { Channel, MessageKind, MessageStatus } from "./message_types.ts";
 
@@ -169,6 +169,8 @@ export interface TemplateMessage extends Omit<OutgoingMessage, "subject" | "body
   /** Also seal `vars` with the body, as the WhatsApp template parameters (else they are
    * read back from the text when needed). */
   sealVars?: boolean;
+  /** Templates the caller's run read once (loadTemplates); else the current one is read. */
+  templates?: TemplateSet;
 }
 
 /**
@@ -181,8 +183,8 @@ export async function stageTemplate(
   m: TemplateMessage,
   guard?: MessageGuard,
 ): Promise<Message> {
-  const { vars, sealVars, ...rest } = m;
-  const text = await renderMessage(db, m.template, vars);
+  const { vars, sealVars, templates, ...rest } = m;
+  const text = await renderMessage(db, m.template, vars, templates);
   return await stageMessage(db, op, { ...rest, ...text, ...(sealVars ? { vars } : {}) }, guard);
 }
 

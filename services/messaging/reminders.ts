@@ -10,7 +10,10 @@ import { todayInBrazil } from "../dates.ts";
 import { formatDate } from "../../domain/format.ts";
 import { type Message, stageTemplate } from "./messages.ts";
 import { runtimeOf } from "./runtime.ts";
-import type { TemplateName } from "./templates.ts";
+import type { TemplateName, TemplateSet } from "./templates.ts";
+
+/** The same reminders' templates, for a run that reads them once (loadTemplates). */
+export const REMINDER_TEMPLATES: TemplateName[] = ["reminder_1", "reminder_2", "link_expiring"];
 
 /**
  * Stages the reminders for the case's current link in `op` (call it after the new link is
@@ -20,11 +23,18 @@ export async function stageReminders(
   db: Db,
   op: Deno.AtomicOperation,
   c: RenewalCase,
-  /** The case's customer when the caller has it decrypted already (the campaign planner). */
-  known?: Customer,
+  /** What the caller has at hand already (the campaign planner, the link it just staged). */
+  known: {
+    customer?: Customer;
+    /** The raw token of the case's current link, as stageNewLink returned it. */
+    token?: string;
+    templates?: TemplateSet;
+  } = {},
 ): Promise<Message[]> {
   if (!c.link) return [];
-  const customer = known?.id === c.customerId ? known : await getCustomer(db, c.customerId);
+  const customer = known.customer?.id === c.customerId
+    ? known.customer
+    : await getCustomer(db, c.customerId);
   if (!customer) return [];
   const { settings } = runtimeOf(db);
   const now = db.now().getTime();
@@ -46,7 +56,7 @@ export async function stageReminders(
   const vars = {
     nome: customer.name.split(" ")[0],
     operadora: settings.providerName,
-    link: `${settings.baseUrl}/r/${await currentLinkToken(db, c)}`,
+    link: `${settings.baseUrl}/r/${known.token ?? await currentLinkToken(db, c)}`,
     validade: formatDate(todayInBrazil(new Date(expires))),
   };
   const out: Message[] = [];
@@ -63,6 +73,7 @@ export async function stageReminders(
         delayMs: p.at - now,
         vars,
         sealVars: true,
+        templates: known.templates,
       }, { linkGen: c.link.gen, unlessRepliedAfter: new Date(now).toISOString() }),
     );
   }

@@ -39,9 +39,9 @@ export function isOptOut(text: string): boolean {
 
 export interface OptOut {
   at: string;
-  /** The word the customer sent. */
+  /** The word the customer sent ("link" from the link's message preferences page). */
   word: string;
-  via: "whatsapp";
+  via: "whatsapp" | "link";
 }
 
 export async function getOptOut(db: Db, customerId: string): Promise<OptOut | null> {
@@ -52,7 +52,11 @@ export async function getOptOut(db: Db, customerId: string): Promise<OptOut | nu
 export async function recordOptOut(db: Db, customerId: string, o: OptOut): Promise<boolean> {
   const key = keys.messageOptOut(customerId);
   const op = db.kv.atomic().check({ key, versionstamp: null }).set(key, o);
-  const actor = customerActor(customerId, {}, "Cliente (WhatsApp)");
+  const actor = customerActor(
+    customerId,
+    {},
+    o.via === "link" ? "Cliente (link)" : "Cliente (WhatsApp)",
+  );
   addAudit(db, op, `customer:${customerId}`, "customer.opted_out", actor, { word: o.word });
   return (await op.commit()).ok;
 }

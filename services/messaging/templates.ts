@@ -334,13 +334,29 @@ export async function saveMessageTemplate(
   return t;
 }
 
+/**
+ * Current templates read once, for a run that stages thousands of messages (the campaign
+ * planner): one read per template instead of one per message. The run then uses the text
+ * current when it started, as a single long atomic would.
+ */
+export type TemplateSet = ReadonlyMap<TemplateName, MessageTemplate>;
+
+export async function loadTemplates(db: Db, names: TemplateName[]): Promise<TemplateSet> {
+  const found = await db.kv.getMany<MessageTemplate[]>(
+    names.map((n) => keys.messageTemplateCurrent(n)),
+  );
+  return new Map(names.map((n, i) => [n, found[i].value ?? defaultTemplate(n)]));
+}
+
 /** The message text with the current template: what stageMessage takes as subject and body. */
 export async function renderMessage(
   db: Db,
   name: TemplateName,
   vars: Record<string, string>,
+  /** Templates already read by the caller's run (see loadTemplates). */
+  templates?: TemplateSet,
 ): Promise<{ subject: string; body: string }> {
-  const t = await getMessageTemplate(db, name);
+  const t = templates?.get(name) ?? await getMessageTemplate(db, name);
   return { subject: renderText(name, t.subject, vars), body: renderText(name, t.body, vars) };
 }
 

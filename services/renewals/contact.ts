@@ -112,7 +112,7 @@ export async function sendLink(
         sealVars: true,
       });
       // Reminders (24 h, 72 h, before expiry) that do nothing once the case moves on.
-      await stageReminders(ctx.db, op, next);
+      await stageReminders(ctx.db, op, next, { token });
     },
   });
 }

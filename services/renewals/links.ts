@@ -49,9 +49,11 @@ export async function stageNewLink(
   const expiresAt = new Date(now.getTime() + ttlDays * 86400_000).toISOString();
   if (next.link) op.delete(keys.link(next.link.hash));
   const rec: LinkRecord = { caseId: next.id, issuedAt: now.toISOString(), expiresAt };
+  // A first link's hash derives from the case's fresh ULID, so it cannot exist yet: no check
+  // (the campaign planner packs more contracts per atomic within the check budget).
+  if (gen > 1) op.check({ key: keys.link(hash), versionstamp: null });
   // expireIn only tidies up; validity is decided by expiresAt below.
-  op.check({ key: keys.link(hash), versionstamp: null })
-    .set(keys.link(hash), rec, { expireIn: (ttlDays + 30) * 86400_000 });
+  op.set(keys.link(hash), rec, { expireIn: (ttlDays + 30) * 86400_000 });
   next.link = { hash, gen, issuedAt: rec.issuedAt, expiresAt };
   return token;
 }

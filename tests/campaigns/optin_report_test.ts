@@ -125,6 +125,7 @@ Deno.test("report: sent, delivered, read from the WhatsApp webhook; declines fro
         delivered: 2,
         read: 1,
         failed: 0,
+        opened: 0,
         advanced: 0,
         completed: 0,
         declined: 1,

@@ -102,6 +102,7 @@ Deno.test({
       const closed = await caseAt(server.db, "notified");
       await walkTo(closed, "closed");
       await run(phone, `/r/${closed.token}`, "customer after closing");
+      await run(phone, `/r/${closed.token}/mensagens`, "customer message preferences");
       await run(phone, `/r/${"x".repeat(43)}`, "customer invalid link");
 
       // Anonymous pages.

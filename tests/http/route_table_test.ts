@@ -16,6 +16,8 @@ const PUBLIC_ALLOWED = new Set([
   "/r/:token/:action",
   "/r/:token/contrato.pdf",
   "/r/:token/faturas.pdf",
+  // The customer's message preferences (opt out / back in), by the same token.
+  "/r/:token/mensagens",
   "/verificar",
   "/verificar/:id",
   // Signed by Meta (X-Hub-Signature-256 HMAC), not by a session.
