@@ -192,6 +192,8 @@ export const keys = {
   campaignSend: (waveId: string, loyaltyEnd: string, contractId: string) =>
     ["campaign_sends", waveId, loyaltyEnd, contractId] as const,
   campaignSendsOfWave: (waveId: string) => ["campaign_sends", waveId] as const,
+  /** The wave page's last preview (services/campaigns/preview.ts): a cache, one per wave. */
+  campaignPreview: (waveId: string) => ["campaign_previews", waveId] as const,
   /** The first time the customer opened their link ({at}): the wave report's "link aberto". */
   linkOpened: (caseId: string) => ["link_opened", caseId] as const,
   /** Set once the default waves (D-60, D-30, D-7) were created. */

@@ -152,3 +152,20 @@ Deno.test("campaigns: the preview says how many it will contact and who is left 
   assert.match(html, /Vai contatar 4; fora 1: pediu para não receber mensagens 1\./);
   assert.equal((await planWave(testEnv(t.db), d30)).contact, 0, "paused: the preview sent nothing");
 });
+
+Deno.test("campaigns: the preview is kept a few minutes; 'Calcular de novo' recomputes it", async () => {
+  await using t = await setup();
+  await t.app.request("/admin/campaigns", { headers: { cookie: t.admin.cookie } });
+  const d30 = (await listWaves(t.db)).find((w) => w.offsetDays === 30)!;
+  for (let i = 0; i < 2; i++) await holder(t.db, 30);
+  const view = async (q = "") =>
+    await (await t.app.request(`/admin/campaigns/${d30.id}${q}`, {
+      headers: { cookie: t.admin.cookie },
+    })).text();
+  assert.match(await view(), /Vai contatar 2;/);
+  await holder(t.db, 30);
+  assert.match(await view(), /Vai contatar 2;/, "kept: the dry run is not paid on every load");
+  const fresh = await view("?previa=nova");
+  assert.match(fresh, /Vai contatar 3;/);
+  assert.match(fresh, /Calculada em \d\d\/\d\d\/\d{4}/);
+});

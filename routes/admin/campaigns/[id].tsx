@@ -13,7 +13,7 @@ import {
   WAVE_STATUSES,
   waveFromForm,
 } from "../../../services/campaigns/waves.ts";
-import { planWave } from "../../../services/campaigns/planner.ts";
+import { wavePreview } from "../../../services/campaigns/preview.ts";
 import { waveReport } from "../../../services/campaigns/report.ts";
 import {
   previewLine,
@@ -23,7 +23,7 @@ import {
   waveValues,
 } from "../../../components/campaigns/WaveForm.tsx";
 import { Button, CsrfField, ErrorBox, Notice } from "../../../components/Form.tsx";
-import { formatDate } from "../../../domain/format.ts";
+import { formatDate, formatDateTime } from "../../../domain/format.ts";
 import { waveFields } from "./_form.ts";
 
 const NOTICES: Record<string, string> = {
@@ -47,7 +47,7 @@ async function wavePage(
   const wave = await getWave(db, id);
   const [plans, preview, report] = await Promise.all([
     listPlans(db, { activeOnly: true }),
-    planWave(renewalEnv(c), wave, { dryRun: true }),
+    wavePreview(renewalEnv(c), wave, { fresh: c.req.query("previa") === "nova" }),
     waveReport(db, wave.id),
   ]);
   const csrf = c.get("session")?.csrf;
@@ -73,8 +73,14 @@ async function wavePage(
       <p class="text-sm text-gray-700 mb-1">
         Fidelidades que terminam de {formatDate(preview.from)} a {formatDate(preview.to)}.
       </p>
-      <p class="mb-4 rounded bg-white shadow p-3" data-testid="wave-preview" aria-live="polite">
+      <p class="mb-1 rounded bg-white shadow p-3" data-testid="wave-preview" aria-live="polite">
         {previewLine(preview)}
+      </p>
+      <p class="text-sm text-gray-700 mb-4">
+        Calculada em {formatDateTime(preview.at)}.{" "}
+        <a href={`/admin/campaigns/${wave.id}?previa=nova`} class="text-brand-700 underline">
+          Calcular de novo
+        </a>
       </p>
       {wave.status !== "cancelled" && (
         <div class="flex flex-wrap gap-2 mb-6">
