@@ -7,6 +7,8 @@ import { OPEN_STEPS } from "../../domain/steps.ts";
 import { STEP_POLICY } from "../../domain/policy.ts";
 import { Notice } from "../../components/Form.tsx";
 import { CustomerSearch } from "../../components/CustomerSearch.tsx";
+import { QueueCounts } from "../../components/queues/QueueCounts.tsx";
+import { queuesOf } from "../../services/renewals/queues.ts";
 
 const input = "rounded border border-gray-400 px-2 py-1.5 text-sm w-full";
 
@@ -17,7 +19,11 @@ export default define({
     const q = c.req.query();
     const db = c.get("db");
     const days = c.get("config").renewalWindowDays;
-    const { list, view } = await queueFor(c, q);
+    // An attendant's home starts with their queues' counts (to review, to call, …).
+    const [{ list, view }, mine] = await Promise.all([
+      queueFor(c, q),
+      user.role === "attendant" ? queuesOf(db, user.id) : undefined,
+    ]);
     const f = list.filters;
     const isManager = user.role !== "attendant";
     const attendants = isManager
@@ -39,6 +45,11 @@ export default define({
         )}
         <h1 class="text-2xl font-bold">Renovações a vencer</h1>
         <p class="text-gray-700 mb-3">{`Fidelidade terminando nos próximos ${days} dias`}</p>
+        {mine && (
+          <div class="mb-4">
+            <QueueCounts counts={mine.counts} />
+          </div>
+        )}
         {q.msg && <Notice message={q.msg.slice(0, 200)} />}
         <form
           method="get"

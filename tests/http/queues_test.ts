@@ -30,6 +30,23 @@ Deno.test("filas: an attendant sees the counts of their own queues", async () =>
   assert.match(html, /data-testid="queue-count-overdue">0</);
 });
 
+Deno.test("filas: an attendant's home (the renewal list) starts with their queue counts", async () => {
+  await using t = await testApp();
+  await caseAt(t.db, "photo_sent");
+  const b = await signInSeeded(t, "atendente1");
+  const html = await (await t.app.request("/app", { headers: { cookie: b.cookie } })).text();
+  assert.match(html, /data-testid="queue-count-review">1</);
+  assert.match(html, /href="\/app\/filas#fila-review"/);
+});
+
+Deno.test("filas: a supervisor's list has no personal queue counts", async () => {
+  await using t = await testApp();
+  const sup = await makeUser(t.db, "supervisor");
+  const b = await signInAs(t.app, sup.username);
+  const html = await (await t.app.request("/app", { headers: { cookie: b.cookie } })).text();
+  assert.doesNotMatch(html, /data-testid="queue-counts"/);
+});
+
 Deno.test("filas: an attendant cannot distribute, rebalance or reassign", async () => {
   await using t = await testApp();
   const h = await caseAt(t.db, "contact");
