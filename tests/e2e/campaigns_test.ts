@@ -6,6 +6,9 @@ import { launchBrowser, shot, STAFF_PASSWORDS, startServer } from "./browser.ts"
 import { listWaves } from "../../services/campaigns/waves.ts";
 import { runCampaigns } from "../../services/campaigns/job.ts";
 import { testEnv } from "../factories.ts";
+import { keys } from "../../services/keys.ts";
+import type { SendRecord } from "../../services/campaigns/planner.ts";
+import { getMessage, openMessage } from "../../services/messaging/messages.ts";
 
 Deno.test({
   name: "browser: an admin previews and activates a wave; the planner's contacts show up",
@@ -59,6 +62,28 @@ Deno.test({
       assert.match(report ?? "", new RegExp(`Contatados${opened}`));
       await shot(page, "campaigns-02-active.png");
       assert.equal(d30.status, "active");
+
+      // A contacted customer opens their link on a phone and stops the reminders from it;
+      // the wave's report then counts one link opened.
+      const [send] = await Array.fromAsync(
+        server.db.kv.list<SendRecord>({ prefix: keys.campaignSendsOfWave(d30.id) }, { limit: 1 }),
+      );
+      const msg = (await getMessage(server.db, send.value.messageId!))!;
+      const token = (await openMessage(server.db, msg)).body.match(/\/r\/([\w-]{43})/)![1];
+      const phone = await (await browser.newContext({
+        locale: "pt-BR",
+        viewport: { width: 390, height: 844 },
+      })).newPage();
+      await phone.goto(`${server.base}/r/${token}`);
+      await phone.getByRole("link", { name: "Lembretes por mensagem" }).click();
+      await phone.getByRole("button", { name: "Parar de receber lembretes" }).click();
+      await phone.getByText("Pronto: você não vai mais receber lembretes.").waitFor();
+      await shot(phone, "campaigns-04-customer-stops-reminders.png");
+      await page.reload();
+      assert.match(
+        await page.getByTestId("wave-report").textContent() ?? "",
+        /Abriram o link1/,
+      );
 
       // Phone viewport: still usable.
       await page.setViewportSize({ width: 390, height: 844 });
