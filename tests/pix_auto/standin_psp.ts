@@ -55,6 +55,8 @@ export class StandinPsp {
   /** "METHOD /first-segment" → fail that many times with 503. */
   failNext = new Map<string, number>();
   tokensIssued = 0;
+  /** "METHOD /first-segment" → do the work, then answer 503 (a reply lost, as in a crash). */
+  loseReply = new Map<string, number>();
   /** Refuse every new cobr with 422 (as a PSP refusing the charge). */
   refuseCobr = false;
   calls: string[] = [];
@@ -141,6 +143,16 @@ export class StandinPsp {
       return new Response("fault", { status: 503 });
     }
     if (path === "/oauth/token") return this.#token(req, await req.text());
+    const lose = this.loseReply.get(failKey) ?? 0;
+    if (lose > 0) {
+      this.loseReply.set(failKey, lose - 1);
+      await (await this.#authorized(req, path, seg)).body?.cancel();
+      return new Response("lost", { status: 503 });
+    }
+    return await this.#authorized(req, path, seg);
+  }
+
+  async #authorized(req: Request, path: string, seg: string): Promise<Response> {
     const auth = req.headers.get("authorization") ?? "";
     if (!auth.startsWith("Bearer ") || !this.#tokens.has(auth.slice(7))) {
       return Response.json({ title: "Não autorizado" }, { status: 401 });
