@@ -6,8 +6,7 @@ import { pixCase, SECRET } from "./fixture.ts";
 import { chargeTxid, getPixAuto, runPixAutoCharges } from "../../services/pix_auto/mod.ts";
 import { dailyJobs } from "../../services/ops/daily_jobs.ts";
 
-const run = (s: Awaited<ReturnType<typeof pixCase>>) =>
-  runPixAutoCharges(s.db, s.client, s.notice);
+const run = (s: Awaited<ReturnType<typeof pixCase>>) => runPixAutoCharges(s.db, s.client, s.notice);
 
 Deno.test("monthly charge: sent once inside the 10-to-2-day window, txid from case + installment", async () => {
   await using s = await pixCase();
