@@ -13,12 +13,14 @@ import { getPixAuto } from "../../services/pix_auto/mod.ts";
 const SECRET = "e".repeat(32);
 const PHONE = { width: 390, height: 844 };
 
-async function withPsp(fn: (s: {
-  server: Awaited<ReturnType<typeof startServer>>;
-  psp: StandinPsp;
-  browser: Browser;
-  errors: string[];
-}) => Promise<void>) {
+async function withPsp(
+  fn: (s: {
+    server: Awaited<ReturnType<typeof startServer>>;
+    psp: StandinPsp;
+    browser: Browser;
+    errors: string[];
+  }) => Promise<void>,
+) {
   const psp = new StandinPsp({
     // The PSP calls Renova back over real HTTP.
     deliver: (url, body) =>
