@@ -23,11 +23,14 @@ export function PixAutoSection({ counts }: { counts: Record<CountedPixAutoStatus
   return (
     <section aria-labelledby="pix-auto" class="bg-white rounded shadow p-4 grid gap-3">
       <h2 id="pix-auto" class="text-lg font-bold">Pix Automático</h2>
-      <BarChart
-        id="pix-auto"
-        title="Autorizações do Pix Automático por situação"
-        bars={rows.map((r) => ({ label: r.label, value: r.value }))}
-      />
+      {/* No bars without data (as the declines chart): the table says 0. */}
+      {rows.some((r) => r.value > 0) && (
+        <BarChart
+          id="pix-auto"
+          title="Autorizações do Pix Automático por situação"
+          bars={rows.map((r) => ({ label: r.label, value: r.value }))}
+        />
+      )}
       <table class="w-full text-sm" data-testid="pix-auto-table">
         <caption class="sr-only">
           Autorizações do Pix Automático que entraram em cada situação
