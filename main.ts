@@ -52,6 +52,10 @@ export async function start(env: Record<string, string | undefined> = Deno.env.t
       linkTtlDays: config.linkTtlDays,
       signingP12: config.signingP12,
     },
+    pixAuto: config.pixAuto && {
+      settings: config.pixAuto,
+      baseUrl: config.origin ?? `http://localhost:${config.port}`,
+    },
   });
   // Message delivery (KV queue + periodic scan) starts once the app exists.
   const messaging = startMessaging(db, config.messaging);

@@ -245,4 +245,10 @@ export const keys = {
   pixAutoByIdRec: (idRec: string) => ["pix_auto_by_id_rec", idRec] as const,
   /** The payment method the customer chose in the renewal (services/pix_auto/payment.ts). */
   paymentMethodOfCase: (caseId: string) => ["payment_method_by_case", caseId] as const,
+  /** Cases whose Pix Automático is approved: the monthly charge job's list (charges.ts). */
+  pixAutoApproved: (caseId: string) => ["pix_auto_approved", caseId] as const,
+  pixAutoApprovedAll: () => ["pix_auto_approved"] as const,
+  /** A monthly charge's txid (cobr) → its case and installment, for webhookcobr. */
+  pixAutoChargeByTxid: (txid: string) => ["pix_auto_charge_by_txid", txid] as const,
+  pixAutoAll: () => ["pix_auto_by_case"] as const,
 };

@@ -88,7 +88,7 @@ export function CasePage({ v, user, kind, csrf, error, pay }: CaseData & { error
         </div>
         <div class="grid gap-4 content-start">
           <OfferPanel v={v} csrf={csrf} canAct={canAct} />
-          <PaymentPanel pay={pay} />
+          <PaymentPanel pay={pay} invoices={v.case.invoices} />
           <MessagesPanel v={v} csrf={csrf} canAct={canAct} />
           <TimelinePanel v={v} />
           {can(k.step, "cancel", kind) && (

@@ -8,15 +8,40 @@ import { formatDate, formatMoney } from "../../domain/format.ts";
 import { todayInBrazil } from "../../services/dates.ts";
 import { pixQrDataUrl } from "../../services/billing/pix_qr.ts";
 import CopyCode from "../../islands/CopyCode.tsx";
+import type { PixAutoRecord } from "../../services/pix_auto/recurrences.ts";
 
 /** The first invoice not yet due (today counts), else the last one. */
 export function nextInvoice(invoices: Invoice[], today: string): Invoice | undefined {
   return invoices.find((i) => i.dueDate >= today) ?? invoices.at(-1);
 }
 
-export function InvoiceList({ v, now = new Date() }: { v: CustomerCaseView; now?: Date }) {
+/** A month's line when Pix Automático pays it (the charge's status), else undefined. */
+export function pixAutoLine(pix: PixAutoRecord | undefined, seq: number): string | undefined {
+  const charge = pix?.charges?.[seq];
+  if (charge?.status === "failed") return undefined; // that month fell back to boleto + PIX
+  if (charge) return `Débito via Pix Automático — ${CHARGE_LABELS[charge.status]}`;
+  return pix?.status === "approved"
+    ? `Débito via Pix Automático — ${CHARGE_LABELS.scheduled}`
+    : undefined;
+}
+
+const CHARGE_LABELS = {
+  scheduled: "será enviado ao seu banco perto do vencimento",
+  sending: "enviando ao seu banco",
+  sent: "agendado no seu banco",
+  paid: "pago",
+  failed: "não debitado",
+} as const;
+
+export function InvoiceList(
+  { v, now = new Date(), pix }: { v: CustomerCaseView; now?: Date; pix?: PixAutoRecord },
+) {
   const invoices = v.case.invoices ?? [];
-  const next = nextInvoice(invoices.filter((i) => i.pixPayload), todayInBrazil(now));
+  // Months paid by Pix Automático need no QR; a month that fell back does.
+  const next = nextInvoice(
+    invoices.filter((i) => i.pixPayload && !pixAutoLine(pix, i.seq)),
+    todayInBrazil(now),
+  );
   return (
     <>
       {next && (
@@ -46,7 +71,17 @@ export function InvoiceList({ v, now = new Date() }: { v: CustomerCaseView; now?
               <span>{i.seq}. Vencimento {formatDate(i.dueDate)}</span>
               <strong class="whitespace-nowrap">{formatMoney(i.amountCents)}</strong>
             </div>
-            {i.linha && (
+            {pixAutoLine(pix, i.seq) && (
+              <p class="text-sm text-green-800" data-testid="pix-auto-installment">
+                {pixAutoLine(pix, i.seq)}
+              </p>
+            )}
+            {pix?.charges?.[i.seq]?.status === "failed" && (
+              <p class="text-sm text-amber-800" data-testid="pix-auto-fallback">
+                O débito pelo Pix Automático não foi feito: pague esta fatura por boleto ou PIX.
+              </p>
+            )}
+            {i.linha && !pixAutoLine(pix, i.seq) && (
               <details class="text-sm">
                 <summary class="cursor-pointer text-brand-700 underline py-1">
                   Código de barras e PIX

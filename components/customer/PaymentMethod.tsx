@@ -29,7 +29,9 @@ const STATUS_TEXT: Record<string, string> = {
 export function PaymentMethod({ pay, base }: { pay: PaymentView; base: string }) {
   if (!pay.offered || !pay.open) return null;
   const { choice, pixAuto: rec, terms } = pay;
-  if (!choice || (choice.method === "pix_auto" && rec?.status === "unavailable")) {
+  // Offered again after an outage or an authorization that expired unapproved.
+  const again = rec?.status === "unavailable" || rec?.status === "expired";
+  if (!choice || (choice.method === "pix_auto" && again)) {
     return (
       <Card>
         <h2 class="text-xl font-bold mb-2">Como você prefere pagar as mensalidades?</h2>
@@ -37,6 +39,12 @@ export function PaymentMethod({ pay, base }: { pay: PaymentView; base: string })
           <p class="mb-2 text-amber-800" role="status" data-testid="pix-auto-unavailable">
             O Pix Automático não respondeu agora. Suas faturas seguem por boleto + PIX; você pode
             tentar de novo.
+          </p>
+        )}
+        {rec?.status === "expired" && (
+          <p class="mb-2 text-amber-800" role="status" data-testid="pix-auto-expired">
+            O prazo para autorizar o Pix Automático acabou. Suas faturas seguem por boleto + PIX;
+            você pode autorizar de novo.
           </p>
         )}
         <form method="post" action={`${base}/payment_method`}>

@@ -4,6 +4,7 @@ import { formatDate, formatDateTime, formatPhone } from "../../domain/format.ts"
 import { Card, inputCls, primaryBtn, secondaryBtn } from "./Shell.tsx";
 import { RouterIllustration } from "./RouterIllustration.tsx";
 import { InvoiceList } from "./Invoices.tsx";
+import type { PaymentView } from "../../services/pix_auto/payment.ts";
 import { FieldError, Rev, type StepProps } from "./parts.tsx";
 
 export type { StepProps } from "./parts.tsx";
@@ -118,7 +119,7 @@ function ContactsForm({ v, base, errors, values }: StepProps) {
   );
 }
 
-export function AllSet({ v, base }: StepProps) {
+export function AllSet({ v, base, pay }: StepProps & { pay?: PaymentView }) {
   const c = v.case;
   return (
     <Card>
@@ -157,7 +158,7 @@ export function AllSet({ v, base }: StepProps) {
           Baixar carnê (boleto e PIX)
         </a>
       )}
-      <InvoiceList v={v} />
+      <InvoiceList v={v} pix={pay?.pixAuto} />
       {c.signature?.signedBlobId && (
         <p class="mt-4">
           <a

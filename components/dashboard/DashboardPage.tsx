@@ -5,6 +5,7 @@ import type { DashboardData, Period } from "../../services/renewals/dashboard.ts
 import { formatCount, formatDate, formatMoney } from "../../domain/format.ts";
 import { ErrorBox } from "../Form.tsx";
 import { BarChart } from "./BarChart.tsx";
+import { PixAutoSection } from "./PixAutoSection.tsx";
 import { bucketLabels, formatHours, formatPercent } from "./format.ts";
 
 const th = "text-left font-semibold p-2 border-b border-gray-300";
@@ -266,6 +267,7 @@ export function DashboardPage(
           </tbody>
         </table>
       </Section>
+      <PixAutoSection counts={data.pixAuto} />
     </div>
   );
 }

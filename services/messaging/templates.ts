@@ -28,6 +28,8 @@ export const TEMPLATE_NAMES = [
   "signed_contract",
   "protocol",
   "all_set",
+  "pix_auto_cancelled",
+  "pix_auto_charge_failed",
 ] as const;
 export type TemplateName = typeof TEMPLATE_NAMES[number];
 
@@ -45,6 +47,7 @@ export const VARIABLES: Record<string, string> = {
   sha256: "Resumo SHA-256 do contrato assinado",
   verificacao: "Endereço para conferir a autenticidade do contrato",
   ativacao: "Como o novo plano fica ativo: já ativo, ou desligar e ligar o roteador",
+  pagamento: "Pix Automático: o código para autorizar, ou que as mensalidades já são debitadas",
 };
 
 /** The all-set message's activation line, from how the new speed reached the network. */
@@ -153,17 +156,34 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateName, TemplateSpec>> = {
   },
   all_set: {
     label: "Tudo pronto (roteador e faturas)",
-    vars: ["nome", "protocolo", "faturas", "link", "ativacao"],
+    vars: ["nome", "protocolo", "faturas", "link", "ativacao", "pagamento"],
     required: ["link"],
     subject: "Renovação concluída",
     body: [
       "Tudo pronto, {{nome}}! Sua renovação foi concluída (protocolo {{protocolo}}).",
       "{{ativacao}}",
+      "{{pagamento}}",
       "Suas novas faturas:",
       "{{faturas}}",
       "Carnê em PDF (boleto e PIX): {{link}}/faturas.pdf",
       "Veja tudo pelo seu link: {{link}}",
     ].join("\n"),
+  },
+  pix_auto_cancelled: {
+    label: "Pix Automático cancelado pelo cliente",
+    vars: ["nome", "link"],
+    required: ["link"],
+    subject: "Pix Automático cancelado",
+    body: "Olá, {{nome}}. O Pix Automático das suas mensalidades foi cancelado no aplicativo " +
+      "do seu banco. As próximas faturas seguem por boleto + PIX: {{link}}",
+  },
+  pix_auto_charge_failed: {
+    label: "Mensalidade não debitada pelo Pix Automático",
+    vars: ["nome", "data", "link"],
+    required: ["link"],
+    subject: "Pague a fatura de {{data}} por boleto ou PIX",
+    body: "Olá, {{nome}}. A fatura com vencimento em {{data}} não pôde ser debitada pelo Pix " +
+      "Automático. Pague por boleto ou PIX pelo seu link: {{link}}",
   },
 };
 
@@ -181,6 +201,7 @@ export const SAMPLE_VARS: Record<string, string> = {
   sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
   verificacao: "https://renova.exemplo.com.br/verificar/EXEMPLO",
   ativacao: "Seu novo plano já está ativo: não precisa desligar o roteador.",
+  pagamento: "Suas mensalidades serão debitadas por Pix Automático.",
 };
 
 /** The invoice lines of the all-set message, exactly as notices.allSet writes them. */

@@ -12,6 +12,7 @@ import { purgeExpired, type RetentionOptions } from "./retention.ts";
 import { expireStaleCases } from "./stale_cases.ts";
 import { runCampaigns } from "../campaigns/job.ts";
 import type { RenewalEnv } from "../renewals/env.ts";
+import { type PixAutoSettings, pspFor, runPixAutoCharges } from "../pix_auto/mod.ts";
 
 /** Hour (UTC) the daily jobs are due. */
 export const DAILY_HOUR_UTC = 6;
@@ -82,7 +83,12 @@ function defaultLog(line: Record<string, unknown>) {
 }
 
 /** What the jobs need; `campaigns` (the renewal environment) turns the campaign planner on. */
-export type DailyJobOptions = RetentionOptions & { caseExpireDays: number; campaigns?: RenewalEnv };
+export type DailyJobOptions = RetentionOptions & {
+  caseExpireDays: number;
+  campaigns?: RenewalEnv;
+  /** Pix Automático's PSP and the links' base URL: turns the monthly charges job on. */
+  pixAuto?: { settings: PixAutoSettings; baseUrl: string };
+};
 
 export function dailyJobs(opts: DailyJobOptions) {
   const jobs: DailyJob[] = [
@@ -92,6 +98,14 @@ export function dailyJobs(opts: DailyJobOptions) {
   // After stale_cases: contracts whose old case just expired are free for today's waves.
   const env = opts.campaigns;
   if (env) jobs.push({ name: "campaigns", run: () => runCampaigns(env) });
+  // Monthly cobr charges of approved Pix Automático authorizations (services/pix_auto).
+  const pix = opts.pixAuto;
+  if (pix) {
+    jobs.push({
+      name: "pix_auto_charges",
+      run: (db: Db) => runPixAutoCharges(db, pspFor(pix.settings), { baseUrl: pix.baseUrl }),
+    });
+  }
   // Last: cases that now need a person (a reply, a photo, no answer after the last wave) go
   // to attendants by the supervisors' rules (services/renewals/queues.ts).
   jobs.push({ name: "queues", run: (db: Db) => distributeQueue(db, systemActor("Filas")) });

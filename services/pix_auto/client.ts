@@ -33,6 +33,24 @@ export interface Rec {
   };
 }
 
+/** Status of a monthly charge (cobr) in the open Pix API. */
+export type CobrStatus = "CRIADA" | "ATIVA" | "CONCLUIDA" | "EXPIRADA" | "REJEITADA" | "CANCELADA";
+
+export interface CobrBody {
+  idRec: string;
+  infoAdicional?: string;
+  calendario: { dataDeVencimento: string };
+  valor: { original: string };
+  /** A due date on a non-working day moves to the next working day. */
+  ajusteDiaUtil: boolean;
+}
+
+export interface Cobr {
+  idRec: string;
+  txid: string;
+  status: CobrStatus;
+}
+
 export interface LocRec {
   id: number;
   location: string;
@@ -142,8 +160,11 @@ export class PspClient {
     return this.call("PUT", `/cob/${txid}`, body);
   }
   /** A monthly charge under an approved recurrence; idempotent by txid. */
-  putCobr(txid: string, body: unknown): Promise<{ txid: string; status: string }> {
+  putCobr(txid: string, body: CobrBody): Promise<Cobr> {
     return this.call("PUT", `/cobr/${txid}`, body);
+  }
+  getCobr(txid: string): Promise<Cobr> {
+    return this.call("GET", `/cobr/${txid}`);
   }
   putWebhookRec(webhookUrl: string): Promise<void> {
     return this.call("PUT", "/webhookrec", { webhookUrl });

@@ -4,12 +4,18 @@ import { PspClient } from "./client.ts";
 import type { PixAutoSettings } from "./settings.ts";
 import type { Db } from "../db.ts";
 import { idRecsOf, refreshFromPsp } from "./recurrences.ts";
+import { refreshChargeFromPsp, txidsOf } from "./charges.ts";
+import type { NoticeEnv } from "./notices.ts";
+
+export { chargeTxid, runPixAutoCharges } from "./charges.ts";
+export type { NoticeEnv } from "./notices.ts";
 
 export { PspClient, PspError } from "./client.ts";
 export { parsePixAutoEnv, type PixAutoSettings } from "./settings.ts";
 export {
   getPixAuto,
   offerPixAuto,
+  type PixAutoCharge,
   type PixAutoRecord,
   type PixAutoStatus,
   type RecurrenceTerms,
@@ -32,10 +38,15 @@ export async function acceptPixAutoWebhook(
   db: Db,
   psp: PspClient,
   body: unknown,
+  notice?: NoticeEnv,
 ): Promise<{ changed: number }> {
   let changed = 0;
   for (const idRec of idRecsOf(body)) {
-    if (await refreshFromPsp(db, psp, idRec)) changed++;
+    if (await refreshFromPsp(db, psp, idRec, notice)) changed++;
+  }
+  // webhookcobr: the monthly charges named in the body, each re-read from the PSP.
+  for (const txid of txidsOf(body)) {
+    if (await refreshChargeFromPsp(db, psp, txid, notice)) changed++;
   }
   return { changed };
 }

@@ -144,3 +144,25 @@ export async function choosePaymentMethod(
   }
   return choice;
 }
+
+/**
+ * The all-set message's Pix Automático line: while the authorization is pending, its
+ * copia-e-cola (the QR is on the customer's page); once approved, that the monthly bills are
+ * debited. Empty otherwise (the template drops the line).
+ */
+export async function pixAutoMessageLine(db: Db, caseId: string): Promise<string> {
+  const [choice, rec] = await Promise.all([
+    db.kv.get<PaymentChoice>(keys.paymentMethodOfCase(caseId)),
+    getPixAuto(db, caseId),
+  ]);
+  if (choice.value?.method !== "pix_auto" || !rec) return "";
+  if (rec.status === "approved") {
+    return "Suas mensalidades serão debitadas por Pix Automático (os boletos abaixo ficam só " +
+      "como reserva).";
+  }
+  if (rec.status === "pending" && rec.copiaECola) {
+    return "Falta autorizar o Pix Automático: no app do seu banco, escolha Pix copia e cola e " +
+      `use o código abaixo (o QR Code está no seu link).\n${rec.copiaECola}`;
+  }
+  return "";
+}

@@ -9,6 +9,8 @@ import { sha256Hex } from "../crypto.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { buildPix } from "../billing/pix.ts";
 import { type PspClient, PspError, type RecStatus } from "./client.ts";
+import { stagePixAutoCounters } from "./counters.ts";
+import { type NoticeEnv, stageCustomerNotice } from "./notices.ts";
 
 export type PixAutoStatus =
   | "creating"
@@ -30,6 +32,16 @@ export interface RecurrenceTerms {
   end?: string;
 }
 
+/** One month's charge (cobr) under the authorization (services/pix_auto/charges.ts). */
+export interface PixAutoCharge {
+  txid: string;
+  dueDate: string;
+  /** sending: recorded before the PUT, so a crash retries the same txid; failed: the month
+   * falls back to its boleto + PIX. */
+  status: "sending" | "sent" | "paid" | "failed";
+  updatedAt: string;
+}
+
 export interface PixAutoRecord {
   caseId: string;
   status: PixAutoStatus;
@@ -44,6 +56,8 @@ export interface PixAutoRecord {
   /** pt-BR explanation shown to the customer after a rejection or cancellation. */
   reason?: string;
   updatedAt: string;
+  /** The monthly charges, by installment number (invoice `seq`). */
+  charges?: Record<string, PixAutoCharge>;
 }
 
 export interface OfferInput {
@@ -84,20 +98,30 @@ async function txidOf(caseId: string): Promise<string> {
   return `RNV${(await sha256Hex(`pix-auto:${caseId}`)).slice(0, 32)}`;
 }
 
-async function save(
+/**
+ * Writes the record; a status change adds its audit event and its dashboard count to the same
+ * atomic, and `stage` may add more (the customer's message).
+ */
+export async function save(
   db: Db,
   prev: Deno.KvEntryMaybe<PixAutoRecord>,
   next: PixAutoRecord,
+  stage?: (op: Deno.AtomicOperation) => Promise<void>,
 ): Promise<boolean> {
   const op = db.kv.atomic().check(prev).set(keys.pixAutoOfCase(next.caseId), next);
   if (next.idRec) op.set(keys.pixAutoByIdRec(next.idRec), next.caseId);
   if (prev.value?.status !== next.status) {
-    addAudit(db, op, `case:${next.caseId}`, "pix_auto.status", systemActor("Pix Automático"), {
-      previous: prev.value?.status ?? "none",
-      status: next.status,
-      journey: next.journey,
-    });
+    const ev = addAudit(
+      db,
+      op,
+      `case:${next.caseId}`,
+      "pix_auto.status",
+      systemActor("Pix Automático"),
+      { previous: prev.value?.status ?? "none", status: next.status, journey: next.journey },
+    );
+    stagePixAutoCounters(op, next.status, ev.at);
   }
+  if (stage) await stage(op);
   return (await op.commit()).ok;
 }
 
@@ -113,8 +137,11 @@ export async function offerPixAuto(
 ): Promise<PixAutoRecord> {
   const key = keys.pixAutoOfCase(input.caseId);
   let entry = await db.kv.get<PixAutoRecord>(key);
-  const done = entry.value;
-  if (done && done.status !== "creating" && done.status !== "unavailable") return done;
+  let done = entry.value;
+  if (done && !RESTARTABLE.includes(done.status)) return done;
+  // Expired: a new authorization from scratch (new location and recurrence); the old idRec
+  // no longer matches the record, so its late callbacks change nothing.
+  if (done?.status === "expired") done = null;
   const journey = psp.settings.journey;
   let rec: PixAutoRecord = done ?? {
     caseId: input.caseId,
@@ -185,6 +212,9 @@ export async function offerPixAuto(
   }
 }
 
+/** Statuses from which offering again asks the PSP (an outage, an expired authorization). */
+const RESTARTABLE: readonly PixAutoStatus[] = ["creating", "unavailable", "expired"];
+
 const REASONS: Partial<Record<PixAutoStatus, string>> = {
   rejected: "A autorização do Pix Automático foi recusada no aplicativo do banco. " +
     "Suas faturas seguem por boleto + PIX.",
@@ -201,17 +231,44 @@ export async function refreshFromPsp(
   db: Db,
   psp: PspClient,
   idRec: string,
+  notice?: NoticeEnv,
 ): Promise<{ from: PixAutoStatus; to: PixAutoStatus } | null> {
   const caseId = (await db.kv.get<string>(keys.pixAutoByIdRec(idRec))).value;
   if (!caseId) return null;
   const rec = await psp.getRec(idRec);
-  const to = FROM_PSP[rec.status];
+  return await applyStatus(db, caseId, FROM_PSP[rec.status], notice, idRec);
+}
+
+/**
+ * Moves the case's authorization to `to` when that is a legal move (else null). A payer's
+ * cancellation stages the customer's message in the same atomic: the invoices go back to
+ * boleto + PIX. `idRec` (when given) must still be the record's: an old recurrence's
+ * callbacks do not touch a newer authorization.
+ */
+export async function applyStatus(
+  db: Db,
+  caseId: string,
+  to: PixAutoStatus | undefined,
+  notice?: NoticeEnv,
+  idRec?: string,
+  reason?: string,
+): Promise<{ from: PixAutoStatus; to: PixAutoStatus } | null> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const entry = await db.kv.get<PixAutoRecord>(keys.pixAutoOfCase(caseId));
     const cur = entry.value;
     if (!cur || !to || !NEXT[cur.status].includes(to)) return null;
-    const next = { ...cur, status: to, reason: REASONS[to], updatedAt: db.now().toISOString() };
-    if (await save(db, entry, next)) return { from: cur.status, to };
+    if (idRec && cur.idRec !== idRec) return null;
+    const next = {
+      ...cur,
+      status: to,
+      reason: reason ?? REASONS[to],
+      updatedAt: db.now().toISOString(),
+    };
+    const stage = to === "cancelled" && notice
+      ? (op: Deno.AtomicOperation) =>
+        stageCustomerNotice(db, op, caseId, notice, "pix_auto_cancelled", {}, "cancelled")
+      : undefined;
+    if (await save(db, entry, next, stage)) return { from: cur.status, to };
   }
   return null;
 }

@@ -9,6 +9,7 @@ import type { AuditEvent } from "../audit.ts";
 import { type Step, STEPS } from "../../domain/steps.ts";
 import { openCaseRow } from "./case_seal.ts";
 import type { RenewalCase } from "./cases.ts";
+import { replayPixAutoCounters } from "../pix_auto/counters.ts";
 import { counterBumps, type CounterEvent, periodsOf, priceLookup } from "./counters.ts";
 
 const isStep = (s: unknown): s is Step => (STEPS as readonly unknown[]).includes(s);
@@ -48,6 +49,11 @@ export async function computeCounters(db: Db): Promise<Map<string, bigint>> {
       }
     }
   }
+  // Pix Automático statuses (services/pix_auto/counters.ts), from the same audit trails.
+  await replayPixAutoCounters(db, (k, n) => {
+    const key = keyOf(k);
+    sums.set(key, (sums.get(key) ?? 0n) + n);
+  });
   return sums;
 }
 

@@ -6,6 +6,7 @@ import { keys } from "../keys.ts";
 import { addDays, isValidIsoDate, todayInBrazil } from "../dates.ts";
 import { ValidationError } from "../errors.ts";
 import { listUsers } from "../users.ts";
+import { type CountedPixAutoStatus, pixAutoCounts } from "../pix_auto/counters.ts";
 import type { Step } from "../../domain/steps.ts";
 import { STEP_POLICY } from "../../domain/policy.ts";
 import {
@@ -137,6 +138,8 @@ export interface DashboardData {
   revenue: { beforeCents: number; afterCents: number; up: number; down: number; same: number };
   declines: { category: DeclineCategory; label: string; count: number }[];
   ends: { expired: number; unreachable: number; cancelled: number; declined: number };
+  /** Pix Automático authorizations entering each status (services/pix_auto/counters.ts). */
+  pixAuto: Record<CountedPixAutoStatus, number>;
 }
 
 export const SOURCE_COLUMNS = ["opened", "signed", "closed", "declined", "expired"] as const;
@@ -227,5 +230,6 @@ export async function dashboardData(db: Db, p: Period): Promise<DashboardData> {
       cancelled: get("step/cancelled"),
       declined: get("step/declined"),
     },
+    pixAuto: pixAutoCounts(sums),
   };
 }

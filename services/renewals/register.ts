@@ -27,6 +27,7 @@ import {
   type StepCtx,
 } from "./env.ts";
 import { stageErpWrites } from "../erp/queue.ts";
+import { pixAutoMessageLine } from "../pix_auto/payment.ts";
 
 /**
  * Confirms the signature on the record: the contract's loyalty restarts on the signing date and
@@ -145,6 +146,7 @@ export async function notifyCustomer(ctx: StepCtx, caseId: string, rev?: number)
   const c = entry.value;
   const customer = await customerOf(ctx.db, c);
   const speed = await speedFor(ctx, c);
+  const pixLine = await pixAutoMessageLine(ctx.db, caseId); // services/pix_auto
   return await transition(ctx.db, {
     caseId,
     entry,
@@ -159,6 +161,7 @@ export async function notifyCustomer(ctx: StepCtx, caseId: string, rev?: number)
         faturas: invoiceLines(next.invoices ?? []),
         link: `${ctx.baseUrl}/r/${token}`,
         ativacao: activationText(speed),
+        pagamento: pixLine,
       };
       // WhatsApp always; the e-mail copy only when the customer has an e-mail.
       const sends = [["whatsapp", customer.phones[0]], ["email", customer.email]] as const;

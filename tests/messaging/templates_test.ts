@@ -55,6 +55,8 @@ Deno.test("defaults render exactly the texts of notices.ts and signing.ts", asyn
         link: URL_,
         // Without a NAS the customer restarts the router, as before CoA existed.
         ativacao: activationText(undefined),
+        // No Pix Automático: its line is dropped and the text is the one shipped before it.
+        pagamento: "",
       },
       notices.allSet("Ana", "20260305000001", invoices, URL_),
     );

@@ -55,6 +55,10 @@ export class StandinPsp {
   /** "METHOD /first-segment" → fail that many times with 503. */
   failNext = new Map<string, number>();
   tokensIssued = 0;
+  /** "METHOD /first-segment" → do the work, then answer 503 (a reply lost, as in a crash). */
+  loseReply = new Map<string, number>();
+  /** Refuse every new cobr with 422 (as a PSP refusing the charge). */
+  refuseCobr = false;
   calls: string[] = [];
   locs = new Map<number, { id: number; location: string; idRec?: string }>();
   recs = new Map<string, RecState>();
@@ -98,6 +102,23 @@ export class StandinPsp {
     return await this.notify([idRec]);
   }
 
+  /** The payer's bank settles (CONCLUIDA) or fails (EXPIRADA…) a charge; the PSP calls back. */
+  async settle(txid: string, status: string): Promise<Response | undefined> {
+    this.cobrs.get(txid)!.status = status;
+    return await this.notifyCobr([txid]);
+  }
+
+  /** A webhookcobr callback naming these charges, with whatever status is claimed. */
+  async notifyCobr(txids: string[], claimed?: string): Promise<Response | undefined> {
+    if (!this.webhookCobr || !this.opts.deliver) return undefined;
+    const cobsr = txids.map((txid) => ({
+      txid,
+      idRec: this.cobrs.get(txid)?.idRec,
+      status: claimed ?? this.cobrs.get(txid)?.status,
+    }));
+    return await this.opts.deliver(this.webhookCobr, { cobsr });
+  }
+
   /** A callback naming these recurrences, with whatever status the PSP holds now. */
   async notify(ids: string[], claimed?: RecStatus): Promise<Response | undefined> {
     if (!this.webhookRec || !this.opts.deliver) return undefined;
@@ -122,6 +143,16 @@ export class StandinPsp {
       return new Response("fault", { status: 503 });
     }
     if (path === "/oauth/token") return this.#token(req, await req.text());
+    const lose = this.loseReply.get(failKey) ?? 0;
+    if (lose > 0) {
+      this.loseReply.set(failKey, lose - 1);
+      await (await this.#authorized(req, path, seg)).body?.cancel();
+      return new Response("lost", { status: 503 });
+    }
+    return await this.#authorized(req, path, seg);
+  }
+
+  async #authorized(req: Request, path: string, seg: string): Promise<Response> {
     const auth = req.headers.get("authorization") ?? "";
     if (!auth.startsWith("Bearer ") || !this.#tokens.has(auth.slice(7))) {
       return Response.json({ title: "Não autorizado" }, { status: 401 });
@@ -160,10 +191,20 @@ export class StandinPsp {
     }
     if (seg === "cobr" && req.method === "PUT") {
       const txid = parts[1];
+      if (!/^[a-zA-Z0-9]{26,35}$/.test(txid)) return Response.json({}, { status: 400 });
+      // Idempotent by txid: a repeated PUT returns the charge it already holds.
+      const held = this.cobrs.get(txid);
+      if (held) return Response.json(held, { status: 200 });
       const rec = this.recs.get(body?.idRec);
-      if (!rec || rec.status !== "APROVADA") return Response.json({}, { status: 422 });
-      this.cobrs.set(txid, { ...body, txid, status: "CRIADA" });
+      if (!rec || rec.status !== "APROVADA" || this.refuseCobr) {
+        return Response.json({ title: "Cobrança recusada" }, { status: 422 });
+      }
+      this.cobrs.set(txid, { ...body, txid, status: "ATIVA" });
       return Response.json(this.cobrs.get(txid), { status: 201 });
+    }
+    if (seg === "cobr" && req.method === "GET") {
+      const cobr = this.cobrs.get(parts[1] ?? "");
+      return cobr ? Response.json(cobr) : Response.json({}, { status: 404 });
     }
     if (seg === "solicrec" && req.method === "POST") {
       this.solicrecs.push(body);

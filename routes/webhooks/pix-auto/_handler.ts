@@ -3,6 +3,7 @@
 // strangers out, and the body is never trusted: each recurrence it names is re-read from the
 // PSP itself (services/pix_auto), so a forged, repeated or reordered call changes nothing.
 import { define } from "../../../lib/route.ts";
+import { baseUrl } from "../../../lib/staff.ts";
 import { safeEqual } from "../../../services/crypto.ts";
 import { acceptPixAutoWebhook, PspError, pspFor } from "../../../services/pix_auto/mod.ts";
 
@@ -22,7 +23,9 @@ export default define({
     try {
       return c.json({
         ok: true,
-        ...(await acceptPixAutoWebhook(c.get("db"), pspFor(settings), body)),
+        ...(await acceptPixAutoWebhook(c.get("db"), pspFor(settings), body, {
+          baseUrl: baseUrl(c),
+        })),
       });
     } catch (e) {
       if (e instanceof PspError) return c.json({ error: "PSP indisponível; tente depois." }, 503);

@@ -26,6 +26,8 @@ export const TEMPLATE_PARAM: Record<TemplateName, "link" | "codigo" | "protocolo
   contact_code: "codigo",
   sign_code: "codigo",
   protocol: "protocolo",
+  pix_auto_cancelled: "link",
+  pix_auto_charge_failed: "link",
 };
 
 /** Meta error codes worth retrying: rate limits and temporary failures. */
