@@ -5,7 +5,7 @@
 import type { Db } from "../db.ts";
 import { getCase } from "../renewals/cases.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
-import { getOptOut, recordOptIn, recordOptOut } from "../messaging/replies.ts";
+import { getOptOut, recordOptIn, recordOptOut } from "../messaging/mod.ts";
 
 export interface MessagePreference {
   receives: boolean;

@@ -14,9 +14,13 @@ import { type Contract } from "../contracts.ts";
 import { newCase, type RenewalCase, stageOpenCase } from "../renewals/cases.ts";
 import { stageNewLink } from "../renewals/links.ts";
 import { firstName, type RenewalEnv } from "../renewals/env.ts";
-import { stageReminders, stageTemplate } from "../messaging/mod.ts";
-import { REMINDER_TEMPLATES } from "../messaging/reminders.ts";
-import { loadTemplates, type TemplateSet } from "../messaging/templates.ts";
+import {
+  loadTemplates,
+  REMINDER_TEMPLATES,
+  stageReminders,
+  stageTemplate,
+  type TemplateSet,
+} from "../messaging/mod.ts";
 import { todayInBrazil } from "../dates.ts";
 import { systemActor } from "../../domain/actor.ts";
 import {

@@ -10,7 +10,8 @@ export {
   stageTemplate,
 } from "./messages.ts";
 export { startMessaging } from "./dispatcher.ts";
-export { stageReminders } from "./reminders.ts";
+export { getOptOut, recordOptIn, recordOptOut } from "./replies.ts";
+export { REMINDER_TEMPLATES, stageReminders } from "./reminders.ts";
 export {
   activationText,
   DEFAULT_TEMPLATES,
@@ -19,10 +20,12 @@ export {
   isTemplateName,
   LIMITS,
   listMessageTemplateVersions,
+  loadTemplates,
   previewMessage,
   saveMessageTemplate,
   TEMPLATE_NAMES,
   type TemplateName,
+  type TemplateSet,
   validateMessageTemplate,
   VARIABLES,
 } from "./templates.ts";
