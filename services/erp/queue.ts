@@ -13,9 +13,11 @@ import { getCustomer } from "../customers.ts";
 import { getPlan } from "../plans.ts";
 import type { RenewalCase } from "../renewals/cases.ts";
 import type { ErpWriteKind, ErpWritePayload } from "./types.ts";
-import { getErpSwitch } from "./settings.ts";
+import { getErpSwitch, type InvoiceMode } from "./settings.ts";
+import { stageErpInvoicesWaiting } from "./invoices.ts";
 
-export type ErpWriteStatus = "queued" | "done" | "conflict" | "dead";
+/** "dropped": never sent, and no longer wanted (the renewal ended before it went out). */
+export type ErpWriteStatus = "queued" | "done" | "conflict" | "dead" | "dropped";
 
 export interface ErpWrite {
   id: string;
@@ -35,6 +37,12 @@ export interface ErpWrite {
   nextAt: string;
   lastError?: string;
   result?: string;
+  /** When a push first took it (it may have reached the ERP since), and until when it holds
+   * it now: a write never claimed was never sent. */
+  claimedAt?: string;
+  leaseUntil?: string;
+  /** Contract writes: the ERP fields as they were before (a cancelled renewal puts them back). */
+  prior?: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }
@@ -53,22 +61,24 @@ export const ERP_WRITE_LABELS: Record<ErpWriteKind, string> = {
   ticket_close: "Fechamento do atendimento",
   contract_pdf: "Contrato assinado (PDF) anexado",
   invoices: "Faturas",
+  contract_plan_undo: "Plano anterior devolvido (renovação encerrada)",
 };
 
 /**
  * The renewal hook: stages the ERP writes a step implies into `op` (the step's atomic). A
- * no-op when no ERP is connected or the contract did not come from the ERP.
+ * no-op when no ERP is connected or the contract did not come from the ERP. Answers who issues
+ * the invoices when this step queued them ("erp": the ERP, so Renova issues none).
  */
 export async function stageErpWrites(
   db: Db,
   op: Deno.AtomicOperation,
   prev: RenewalCase,
   next: RenewalCase,
-): Promise<void> {
+): Promise<InvoiceMode | null> {
   const on = await getErpSwitch(db);
-  if (!on) return;
+  if (!on) return null;
   const contract = await getContract(db, next.contractId);
-  if (!contract?.erpId) return;
+  if (!contract?.erpId) return null;
   const base = { contractErpId: contract.erpId };
   const wanted: { kind: ErpWriteKind; planId?: string; payload: ErpWritePayload }[] = [];
   if (next.planChange && next.planChange.at !== prev.planChange?.at) {
@@ -127,7 +137,7 @@ export async function stageErpWrites(
       payload: { ...base, protocol: next.ticket.protocol },
     });
   }
-  if (!wanted.length) return;
+  if (!wanted.length) return null;
   const [stamp, last] = await db.kv.getMany<[ErpStamp, string]>([
     keys.erpStamp("cliente_contrato", contract.erpId),
     keys.erpLastWrite(contract.erpId),
@@ -154,6 +164,63 @@ export async function stageErpWrites(
     after = write.id;
   }
   op.set(keys.erpLastWrite(contract.erpId), after!);
+  const invoices = wanted.some((w) => w.kind === "invoices") ? on.invoices : null;
+  if (invoices === "erp") stageErpInvoicesWaiting(op, next.id, now);
+  return invoices;
+}
+
+/**
+ * A renewal that ends unsigned after its plan change (cancelled, declined, expired — the same
+ * moment transition() gives the contract its old plan back): the plan change never sent is
+ * dropped; one that may have reached the ERP is undone by a write of the previous plan, in the
+ * same queue and under the same conflict rule (a contract changed in the ERP after our write is
+ * shown as a conflict, not overwritten).
+ */
+export async function stageErpPlanUndo(
+  db: Db,
+  op: Deno.AtomicOperation,
+  prev: RenewalCase,
+): Promise<void> {
+  if (!prev.planChange || !(await getErpSwitch(db))) return;
+  const contract = await getContract(db, prev.contractId);
+  if (!contract?.erpId) return;
+  const lastId = (await db.kv.get<string>(keys.erpLastWrite(contract.erpId))).value;
+  const entry = lastId ? await getErpWrite(db, lastId) : null;
+  const w = entry?.value;
+  // Only this case's plan change, and only once.
+  if (!entry || !w || w.caseId !== prev.id || w.kind !== "contract_plan") return;
+  if (w.status === "dropped") return;
+  const now = db.now().toISOString();
+  const inFlight = w.status === "queued" && !!w.leaseUntil && w.leaseUntil > now;
+  if (!inFlight && w.status !== "done") {
+    // Not to be sent any more; the check makes a push that takes it meanwhile a conflict here.
+    op.check(entry).delete(keys.erpWriteDue(w.nextAt, w.id)).set(keys.erpWrite(w.id), {
+      ...w,
+      status: "dropped",
+      result: "Descartado: a renovação foi encerrada antes do envio.",
+      updatedAt: now,
+    } satisfies ErpWrite);
+    if (w.status === "queued" && !w.claimedAt) return; // never handed to the ERP: nothing to undo
+  }
+  const stamp = (await db.kv.get<ErpStamp>(keys.erpStamp("cliente_contrato", contract.erpId)))
+    .value;
+  const undo: ErpWrite = {
+    id: ulid(),
+    kind: "contract_plan_undo",
+    caseId: prev.id,
+    contractId: contract.id,
+    planId: prev.planChange.fromPlanId,
+    payload: { contractErpId: contract.erpId, undoOf: w.id },
+    baseStamp: stamp?.pulled,
+    after: w.id,
+    status: "queued",
+    attempts: 0,
+    nextAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  op.set(keys.erpWrite(undo.id), undo).set(keys.erpWriteDue(now, undo.id), undo.id)
+    .set(keys.erpLastWrite(contract.erpId), undo.id);
 }
 
 export async function getErpWrite(db: Db, id: string) {
@@ -163,7 +230,13 @@ export async function getErpWrite(db: Db, id: string) {
 /** The latest writes (newest first) and counts by status over the same window. */
 export async function listErpWrites(db: Db, limit = 200) {
   const items: ErpWrite[] = [];
-  const counts: Record<ErpWriteStatus, number> = { queued: 0, done: 0, conflict: 0, dead: 0 };
+  const counts: Record<ErpWriteStatus, number> = {
+    queued: 0,
+    done: 0,
+    conflict: 0,
+    dead: 0,
+    dropped: 0,
+  };
   for await (const e of db.kv.list<ErpWrite>({ prefix: keys.erpWrites() }, { reverse: true })) {
     counts[e.value.status]++;
     if (items.length < limit) items.push(e.value);

@@ -28,6 +28,7 @@ export const TEMPLATE_NAMES = [
   "signed_contract",
   "protocol",
   "all_set",
+  "erp_invoices",
 ] as const;
 export type TemplateName = typeof TEMPLATE_NAMES[number];
 
@@ -162,6 +163,19 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateName, TemplateSpec>> = {
       "Suas novas faturas:",
       "{{faturas}}",
       "Carnê em PDF (boleto e PIX): {{link}}/faturas.pdf",
+      "Veja tudo pelo seu link: {{link}}",
+    ].join("\n"),
+  },
+  // ERP_INVOICES=erp: the ERP's boletos arrived after the all-set message (services/erp).
+  erp_invoices: {
+    label: "Faturas emitidas pelo ERP",
+    vars: ["nome", "faturas", "link"],
+    required: ["link"],
+    subject: "Suas novas faturas",
+    body: [
+      "Olá, {{nome}}! Suas novas faturas já estão disponíveis:",
+      "{{faturas}}",
+      "Boletos em PDF: {{link}}/faturas.pdf",
       "Veja tudo pelo seu link: {{link}}",
     ].join("\n"),
   },
