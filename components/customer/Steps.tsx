@@ -3,7 +3,7 @@
 import { formatDate, formatDateTime, formatPhone } from "../../domain/format.ts";
 import { Card, inputCls, primaryBtn, secondaryBtn } from "./Shell.tsx";
 import { RouterIllustration } from "./RouterIllustration.tsx";
-import { InvoiceList } from "./Invoices.tsx";
+import { ErpInvoiceList, InvoiceList } from "./Invoices.tsx";
 import { FieldError, Rev, type StepProps } from "./parts.tsx";
 
 export type { StepProps } from "./parts.tsx";
@@ -157,7 +157,7 @@ export function AllSet({ v, base }: StepProps) {
           Baixar carnê (boleto e PIX)
         </a>
       )}
-      <InvoiceList v={v} />
+      {v.erpInvoices ? <ErpInvoiceList rec={v.erpInvoices} base={base} /> : <InvoiceList v={v} />}
       {c.signature?.signedBlobId && (
         <p class="mt-4">
           <a

@@ -34,6 +34,8 @@ export interface ErpInvoicesRecord {
   items: ErpInvoiceItem[];
   since: string;
   receivedAt?: string;
+  /** The queued write that fetches them (its attempts and last error show on the case page). */
+  writeId?: string;
 }
 
 /** The line the messages carry while the ERP's invoices are not here yet. */
@@ -41,13 +43,23 @@ export const ERP_INVOICES_ON_THEIR_WAY =
   "As faturas estão sendo emitidas pela operadora e aparecem no seu link assim que ficarem prontas.";
 
 /** Register step (ERP_INVOICES=erp): the case's invoices will come from the ERP. */
-export function stageErpInvoicesWaiting(op: Deno.AtomicOperation, caseId: string, now: string) {
-  const rec: ErpInvoicesRecord = { caseId, status: "waiting", items: [], since: now };
+export function stageErpInvoicesWaiting(
+  op: Deno.AtomicOperation,
+  caseId: string,
+  now: string,
+  writeId: string,
+) {
+  const rec: ErpInvoicesRecord = { caseId, status: "waiting", items: [], since: now, writeId };
   op.set(keys.erpInvoices(caseId), rec);
 }
 
 export async function getErpInvoices(db: Db, caseId: string) {
   return await db.kv.get<ErpInvoicesRecord>(keys.erpInvoices(caseId));
+}
+
+/** Whether this case's invoices come from the ERP (ERP_INVOICES=erp when it was registered). */
+export async function hasErpInvoices(db: Db, caseId: string): Promise<boolean> {
+  return !!(await getErpInvoices(db, caseId)).value;
 }
 
 /** The message lines of the ERP's invoices (the same shape as Renova's, messaging/templates). */
@@ -109,6 +121,7 @@ export async function prepareErpInvoices(db: Db, caseId: string, invoices: ErpIn
       items,
       since: current.value?.since ?? db.now().toISOString(),
       receivedAt: db.now().toISOString(),
+      writeId: current.value?.writeId,
     };
     // The case as read: a notify committing meanwhile makes this fail (and the write re-run).
     op.check(current).check(kase).set(keys.erpInvoices(caseId), rec);
@@ -128,6 +141,25 @@ export async function prepareErpInvoices(db: Db, caseId: string, invoices: ErpIn
     }
   };
 }
+
+/** The staff case page: where the ERP's invoices stand (null when Renova issues them). */
+export async function erpInvoicesStatus(db: Db, caseId: string) {
+  const rec = (await getErpInvoices(db, caseId)).value;
+  if (!rec) return null;
+  const w = rec.writeId
+    ? (await db.kv.get<{ status: string; attempts: number; lastError?: string; nextAt: string }>(
+      keys.erpWrite(rec.writeId),
+    )).value
+    : null;
+  return {
+    rec,
+    write: w
+      ? { status: w.status, attempts: w.attempts, lastError: w.lastError, nextAt: w.nextAt }
+      : null,
+  };
+}
+
+export type ErpInvoicesStatus = Awaited<ReturnType<typeof erpInvoicesStatus>>;
 
 /** The ERP's boletos of a case as one PDF (all of them, or the one with `erpId`). */
 export async function erpBoletosPdf(db: Db, caseId: string, erpId?: string): Promise<Uint8Array> {

@@ -144,6 +144,7 @@ export async function stageErpWrites(
   ]);
   const now = db.now().toISOString();
   let after = last.value ?? undefined;
+  const ids = new Map<ErpWriteKind, string>();
   for (const w of wanted) {
     const write: ErpWrite = {
       id: ulid(),
@@ -161,12 +162,13 @@ export async function stageErpWrites(
       updatedAt: now,
     };
     op.set(keys.erpWrite(write.id), write).set(keys.erpWriteDue(now, write.id), write.id);
+    ids.set(w.kind, write.id);
     after = write.id;
   }
   op.set(keys.erpLastWrite(contract.erpId), after!);
-  const invoices = wanted.some((w) => w.kind === "invoices") ? on.invoices : null;
-  if (invoices === "erp") stageErpInvoicesWaiting(op, next.id, now);
-  return invoices;
+  const fetch = ids.get("invoices");
+  if (fetch && on.invoices === "erp") stageErpInvoicesWaiting(op, next.id, now, fetch);
+  return fetch ? on.invoices : null;
 }
 
 /**
@@ -194,12 +196,15 @@ export async function stageErpPlanUndo(
   const inFlight = w.status === "queued" && !!w.leaseUntil && w.leaseUntil > now;
   if (!inFlight && w.status !== "done") {
     // Not to be sent any more; the check makes a push that takes it meanwhile a conflict here.
-    op.check(entry).delete(keys.erpWriteDue(w.nextAt, w.id)).set(keys.erpWrite(w.id), {
-      ...w,
-      status: "dropped",
-      result: "Descartado: a renovação foi encerrada antes do envio.",
-      updatedAt: now,
-    } satisfies ErpWrite);
+    op.check(entry).delete(keys.erpWriteDue(w.nextAt, w.id)).set(
+      keys.erpWrite(w.id),
+      {
+        ...w,
+        status: "dropped",
+        result: "Descartado: a renovação foi encerrada antes do envio.",
+        updatedAt: now,
+      } satisfies ErpWrite,
+    );
     if (w.status === "queued" && !w.claimedAt) return; // never handed to the ERP: nothing to undo
   }
   const stamp = (await db.kv.get<ErpStamp>(keys.erpStamp("cliente_contrato", contract.erpId)))

@@ -77,7 +77,9 @@ export function parseErpEnv(
     filial: (env.IXC_OS_FILIAL ?? "").trim(),
   };
   for (const [name, v] of Object.entries(os)) {
-    if (v && !/^\d+$/.test(v)) fail(`IXC_OS_${name.toUpperCase()} precisa ser o id numérico no IXC.`);
+    if (v && !/^\d+$/.test(v)) {
+      fail(`IXC_OS_${name.toUpperCase()} precisa ser o id numérico no IXC.`);
+    }
   }
   return {
     kind: "ixc",

@@ -135,8 +135,10 @@ export class IxcClient {
     }
     let bytes: Uint8Array;
     try {
-      bytes = Uint8Array.from(atob(t.replace(/^"|"$/g, "").replace(/\s+/g, "")), (ch) =>
-        ch.charCodeAt(0));
+      bytes = Uint8Array.from(
+        atob(t.replace(/^"|"$/g, "").replace(/\s+/g, "")),
+        (ch) => ch.charCodeAt(0),
+      );
     } catch {
       throw new ErpRefused("IXC: o boleto não veio em base64.");
     }
