@@ -31,8 +31,8 @@ Deno.test({
         await plansMapped(db);
         before = [
           await count(db.kv, keys.importJobs()),
-          await count(db.kv, ["customers"]),
-          await count(db.kv, ["contracts"]),
+          await count(db.kv, keys.customers()),
+          await count(db.kv, keys.contracts()),
         ];
       }
       const out = await new Deno.Command(Deno.execPath(), {
@@ -57,13 +57,13 @@ Deno.test({
       assert.deepEqual(
         [
           await count(db.kv, keys.importJobs()),
-          await count(db.kv, ["customers"]),
-          await count(db.kv, ["contracts"]),
+          await count(db.kv, keys.customers()),
+          await count(db.kv, keys.contracts()),
         ],
         before,
         "no import job, customer or contract written",
       );
-      assert.equal(await count(db.kv, ["import_progress"]), 0);
+      assert.equal(await count(db.kv, ["import_progress"] as const), 0);
       assert.equal(await count(db.kv, ["import_issues"]), 0);
     } finally {
       await s.stop();
