@@ -11,10 +11,10 @@ import { NotFoundError, ValidationError } from "../errors.ts";
 import { getContract } from "../contracts.ts";
 import { getCustomer } from "../customers.ts";
 import { getPlan } from "../plans.ts";
-import type { RenewalCase } from "../renewals/cases.ts";
+import type { Invoice } from "../invoices.ts";
 import type { ErpWriteKind, ErpWritePayload } from "./types.ts";
 import { getErpSwitch, type InvoiceMode } from "./settings.ts";
-import { stageErpInvoicesWaiting } from "./invoices.ts";
+import { stageErpInvoicesWaiting } from "./invoice_record.ts";
 
 /** "dropped": never sent, and no longer wanted (the renewal ended before it went out). */
 export type ErpWriteStatus = "queued" | "done" | "conflict" | "dead" | "dropped";
@@ -47,6 +47,21 @@ export interface ErpWrite {
   updatedAt: string;
 }
 
+/** The parts of a renewal case the hooks read. Structural: renewals/cases.ts calls this module,
+ * so it cannot import the case type back (tests/unit/import_graph_test.ts). */
+export interface CaseForErp {
+  id: string;
+  contractId: string;
+  customerId: string;
+  planChange?: { at: string; fromPlanId: string; toPlanId: string };
+  choice?: { planId: string };
+  ticket?: { protocol: string };
+  renewal?: { loyaltyStart: string; loyaltyEnd: string };
+  signature?: { signedBlobId?: string; finalSha256?: string };
+  invoices?: Invoice[];
+  closedAt?: string;
+}
+
 export interface ErpStamp {
   /** As the last pull read it. */
   pulled?: string;
@@ -72,8 +87,8 @@ export const ERP_WRITE_LABELS: Record<ErpWriteKind, string> = {
 export async function stageErpWrites(
   db: Db,
   op: Deno.AtomicOperation,
-  prev: RenewalCase,
-  next: RenewalCase,
+  prev: CaseForErp,
+  next: CaseForErp,
 ): Promise<InvoiceMode | null> {
   const on = await getErpSwitch(db);
   if (!on) return null;
@@ -181,7 +196,7 @@ export async function stageErpWrites(
 export async function stageErpPlanUndo(
   db: Db,
   op: Deno.AtomicOperation,
-  prev: RenewalCase,
+  prev: CaseForErp,
 ): Promise<void> {
   if (!prev.planChange || !(await getErpSwitch(db))) return;
   const contract = await getContract(db, prev.contractId);

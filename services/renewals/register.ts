@@ -27,7 +27,7 @@ import {
   type StepCtx,
 } from "./env.ts";
 import { stageErpWrites } from "../erp/queue.ts";
-import { stageErpInvoiceLines } from "../erp/invoices.ts";
+import { stageErpInvoiceLines } from "../erp/invoice_record.ts";
 
 /**
  * Confirms the signature on the record: the contract's loyalty restarts on the signing date and

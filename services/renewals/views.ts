@@ -18,7 +18,7 @@ import { openCaseEntry } from "./case_seal.ts";
 import { pendingContactsOf } from "./pending_contacts.ts";
 import { maskEmail, maskPhone } from "../../domain/format.ts";
 import { linkExpired } from "./links.ts";
-import { getErpInvoices } from "../erp/invoices.ts";
+import { getErpInvoices } from "../erp/invoice_record.ts";
 
 /** The staff case page's data, for a reader allowed to see it (read_access.ts); audited. */
 export async function staffCaseView(reader: Reader, caseId: string) {
