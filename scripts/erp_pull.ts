@@ -31,10 +31,9 @@ try {
     },
   });
   for (const r of run.refused) console.log(`${r.table} ${r.erpId}: ${r.reason}`);
-  if (run.jobId) {
-    for (const i of (await listIssues(db, run.jobId, dryRun ? "dry" : "run", "", 500)).items) {
-      console.log(`contrato na linha ${i.line} (cliente ${i.erpId}): ${i.reason}`);
-    }
+  const issues = run.jobId ? (await listIssues(db, run.jobId, "run", "", 500)).items : run.issues;
+  for (const i of issues ?? []) {
+    console.log(`contrato na linha ${i.line} (cliente ${i.erpId}): ${i.reason}`);
   }
   const c = run.counts;
   console.error(

@@ -150,6 +150,11 @@ async function referencedBlobIds(db: Db): Promise<Set<string>> {
     add(e.value.documentBlobId);
   }
   add((await db.kv.get<Refs>(keys.signingP12())).value?.blobId);
+  // The ERP's boletos fetched for a case (services/erp/invoices.ts).
+  type ErpRefs = { items?: { blobId?: string }[] };
+  for await (const e of db.kv.list<ErpRefs>({ prefix: keys.erpInvoicesAll() })) {
+    (e.value.items ?? []).forEach((i) => add(i.blobId));
+  }
   return refs;
 }
 

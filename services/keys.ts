@@ -238,6 +238,9 @@ export const keys = {
   erpPullState: () => ["meta", "erp_pull"] as const,
   erpPullRun: (id: string) => ["erp_pull_runs", id] as const,
   erpPullRuns: () => ["erp_pull_runs"] as const,
+  /** The invoices the ERP issued for a case (ERP_INVOICES=erp), fetched by the write-back. */
+  erpInvoices: (caseId: string) => ["erp_invoices", caseId] as const,
+  erpInvoicesAll: () => ["erp_invoices"] as const,
 
   /** Pix Automático authorization of a case (services/pix_auto/recurrences.ts). */
   pixAutoOfCase: (caseId: string) => ["pix_auto_by_case", caseId] as const,

@@ -20,6 +20,8 @@ import LiveUpdates from "../../islands/LiveUpdates.tsx";
 import CaseShortcuts from "../../islands/CaseShortcuts.tsx";
 import { ShortcutHelp } from "./ShortcutHelp.tsx";
 import { PaymentPanel } from "./PaymentPanel.tsx";
+import { ErpInvoicesPanel } from "./ErpInvoicesPanel.tsx";
+import type { ErpInvoicesStatus } from "../../services/erp/invoices.ts";
 import type { PaymentView } from "../../services/pix_auto/payment.ts";
 
 /** What the case page shows: the loader's result. */
@@ -30,6 +32,8 @@ export type CaseData = {
   csrf?: string;
   /** Payment method and Pix Automático status (services/pix_auto/payment.ts). */
   pay?: PaymentView;
+  /** ERP_INVOICES=erp: where the ERP's invoices stand (services/erp/invoices.ts). */
+  erp?: ErpInvoicesStatus;
 };
 
 export function caseTitle(data: CaseData): string {
@@ -37,7 +41,9 @@ export function caseTitle(data: CaseData): string {
 }
 
 /** The case page; `error` is the reason an action was refused (nothing was changed). */
-export function CasePage({ v, user, kind, csrf, error, pay }: CaseData & { error?: string }) {
+export function CasePage(
+  { v, user, kind, csrf, error, pay, erp }: CaseData & { error?: string },
+) {
   const k = v.case;
   const isManager = user.role !== "attendant";
   const mine = k.assigneeId === user.id;
@@ -89,6 +95,7 @@ export function CasePage({ v, user, kind, csrf, error, pay }: CaseData & { error
         <div class="grid gap-4 content-start">
           <OfferPanel v={v} csrf={csrf} canAct={canAct} />
           <PaymentPanel pay={pay} invoices={v.case.invoices} />
+          <ErpInvoicesPanel erp={erp} caseId={k.id} />
           <MessagesPanel v={v} csrf={csrf} canAct={canAct} />
           <TimelinePanel v={v} />
           {can(k.step, "cancel", kind) && (

@@ -9,6 +9,8 @@ import { todayInBrazil } from "../../services/dates.ts";
 import { pixQrDataUrl } from "../../services/billing/pix_qr.ts";
 import CopyCode from "../../islands/CopyCode.tsx";
 import type { PixAutoRecord } from "../../services/pix_auto/recurrences.ts";
+import type { ErpInvoicesRecord } from "../../services/erp/invoices.ts";
+import { primaryBtn } from "./Shell.tsx";
 
 /** The first invoice not yet due (today counts), else the last one. */
 export function nextInvoice(invoices: Invoice[], today: string): Invoice | undefined {
@@ -93,6 +95,58 @@ export function InvoiceList(
                   <CopyCode id={`pix-all-${i.seq}`} label="PIX copia e cola" text={i.pixPayload} />
                 )}
               </details>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/**
+ * ERP_INVOICES=erp: the invoices the provider's ERP issued (services/erp/invoices.ts), with
+ * the boletos as one PDF through Renova; until they arrive, a note that they are on their way.
+ */
+export function ErpInvoiceList({ rec, base }: { rec: ErpInvoicesRecord; base: string }) {
+  if (rec.status === "waiting") {
+    return (
+      <p class="my-2 rounded-lg border border-gray-300 p-3" data-testid="erp-invoices-waiting">
+        Suas faturas estão a caminho: a operadora está emitindo os boletos e eles aparecem aqui
+        assim que ficarem prontos. Avisaremos você por mensagem.
+      </p>
+    );
+  }
+  return (
+    <>
+      {rec.items.some((i) => i.blobId) && (
+        <a
+          href={`${base}/faturas.pdf`}
+          class={`${primaryBtn} block text-center my-2`}
+          data-testid="erp-boletos"
+        >
+          Baixar boletos (PDF)
+        </a>
+      )}
+      <ul class="divide-y" data-testid="erp-invoices">
+        {rec.items.map((i, n) => (
+          <li key={i.erpId} class="py-2">
+            <div class="flex justify-between gap-2">
+              <span>{n + 1}. Vencimento {formatDate(i.dueDate)}</span>
+              <strong class="whitespace-nowrap">{formatMoney(i.amountCents)}</strong>
+            </div>
+            {i.linha && (
+              <p class="text-sm break-all">
+                Linha digitável: <span class="font-mono">{i.linha}</span>
+              </p>
+            )}
+            {i.pix && <CopyCode id={`erp-pix-${n}`} label="PIX copia e cola" text={i.pix} />}
+            {i.blobId && (
+              <a
+                href={`${base}/faturas.pdf?fatura=${encodeURIComponent(i.erpId)}`}
+                class="text-sm text-brand-700 underline"
+              >
+                Boleto desta fatura (PDF)
+              </a>
             )}
           </li>
         ))}

@@ -3,7 +3,7 @@
 import { formatDate, formatDateTime, formatPhone } from "../../domain/format.ts";
 import { Card, inputCls, primaryBtn, secondaryBtn } from "./Shell.tsx";
 import { RouterIllustration } from "./RouterIllustration.tsx";
-import { InvoiceList } from "./Invoices.tsx";
+import { ErpInvoiceList, InvoiceList } from "./Invoices.tsx";
 import type { PaymentView } from "../../services/pix_auto/payment.ts";
 import { FieldError, Rev, type StepProps } from "./parts.tsx";
 
@@ -158,7 +158,9 @@ export function AllSet({ v, base, pay }: StepProps & { pay?: PaymentView }) {
           Baixar carnê (boleto e PIX)
         </a>
       )}
-      <InvoiceList v={v} pix={pay?.pixAuto} />
+      {v.erpInvoices
+        ? <ErpInvoiceList rec={v.erpInvoices} base={base} />
+        : <InvoiceList v={v} pix={pay?.pixAuto} />}
       {c.signature?.signedBlobId && (
         <p class="mt-4">
           <a

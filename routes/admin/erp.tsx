@@ -28,6 +28,7 @@ const STATUS: Record<ErpWrite["status"], string> = {
   done: "enviado",
   conflict: "conflito",
   dead: "falhou",
+  dropped: "descartado",
 };
 
 function PullRow({ r }: { r: PullRun }) {

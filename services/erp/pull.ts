@@ -11,7 +11,9 @@ import type { Actor } from "../../domain/actor.ts";
 import { analyzeCsv } from "../import/files.ts";
 import { createCliJob, getJob, runJob } from "../import/jobs.ts";
 import { presetMapping } from "../import/presets.ts";
-import type { Counts } from "../import/engine.ts";
+import { type Counts, runEngine } from "../import/engine.ts";
+import type { RowIssue } from "../import/decide.ts";
+import { listPlans, planErpMappings, planResolver } from "../plans.ts";
 import type { ErpStamp } from "./queue.ts";
 import type { ErpAdapter, ErpChanges, ErpContractRow } from "./types.ts";
 
@@ -33,6 +35,8 @@ export interface PullRun {
   counts?: Counts;
   /** The import job holding the per-row reasons (/admin/import/<id>). */
   jobId?: string;
+  /** A dry run's per-row reasons (first 500): it leaves no import job to hold them. */
+  issues?: RowIssue[];
   /** Records the adapter could not shape into a row (first 100). */
   refused: { table: string; erpId: string; reason: string }[];
   plans: number;
@@ -103,7 +107,7 @@ export async function listPullRuns(db: Db, limit = 10): Promise<PullRun[]> {
 
 /**
  * Pulls what changed since the last pull. A dry run reads and judges every row (the import's
- * dry run) and writes no customer, contract, stamp or pull position. Bad credentials or an
+ * engine, in memory) and writes no customer, contract, stamp, pull position or import job. Bad credentials or an
  * unreachable ERP throw before anything is written.
  */
 export async function pullFromErp(
@@ -132,7 +136,26 @@ export async function pullFromErp(
     plans: 0,
     logins: 0,
   };
-  if (changes.contracts.length) {
+  if (changes.contracts.length && o.dryRun) {
+    // A dry run judges every row with the import's own engine, in memory: no import job, no
+    // progress or issue records are left behind (the report is the run itself).
+    const csv = new TextEncoder().encode(rowsToCsv(changes.contracts));
+    const issues: RowIssue[] = [];
+    const out = await runEngine(db, ReadableStream.from([csv]), {
+      mapping: presetMapping("ixc", HEADER),
+      resolvePlan: planResolver(await listPlans(db), await planErpMappings(db)),
+      dryRun: true,
+      jobId: `erp-dry-${run.id}`,
+      actor: o.actor,
+      onIssues: (x) => {
+        issues.push(...x);
+        return Promise.resolve();
+      },
+      onBatch: (counts) => o.onProgress?.("import", counts.rows, changes.contracts.length),
+    });
+    run.counts = out.counts;
+    run.issues = issues.slice(0, 500);
+  } else if (changes.contracts.length) {
     const csv = new TextEncoder().encode(rowsToCsv(changes.contracts));
     const open = () => Promise.resolve(ReadableStream.from([csv]));
     const facts = await analyzeCsv(await open(), (h) => presetMapping("ixc", h).plan);
@@ -143,13 +166,13 @@ export async function pullFromErp(
       preset: "ixc",
     }, o.actor);
     run.jobId = job.id;
-    await runJob(db, job.id, o.dryRun ? "dry" : "run", {
+    await runJob(db, job.id, "run", {
       actor: o.actor,
       open,
       onBatch: (counts) => o.onProgress?.("import", counts.rows, facts.rows),
     });
     const done = await getJob(db, job.id);
-    run.counts = o.dryRun ? done.dry?.counts : done.result?.counts;
+    run.counts = done.result?.counts;
   }
   if (!o.dryRun) {
     await saveSide(db, changes, run);

@@ -11,9 +11,11 @@ import {
   type ErpAdapter,
   type ErpApplyResult,
   ErpAuthError,
+  ErpNotYet,
   ErpRefused,
   ErpUnavailable,
 } from "./types.ts";
+import { prepareErpInvoices } from "./invoices.ts";
 
 export interface PushOptions {
   /** How long a claimed write is held before another pass may take it. */
@@ -65,10 +67,14 @@ export async function pushErpWrites(
     const claimed = await claim(db, id, o.leaseMs ?? LEASE_MS);
     if (!claimed) continue;
     let w = claimed.value;
-    // Writes of one contract go in order: the previous one first.
+    // Writes of one contract go in order: the previous one first. An undo does not wait for
+    // a plan change that stopped (conflict, failed): it reads the ERP and sends only if needed.
+    let prev: ErpWrite | null = null;
     if (w.after) {
-      const prev = (await db.kv.get<ErpWrite>(keys.erpWrite(w.after))).value;
-      if (prev && prev.status !== "done") {
+      prev = (await db.kv.get<ErpWrite>(keys.erpWrite(w.after))).value;
+      const passed = !prev || prev.status === "done" || prev.status === "dropped" ||
+        (w.kind === "contract_plan_undo" && prev.status !== "queued");
+      if (!passed) {
         await settle(db, claimed, {
           nextAt: new Date(db.now().getTime() + 60_000).toISOString(),
           lastError: "Aguardando o envio anterior deste contrato.",
@@ -78,7 +84,10 @@ export async function pushErpWrites(
       }
     }
     try {
-      if (w.planId) {
+      // The undo puts back the plan the ERP had before our write, when we saw it.
+      const before = w.kind === "contract_plan_undo" ? prev?.prior?.id_vd_contrato : undefined;
+      if (before) w = { ...w, payload: { ...w.payload, erpPlanId: before } };
+      else if (w.planId) {
         mappings ??= await planErpMappings(db);
         const erpPlanId = Object.entries(mappings).find(([, ours]) => ours === w.planId)?.[0];
         if (!erpPlanId) {
@@ -96,15 +105,26 @@ export async function pushErpWrites(
         baseStamp: w.baseStamp,
         ownStamp: stamp?.own,
         readFile: async (blobId) => (await getBlob(db, blobId)).data,
+        now: db.now(),
       });
       if (res.outcome === "conflict") {
         await settle(db, claimed, { status: "conflict", lastError: res.reason });
         sum.conflicts++;
       } else {
-        await settle(db, claimed, { status: "done", result: res.note ?? res.outcome }, (op) => {
+        // The ERP's own invoices (ERP_INVOICES=erp) are stored with the write's outcome.
+        const invoices = res.outcome === "done" && res.invoices
+          ? await prepareErpInvoices(db, w.caseId, res.invoices)
+          : undefined;
+        const prior = res.outcome === "done" ? res.prior : undefined;
+        await settle(db, claimed, {
+          status: "done",
+          result: res.note ?? res.outcome,
+          ...(prior ? { prior } : {}),
+        }, async (op) => {
           if (res.stamp && w.kind.startsWith("contract_")) {
             op.set(stampKey, { ...stamp, own: res.stamp });
           }
+          await invoices?.(op);
         });
         sum[res.outcome === "done" ? "sent" : "already"]++;
       }
@@ -118,10 +138,13 @@ export async function pushErpWrites(
       const attempts = claimed.value.attempts + 1;
       const msg = (e as Error).message.slice(0, 500);
       const age = db.now().getTime() - Date.parse(w.createdAt);
-      const dead = e instanceof ErpUnavailable
+      // Down, or not there yet (the ERP's invoices): as patient as 48 h; refusals: 5 tries.
+      const dead = e instanceof ErpUnavailable || e instanceof ErpNotYet
         ? age >= (o.maxWaitMs ?? MAX_WAIT_MS)
         : attempts >= (o.maxRefusals ?? 5);
-      if (!(e instanceof ErpUnavailable) && !(e instanceof ErpRefused)) {
+      if (
+        !(e instanceof ErpUnavailable) && !(e instanceof ErpRefused) && !(e instanceof ErpNotYet)
+      ) {
         console.error(`erp write ${w.id} (${w.kind}) failed: ${msg}`);
       }
       await settle(db, claimed, {
@@ -151,7 +174,14 @@ async function claim(db: Db, id: string, leaseMs: number): Promise<Claimed | nul
   const w = entry.value;
   if (!w || w.status !== "queued" || w.nextAt > db.now().toISOString()) return null;
   const dueAt = new Date(db.now().getTime() + leaseMs).toISOString();
-  const value: ErpWrite = { ...w, nextAt: dueAt, updatedAt: db.now().toISOString() };
+  const now = db.now().toISOString();
+  const value: ErpWrite = {
+    ...w,
+    nextAt: dueAt,
+    claimedAt: w.claimedAt ?? now,
+    leaseUntil: dueAt,
+    updatedAt: now,
+  };
   const res = await db.kv.atomic().check(entry)
     .delete(keys.erpWriteDue(w.nextAt, id))
     .set(keys.erpWriteDue(dueAt, id), id)
@@ -166,14 +196,19 @@ async function settle(
   db: Db,
   c: Claimed,
   change: Partial<ErpWrite>,
-  extra?: (op: Deno.AtomicOperation) => void,
+  extra?: (op: Deno.AtomicOperation) => void | Promise<void>,
 ): Promise<void> {
-  const value: ErpWrite = { ...c.value, ...change, updatedAt: db.now().toISOString() };
+  const value: ErpWrite = {
+    ...c.value,
+    ...change,
+    leaseUntil: undefined,
+    updatedAt: db.now().toISOString(),
+  };
   const op = db.kv.atomic().check(c.entry)
     .delete(keys.erpWriteDue(c.dueAt, c.value.id))
     .set(keys.erpWrite(c.value.id), value);
   if (value.status === "queued") op.set(keys.erpWriteDue(value.nextAt, value.id), value.id);
-  extra?.(op);
+  await extra?.(op);
   // Lost only if the lease ran out and another pass took it: that pass records the outcome.
   await op.commit();
 }

@@ -11,11 +11,13 @@ import { NotFoundError, ValidationError } from "../errors.ts";
 import { getContract } from "../contracts.ts";
 import { getCustomer } from "../customers.ts";
 import { getPlan } from "../plans.ts";
-import type { RenewalCase } from "../renewals/cases.ts";
+import type { Invoice } from "../invoices.ts";
 import type { ErpWriteKind, ErpWritePayload } from "./types.ts";
-import { getErpSwitch } from "./settings.ts";
+import { getErpSwitch, type InvoiceMode } from "./settings.ts";
+import { stageErpInvoicesWaiting } from "./invoice_record.ts";
 
-export type ErpWriteStatus = "queued" | "done" | "conflict" | "dead";
+/** "dropped": never sent, and no longer wanted (the renewal ended before it went out). */
+export type ErpWriteStatus = "queued" | "done" | "conflict" | "dead" | "dropped";
 
 export interface ErpWrite {
   id: string;
@@ -35,8 +37,29 @@ export interface ErpWrite {
   nextAt: string;
   lastError?: string;
   result?: string;
+  /** When a push first took it (it may have reached the ERP since), and until when it holds
+   * it now: a write never claimed was never sent. */
+  claimedAt?: string;
+  leaseUntil?: string;
+  /** Contract writes: the ERP fields as they were before (a cancelled renewal puts them back). */
+  prior?: Record<string, string>;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The parts of a renewal case the hooks read. Structural: renewals/cases.ts calls this module,
+ * so it cannot import the case type back (tests/unit/import_graph_test.ts). */
+export interface CaseForErp {
+  id: string;
+  contractId: string;
+  customerId: string;
+  planChange?: { at: string; fromPlanId: string; toPlanId: string };
+  choice?: { planId: string };
+  ticket?: { protocol: string };
+  renewal?: { loyaltyStart: string; loyaltyEnd: string };
+  signature?: { signedBlobId?: string; finalSha256?: string };
+  invoices?: Invoice[];
+  closedAt?: string;
 }
 
 export interface ErpStamp {
@@ -53,22 +76,24 @@ export const ERP_WRITE_LABELS: Record<ErpWriteKind, string> = {
   ticket_close: "Fechamento do atendimento",
   contract_pdf: "Contrato assinado (PDF) anexado",
   invoices: "Faturas",
+  contract_plan_undo: "Plano anterior devolvido (renovação encerrada)",
 };
 
 /**
  * The renewal hook: stages the ERP writes a step implies into `op` (the step's atomic). A
- * no-op when no ERP is connected or the contract did not come from the ERP.
+ * no-op when no ERP is connected or the contract did not come from the ERP. Answers who issues
+ * the invoices when this step queued them ("erp": the ERP, so Renova issues none).
  */
 export async function stageErpWrites(
   db: Db,
   op: Deno.AtomicOperation,
-  prev: RenewalCase,
-  next: RenewalCase,
-): Promise<void> {
+  prev: CaseForErp,
+  next: CaseForErp,
+): Promise<InvoiceMode | null> {
   const on = await getErpSwitch(db);
-  if (!on) return;
+  if (!on) return null;
   const contract = await getContract(db, next.contractId);
-  if (!contract?.erpId) return;
+  if (!contract?.erpId) return null;
   const base = { contractErpId: contract.erpId };
   const wanted: { kind: ErpWriteKind; planId?: string; payload: ErpWritePayload }[] = [];
   if (next.planChange && next.planChange.at !== prev.planChange?.at) {
@@ -127,13 +152,14 @@ export async function stageErpWrites(
       payload: { ...base, protocol: next.ticket.protocol },
     });
   }
-  if (!wanted.length) return;
+  if (!wanted.length) return null;
   const [stamp, last] = await db.kv.getMany<[ErpStamp, string]>([
     keys.erpStamp("cliente_contrato", contract.erpId),
     keys.erpLastWrite(contract.erpId),
   ]);
   const now = db.now().toISOString();
   let after = last.value ?? undefined;
+  const ids = new Map<ErpWriteKind, string>();
   for (const w of wanted) {
     const write: ErpWrite = {
       id: ulid(),
@@ -151,9 +177,70 @@ export async function stageErpWrites(
       updatedAt: now,
     };
     op.set(keys.erpWrite(write.id), write).set(keys.erpWriteDue(now, write.id), write.id);
+    ids.set(w.kind, write.id);
     after = write.id;
   }
   op.set(keys.erpLastWrite(contract.erpId), after!);
+  const fetch = ids.get("invoices");
+  if (fetch && on.invoices === "erp") stageErpInvoicesWaiting(op, next.id, now, fetch);
+  return fetch ? on.invoices : null;
+}
+
+/**
+ * A renewal that ends unsigned after its plan change (cancelled, declined, expired — the same
+ * moment transition() gives the contract its old plan back): the plan change never sent is
+ * dropped; one that may have reached the ERP is undone by a write of the previous plan, in the
+ * same queue and under the same conflict rule (a contract changed in the ERP after our write is
+ * shown as a conflict, not overwritten).
+ */
+export async function stageErpPlanUndo(
+  db: Db,
+  op: Deno.AtomicOperation,
+  prev: CaseForErp,
+): Promise<void> {
+  if (!prev.planChange || !(await getErpSwitch(db))) return;
+  const contract = await getContract(db, prev.contractId);
+  if (!contract?.erpId) return;
+  const lastId = (await db.kv.get<string>(keys.erpLastWrite(contract.erpId))).value;
+  const entry = lastId ? await getErpWrite(db, lastId) : null;
+  const w = entry?.value;
+  // Only this case's plan change, and only once.
+  if (!entry || !w || w.caseId !== prev.id || w.kind !== "contract_plan") return;
+  if (w.status === "dropped") return;
+  const now = db.now().toISOString();
+  const inFlight = w.status === "queued" && !!w.leaseUntil && w.leaseUntil > now;
+  if (!inFlight && w.status !== "done") {
+    // Not to be sent any more; the check makes a push that takes it meanwhile a conflict here.
+    op.check(entry).delete(keys.erpWriteDue(w.nextAt, w.id)).set(
+      keys.erpWrite(w.id),
+      {
+        ...w,
+        status: "dropped",
+        result: "Descartado: a renovação foi encerrada antes do envio.",
+        updatedAt: now,
+      } satisfies ErpWrite,
+    );
+    if (w.status === "queued" && !w.claimedAt) return; // never handed to the ERP: nothing to undo
+  }
+  const stamp = (await db.kv.get<ErpStamp>(keys.erpStamp("cliente_contrato", contract.erpId)))
+    .value;
+  const undo: ErpWrite = {
+    id: ulid(),
+    kind: "contract_plan_undo",
+    caseId: prev.id,
+    contractId: contract.id,
+    planId: prev.planChange.fromPlanId,
+    payload: { contractErpId: contract.erpId, undoOf: w.id },
+    baseStamp: stamp?.pulled,
+    after: w.id,
+    status: "queued",
+    attempts: 0,
+    nextAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  op.set(keys.erpWrite(undo.id), undo).set(keys.erpWriteDue(now, undo.id), undo.id)
+    .set(keys.erpLastWrite(contract.erpId), undo.id);
 }
 
 export async function getErpWrite(db: Db, id: string) {
@@ -163,7 +250,13 @@ export async function getErpWrite(db: Db, id: string) {
 /** The latest writes (newest first) and counts by status over the same window. */
 export async function listErpWrites(db: Db, limit = 200) {
   const items: ErpWrite[] = [];
-  const counts: Record<ErpWriteStatus, number> = { queued: 0, done: 0, conflict: 0, dead: 0 };
+  const counts: Record<ErpWriteStatus, number> = {
+    queued: 0,
+    done: 0,
+    conflict: 0,
+    dead: 0,
+    dropped: 0,
+  };
   for await (const e of db.kv.list<ErpWrite>({ prefix: keys.erpWrites() }, { reverse: true })) {
     counts[e.value.status]++;
     if (items.length < limit) items.push(e.value);

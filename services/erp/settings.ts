@@ -70,10 +70,21 @@ export function parseErpEnv(
   if (!Number.isInteger(lease) || lease < 1) {
     fail("ERP_PUSH_LEASE_SECONDS precisa ser um número inteiro ≥ 1.");
   }
+  // The ids IXC's service order needs (its assunto, setor and filial): the provider's own.
+  const os = {
+    assunto: (env.IXC_OS_ASSUNTO ?? "").trim(),
+    setor: (env.IXC_OS_SETOR ?? "").trim(),
+    filial: (env.IXC_OS_FILIAL ?? "").trim(),
+  };
+  for (const [name, v] of Object.entries(os)) {
+    if (v && !/^\d+$/.test(v)) {
+      fail(`IXC_OS_${name.toUpperCase()} precisa ser o id numérico no IXC.`);
+    }
+  }
   return {
     kind: "ixc",
     pushLeaseMs: lease * 1000,
-    ixc: { url, token, caCert, pageSize: 500 },
+    ixc: { url, token, caCert, pageSize: 500, os },
     invoices,
     pullEveryMinutes: minutes,
   };

@@ -59,7 +59,9 @@ export type ErpWriteKind =
   | "ticket_open"
   | "ticket_close"
   | "contract_pdf"
-  | "invoices";
+  | "invoices"
+  /** A cancelled renewal gives the ERP contract its previous plan back. */
+  | "contract_plan_undo";
 
 export interface ErpWritePayload {
   contractErpId: string;
@@ -74,15 +76,40 @@ export interface ErpWritePayload {
   /** contract_pdf: the signed file (a blob id; read at send time) and its SHA-256. */
   blobId?: string;
   sha256?: string;
+  /** contract_plan_undo: the write it undoes (its `prior` holds the ERP's previous plan). */
+  undoOf?: string;
   /** invoices: "renova" registers these in the ERP; "erp" fetches the ERP's own. */
   invoiceMode?: "renova" | "erp";
   invoices?: { seq: number; dueDate: string; amountCents: number; nossoNumero?: string }[];
 }
 
+/** One invoice the ERP issued itself (ERP_INVOICES=erp), as fetched for the customer. */
+export interface ErpInvoice {
+  /** The ERP's id of the invoice (IXC: fn_areceber.id). */
+  erpId: string;
+  dueDate: string;
+  amountCents: number;
+  documento?: string;
+  /** Linha digitável of the boleto, when the ERP has one. */
+  linha?: string;
+  /** PIX copia-e-cola, when the ERP has one registered. */
+  pix?: string;
+  /** The boleto PDF as the ERP renders it. */
+  pdf?: Uint8Array;
+}
+
 /** An adapter's answer to one write: done now, found already done (a repeat), or refused
  * because the ERP record changed after Renova read it. */
 export type ErpApplyResult =
-  | { outcome: "done"; stamp?: string; note?: string }
+  | {
+    outcome: "done";
+    stamp?: string;
+    note?: string;
+    /** invoices in "erp" mode: what the ERP issued, for the customer. */
+    invoices?: ErpInvoice[];
+    /** contract writes: the fields as they were before this write (to undo it later). */
+    prior?: Record<string, string>;
+  }
   | { outcome: "already"; stamp?: string; note?: string }
   | { outcome: "conflict"; reason: string; stamp?: string };
 
@@ -94,6 +121,8 @@ export interface ErpApplyInput {
   ownStamp?: string;
   /** Reads a blob (the signed PDF) when the write needs its bytes. */
   readFile: (blobId: string) => Promise<Uint8Array>;
+  /** The store's clock (dates the ERP records, e.g. a ticket's closing). */
+  now?: Date;
 }
 
 export interface ErpAdapter {
@@ -114,3 +143,6 @@ export class ErpAuthError extends Error {}
 /** The ERP refused this request (its `type: "error"` answer): retried a few times, then a
  * dead letter with the ERP's message. */
 export class ErpRefused extends Error {}
+/** What the write needs is not in the ERP yet (its invoices not issued): tried again later,
+ * with the same patience as an ERP that is down, without stopping the other writes. */
+export class ErpNotYet extends Error {}

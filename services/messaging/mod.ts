@@ -32,3 +32,4 @@ export {
 export { acceptWhatsappWebhook, verifyWhatsappSignature } from "./inbound.ts";
 export { listDeadLetters, resendCaseMessage, retryDeadLetter } from "./dead_letters.ts";
 export { configureMessaging } from "./runtime.ts";
+export { runtimeOf } from "./runtime.ts";

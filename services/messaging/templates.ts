@@ -30,6 +30,7 @@ export const TEMPLATE_NAMES = [
   "all_set",
   "pix_auto_cancelled",
   "pix_auto_charge_failed",
+  "erp_invoices",
 ] as const;
 export type TemplateName = typeof TEMPLATE_NAMES[number];
 
@@ -184,6 +185,19 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateName, TemplateSpec>> = {
     subject: "Pague a fatura de {{data}} por boleto ou PIX",
     body: "Olá, {{nome}}. A fatura com vencimento em {{data}} não pôde ser debitada pelo Pix " +
       "Automático. Pague por boleto ou PIX pelo seu link: {{link}}",
+  },
+  // ERP_INVOICES=erp: the ERP's boletos arrived after the all-set message (services/erp).
+  erp_invoices: {
+    label: "Faturas emitidas pelo ERP",
+    vars: ["nome", "faturas", "link"],
+    required: ["link"],
+    subject: "Suas novas faturas",
+    body: [
+      "Olá, {{nome}}! Suas novas faturas já estão disponíveis:",
+      "{{faturas}}",
+      "Boletos em PDF: {{link}}/faturas.pdf",
+      "Veja tudo pelo seu link: {{link}}",
+    ].join("\n"),
   },
 };
 

@@ -39,6 +39,7 @@ import { openCaseEntry, openCaseRow, sealCase } from "./case_seal.ts";
 import { priorSubmission, stageSubmission } from "../submissions.ts";
 import { stageDeclineMark } from "./cool_off.ts";
 import { stageCounters } from "./counters.ts";
+import { stageErpPlanUndo } from "../erp/queue.ts";
 
 export interface Photo {
   blobId: string;
@@ -420,6 +421,7 @@ async function stageRevertPlan(db: Db, op: Deno.AtomicOperation, prev: RenewalCa
       planId: prev.planChange!.fromPlanId,
     });
   }
+  await stageErpPlanUndo(db, op, prev); // and in the ERP, when the change was sent there
 }
 
 /** Assignment changes (claim, assign, release): version-checked, not step moves. */

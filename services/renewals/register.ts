@@ -28,6 +28,7 @@ import {
 } from "./env.ts";
 import { stageErpWrites } from "../erp/queue.ts";
 import { pixAutoMessageLine } from "../pix_auto/payment.ts";
+import { stageErpInvoiceLines } from "../erp/invoice_record.ts";
 
 /**
  * Confirms the signature on the record: the contract's loyalty restarts on the signing date and
@@ -112,7 +113,9 @@ export async function registerSignature(ctx: StepCtx, caseId: string, rev?: numb
               data: formatDate(signedOn),
             },
           });
-          await stageErpWrites(ctx.db, op, prev, next); // the ERP's copy, sent by services/erp
+          const issuer = await stageErpWrites(ctx.db, op, prev, next); // sent by services/erp
+          // ERP_INVOICES=erp: the ERP issues the boletos (services/erp/invoices.ts), not Renova.
+          if (issuer === "erp") next.invoices = undefined;
         },
       });
     } catch (e) {
@@ -124,7 +127,7 @@ export async function registerSignature(ctx: StepCtx, caseId: string, rev?: numb
     }
     // Staff wait for the carnê here; when Renova registers by itself (the customer's signing
     // request, advance.ts) the customer does not: the first download renders it (carne.ts).
-    if (result.changed && ctx.actor.type !== "system") {
+    if (result.changed && ctx.actor.type !== "system" && result.case.invoices?.length) {
       try {
         result.case.carneBlobId = await ensureCarne(ctx.db, caseId, ctx.provider);
       } catch (e) {
@@ -155,10 +158,12 @@ export async function notifyCustomer(ctx: StepCtx, caseId: string, rev?: number)
     rev,
     apply: async (next, op) => {
       const token = await linkFor(ctx, op, next);
+      // Issued by the ERP (ERP_INVOICES=erp): its invoices, or that they are on their way.
+      const erpLines = await stageErpInvoiceLines(ctx.db, op, caseId);
       const vars = {
         nome: firstName(customer.name),
         protocolo: next.ticket!.protocol,
-        faturas: invoiceLines(next.invoices ?? []),
+        faturas: erpLines ?? invoiceLines(next.invoices ?? []),
         link: `${ctx.baseUrl}/r/${token}`,
         ativacao: activationText(speed),
         pagamento: pixLine,

@@ -18,6 +18,7 @@ import { openCaseEntry } from "./case_seal.ts";
 import { pendingContactsOf } from "./pending_contacts.ts";
 import { maskEmail, maskPhone } from "../../domain/format.ts";
 import { linkExpired } from "./links.ts";
+import { getErpInvoices } from "../erp/invoice_record.ts";
 
 /** The staff case page's data, for a reader allowed to see it (read_access.ts); audited. */
 export async function staffCaseView(reader: Reader, caseId: string) {
@@ -70,6 +71,8 @@ export async function customerCaseView(db: Db, caseId: string, provider: Provide
   const customer = await unsealCustomer(db, se.value);
   const byId = new Map(plans.map((p) => [p.id, p]));
   const pending = await pendingContactsOf(db, c);
+  // ERP_INVOICES=erp: the invoices the ERP issued, or that they are on their way.
+  const erp = await getErpInvoices(db, caseId);
   return {
     case: c,
     firstName: customer.name.split(" ")[0],
@@ -87,10 +90,16 @@ export async function customerCaseView(db: Db, caseId: string, provider: Provide
       ? { sections: c.contractDoc.sections, hash: c.contractDoc.sha256 }
       : undefined,
     provider,
+    erpInvoices: erp.value ?? undefined,
     /** What this view was read from, with the stamps it had: the page cache's dependencies. */
     deps: {
-      keys: [keys.case(caseId), keys.customer(c.customerId), keys.plansVersion()],
-      stamps: [ce.versionstamp, se.versionstamp, plansStamp],
+      keys: [
+        keys.case(caseId),
+        keys.customer(c.customerId),
+        keys.plansVersion(),
+        keys.erpInvoices(caseId),
+      ],
+      stamps: [ce.versionstamp, se.versionstamp, plansStamp, erp.versionstamp],
     } as { keys: Deno.KvKey[]; stamps: (string | null)[] },
   };
 }

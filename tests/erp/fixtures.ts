@@ -7,8 +7,61 @@ import { listPlans, setPlanErpMapping } from "../../services/plans.ts";
 import type { Db } from "../../services/db.ts";
 import { type ErpSettings } from "../../services/erp/settings.ts";
 import { ixcAdapter } from "../../services/erp/adapters/ixc.ts";
+import { addMonths } from "../../services/dates.ts";
+import { PDFDocument, StandardFonts } from "pdf-lib";
 
 export const TOKEN = "7:tok-abc";
+/** The provider's ids an IXC service order needs (its assunto, setor, filial). */
+export const OS_IDS = { IXC_OS_ASSUNTO: "31", IXC_OS_SETOR: "2", IXC_OS_FILIAL: "1" };
+
+/** A one-page PDF standing in for a boleto IXC renders, with its text in it. */
+export async function boletoPdf(text: string): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([300, 200]);
+  page.drawText(text, {
+    x: 20,
+    y: 100,
+    size: 10,
+    font: await doc.embedFont(StandardFonts.Helvetica),
+  });
+  return await doc.save();
+}
+
+/**
+ * `n` monthly invoices IXC issued for a contract from `firstDue` (YYYY-MM-DD), each with its
+ * linha digitável, a boleto PDF and (the odd ones) a PIX charge. Answers their fn_areceber ids.
+ */
+export async function ixcInvoices(
+  s: IxcStandin,
+  contractErpId: string,
+  customerErpId: string,
+  firstDue: string,
+  n: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const due = addMonths(firstDue, i);
+    const rec = s.put("fn_areceber", {
+      id_cliente: customerErpId,
+      id_contrato: contractErpId,
+      documento: String(72000 + i),
+      data_emissao: firstDue,
+      data_vencimento: due,
+      valor: "129.90",
+      valor_aberto: "129.90",
+      status: "A",
+      liberado: "S",
+      linha_digitavel: `23790.00009 00000.0000${i} 00000.000000 1 ${String(90000 + i)}0000012990`,
+      pix_txid: i % 2 === 0 ? `TXID${i}` : "",
+    });
+    s.boletos.set(rec.id, await boletoPdf(`Boleto IXC ${rec.id} vencimento ${due}`));
+    if (i % 2 === 0) {
+      s.pix.set(rec.id, `00020101021226IXCPIX${rec.id}5204000053039865802BR6304ABCD`);
+    }
+    ids.push(rec.id);
+  }
+  return ids;
+}
 
 /** A seeded PRNG, so CPFs are the same on every run. */
 function rng(seed: number) {
@@ -73,7 +126,17 @@ export function contract(i: number, customerId: string, expiry: string): Rec {
 export function settingsFor(s: IxcStandin, token = TOKEN): ErpSettings {
   return {
     kind: "ixc",
-    ixc: { url: s.url, token, pageSize: 2, timeoutMs: 2000 },
+    ixc: {
+      url: s.url,
+      token,
+      pageSize: 2,
+      timeoutMs: 2000,
+      os: {
+        assunto: OS_IDS.IXC_OS_ASSUNTO,
+        setor: OS_IDS.IXC_OS_SETOR,
+        filial: OS_IDS.IXC_OS_FILIAL,
+      },
+    },
     invoices: "renova",
     pullEveryMinutes: 0,
     pushLeaseMs: 120_000,

@@ -8,6 +8,22 @@
 //   status letters A/I/P/N/D, date masks 99/99/9999)
 // - IXC's PHP WebserviceClient as published in public repositories (listing = POST with
 //   `ixcsoft: listar`; the token passed as user:password of Basic auth; the self-signed option)
+// - IXC's Postman collection "API - IXC Provedor" (as transcribed in public repositories):
+//   "Arquivos do Contrato (inserir)" = POST cliente_arquivos as a form with descricao,
+//   local_arquivo (the file), id_cliente, id_contrato; "OS de Cliente (inserir)" requires
+//   id_assunto, setor, id_filial, prioridade, origem_endereco and status (the contract in
+//   id_contrato_kit); "Financeiro do cliente" = fn_areceber listed by id_contrato (fields
+//   documento, data_vencimento, valor, valor_aberto, linha_digitavel, pix_txid, liberado,
+//   status A/R/C); "Segunda via/Download do Boleto" = POST get_boleto { boletos, juro, multa,
+//   atualiza_boleto, tipo_boleto: "arquivo", base64: "S" }; "Get Pix" = POST get_pix
+//   { id_areceber }
+// - IXC's own PHP SDK (github.com/marcosmarcolin/client-api-ixc, Resources.php): FINALIZAR_OS
+//   = su_oss_chamado_fechar; public integrations close an OS by POSTing it { id_chamado,
+//   status: "F", data_inicio, data_final, mensagem } and note that a PUT of status F on
+//   su_oss_chamado is accepted but not kept under a workflow. One of them measured get_boleto
+//   answering the PDF as bare base64 text (an unknown invoice: an empty body) and get_pix
+//   answering { type, gateway, pix: { dadosPix: { pixCopiaECola }, qrCode: { qrcode } } }
+//   (an unknown invoice: HTTP 500)
 // Answers: a listing is { page, total, registros } (no `registros` when nothing matches); a
 // refusal is { type: "error", message } with HTTP 200; bad credentials are HTTP 401. Records
 // keep `ultima_atualizacao` ("YYYY-MM-DD HH:MM:SS"), moved on every insert and edit, and
@@ -32,6 +48,11 @@ export class IxcStandin {
   down = false;
   slowMs = 0;
   failNext = 0;
+  /** Files sent to cliente_arquivos, by record id. */
+  files = new Map<string, Uint8Array>();
+  /** Boleto PDFs (get_boleto) and PIX copia-e-cola (get_pix), by fn_areceber id. */
+  boletos = new Map<string, Uint8Array>();
+  pix = new Map<string, string>();
   /** Hold the answer of the Nth write (1-based) after applying it, until stop(). */
   holdAt = 0;
   held: (() => void)[] = [];
@@ -89,7 +110,8 @@ export class IxcStandin {
   }
 
   writesTo(prefix: string): number {
-    return this.writes.filter((w) => w.startsWith(prefix)).length;
+    // "POST su_oss_chamado" is not "POST su_oss_chamado_fechar/9".
+    return this.writes.filter((w) => w === prefix || w.startsWith(`${prefix}/`)).length;
   }
 
   async handle(req: Request): Promise<Response> {
@@ -108,13 +130,51 @@ export class IxcStandin {
     if (!m) return error("Recurso não encontrado");
     const [, table, id] = m;
     let body: Record<string, string>;
+    let file: File | undefined;
     try {
-      body = await req.json();
+      if ((req.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+        body = {};
+        for (const [k, v] of await req.formData()) {
+          if (typeof v === "string") body[k] = v;
+          else file = v;
+        }
+      } else body = await req.json();
     } catch {
       return error("Corpo da requisição inválido");
     }
     if (req.method === "POST" && req.headers.get("ixcsoft") === "listar") {
       return this.list(table, body);
+    }
+    if (req.method === "POST" && table === "get_boleto") return this.getBoleto(body);
+    if (req.method === "POST" && table === "get_pix") return this.getPix(body);
+    if (req.method === "POST" && table === "su_oss_chamado_fechar") {
+      const os = this.table("su_oss_chamado").get(String(body.id_chamado ?? ""));
+      if (!os) return error("Ordem de serviço não encontrada!");
+      if (body.status !== "F" || !body.data_final) return error("Informe status F e data_final");
+      this.put("su_oss_chamado", { id: os.id, status: "F", data_fechamento: body.data_final });
+      return await this.written(`POST su_oss_chamado_fechar/${os.id}`, {
+        type: "success",
+        message: "Ordem de serviço finalizada!",
+      });
+    }
+    if (req.method === "POST" && table === "su_oss_chamado" && !id) {
+      const need = ["id_assunto", "setor", "id_filial", "prioridade", "origem_endereco", "status"];
+      const missing = need.find((k) => !body[k]);
+      if (missing) return error(`Campo ${missing} é obrigatório`);
+    }
+    if (req.method === "POST" && table === "cliente_arquivos" && !id) {
+      if (!file || !body.descricao) return error("Informe descricao e o arquivo (local_arquivo)");
+      const rec = this.put(table, {
+        ...body,
+        id: String(this.#nextId++),
+        local_arquivo: file.name,
+      });
+      this.files.set(rec.id, new Uint8Array(await file.arrayBuffer()));
+      return await this.written(`POST ${table}`, {
+        type: "success",
+        message: "Registro inserido com sucesso!",
+        id: rec.id,
+      });
     }
     if (req.method === "POST" && !id) {
       const rec = this.put(table, { ...body, id: String(this.#nextId++) });
@@ -149,6 +209,26 @@ export class IxcStandin {
       await new Promise<void>((r) => this.held.push(r));
     }
     return Response.json(answer);
+  }
+
+  /** get_boleto: the PDF as bare base64 text; an unknown invoice gives an empty body. */
+  getBoleto(b: Record<string, string>): Response {
+    if (b.tipo_boleto !== "arquivo" || b.base64 !== "S") return error("Parâmetros inválidos");
+    const pdf = this.boletos.get(String(b.boletos ?? ""));
+    if (!pdf) return new Response("", { headers: { "content-type": "text/html" } });
+    let bin = "";
+    for (const byte of pdf) bin += String.fromCharCode(byte);
+    return new Response(btoa(bin), { headers: { "content-type": "text/html" } });
+  }
+
+  getPix(b: Record<string, string>): Response {
+    const code = this.pix.get(String(b.id_areceber ?? ""));
+    if (!code) return new Response("Internal Server Error", { status: 500 });
+    return Response.json({
+      type: "success",
+      gateway: "standin",
+      pix: { dadosPix: { pixCopiaECola: code, status: "ATIVA" }, qrCode: { qrcode: code } },
+    });
   }
 
   list(table: string, b: Record<string, string>): Response {

@@ -3,7 +3,7 @@
 // second run finds that write already in IXC and sends the rest. Every write lands once.
 import assert from "node:assert/strict";
 import { TEST_KEY, testDb } from "../helpers.ts";
-import { IxcStandin, TOKEN } from "./fixtures.ts";
+import { IxcStandin, OS_IDS, TOKEN } from "./fixtures.ts";
 import { erpRenewal, erpWrites } from "./writeback.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -19,6 +19,7 @@ function push(kvPath: string, url: string) {
       IXC_TOKEN: TOKEN,
       ERP_PUSH_LEASE_SECONDS: "1",
       SEED_DEMO: "false",
+      ...OS_IDS,
     },
     stdout: "piped",
     stderr: "piped",
@@ -63,7 +64,7 @@ Deno.test({
       assert.equal(sum.already, 1, "the cut-off write was found in IXC");
       assert.equal(s.writesTo(`PUT cliente_contrato/${erpId}`), 2, "plan, then renewal dates");
       assert.equal(s.writesTo("POST su_oss_chamado"), 1, "one ticket");
-      assert.equal(s.writesTo("PUT su_oss_chamado"), 1, "closed once");
+      assert.equal(s.writesTo("POST su_oss_chamado_fechar"), 1, "closed once");
       assert.equal(s.writesTo("POST cliente_arquivos"), 1);
       assert.equal(s.writesTo("POST fn_areceber"), invoices);
       await using db = await testDb(undefined, kvPath);

@@ -24,7 +24,12 @@ import {
 export async function erpRenewal(
   db: Db,
   s: IxcStandin,
-  opts: { connect?: boolean; invoices?: "renova" | "erp" } = {},
+  opts: {
+    connect?: boolean;
+    invoices?: "renova" | "erp";
+    /** Where the renewal stops (default: closed). */
+    until?: "plan_changed" | "signature_sent" | "registered" | "notified" | "closed";
+  } = {},
 ) {
   const plans = await plansMapped(db);
   await setPlanErpMapping(db, "12", plans[2].id); // the plan caseAt's customer chooses
@@ -42,9 +47,9 @@ export async function erpRenewal(
     data_renovacao: toIxcDate(k.loyaltyStart),
   });
   await pullFromErp(db, adapterOf(s), { actor: systemActor("teste") });
-  const h = await caseAt(db, "notified");
-  const c = await walkTo(h, "closed");
-  return { h, c, erpId: k.erpId!, plans };
+  const h = await caseAt(db, "contact");
+  const c = await walkTo(h, opts.until ?? "closed");
+  return { h, c, erpId: k.erpId!, customerErpId: person.erpId!, plans };
 }
 
 export async function erpWrites(db: Db): Promise<ErpWrite[]> {

@@ -9,8 +9,9 @@ import type {
   ErpApplyResult,
   ErpChanges,
   ErpContractRow,
+  ErpInvoice,
 } from "../types.ts";
-import { ErpRefused } from "../types.ts";
+import { ErpNotYet, ErpRefused } from "../types.ts";
 import {
   fromIxcDate,
   IxcClient,
@@ -121,6 +122,7 @@ export function ixcAdapter(settings: IxcSettings): ErpAdapter {
       const p = input.payload;
       switch (input.kind) {
         case "contract_plan":
+        case "contract_plan_undo":
         case "contract_renewal": {
           const rec = await ixc.get("cliente_contrato", p.contractErpId);
           if (!rec) throw new ErpRefused(`Contrato ${p.contractErpId} não existe no IXC.`);
@@ -144,15 +146,30 @@ export function ixcAdapter(settings: IxcSettings): ErpAdapter {
           }
           await ixc.put("cliente_contrato", p.contractErpId, { ...rec, ...target });
           const after = await ixc.get("cliente_contrato", p.contractErpId);
-          return { outcome: "done", stamp: String(after?.ultima_atualizacao ?? "") };
+          // What the write replaced: a cancelled renewal puts it back (contract_plan_undo).
+          const prior = Object.fromEntries(Object.keys(target).map((k) => [k, rec[k] ?? ""]));
+          return { outcome: "done", stamp: String(after?.ultima_atualizacao ?? ""), prior };
         }
         case "ticket_open": {
           if (await ticketOf(ixc, p.protocol!)) return { outcome: "already" };
+          const os = settings.os;
+          // IXC's "OS de Cliente (inserir)" requires these; they are the provider's own ids.
+          if (!os?.assunto || !os.setor || !os.filial) {
+            throw new ErpRefused(
+              "Para abrir o atendimento no IXC informe IXC_OS_ASSUNTO, IXC_OS_SETOR e " +
+                "IXC_OS_FILIAL (ids do assunto, do setor e da filial no IXC).",
+            );
+          }
           await ixc.post("su_oss_chamado", {
+            tipo: "C",
             id_cliente: p.customerErpId ?? "",
-            id_contrato: p.contractErpId,
+            id_contrato_kit: p.contractErpId,
+            id_assunto: os.assunto,
+            setor: os.setor,
+            id_filial: os.filial,
             protocolo: p.protocol!,
             mensagem: p.subject ?? "Renovação de contrato (Renova)",
+            prioridade: "N",
             status: "A",
             origem_endereco: "C",
           });
@@ -162,24 +179,37 @@ export function ixcAdapter(settings: IxcSettings): ErpAdapter {
           const t = await ticketOf(ixc, p.protocol!);
           if (!t) throw new ErpRefused(`Atendimento ${p.protocol} não encontrado no IXC.`);
           if (t.status === "F") return { outcome: "already" };
-          await ixc.put("su_oss_chamado", String(t.id), { ...t, status: "F" });
+          // Closing is IXC's own action (su_oss_chamado_fechar): a PUT of status F is accepted
+          // but not kept where the OS runs under a workflow.
+          const at = ixcDateTime(input.now ?? new Date());
+          await ixc.action("su_oss_chamado_fechar", {
+            id_chamado: String(t.id),
+            status: "F",
+            data_inicio: at,
+            data_final: at,
+            mensagem: `Renovação concluída no Renova (protocolo ${p.protocol}).`,
+          });
           return { outcome: "done" };
         }
         case "contract_pdf": {
           const descricao = `Renova: contrato assinado ${p.protocol ?? ""} (SHA-256 ${p.sha256})`;
-          const found = await ixc.list("cliente_arquivos", {
-            qtype: "cliente_arquivos.descricao",
-            query: descricao,
+          const found = await ixc.listAll("cliente_arquivos", {
+            qtype: "cliente_arquivos.id_contrato",
+            query: p.contractErpId,
             oper: "=",
           });
-          if (found.rows.some((r) => r.descricao === descricao)) return { outcome: "already" };
+          if (found.some((r) => r.descricao === descricao)) return { outcome: "already" };
           const bytes = await input.readFile(p.blobId!);
-          await ixc.post("cliente_arquivos", {
+          // A multipart form with the file in `local_arquivo` (IXC's "Arquivos do Contrato").
+          await ixc.postFile("cliente_arquivos", {
             id_cliente: p.customerErpId ?? "",
             id_contrato: p.contractErpId,
             descricao,
-            nome_arquivo: `contrato-${p.protocol ?? p.contractErpId}.pdf`,
-            arquivo: encodeBase64(bytes),
+          }, {
+            field: "local_arquivo",
+            name: `contrato-${p.protocol ?? p.contractErpId}.pdf`,
+            type: "application/pdf",
+            bytes,
           });
           return { outcome: "done" };
         }
@@ -189,13 +219,7 @@ export function ixcAdapter(settings: IxcSettings): ErpAdapter {
             query: p.contractErpId,
             oper: "=",
           });
-          if (p.invoiceMode === "erp") {
-            const from = p.loyaltyStart ?? "";
-            const open = have.filter((r) =>
-              r.status === "A" && fromIxcDate(r.data_vencimento) >= from
-            );
-            return { outcome: "done", note: `${open.length} fatura(s) do IXC encontradas.` };
-          }
+          if (p.invoiceMode === "erp") return await erpInvoices(ixc, have, p.loyaltyStart ?? "");
           const docs = new Set(have.map((r) => String(r.documento ?? "")));
           let sent = 0;
           for (const inv of p.invoices ?? []) {
@@ -217,6 +241,48 @@ export function ixcAdapter(settings: IxcSettings): ErpAdapter {
       }
     },
   };
+}
+
+/** Open invoices of the new term as IXC issued them, with PIX and the boleto PDF. */
+async function erpInvoices(
+  ixc: IxcClient,
+  rows: IxcRecord[],
+  from: string,
+): Promise<ErpApplyResult> {
+  const open = rows
+    .filter((r) => r.status === "A" && r.liberado !== "N" && fromIxcDate(r.data_vencimento) >= from)
+    .sort((a, b) => fromIxcDate(a.data_vencimento).localeCompare(fromIxcDate(b.data_vencimento)))
+    .slice(0, 24);
+  if (!open.length) throw new ErpNotYet("O IXC ainda não emitiu as faturas deste contrato.");
+  const invoices: ErpInvoice[] = [];
+  for (const r of open) {
+    const id = String(r.id);
+    let pix: string | undefined;
+    if (r.pix_txid) {
+      // Only where IXC registered a PIX charge: asking for one on another invoice may create it.
+      const got = await ixc.action("get_pix", { id_areceber: id }).catch((e) => {
+        if (e instanceof ErpRefused) return null; // no PIX for this one: the boleto stands
+        throw e;
+      });
+      const dados = (got?.pix as { dadosPix?: { pixCopiaECola?: string } } | undefined)?.dadosPix;
+      pix = dados?.pixCopiaECola || undefined;
+    }
+    invoices.push({
+      erpId: id,
+      dueDate: fromIxcDate(r.data_vencimento),
+      amountCents: Math.round(Number(r.valor_aberto || r.valor || "0") * 100),
+      documento: r.documento || undefined,
+      linha: r.linha_digitavel || undefined,
+      pix,
+      pdf: (await ixc.boletoPdf(id)) ?? undefined,
+    });
+  }
+  return { outcome: "done", note: `${invoices.length} fatura(s) do IXC recebidas.`, invoices };
+}
+
+/** "YYYY-MM-DD HH:MM:SS" in Brazil's time (UTC−3), as IXC's datetime fields take it. */
+function ixcDateTime(d: Date): string {
+  return new Date(d.getTime() - 3 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
 }
 
 async function ticketOf(ixc: IxcClient, protocol: string): Promise<IxcRecord | null> {
@@ -283,12 +349,4 @@ async function contractRow(
     status: s(c.status),
     stamp: s(c.ultima_atualizacao),
   };
-}
-
-function encodeBase64(bytes: Uint8Array): string {
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(bin);
 }

@@ -15,6 +15,8 @@ export interface IxcSettings {
   timeoutMs?: number;
   /** Rows per listing page (IXC's `rp`). */
   pageSize?: number;
+  /** The provider's ids an IXC service order (OS) requires: subject, sector and branch. */
+  os?: { assunto: string; setor: string; filial: string };
 }
 
 export type IxcRecord = Record<string, string>;
@@ -88,19 +90,84 @@ export class IxcClient {
     return String(res.id ?? "");
   }
 
-  async #call(
+  /** Insert with a file (multipart form, as IXC's `cliente_arquivos` takes it). */
+  async postFile(
+    table: string,
+    fields: Record<string, string>,
+    file: { field: string; name: string; type: string; bytes: Uint8Array },
+  ): Promise<string> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    form.set(file.field, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+    const res = await this.#call("POST", table, form);
+    return String(res.id ?? "");
+  }
+
+  /** A webservice action answered with JSON (e.g. `get_pix`, `su_oss_chamado_fechar`). */
+  async action(name: string, body: Record<string, string>): Promise<Record<string, unknown>> {
+    return await this.#call("POST", name, body);
+  }
+
+  /**
+   * The boleto PDF of one invoice (`get_boleto`, tipo_boleto "arquivo", base64 "S"): IXC
+   * answers the PDF as base64 text, not JSON; an unknown invoice gives an empty body. juro,
+   * multa and atualiza_boleto go "N": "S" makes IXC recompute and re-register the charge.
+   */
+  async boletoPdf(invoiceId: string): Promise<Uint8Array | null> {
+    const { text } = await this.#send("POST", "get_boleto", {
+      boletos: invoiceId,
+      juro: "N",
+      multa: "N",
+      atualiza_boleto: "N",
+      tipo_boleto: "arquivo",
+      base64: "S",
+    });
+    const t = text.trim();
+    if (!t) return null;
+    if (t.startsWith("{")) {
+      let json: Record<string, unknown> = {};
+      try {
+        json = JSON.parse(t);
+      } catch { /* not JSON after all: read as base64 below */ }
+      if (json.type === "error") {
+        throw new ErpRefused(`IXC: ${String(json.message ?? "").slice(0, 300)}`);
+      }
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = Uint8Array.from(
+        atob(t.replace(/^"|"$/g, "").replace(/\s+/g, "")),
+        (ch) => ch.charCodeAt(0),
+      );
+    } catch {
+      throw new ErpRefused("IXC: o boleto não veio em base64.");
+    }
+    if (new TextDecoder().decode(bytes.subarray(0, 5)) !== "%PDF-") {
+      throw new ErpRefused("IXC: o boleto recebido não é um PDF.");
+    }
+    return bytes;
+  }
+
+  /** Sends one request; auth failures, 5xx and timeouts become the bridge's errors. */
+  async #send(
     method: string,
     path: string,
     body: unknown,
     extra: Record<string, string> = {},
-  ): Promise<Record<string, unknown>> {
+  ): Promise<{ res: Response; text: string }> {
     const url = `${this.s.url.replace(/\/+$/, "")}/${path}`;
+    const form = body instanceof FormData;
     let res: Response;
     try {
       res = await fetch(url, {
         method,
-        headers: { Authorization: this.#auth, "Content-Type": "application/json", ...extra },
-        body: JSON.stringify(body),
+        // A form sets its own multipart Content-Type (with the boundary).
+        headers: {
+          Authorization: this.#auth,
+          ...(form ? {} : { "Content-Type": "application/json" }),
+          ...extra,
+        },
+        body: form ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(this.s.timeoutMs ?? 30_000),
         client: this.#client,
       });
@@ -108,7 +175,12 @@ export class IxcClient {
       const why = (e as Error).name === "TimeoutError" ? "não respondeu a tempo" : "fora do ar";
       throw new ErpUnavailable(`IXC ${why} (${method} ${path.split("/")[0]}).`);
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch {
+      throw new ErpUnavailable(`IXC não respondeu a tempo (${method} ${path.split("/")[0]}).`);
+    }
     if (res.status === 401 || res.status === 403) {
       throw new ErpAuthError(
         "O IXC recusou o acesso: confira IXC_TOKEN (id:token de um usuário com permissão no " +
@@ -118,6 +190,16 @@ export class IxcClient {
     if (res.status >= 500 || res.status === 429 || res.status === 408) {
       throw new ErpUnavailable(`IXC respondeu HTTP ${res.status} (${path.split("/")[0]}).`);
     }
+    return { res, text };
+  }
+
+  async #call(
+    method: string,
+    path: string,
+    body: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<Record<string, unknown>> {
+    const { res, text } = await this.#send(method, path, body, extra);
     let json: Record<string, unknown>;
     try {
       json = JSON.parse(text);

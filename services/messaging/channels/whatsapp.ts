@@ -23,6 +23,7 @@ export const TEMPLATE_PARAM: Record<TemplateName, "link" | "codigo" | "protocolo
   signing_link: "link",
   signed_contract: "link",
   all_set: "link",
+  erp_invoices: "link",
   contact_code: "codigo",
   sign_code: "codigo",
   protocol: "protocolo",

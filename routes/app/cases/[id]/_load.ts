@@ -6,6 +6,7 @@ import { staffCtx } from "../../../../lib/staff.ts";
 import { staffCaseView } from "../../../../services/renewals/views.ts";
 import type { CaseData } from "../../../../components/case/CasePage.tsx";
 import { paymentView } from "../../../../services/pix_auto/payment.ts";
+import { erpInvoicesStatus } from "../../../../services/erp/invoices.ts";
 
 export async function loadCase(c: Ctx, caseId: string): Promise<CaseData> {
   const ctx = staffCtx(c);
@@ -16,5 +17,6 @@ export async function loadCase(c: Ctx, caseId: string): Promise<CaseData> {
     kind: actorKind(ctx.actor) === "staff" ? "staff" : "supervisor",
     csrf: c.get("session")?.csrf,
     pay: await paymentView(ctx.db, v.case, c.get("config").provider, c.get("config").pixAuto),
+    erp: (await erpInvoicesStatus(ctx.db, caseId)) ?? undefined,
   };
 }
