@@ -97,8 +97,8 @@ export function PaymentMethod(
       <Card>
         <h2 class="text-xl font-bold mb-1">Pedido enviado ao seu banco</h2>
         <p role="status" data-testid="pix-auto-bank-request">
-          Abra o app do seu banco para autorizar o Pix Automático. O pedido fica em Pix
-          Automático (ou nas notificações do app) por até 7 dias.
+          Abra o app do seu banco para autorizar o Pix Automático. O pedido fica em Pix Automático
+          (ou nas notificações do app) por até 7 dias.
         </p>
         <form method="post" action={`${base}/payment_method`} class="mt-2">
           <input type="hidden" name="_sub" value={newSubmissionId()} />

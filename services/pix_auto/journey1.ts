@@ -13,7 +13,7 @@ import { PspError } from "./client.ts";
 import { pspFor } from "./mod.ts";
 import type { PixAutoSettings } from "./settings.ts";
 import { choosePaymentMethod } from "./payment.ts";
-import { type PayerAccount, parsePayerAccount } from "./payer_banks.ts";
+import { parsePayerAccount, type PayerAccount } from "./payer_banks.ts";
 import { getPixAuto, type PixAutoRecord, save } from "./recurrences.ts";
 import { AUTHORIZATION_DAYS } from "./charges.ts";
 

@@ -141,7 +141,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "browser: journey 1, the request goes to the payer's bank app → 'Pix Automático autorizado'",
+  name:
+    "browser: journey 1, the request goes to the payer's bank app → 'Pix Automático autorizado'",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {

@@ -4,7 +4,13 @@ import assert from "node:assert/strict";
 import { ORIGIN, testApp } from "../helpers.ts";
 import { caseAt } from "../factories.ts";
 import { StandinPsp } from "./standin_psp.ts";
-import { getPixAuto, parsePixAutoEnv, type PixAutoSettings } from "../../services/pix_auto/mod.ts";
+import {
+  getPixAuto,
+  parsePixAutoEnv,
+  type PixAutoSettings,
+  PspError,
+  pspFor,
+} from "../../services/pix_auto/mod.ts";
 import { requestInBankApp } from "../../services/pix_auto/journey1.ts";
 import { getCustomer } from "../../services/customers.ts";
 import { keys } from "../../services/keys.ts";
@@ -44,6 +50,7 @@ async function setup(journey1 = true) {
     app: t.app,
     psp,
     h,
+    settings: env.settings,
     request: (form: Record<string, string> = FORM) =>
       requestInBankApp(db, h.cu.actor, h.id, form, env),
     post: (form: Record<string, string>) =>
@@ -169,7 +176,9 @@ Deno.test("page: the bank form lists banks by ISPB with pt-BR labels", async () 
   const html = await s.html();
   assert.match(html, /Receber o pedido no app do meu banco/);
   assert.match(html, /<option value="60701190"[^>]*>341 – Itaú Unibanco/);
-  for (const label of ["Banco", "Agência \\(sem o dígito\\)", "Conta com o dígito", "Tipo de conta"]) {
+  for (
+    const label of ["Banco", "Agência \\(sem o dígito\\)", "Conta com o dígito", "Tipo de conta"]
+  ) {
     assert.match(html, new RegExp(`<label for="j1-[a-zA-Z]+"[^>]*>${label}</label>`));
   }
 });
@@ -192,4 +201,22 @@ Deno.test("page: sent → 'Abra o app do seu banco'; accepted → 'Pix Automáti
   const id = (await getPixAuto(s.db, s.h.id))!.solicRec!.idSolicRec!;
   await s.psp.payerAcceptsRequest(id);
   assert.match(await s.html(), /Pix Automático autorizado/);
+});
+
+Deno.test("stand-in PSP: POST /solicrec checks the body shape of the OpenAPI; GET returns it", async () => {
+  await using s = await setup();
+  const rec = (await s.request())!;
+  const psp = pspFor(s.settings);
+  const body = {
+    idRec: rec.idRec!,
+    calendario: { dataExpiracaoSolicitacao: "2030-01-01T00:00:00Z" },
+    destinatario: { cpf: "12345678909", agencia: "1", conta: "12", ispbParticipante: "123" },
+  };
+  await assert.rejects(
+    () => psp.createSolicRec(body),
+    (e) => e instanceof PspError && e.status === 400,
+  );
+  const held = await psp.getSolicRec(rec.solicRec!.idSolicRec!);
+  assert.equal(held.idRec, rec.idRec);
+  assert.equal(held.status, "CRIADA");
 });
