@@ -20,7 +20,15 @@ import type { PaymentView } from "../../services/pix_auto/payment.ts";
 
 /** Picks the view for the case's step; steps where the customer waits update themselves. */
 export function CustomerPage(
-  p: StepProps & { planParam?: string; error?: string; declineAsk?: boolean; pay?: PaymentView },
+  p: StepProps & {
+    planParam?: string;
+    error?: string;
+    declineAsk?: boolean;
+    pay?: PaymentView;
+    /** A refused journey-1 form (Pix Automático by the bank app): shown next to its fields. */
+    payErrors?: Record<string, string>;
+    payValues?: Record<string, string>;
+  },
 ) {
   const { v } = p;
   const step = v.case.step;
@@ -80,7 +88,9 @@ export function CustomerPage(
       <ErrorBox message={ownsErrors ? undefined : p.error} />
       {step === "closed" && <ClosedNote v={v} />}
       {body}
-      {p.pay && <PaymentMethod pay={p.pay} base={p.base} />}
+      {p.pay && (
+        <PaymentMethod pay={p.pay} base={p.base} errors={p.payErrors} values={p.payValues} />
+      )}
       {mayDecline && !p.declineAsk && <DeclineLink base={p.base} />}
       {waits && (
         <LiveUpdates url={`${p.base}/events`} rev={v.case.rev} message="Sua renovação avançou." />

@@ -5,6 +5,7 @@ import type { PaymentView } from "../../services/pix_auto/payment.ts";
 import { formatDate, formatMoney } from "../../domain/format.ts";
 import { Card, primaryBtn, secondaryBtn } from "./Shell.tsx";
 import { newSubmissionId } from "../../services/submissions.ts";
+import { BankRequestForm } from "./BankRequest.tsx";
 
 /** The BR Code as an inline SVG QR (server-side: nothing to load, works without JS). */
 function Qr({ payload }: { payload: string }) {
@@ -26,7 +27,15 @@ const STATUS_TEXT: Record<string, string> = {
   creating: "Estamos preparando a autorização do Pix Automático.",
 };
 
-export function PaymentMethod({ pay, base }: { pay: PaymentView; base: string }) {
+export function PaymentMethod(
+  { pay, base, errors, values }: {
+    pay: PaymentView;
+    base: string;
+    /** A refused journey-1 form: its errors and what was typed (never the account kept). */
+    errors?: Record<string, string>;
+    values?: Record<string, string>;
+  },
+) {
   if (!pay.offered || !pay.open) return null;
   const { choice, pixAuto: rec, terms } = pay;
   // Offered again after an outage or an authorization that expired unapproved.
@@ -72,6 +81,7 @@ export function PaymentMethod({ pay, base }: { pay: PaymentView; base: string })
           </label>
           <button type="submit" class={primaryBtn}>Confirmar forma de pagamento</button>
         </form>
+        {pay.journey1 && <BankRequestForm base={base} errors={errors} values={values} />}
       </Card>
     );
   }
@@ -79,6 +89,22 @@ export function PaymentMethod({ pay, base }: { pay: PaymentView; base: string })
     return (
       <Card>
         <p data-testid="payment-method">Forma de pagamento: boleto + PIX todo mês.</p>
+      </Card>
+    );
+  }
+  if (rec.status === "pending" && rec.solicRec?.status === "sent") {
+    return (
+      <Card>
+        <h2 class="text-xl font-bold mb-1">Pedido enviado ao seu banco</h2>
+        <p role="status" data-testid="pix-auto-bank-request">
+          Abra o app do seu banco para autorizar o Pix Automático. O pedido fica em Pix Automático
+          (ou nas notificações do app) por até 7 dias.
+        </p>
+        <form method="post" action={`${base}/payment_method`} class="mt-2">
+          <input type="hidden" name="_sub" value={newSubmissionId()} />
+          <input type="hidden" name="method" value="boleto_pix" />
+          <button type="submit" class={secondaryBtn}>Prefiro boleto + PIX</button>
+        </form>
       </Card>
     );
   }

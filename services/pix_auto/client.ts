@@ -51,6 +51,13 @@ export interface Cobr {
   status: CobrStatus;
 }
 
+/** Journey 1's request (bacen/pix-api SolicRecSolicitada): the payer's account at their bank. */
+export interface SolicRecBody {
+  idRec: string;
+  calendario: { dataExpiracaoSolicitacao: string };
+  destinatario: { cpf: string; agencia?: string; conta: string; ispbParticipante: string };
+}
+
 export interface LocRec {
   id: number;
   location: string;
@@ -152,8 +159,11 @@ export class PspClient {
     return this.call("PATCH", `/rec/${encodeURIComponent(idRec)}`, { status: "CANCELADA" });
   }
   /** Journey 1: a request pushed to the payer's bank (by CPF and account, where offered). */
-  createSolicRec(body: unknown): Promise<{ idSolicRec: string; status: string }> {
+  createSolicRec(body: SolicRecBody): Promise<{ idSolicRec: string; status: string }> {
     return this.call("POST", "/solicrec", body);
+  }
+  getSolicRec(idSolicRec: string): Promise<{ idSolicRec: string; idRec: string; status: string }> {
+    return this.call("GET", `/solicrec/${encodeURIComponent(idSolicRec)}`);
   }
   /** Immediate charge with a txid we choose: PUT is idempotent by the standard. */
   putCob(txid: string, body: unknown): Promise<{ txid: string; status: string }> {

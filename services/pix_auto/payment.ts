@@ -33,6 +33,8 @@ const CHOOSING_STEPS = OPEN_STEPS.slice(OPEN_STEPS.indexOf("plan_chosen"));
 export interface PaymentView {
   /** Pix Automático is configured for this provider. */
   offered: boolean;
+  /** Journey 1 (the request pushed to the payer's bank app) is offered too. */
+  journey1?: boolean;
   /** The case is at a step where the method is chosen or shown. */
   open: boolean;
   choice?: PaymentChoice;
@@ -79,6 +81,7 @@ export async function paymentView(
   ]);
   return {
     offered: !!settings,
+    journey1: !!settings?.journey1,
     open: (CHOOSING_STEPS as readonly string[]).includes(c.step),
     choice: choice.value ?? undefined,
     pixAuto: pix.value ?? undefined,

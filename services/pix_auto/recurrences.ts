@@ -58,6 +58,20 @@ export interface PixAutoRecord {
   updatedAt: string;
   /** The monthly charges, by installment number (invoice `seq`). */
   charges?: Record<string, PixAutoCharge>;
+  /** Journey 1: the request pushed to the payer's bank (services/pix_auto/journey1.ts). */
+  solicRec?: SolicRecState;
+}
+
+/** Journey 1's request (POST /solicrec) for one recurrence. */
+export interface SolicRecState {
+  idRec: string;
+  /** sending: recorded before the POST, so a retry knows a request may already be held. */
+  status: "sending" | "sent";
+  idSolicRec?: string;
+  /** While sending only: the payer's account, sealed (AES-GCM), to tell a retry of the same
+   * request from a new one. Dropped once the PSP holds the request. */
+  account?: string;
+  at: string;
 }
 
 export interface OfferInput {

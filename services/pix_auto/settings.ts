@@ -17,6 +17,9 @@ export interface PixAutoSettings {
   timeoutMs: number;
   /** 2: QR with the recurrence only; 3: first invoice paid now + recurrence in one QR. */
   journey: 2 | 3;
+  /** Journey 1: the PSP pushes the request to the payer's bank app (POST /solicrec). Off
+   * unless the provider's PSP offers it (PIX_AUTO_JOURNEY1=true). */
+  journey1: boolean;
   /** PERMITE_3R_7D (3 retries in 7 days) or NAO_PERMITE. */
   retryPolicy: "NAO_PERMITE" | "PERMITE_3R_7D";
   /** The receiver's PIX key, needed by the PSP for the cob of journey 3 and for cobr. */
@@ -60,6 +63,10 @@ export function parsePixAutoEnv(
   }
   const journey = Number(env.PIX_AUTO_JOURNEY || "2");
   if (journey !== 2 && journey !== 3) fail("PIX_AUTO_JOURNEY precisa ser 2 ou 3.");
+  const journey1 = env.PIX_AUTO_JOURNEY1 || "false";
+  if (journey1 !== "true" && journey1 !== "false") {
+    fail("PIX_AUTO_JOURNEY1 precisa ser true ou false.");
+  }
   const retryPolicy = env.PIX_AUTO_RETRY_POLICY || "PERMITE_3R_7D";
   if (retryPolicy !== "NAO_PERMITE" && retryPolicy !== "PERMITE_3R_7D") {
     fail("PIX_AUTO_RETRY_POLICY precisa ser NAO_PERMITE ou PERMITE_3R_7D.");
@@ -79,6 +86,7 @@ export function parsePixAutoEnv(
     webhookSecret: env.PIX_AUTO_WEBHOOK_SECRET!,
     timeoutMs,
     journey: journey as 2 | 3,
+    journey1: journey1 === "true",
     retryPolicy: retryPolicy as PixAutoSettings["retryPolicy"],
     pixKey: env.PIX_AUTO_PIX_KEY ?? "",
   };

@@ -20,6 +20,7 @@ async function withPsp(
     browser: Browser;
     errors: string[];
   }) => Promise<void>,
+  env: Record<string, string> = {},
 ) {
   const psp = new StandinPsp({
     // The PSP calls Renova back over real HTTP.
@@ -36,6 +37,7 @@ async function withPsp(
     PIX_AUTO_CLIENT_SECRET: psp.clientSecret,
     PIX_AUTO_WEBHOOK_SECRET: SECRET,
     PIX_AUTO_TIMEOUT_MS: "800",
+    ...env,
   });
   psp.webhookRec = psp.webhookCobr = `${server.base}/webhooks/pix-auto/${SECRET}`;
   const browser = await launchBrowser();
@@ -135,5 +137,40 @@ Deno.test({
       assert.equal(await page.getByTestId("pix-auto-installment").count(), 0);
       await shot(page, "pix-auto-07-boleto-pix.png");
     });
+  },
+});
+
+Deno.test({
+  name:
+    "browser: journey 1, the request goes to the payer's bank app → 'Pix Automático autorizado'",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await withPsp(async ({ server, psp, browser, errors }) => {
+      const h = await caseAt(server.db, "plan_chosen");
+      const page = await phonePage(browser, `${server.base}/r/${h.token}`, errors);
+      await page.getByText("Receber o pedido no app do meu banco").click();
+      // A typo first: the message sits next to the field, what was typed stays.
+      await page.getByLabel("Banco", { exact: true }).selectOption("60701190");
+      await page.getByLabel("Agência (sem o dígito)").fill("0341");
+      await page.getByLabel("Conta com o dígito").fill("98765-x");
+      await page.getByLabel("Tipo de conta").selectOption("corrente");
+      await clickButton(page, "Enviar pedido ao meu banco");
+      await page.getByText("Informe o número da conta com o dígito").waitFor();
+      await shot(page, "pix-auto-08-banco-erro.png");
+      await page.getByLabel("Conta com o dígito").fill("98765-0");
+      await page.getByLabel("Tipo de conta").selectOption("corrente");
+      await clickButton(page, "Enviar pedido ao meu banco");
+      await page.getByText("Abra o app do seu banco para autorizar").waitFor();
+      await shot(page, "pix-auto-09-pedido-enviado.png");
+
+      // The payer accepts in the bank app; the stand-in calls the rec webhook.
+      const rec = (await getPixAuto(server.db, h.id))!;
+      const res = await psp.payerAcceptsRequest(rec.solicRec!.idSolicRec!);
+      assert.equal(res?.status, 200);
+      await page.reload();
+      await page.getByText("Pix Automático autorizado").waitFor();
+      await shot(page, "pix-auto-10-autorizado-banco.png");
+    }, { PIX_AUTO_JOURNEY1: "true" });
   },
 });

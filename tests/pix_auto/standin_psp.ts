@@ -35,6 +35,14 @@ interface RecState {
   cancelledBy?: string;
 }
 
+interface SolicRecState {
+  idSolicRec: string;
+  idRec: string;
+  status: "CRIADA" | "ENVIADA" | "RECEBIDA" | "ACEITA" | "REJEITADA" | "EXPIRADA" | "CANCELADA";
+  calendario: { dataExpiracaoSolicitacao: string };
+  destinatario: Record<string, string>;
+}
+
 export interface StandinOptions {
   clientId?: string;
   clientSecret?: string;
@@ -64,7 +72,7 @@ export class StandinPsp {
   recs = new Map<string, RecState>();
   cobs = new Map<string, Record<string, unknown>>();
   cobrs = new Map<string, Record<string, unknown>>();
-  solicrecs: Record<string, unknown>[] = [];
+  solicrecs = new Map<string, SolicRecState>();
   webhookRec?: string;
   webhookCobr?: string;
   #server: Deno.HttpServer;
@@ -100,6 +108,14 @@ export class StandinPsp {
     rec.status = status;
     if (status === "CANCELADA") rec.cancelledBy = "USUARIO_PAGADOR";
     return await this.notify([idRec]);
+  }
+
+  /** Journey 1: the payer accepts the request in their bank app; the recurrence is approved
+   * and the PSP calls Renova back on the rec webhook. */
+  async payerAcceptsRequest(idSolicRec: string): Promise<Response | undefined> {
+    const sr = this.solicrecs.get(idSolicRec)!;
+    sr.status = "ACEITA";
+    return await this.payer(sr.idRec, "APROVADA");
   }
 
   /** The payer's bank settles (CONCLUIDA) or fails (EXPIRADA…) a charge; the PSP calls back. */
@@ -206,11 +222,10 @@ export class StandinPsp {
       const cobr = this.cobrs.get(parts[1] ?? "");
       return cobr ? Response.json(cobr) : Response.json({}, { status: 404 });
     }
-    if (seg === "solicrec" && req.method === "POST") {
-      this.solicrecs.push(body);
-      return Response.json({ idSolicRec: `SC${this.solicrecs.length}`, status: "CRIADA" }, {
-        status: 201,
-      });
+    if (seg === "solicrec" && req.method === "POST") return this.#createSolicRec(body);
+    if (seg === "solicrec" && req.method === "GET" && parts[1]) {
+      const sr = this.solicrecs.get(decodeURIComponent(parts[1]));
+      return sr ? Response.json(sr) : Response.json({ title: "Não encontrada" }, { status: 404 });
     }
     if (seg === "webhookrec" && req.method === "PUT") {
       this.webhookRec = body?.webhookUrl;
@@ -246,6 +261,48 @@ export class StandinPsp {
     this.recs.set(idRec, rec);
     loc.idRec = idRec;
     return Response.json(this.#recView(rec), { status: 201 });
+  }
+
+  /** POST /solicrec, checked as the OpenAPI's SolicRecSolicitada (SolicRecOperacaoInvalida). */
+  #createSolicRec(body: Record<string, unknown> | undefined): Response {
+    const bad = (detail: string) =>
+      Response.json({ title: "Solicitação inválida", detail }, { status: 400 });
+    const rec = this.recs.get(String(body?.idRec ?? ""));
+    if (!rec) return Response.json({ title: "Recorrência não encontrada" }, { status: 404 });
+    const cal = body?.calendario as { dataExpiracaoSolicitacao?: unknown } | undefined;
+    const exp = typeof cal?.dataExpiracaoSolicitacao === "string"
+      ? Date.parse(cal.dataExpiracaoSolicitacao)
+      : NaN;
+    if (!Number.isFinite(exp)) return bad("calendario.dataExpiracaoSolicitacao");
+    const d = body?.destinatario as Record<string, unknown> | undefined;
+    if (!d || typeof d !== "object") return bad("destinatario");
+    const str = (k: string) => typeof d[k] === "string" ? d[k] as string : undefined;
+    const cpf = str("cpf"), cnpj = str("cnpj");
+    if (!!cpf === !!cnpj) return bad("destinatario.cpf|cnpj");
+    if (cpf && !/^\d{11}$/.test(cpf)) return bad("destinatario.cpf");
+    if (cnpj && !/^\d{14}$/.test(cnpj)) return bad("destinatario.cnpj");
+    if (!/^\d{8}$/.test(str("ispbParticipante") ?? "")) return bad("destinatario.ispbParticipante");
+    if (!/^\d{1,20}$/.test(str("conta") ?? "")) return bad("destinatario.conta");
+    if (d.agencia !== undefined && !/^\d{1,4}$/.test(str("agencia") ?? "")) {
+      return bad("destinatario.agencia");
+    }
+    const allowed = new Set(["cpf", "cnpj", "agencia", "conta", "ispbParticipante"]);
+    if (Object.keys(d).some((k) => !allowed.has(k))) return bad("destinatario");
+    // The standard: one active request per recurrence.
+    const active = [...this.solicrecs.values()].some((s) =>
+      s.idRec === rec.idRec && ["CRIADA", "ENVIADA", "RECEBIDA"].includes(s.status)
+    );
+    if (active) return bad("Existe uma solicitação ativa referente ao mesmo idRec.");
+    const idSolicRec = `SC12345678${String(++this.#seq).padStart(19, "0")}`;
+    const sr: SolicRecState = {
+      idSolicRec,
+      idRec: rec.idRec,
+      status: "CRIADA",
+      calendario: { dataExpiracaoSolicitacao: cal!.dataExpiracaoSolicitacao as string },
+      destinatario: d as Record<string, string>,
+    };
+    this.solicrecs.set(idSolicRec, sr);
+    return Response.json(sr, { status: 201 });
   }
 
   #recView(rec: RecState) {

@@ -17,6 +17,7 @@ import {
 import { type FormBody as Body, readForm } from "../../../lib/form.ts";
 import { DRAWING_FIELD_MAX } from "../../../services/renewals/signing.ts";
 import { choosePaymentMethod } from "../../../services/pix_auto/payment.ts";
+import { requestInBankApp } from "../../../services/pix_auto/journey1.ts";
 import type { PixAutoSettings } from "../../../services/pix_auto/settings.ts";
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const all = (v: unknown): string[] =>
@@ -73,6 +74,13 @@ const ACTIONS: Record<
       provider: ctx.provider,
       settings: req.pixAuto,
     }),
+  payment_bank_request: (ctx, id, b, _rev, req) =>
+    requestInBankApp(ctx.db, ctx.actor, id, {
+      bank: str(b.bank),
+      agencia: str(b.agencia),
+      conta: str(b.conta),
+      tipoConta: str(b.tipoConta),
+    }, { provider: ctx.provider, settings: req.pixAuto }),
 };
 
 /**
@@ -128,6 +136,23 @@ export default define({
           values.reason = str(body.reason).slice(0, 500);
         }
         const data = await loadCustomer(c, caseId);
+        // Journey 1's form shows its own errors next to its fields, with what was typed.
+        if (action === "payment_bank_request" && e instanceof ValidationError) {
+          return page(
+            c,
+            { ...CUSTOMER_PAGE, status: e.status },
+            h(CustomerPage, {
+              ...data,
+              payErrors: e.fields,
+              payValues: {
+                bank: str(body.bank).slice(0, 8),
+                agencia: str(body.agencia).slice(0, 4),
+                conta: str(body.conta).slice(0, 24),
+                tipoConta: str(body.tipoConta).slice(0, 12),
+              },
+            }),
+          );
+        }
         return page(
           c,
           { ...CUSTOMER_PAGE, status: e.status },
