@@ -9,7 +9,7 @@ import { toBase64Url } from "../../services/crypto.ts";
 import { SYSTEM, systemActor } from "../../domain/actor.ts";
 import { DEMO_PLANS } from "../../services/seed.ts";
 import { createPlan } from "../../services/plans.ts";
-import { createUser } from "../../services/users.ts";
+import { createUser, getUser } from "../../services/users.ts";
 import { analyzeCsv } from "../../services/import/files.ts";
 import { createCliJob, runJob } from "../../services/import/jobs.ts";
 import { presetMapping } from "../../services/import/presets.ts";
@@ -26,10 +26,8 @@ export async function generateErpFile(dir: string, contracts: number) {
 
 /** A fresh store at `${dir}/renova.sqlite` with the demo plans and one attendant. */
 export async function openScaleStore(dir: string) {
-  const db = await openDb({
-    path: `${dir}/renova.sqlite`,
-    dataKey: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
-  });
+  const dataKey = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+  const db = await openDb({ path: `${dir}/renova.sqlite`, dataKey });
   await migrate(db);
   for (const p of DEMO_PLANS) await createPlan(db, p);
   const attendant = await createUser(db, {
@@ -38,7 +36,37 @@ export async function openScaleStore(dir: string) {
     role: "attendant",
     password: "senha-do-benchmark-123",
   }, SYSTEM);
-  return { db, attendant };
+  return { db, attendant, dataKey };
+}
+
+/**
+ * What a kept store needs to be opened again (`${dir}/store.json`, owner-only): its data key
+ * (synthetic data only), the attendant, and the figures of the run that imported it.
+ */
+export interface ScaleStoreMeta {
+  contracts: number;
+  dataKey: string;
+  attendantId: string;
+  imported: Record<string, number>;
+}
+
+export async function saveScaleStoreMeta(dir: string, meta: ScaleStoreMeta) {
+  await Deno.writeTextFile(`${dir}/store.json`, JSON.stringify(meta), { mode: 0o600 });
+}
+
+/** The kept store in `dir`, or null when there is none to reopen. */
+export async function reopenScaleStore(dir: string) {
+  let meta: ScaleStoreMeta;
+  try {
+    meta = JSON.parse(await Deno.readTextFile(`${dir}/store.json`));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  const db = await openDb({ path: `${dir}/renova.sqlite`, dataKey: meta.dataKey });
+  const attendant = await getUser(db, meta.attendantId);
+  if (!attendant) throw new Error(`${dir}: the kept store has no benchmark attendant`);
+  return { db, attendant, meta };
 }
 
 /** Imports the file as the CLI does (preset "renova"); `onBatch` runs after each batch. */
