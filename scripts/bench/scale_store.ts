@@ -5,10 +5,11 @@
 import { openDb } from "../../services/db.ts";
 import type { Db } from "../../services/db.ts";
 import { migrate } from "../../services/migrations.ts";
+import { toBase64Url } from "../../services/crypto.ts";
 import { SYSTEM, systemActor } from "../../domain/actor.ts";
 import { DEMO_PLANS } from "../../services/seed.ts";
 import { createPlan } from "../../services/plans.ts";
-import { createUser } from "../../services/users.ts";
+import { createUser, getUser } from "../../services/users.ts";
 import { analyzeCsv } from "../../services/import/files.ts";
 import { createCliJob, runJob } from "../../services/import/jobs.ts";
 import { presetMapping } from "../../services/import/presets.ts";
@@ -23,12 +24,10 @@ export async function generateErpFile(dir: string, contracts: number) {
   return { csvPath, genS: (performance.now() - t) / 1000 };
 }
 
-/**
- * A fresh store at `${dir}/renova.sqlite` with the demo plans and one attendant. Its data key is
- * kept in the store (the embedded default), so a kept copy reopens (`importedStore`).
- */
+/** A fresh store at `${dir}/renova.sqlite` with the demo plans and one attendant. */
 export async function openScaleStore(dir: string) {
-  const db = await openDb({ path: `${dir}/renova.sqlite` });
+  const dataKey = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+  const db = await openDb({ path: `${dir}/renova.sqlite`, dataKey });
   await migrate(db);
   for (const p of DEMO_PLANS) await createPlan(db, p);
   const attendant = await createUser(db, {
@@ -37,7 +36,37 @@ export async function openScaleStore(dir: string) {
     role: "attendant",
     password: "senha-do-benchmark-123",
   }, SYSTEM);
-  return { db, attendant };
+  return { db, attendant, dataKey };
+}
+
+/**
+ * What a kept store needs to be opened again (`${dir}/store.json`, owner-only): its data key
+ * (synthetic data only), the attendant, and the figures of the run that imported it.
+ */
+export interface ScaleStoreMeta {
+  contracts: number;
+  dataKey: string;
+  attendantId: string;
+  imported: Record<string, number>;
+}
+
+export async function saveScaleStoreMeta(dir: string, meta: ScaleStoreMeta) {
+  await Deno.writeTextFile(`${dir}/store.json`, JSON.stringify(meta), { mode: 0o600 });
+}
+
+/** The kept store in `dir`, or null when there is none to reopen. */
+export async function reopenScaleStore(dir: string) {
+  let meta: ScaleStoreMeta;
+  try {
+    meta = JSON.parse(await Deno.readTextFile(`${dir}/store.json`));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  const db = await openDb({ path: `${dir}/renova.sqlite`, dataKey: meta.dataKey });
+  const attendant = await getUser(db, meta.attendantId);
+  if (!attendant) throw new Error(`${dir}: the kept store has no benchmark attendant`);
+  return { db, attendant, meta };
 }
 
 /** Imports the file as the CLI does (preset "renova"); `onBatch` runs after each batch. */
@@ -68,9 +97,10 @@ export async function importErpFile(
 }
 
 /**
- * `${dir}/renova.sqlite` holding N imported contracts. With `storeDir`, the imported store is
- * built once as `${storeDir}/pristine-N.sqlite` and copied for every later run: a 1M import
- * takes longer than the runs that use it.
+ * `${dir}/renova.sqlite` holding N imported contracts, for a run that changes the store
+ * (bench:campaign plans waves on it). With `storeDir`, the imported store is kept once in
+ * `${storeDir}/pristine-N/` (renova.sqlite + store.json, as `reopenScaleStore` reads it) and
+ * copied for every later run: a 1M import takes longer than the runs that use it.
  */
 export async function importedStore(
   dir: string,
@@ -78,16 +108,17 @@ export async function importedStore(
   opts: { storeDir?: string; log?: (s: string) => void } = {},
 ): Promise<{ db: Db; genS: number; importS: number; reused: boolean }> {
   const log = opts.log ?? (() => {});
-  const pristine = opts.storeDir && `${opts.storeDir}/pristine-${contracts}.sqlite`;
-  if (pristine && await exists(pristine)) {
-    await Deno.copyFile(pristine, `${dir}/renova.sqlite`);
-    log(`reused ${pristine}`);
-    const db = await openDb({ path: `${dir}/renova.sqlite` });
+  const kept = opts.storeDir && `${opts.storeDir}/pristine-${contracts}`;
+  if (kept && await exists(`${kept}/store.json`)) {
+    await Deno.copyFile(`${kept}/renova.sqlite`, `${dir}/renova.sqlite`);
+    const meta: ScaleStoreMeta = JSON.parse(await Deno.readTextFile(`${kept}/store.json`));
+    log(`copied ${kept}`);
+    const db = await openDb({ path: `${dir}/renova.sqlite`, dataKey: meta.dataKey });
     await migrate(db); // a migration added since the copy was kept
     return { db, genS: 0, importS: 0, reused: true };
   }
   const { csvPath, genS } = await generateErpFile(dir, contracts);
-  let { db } = await openScaleStore(dir);
+  let { db, attendant, dataKey } = await openScaleStore(dir);
   const t = performance.now();
   const imported = await importErpFile(db, csvPath, {
     onBatch: async (c) => {
@@ -100,14 +131,19 @@ export async function importedStore(
   }
   const importS = (performance.now() - t) / 1000;
   await Deno.remove(csvPath);
-  if (pristine) {
+  if (kept) {
     // Closed first so SQLite folds its write-ahead log into the file being copied.
     db.kv.close();
-    await Deno.mkdir(opts.storeDir!, { recursive: true });
-    await Deno.copyFile(`${dir}/renova.sqlite`, `${pristine}.tmp`);
-    await Deno.rename(`${pristine}.tmp`, pristine);
-    log(`kept ${pristine}`);
-    db = await openDb({ path: `${dir}/renova.sqlite` });
+    await Deno.mkdir(kept, { recursive: true });
+    await Deno.copyFile(`${dir}/renova.sqlite`, `${kept}/renova.sqlite`);
+    await saveScaleStoreMeta(kept, {
+      contracts,
+      dataKey,
+      attendantId: attendant.id,
+      imported: imported.counts as unknown as Record<string, number>,
+    });
+    log(`kept ${kept}`);
+    db = await openDb({ path: `${dir}/renova.sqlite`, dataKey });
   }
   return { db, genS, importS, reused: false };
 }

@@ -7,6 +7,7 @@
  * The renderer records, in the last page's dictionary, how far down the text went, and keeps
  * room for the signature block there, so stamp.ts can sign on the last contract page.
  */
+import "./deflate.ts"; // before pdf-lib saves anything: native stream compression
 import fontkit from "@pdf-lib/fontkit";
 import {
   PDFDocument,
@@ -70,12 +71,49 @@ const sharedFontkit = {
   create(data: Uint8Array) {
     let font = parsedFonts.get(data);
     if (!font) {
-      font = fontkit.create(data);
+      font = shapeByWord(fontkit.create(data) as unknown as Shaper);
       parsedFonts.set(data, font);
     }
     return font;
   },
 } as unknown as typeof fontkit;
+
+// fontkit shapes every drawn string in full (GSUB/GPOS lookups over each glyph): most of a
+// contract's CPU. pdf-lib reads only the glyphs of a layout (widths are glyph advances, kerning
+// is not drawn), and no DejaVu substitution crosses a space, so a line's glyphs are its words'
+// glyphs joined by the space glyph: each distinct word is shaped once per process.
+interface Shaper {
+  layout(text: string, features?: unknown): { glyphs: unknown[] };
+}
+const SHAPED_WORDS_MAX = 20_000;
+
+function shapeByWord(font: Shaper): Shaper {
+  const words = new Map<string, unknown[]>();
+  const shape = (w: string) => {
+    let g = words.get(w);
+    if (!g) {
+      g = Object.getPrototypeOf(font).layout.call(font, w).glyphs as unknown[];
+      if (words.size >= SHAPED_WORDS_MAX) words.clear(); // names, hashes: memory stays bounded
+      words.set(w, g);
+    }
+    return g;
+  };
+  font.layout = (text: string, features?: unknown) => {
+    if (features !== undefined) {
+      return Object.getPrototypeOf(font).layout.call(font, text, features);
+    }
+    const parts = text.split(" ");
+    if (parts.length === 1) return { glyphs: shape(text) };
+    const space = shape(" ");
+    const glyphs: unknown[] = [];
+    parts.forEach((w, i) => {
+      if (i) glyphs.push(...space);
+      if (w) glyphs.push(...shape(w));
+    });
+    return { glyphs };
+  };
+  return font;
+}
 
 function readFont(path: string): Promise<Uint8Array> {
   let p = fontFiles.get(path);

@@ -1,9 +1,10 @@
 // From contract sections to the final signed file: render → (customer signs) → stamp the
 // signature → append the evidence page → one PAdES seal. Pure apart from the inputs; the
 // renewal service stores what it returns.
-import { renderContractPdf } from "./pdf.ts";
-import { appendCertificatePage, type Evidence, stampSignature } from "./stamp.ts";
-import { sealPdf } from "./seal.ts";
+import { PDFDocument } from "pdf-lib";
+import { embedFonts, renderContractPdf } from "./pdf.ts";
+import { drawCertificate, drawSignatureBlock, type Evidence } from "./stamp.ts";
+import { sealDocument } from "./seal.ts";
 import type { ContractSection } from "./terms.ts";
 import type { Signer } from "./signer.ts";
 import { sha256Hex } from "../crypto.ts";
@@ -28,17 +29,21 @@ export interface FinalizeInput {
 }
 
 export async function finalizeSigned(i: FinalizeInput) {
-  const stamped = await stampSignature(i.unsignedPdf, {
+  // One parse and one save for stamp, certificate and seal (the fonts embedded once for both
+  // drawings): each step's own load/save re-parsed, re-deflated and re-wrote the whole file.
+  const doc = await PDFDocument.load(i.unsignedPdf);
+  const fonts = await embedFonts(doc);
+  await drawSignatureBlock(doc, fonts, {
     typedName: i.typedName,
     signedAt: i.signedAt,
     drawnSignaturePng: i.drawnSignaturePng,
   });
-  const withEvidence = await appendCertificatePage(stamped, i.evidence, {
+  drawCertificate(doc, fonts, i.evidence, {
     verifyUrl: i.verifyUrl,
     selfSigned: i.signer.selfSigned,
   });
-  const sealed = await sealPdf(
-    withEvidence,
+  const sealed = await sealDocument(
+    doc,
     { p12: i.signer.p12, passphrase: i.signer.passphrase },
     {
       reason: "Selo do contrato assinado eletronicamente",

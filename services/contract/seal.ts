@@ -233,8 +233,7 @@ async function buildCms(
 }
 
 /** Adds the /Sig field (invisible widget on the last page) with placeholders; saves. */
-async function withPlaceholder(pdf: Uint8Array, info: SealInfo, when: Date): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf);
+async function withPlaceholder(doc: PDFDocument, info: SealInfo, when: Date): Promise<Uint8Array> {
   const c = doc.context;
   const page = doc.getPages().at(-1);
   if (!page) throw new Error("PDF sem páginas.");
@@ -287,10 +286,19 @@ export async function sealPdf(
   signer: P12Signer,
   info: SealInfo,
 ): Promise<Uint8Array> {
+  return await sealDocument(await PDFDocument.load(pdf), signer, info);
+}
+
+/** sealPdf on an open document: its one save is the sealed file's (see pipeline.ts). */
+export async function sealDocument(
+  doc: PDFDocument,
+  signer: P12Signer,
+  info: SealInfo,
+): Promise<Uint8Array> {
   const s = await openSigner(signer);
   const when = new Date();
   when.setMilliseconds(0);
-  const out = await withPlaceholder(pdf, info, when);
+  const out = await withPlaceholder(doc, info, when);
   const text = latin1(out);
 
   const brRe = /\/ByteRange\s*\[\s*0\s+\/\*{10}\s+\/\*{10}\s+\/\*{10}\s*\]/g;

@@ -124,9 +124,18 @@ export async function stampSignature(
   opts: { fontDir?: string } = {},
 ): Promise<Uint8Array> {
   if (!s.typedName?.trim()) throw new Error("Informe o nome digitado pelo signatário.");
-  const when = formatBrasilia(s.signedAt);
   const doc = await PDFDocument.load(pdf);
-  const fonts = await embedFonts(doc, opts.fontDir);
+  await drawSignatureBlock(doc, await embedFonts(doc, opts.fontDir), s);
+  return await doc.save();
+}
+
+/**
+ * stampSignature on an open document: the pipeline stamps, appends the certificate and seals
+ * one loaded document, saved once (each load/save re-parsed and re-deflated the whole file).
+ */
+export async function drawSignatureBlock(doc: PDFDocument, fonts: Fonts, s: SignatureStamp) {
+  if (!s.typedName?.trim()) throw new Error("Informe o nome digitado pelo signatário.");
+  const when = formatBrasilia(s.signedAt);
   const pages = doc.getPages();
 
   let index = pages.length - 1;
@@ -192,7 +201,6 @@ export async function stampSignature(
     color: GREY,
   });
   setFreeY(page, y - 10);
-  return await doc.save();
 }
 
 /**
@@ -261,12 +269,27 @@ export async function appendCertificatePage(
   evidence: Evidence,
   opts: { verifyUrl: string; selfSigned: boolean; fontDir?: string },
 ): Promise<Uint8Array> {
+  checkEvidence(evidence, opts.verifyUrl);
+  const doc = await PDFDocument.load(pdf);
+  drawCertificate(doc, await embedFonts(doc, opts.fontDir), evidence, opts);
+  return await doc.save();
+}
+
+function checkEvidence(evidence: Evidence, verifyUrl: string) {
   if (!/^[0-9a-f]{64}$/i.test(evidence.documentSha256)) {
     throw new Error("documentSha256 deve ter 64 dígitos hexadecimais (SHA-256).");
   }
-  if (!opts.verifyUrl) throw new Error("Informe o endereço de verificação.");
-  const doc = await PDFDocument.load(pdf);
-  const fonts: Fonts = await embedFonts(doc, opts.fontDir);
+  if (!verifyUrl) throw new Error("Informe o endereço de verificação.");
+}
+
+/** appendCertificatePage on an open document (see drawSignatureBlock). */
+export function drawCertificate(
+  doc: PDFDocument,
+  fonts: Fonts,
+  evidence: Evidence,
+  opts: { verifyUrl: string; selfSigned: boolean },
+) {
+  checkEvidence(evidence, opts.verifyUrl);
   const title = doc.getTitle() ?? "";
   const first = doc.getPageCount();
 
@@ -344,5 +367,4 @@ export async function appendCertificatePage(
         : "Certificado de assinatura",
     )
   );
-  return await doc.save();
 }

@@ -39,3 +39,30 @@ Deno.test("renewal list: a page's open-case and refusal checks are all in flight
   assert.ok(calls >= 2, `${calls} check batches`);
   assert.equal(maxInFlight, calls, "every check batch of the page was sent before any answer");
 });
+
+Deno.test("renewal list: the first page checks the rows it shows and a few more, not 100 due entries", async () => {
+  await using db = await testDb();
+  await seedIfEmpty(db, {});
+  const att = (await findUserByUsername(db, "atendente1"))!;
+  const openCase = keys.openCaseByContract("x")[0];
+  let checked = 0;
+  const getMany = db.kv.getMany.bind(db.kv);
+  const spy = (ks: Deno.KvKey[], o?: { consistency?: Deno.KvConsistencyLevel }) => {
+    checked += ks.filter((k) => k[0] === openCase).length;
+    return getMany(ks, o);
+  };
+  const kv = new Proxy(db.kv, {
+    get: (t, p) =>
+      p === "getMany" ? spy : ((v) => typeof v === "function" ? v.bind(t) : v)(Reflect.get(t, p)),
+  });
+
+  // A year's window: the seed's 60 due contracts, more than a page shows.
+  const list = await renewalList({ ...db, kv }, att, {}, 365);
+
+  assert.equal(list.dueRows.length, 25, "a full page");
+  assert.ok(list.cursor, "and a next one");
+  assert.ok(checked <= 40, `${checked} contracts checked for an open case to show 25`);
+  const next = await renewalList(db, att, { cursor: list.cursor }, 365);
+  const ids = new Set(list.dueRows.map((r) => r.contractId));
+  assert.ok(next.dueRows.length > 0 && next.dueRows.every((r) => !ids.has(r.contractId)));
+});
