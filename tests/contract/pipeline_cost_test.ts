@@ -190,8 +190,11 @@ async function countShaping(run: () => Promise<unknown>): Promise<number> {
 
 Deno.test("contract text is shaped once per distinct word: a second contract shapes next to nothing", async () => {
   const s = signer();
-  const first = await countShaping(() => signContract(s));
-  const second = await countShaping(() => signContract(s));
+  // Words no earlier test in this file can have shaped (the memo lives for the process).
+  const fresh = Array.from({ length: 8 }, () => `palavra${crypto.randomUUID().slice(0, 8)}`);
+  const sections = [...SECTIONS, { title: "Anexo", paragraphs: [fresh.join(" ")] }];
+  const first = await countShaping(() => signContract(s, sections));
+  const second = await countShaping(() => signContract(s, sections));
   assert.ok(first > 0, "the first contract shapes its words");
   assert.ok(second <= 5, `the same contract again shaped ${second} strings (first: ${first})`);
 });
