@@ -4,6 +4,7 @@
 // atomics writing the same case and message keys, measured in the same run.
 //   deno task bench:campaign --contracts N [--keep] [--dir DIR] [--store DIR]
 // Progress goes to stderr; the last line of stdout is one JSON object (docs/benchmarks.md).
+import { arg, contractsArg } from "./bench/args.ts";
 import { readCounterKeysRaw, renderDashboard } from "../lib/dashboard.tsx";
 import { dashboardData, parsePeriod } from "../services/renewals/dashboard.ts";
 import { keys } from "../services/keys.ts";
@@ -26,17 +27,7 @@ import {
 } from "../services/import/engine.ts";
 import { importedStore } from "./bench/scale_store.ts";
 
-function arg(name: string, def: string): string {
-  const i = Deno.args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return def;
-  const a = Deno.args[i];
-  return a.includes("=") ? a.slice(a.indexOf("=") + 1) : Deno.args[i + 1] ?? def;
-}
-const N = Number(arg("contracts", "10000"));
-if (!Number.isInteger(N) || N < 100 || N > 5_000_000) {
-  console.error("--contracts: a whole number from 100 to 5,000,000");
-  Deno.exit(2);
-}
+const N = contractsArg();
 const keep = Deno.args.includes("--keep");
 const storeDir = arg("store", "");
 const givenDir = arg("dir", "");

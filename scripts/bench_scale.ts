@@ -6,6 +6,7 @@
 // figures) and, when DIR already holds one, reopens it instead of generating and importing
 // again (a 1M import takes 12+ minutes); the import figures are then those of the kept run.
 // Progress goes to stderr; the last line of stdout is one JSON object (see docs/benchmarks.md).
+import { arg, contractsArg } from "./bench/args.ts";
 import { Hono } from "hono";
 import { loadConfig } from "../app.config.ts";
 import { createApp } from "../lib/app.ts";
@@ -37,17 +38,7 @@ import {
   valueBytes,
 } from "../services/import/engine.ts";
 
-function arg(name: string, def: string): string {
-  const i = Deno.args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return def;
-  const a = Deno.args[i];
-  return a.includes("=") ? a.slice(a.indexOf("=") + 1) : Deno.args[i + 1] ?? def;
-}
-const N = Number(arg("contracts", "10000"));
-if (!Number.isInteger(N) || N < 100 || N > 5_000_000) {
-  console.error("--contracts: a whole number from 100 to 5,000,000");
-  Deno.exit(2);
-}
+const N = contractsArg();
 const loadSeconds = Math.min(Math.max(Number(arg("seconds", "4")), 1), 30);
 const storeDir = arg("store", "");
 const keep = Deno.args.includes("--keep") || !!storeDir;
