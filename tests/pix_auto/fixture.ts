@@ -12,15 +12,19 @@ import type { OpenStep } from "../factories.ts";
 
 export const SECRET = "c".repeat(32);
 
-/** Signed on 2027-01-20: invoices due on the 10th from 2027-02-10 (the default billing). */
-export async function pixCase(
-  step: OpenStep = "registered",
-  { approve = true, env = {} as Record<string, string> } = {},
+/**
+ * The app in-process and the stand-in PSP over real HTTP, wired both ways: the app's PSP
+ * settings point at the stand-in, and its callbacks go to `app.request`.
+ */
+export async function appWithPsp(
+  env: Record<string, string> = {},
+  opts: ConstructorParameters<typeof StandinPsp>[0] = {},
+  now?: () => Date,
 ) {
-  let now = new Date("2027-01-20T12:00:00Z");
   // deno-lint-ignore prefer-const
   let t: Awaited<ReturnType<typeof testApp>>;
   const psp = new StandinPsp({
+    ...opts,
     deliver: (url, body) =>
       t.app.request(url, {
         method: "POST",
@@ -34,11 +38,22 @@ export async function pixCase(
     PIX_AUTO_CLIENT_SECRET: psp.clientSecret,
     PIX_AUTO_WEBHOOK_SECRET: SECRET,
     PIX_AUTO_TIMEOUT_MS: "500",
-    PIX_AUTO_PIX_KEY: "cobranca@fibraexemplo.com.br",
     ...env,
-  }, () => now);
-  const db = t.db as Db;
-  const settings = t.config.pixAuto as PixAutoSettings;
+  }, now);
+  return { t, psp, db: t.db as Db, settings: t.config.pixAuto as PixAutoSettings };
+}
+
+/** Signed on 2027-01-20: invoices due on the 10th from 2027-02-10 (the default billing). */
+export async function pixCase(
+  step: OpenStep = "registered",
+  { approve = true, env = {} as Record<string, string> } = {},
+) {
+  let now = new Date("2027-01-20T12:00:00Z");
+  const { t, psp, db, settings } = await appWithPsp(
+    { PIX_AUTO_PIX_KEY: "cobranca@fibraexemplo.com.br", ...env },
+    {},
+    () => now,
+  );
   psp.webhookRec = psp.webhookCobr = `${ORIGIN}/webhooks/pix-auto/${SECRET}`;
   const h = await caseAt(db, "plan_chosen");
   await choosePaymentMethod(db, h.cu.actor, h.id, "pix_auto", {

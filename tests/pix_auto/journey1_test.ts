@@ -1,9 +1,10 @@
 // Journey 1 of Pix Automático: the request pushed to the payer's bank app (POST /rec, then
 // POST /solicrec), with the stand-in PSP over real HTTP and the app in-process.
 import assert from "node:assert/strict";
-import { ORIGIN, testApp } from "../helpers.ts";
+import { ORIGIN } from "../helpers.ts";
 import { caseAt } from "../factories.ts";
-import { StandinPsp } from "./standin_psp.ts";
+import { appWithPsp, SECRET } from "./fixture.ts";
+import type { StandinPsp } from "./standin_psp.ts";
 import {
   getPixAuto,
   parsePixAutoEnv,
@@ -16,33 +17,13 @@ import { getCustomer } from "../../services/customers.ts";
 import { keys } from "../../services/keys.ts";
 import { ValidationError } from "../../services/errors.ts";
 import type { RenewalCase } from "../../services/renewals/cases.ts";
-import type { Db } from "../../services/db.ts";
 
-const SECRET = "j".repeat(32);
 const ITAU = "60701190";
 const FORM = { bank: ITAU, agencia: "0341", conta: "98765-0", tipoConta: "corrente" };
 
 async function setup(journey1 = true) {
-  // deno-lint-ignore prefer-const
-  let t: Awaited<ReturnType<typeof testApp>>;
-  const psp = new StandinPsp({
-    deliver: (url, body) =>
-      t.app.request(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      }),
-  });
-  t = await testApp({
-    PIX_AUTO_API_URL: psp.url,
-    PIX_AUTO_CLIENT_ID: psp.clientId,
-    PIX_AUTO_CLIENT_SECRET: psp.clientSecret,
-    PIX_AUTO_WEBHOOK_SECRET: SECRET,
-    PIX_AUTO_TIMEOUT_MS: "500",
-    ...(journey1 ? { PIX_AUTO_JOURNEY1: "true" } : {}),
-  });
+  const { t, psp, db } = await appWithPsp(journey1 ? { PIX_AUTO_JOURNEY1: "true" } : {});
   psp.webhookRec = `${ORIGIN}/webhooks/pix-auto/${SECRET}`;
-  const db = t.db as Db;
   const h = await caseAt(db, "plan_chosen");
   const env = { provider: t.config.provider, settings: t.config.pixAuto as PixAutoSettings };
   return {

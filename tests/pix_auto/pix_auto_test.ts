@@ -1,45 +1,22 @@
 // Pix Automático against the stand-in PSP over real HTTP: journeys 2 and 3, rejection, payer
 // cancellation, outage and slowness, repeated, reordered and forged webhooks, crash recovery.
 import assert from "node:assert/strict";
-import { ORIGIN, testApp } from "../helpers.ts";
-import { StandinPsp } from "./standin_psp.ts";
+import { ORIGIN } from "../helpers.ts";
+import { appWithPsp, SECRET } from "./fixture.ts";
+import type { StandinPsp } from "./standin_psp.ts";
 import { parsePix } from "../../services/billing/mod.ts";
-import {
-  getPixAuto,
-  offerPixAuto,
-  type PixAutoSettings,
-  PspClient,
-} from "../../services/pix_auto/mod.ts";
+import { getPixAuto, offerPixAuto, PspClient } from "../../services/pix_auto/mod.ts";
 import { auditOf } from "../../services/audit.ts";
 import type { Db } from "../../services/db.ts";
-
-const SECRET = "w".repeat(32);
 
 async function setup(
   over: Record<string, string> = {},
   opts: ConstructorParameters<typeof StandinPsp>[0] = {},
 ) {
-  // deno-lint-ignore prefer-const
-  let t: Awaited<ReturnType<typeof testApp>>;
-  const psp = new StandinPsp({
-    ...opts,
-    deliver: (url, body) =>
-      t.app.request(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      }),
-  });
-  t = await testApp({
-    PIX_AUTO_API_URL: psp.url,
-    PIX_AUTO_CLIENT_ID: psp.clientId,
-    PIX_AUTO_CLIENT_SECRET: psp.clientSecret,
-    PIX_AUTO_WEBHOOK_SECRET: SECRET,
-    PIX_AUTO_TIMEOUT_MS: "500",
-    PIX_AUTO_PIX_KEY: "cobranca@fibraexemplo.com.br",
-    ...over,
-  });
-  const settings = t.config.pixAuto as PixAutoSettings;
+  const { t, psp, settings } = await appWithPsp(
+    { PIX_AUTO_PIX_KEY: "cobranca@fibraexemplo.com.br", ...over },
+    opts,
+  );
   const client = new PspClient(settings);
   await client.putWebhookRec(`${ORIGIN}/webhooks/pix-auto/${SECRET}`);
   return {
