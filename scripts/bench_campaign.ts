@@ -144,6 +144,7 @@ for (let i = 0; i < counted.cases; i++) {
   const row: [Deno.KvKey, unknown][] = [
     [keys.case(caseId), { ...sample.c, id: caseId }],
     [keys.openCaseByContract(contractId), caseId],
+    [keys.caseOpens(contractId), new Deno.KvU64(1n)],
     [keys.casesByStep("contact", caseId), { customerId: sample.c.customerId, city: sample.c.city }],
     [keys.link(ulid() + ulid() + ulid().slice(0, 12)), sample.link],
     [keys.campaignSend(wave.id, sample.c.loyaltyEnd, contractId), sample.send],

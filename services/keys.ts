@@ -66,6 +66,13 @@ export const keys = {
   casesOfAssignee: (userId: string) => ["cases_by_assignee", userId] as const,
   /** At most one open renewal per contract: this key exists while one is open. */
   openCaseByContract: (contractId: string) => ["open_case_by_contract", contractId] as const,
+  /**
+   * How many cases were ever opened for the contract (KvU64, summed by every opening, never
+   * deleted): its versionstamp moves on each opening, so one check on it proves that nobody
+   * opened a case (nor planned this contract) since it was read — without the ABA of the
+   * open-case key, which is deleted when a case ends.
+   */
+  caseOpens: (contractId: string) => ["case_opens", contractId] as const,
   caseContact: (caseId: string, id: string) => ["case_contacts", caseId, id] as const,
   caseContacts: (caseId: string) => ["case_contacts", caseId] as const,
   /** The contract's last refusal (case id + when): the due list and claims keep a cool-off. */

@@ -27,6 +27,8 @@ export interface Candidate {
   contractId: string;
   loyaltyEnd: string;
   customer: Customer;
+  /** keys.caseOpens as read before "not sent, no open case": the planner's one check. */
+  opens: { versionstamp: string | null };
 }
 
 /** What one chunk of due contracts turned into. */
@@ -115,26 +117,32 @@ export async function select(
   wave: Wave,
   ctx: RunContext,
   due: { contractId: string; loyaltyEnd: string; summary: DueSummary }[],
+  /** Read the guard the planner checks (not needed for a preview). */
+  guard = true,
 ): Promise<Selection> {
   const sel: Selection = { chosen: [], excluded: emptyCounts(), already: 0, filtered: 0 };
-  let rows = due.filter((d) => passesSummary(wave, ctx, d.summary));
+  const rows = due.filter((d) => passesSummary(wave, ctx, d.summary));
   sel.filtered = due.length - rows.length;
+  // Read first, so its versionstamp covers the reads below: a case opened (or this wave's
+  // send written) after them moves it, and the planner's check on it fails.
+  const opens = guard
+    ? await getManyBatched<Deno.KvU64>(db.kv, rows.map((d) => keys.caseOpens(d.contractId)))
+    : [];
   const [sent, open, optOut] = await Promise.all([
     getManyBatched(db.kv, rows.map((d) => keys.campaignSend(wave.id, d.loyaltyEnd, d.contractId))),
     getManyBatched(db.kv, rows.map((d) => keys.openCaseByContract(d.contractId))),
     getManyBatched(db.kv, rows.map((d) => keys.messageOptOut(d.summary.customerId))),
   ]);
-  const kept: typeof rows = [];
+  const kept: (typeof rows[number] & { opens: { versionstamp: string | null } })[] = [];
   rows.forEach((d, i) => {
     if (sent[i].value) sel.already++;
     else if (open[i].value) sel.excluded.open_case++;
     else if (optOut[i].value) sel.excluded.opt_out++;
     else if (ctx.declinedCustomers.has(d.summary.customerId)) sel.excluded.declined++;
-    else kept.push(d);
+    else kept.push({ ...d, opens: { versionstamp: opens[i]?.versionstamp ?? null } });
   });
-  rows = kept;
-  const customers = await getCustomers(db, [...new Set(rows.map((d) => d.summary.customerId))]);
-  for (const d of rows) {
+  const customers = await getCustomers(db, [...new Set(kept.map((d) => d.summary.customerId))]);
+  for (const d of kept) {
     const c = customers.get(d.summary.customerId);
     if (!c) {
       sel.filtered++;
@@ -151,7 +159,14 @@ export async function select(
       ? whatsapp
       : c.phones.length > 0;
     if (!reachable) sel.excluded.no_contact++;
-    else sel.chosen.push({ contractId: d.contractId, loyaltyEnd: d.loyaltyEnd, customer: c });
+    else {
+      sel.chosen.push({
+        contractId: d.contractId,
+        loyaltyEnd: d.loyaltyEnd,
+        customer: c,
+        opens: d.opens,
+      });
+    }
   }
   return sel;
 }

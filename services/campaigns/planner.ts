@@ -4,8 +4,11 @@
 // campaign_sends/<wave>/<end>/<contract> is checked and written in the same atomic as the case
 // (and its "no open case" check), its link, first message, reminders and audit events. A crash
 // mid-run leaves whole contracts done or not started, and a rerun (or a second planner running
-// at the same time) finds the key and moves on. A few contracts share one atomic (≤ 10 checks,
-// see PER_ATOMIC); a batch that meets a concurrent change is retried one by one.
+// at the same time) finds the key and moves on. A contract's one check is the versionstamp of
+// its openings counter (keys.caseOpens), read before its send key and open case: any case
+// opened since — by an attendant or by another planner, which also writes the send key — moves
+// it. Ten contracts share one atomic (≤ 10 checks, see PER_ATOMIC); a batch that meets a
+// concurrent change is retried one by one.
 import type { Db } from "../db.ts";
 import { getManyBatched } from "../db.ts";
 import { keys } from "../keys.ts";
@@ -35,10 +38,10 @@ import {
 import type { Wave } from "./waves.ts";
 
 /**
- * Contracts per atomic within the 10-check rule: each costs two checks (no open case, the send
- * key; a first link needs none, see stageNewLink).
+ * Contracts per atomic within the 10-check rule: each costs one check (its openings counter,
+ * which covers both "no open case" and "not sent"; a first link needs none, see stageNewLink).
  */
-export const PER_ATOMIC = 5;
+export const PER_ATOMIC = 10;
 /** Atomics in flight at once (the crypto of the next overlaps the commit of the last). */
 const IN_FLIGHT = 4;
 
@@ -136,9 +139,10 @@ async function stageContact(
     await stageReminders(db, op, c, { customer: cand.customer, token, templates });
     addAudit(db, op, `case:${c.id}`, "link.sent", actor, { channel: wave.channel });
   }
-  // After the link is on the case: stageOpenCase seals the case as it is now.
-  await stageOpenCase(db, op, c, actor);
-  op.check({ key: sendKey, versionstamp: null }).set(sendKey, rec);
+  // After the link is on the case: stageOpenCase seals the case as it is now. Its check on the
+  // openings counter also guards the send key (a planner that wrote it opened a case).
+  await stageOpenCase(db, op, c, actor, cand.opens);
+  op.set(sendKey, rec);
   return rec.messageId !== undefined;
 }
 
@@ -181,7 +185,7 @@ export async function planWave(
   const stop = () => opts.stopAfter !== undefined && started >= opts.stopAfter;
   // Reads of the next page of the due index overlap the commits of this one.
   const prepare = async (page: DuePage) => {
-    const sel = await select(db, wave, ctx, page);
+    const sel = await select(db, wave, ctx, page, !opts.dryRun);
     const contracts = opts.dryRun ? [] : await getManyBatched<Contract>(
       db.kv,
       sel.chosen.slice(0, room).map((t) => keys.contract(t.contractId)),
@@ -275,14 +279,17 @@ async function commitOne(
   r: PlanResult,
 ) {
   const db = env.db;
-  const [sent, open] = await db.kv.getMany([
+  // One read, one snapshot: the counter's versionstamp covers the two answers beside it.
+  const [opens, sent, open] = await db.kv.getMany([
+    keys.caseOpens(b.cand.contractId),
     keys.campaignSend(wave.id, b.cand.loyaltyEnd, b.cand.contractId),
     keys.openCaseByContract(b.cand.contractId),
   ]);
   if (sent.value) return void r.already++;
   if (open.value) return void r.excluded.open_case++;
   const op = db.kv.atomic();
-  const sentMessage = await stageContact(env, op, wave, b.contract!, b.cand, run);
+  const cand = { ...b.cand, opens: { versionstamp: opens.versionstamp } };
+  const sentMessage = await stageContact(env, op, wave, b.contract!, cand, run);
   op.sum(keys.campaignDayCount(wave.id, run.day), 1n);
   if ((await op.commit()).ok) {
     r.contact++;

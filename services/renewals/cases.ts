@@ -222,17 +222,26 @@ export function newCase(
  * record, its indexes and the audit event. openCase() and the campaign planner (which packs a
  * few contracts per atomic with their idempotency keys and first messages) both go through it.
  * `c` is sealed as it is now: changes after this call are not written.
+ *
+ * `opensSeen` is for callers that read the contract's openings counter (keys.caseOpens) no
+ * later than they read "no open case": checking that versionstamp instead proves nobody opened
+ * a case since, and it is the planner's only check per contract (DESIGN's 10-check limit).
  */
 export async function stageOpenCase(
   db: Db,
   op: Deno.AtomicOperation,
   c: RenewalCase,
   actor: Actor,
+  opensSeen?: { versionstamp: string | null },
 ): Promise<void> {
-  op.check({ key: keys.openCaseByContract(c.contractId), versionstamp: null })
+  const guard = opensSeen
+    ? { key: keys.caseOpens(c.contractId), versionstamp: opensSeen.versionstamp }
+    : { key: keys.openCaseByContract(c.contractId), versionstamp: null };
+  op.check(guard)
     .set(keys.case(c.id), await sealCase(db, c))
     .set(keys.openCaseByContract(c.contractId), c.id)
-    .set(keys.casesByStep(c.step, c.id), summary(c));
+    .set(keys.casesByStep(c.step, c.id), summary(c))
+    .sum(keys.caseOpens(c.contractId), 1n);
   if (c.assigneeId) op.set(keys.casesByAssignee(c.assigneeId, c.id), summary(c));
   const opened = addAudit(db, op, `case:${c.id}`, "case.opened", actor, {
     origin: c.origin,
