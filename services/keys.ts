@@ -229,6 +229,11 @@ export const keys = {
   /** Write-back to the ERP, queued in the renewal step's atomic; by id. */
   erpWrite: (id: string) => ["erp_writes", id] as const,
   erpWrites: () => ["erp_writes"] as const,
+  /** An ERP write of the case stopped on a conflict (set and cleared with the write's status):
+   * the work queues' "conflict" queue. */
+  caseErpConflict: (caseId: string, writeId: string) =>
+    ["case_erp_conflicts", caseId, writeId] as const,
+  caseErpConflicts: () => ["case_erp_conflicts"] as const,
   /** Queued writes by when the pusher should next look at them (due, retry, or lease end). */
   erpWriteDue: (at: string, id: string) => ["erp_writes_by_due", at, id] as const,
   erpWritesDue: () => ["erp_writes_by_due"] as const,

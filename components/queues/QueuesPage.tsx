@@ -2,12 +2,15 @@
 // the assignment rules, and hand out or move cases in bulk.
 import type { RenewalCase } from "../../services/renewals/cases.ts";
 import {
+  type ErpConflictItem,
   type QueueKind,
   type QueueRules,
   QUEUES,
   type QueueView,
 } from "../../services/renewals/queues.ts";
 import type { User } from "../../services/users.ts";
+import { ERP_WRITE_LABELS } from "../../services/erp/queue.ts";
+import { isTerminal } from "../../domain/steps.ts";
 import { STEP_POLICY } from "../../domain/policy.ts";
 import { formatCount, formatDateTime } from "../../domain/format.ts";
 import { Button, CsrfField, ErrorBox, Notice } from "../Form.tsx";
@@ -17,7 +20,6 @@ const th = "text-left font-semibold p-2 border-b border-gray-300";
 const td = "p-2 border-b border-gray-200";
 
 function CaseLine({ c, select }: { c: RenewalCase; select?: boolean }) {
-  // The attendant's own list does not repeat their name; the supervisor's bulk list does.
   // The attendant's own list does not repeat their name; the supervisor's bulk list does.
   const label = `${STEP_POLICY[c.step].label}, ${c.city}`;
   return (
@@ -63,6 +65,53 @@ export interface TeamData {
   rows: { user: User; counts: Record<QueueKind, number>; open: number }[];
   needing: RenewalCase[];
   unassigned: RenewalCase[];
+  conflicts: (ErpConflictItem & { case: RenewalCase | null })[];
+}
+
+/** Writes to the ERP stopped on a conflict: a person compares both sides and settles them. */
+function ErpConflicts({ items }: { items: TeamData["conflicts"] }) {
+  return (
+    <section aria-labelledby="fila-conflict" class="bg-white rounded shadow p-4">
+      <h2 id="fila-conflict" class="text-lg font-bold">
+        {QUEUES.conflict} ({formatCount(items.length)})
+      </h2>
+      {items.length
+        ? (
+          <>
+            <p class="text-sm text-gray-700 mb-2">
+              O contrato mudou no ERP depois da leitura do Renova: nada foi sobrescrito. Compare os
+              dois lados e reenvie ou ajuste no ERP (administradores, em{" "}
+              <a href="/admin/erp" class="underline text-brand-800">Integração com o ERP</a>).
+            </p>
+            <ul class="divide-y" data-testid="erp-conflicts">
+              {items.map((x) => (
+                <li key={x.writeId} class="p-2 grid gap-1" data-testid="erp-conflict">
+                  <span>
+                    {x.case
+                      ? (
+                        <a href={`/app/cases/${x.caseId}`} class="underline text-brand-800">
+                          {STEP_POLICY[x.case.step].label}, {x.case.city}
+                        </a>
+                      )
+                      : "Caso removido"}
+                    {" · "}
+                    {ERP_WRITE_LABELS[x.kind]}
+                  </span>
+                  <span class="text-sm text-gray-700">
+                    {x.reason} · {formatDateTime(x.at)} · {x.case && isTerminal(x.case.step)
+                      ? "renovação já encerrada"
+                      : x.case?.assigneeName
+                      ? `com ${x.case.assigneeName}`
+                      : "sem atendente"}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )
+        : <p class="text-gray-700">Nenhum envio parado por conflito.</p>}
+    </section>
+  );
 }
 
 export function TeamQueues(
@@ -111,6 +160,8 @@ export function TeamQueues(
           </form>
         </div>
       </section>
+
+      <ErpConflicts items={data.conflicts} />
 
       <form method="post" action="/app/filas" class="bg-white rounded shadow p-4 grid gap-3">
         <h2 class="text-lg font-bold">Reatribuir em lote</h2>

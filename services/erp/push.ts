@@ -6,7 +6,7 @@ import type { Db } from "../db.ts";
 import { keys } from "../keys.ts";
 import { getBlob } from "../blobs.ts";
 import { planErpMappings } from "../plans.ts";
-import type { ErpStamp, ErpWrite } from "./queue.ts";
+import type { ErpConflictMark, ErpStamp, ErpWrite } from "./queue.ts";
 import {
   type ErpAdapter,
   type ErpApplyResult,
@@ -108,7 +108,17 @@ export async function pushErpWrites(
         now: db.now(),
       });
       if (res.outcome === "conflict") {
-        await settle(db, claimed, { status: "conflict", lastError: res.reason });
+        // The case goes to the work queues' conflict queue in the same atomic.
+        await settle(db, claimed, { status: "conflict", lastError: res.reason }, (op) => {
+          op.set(
+            keys.caseErpConflict(w.caseId, w.id),
+            {
+              kind: w.kind,
+              reason: res.reason,
+              at: db.now().toISOString(),
+            } satisfies ErpConflictMark,
+          );
+        });
         sum.conflicts++;
       } else {
         // The ERP's own invoices (ERP_INVOICES=erp) are stored with the write's outcome.

@@ -62,6 +62,13 @@ export interface CaseForErp {
   closedAt?: string;
 }
 
+/** What the conflict queue shows of a write stopped on a conflict (keys.caseErpConflict). */
+export interface ErpConflictMark {
+  kind: ErpWriteKind;
+  reason: string;
+  at: string;
+}
+
 export interface ErpStamp {
   /** As the last pull read it. */
   pulled?: string;
@@ -285,7 +292,8 @@ export async function retryErpWrite(db: Db, id: string, actor: Actor): Promise<v
     updatedAt: now,
   };
   const op = db.kv.atomic().check(entry).set(keys.erpWrite(id), next)
-    .set(keys.erpWriteDue(now, id), id);
+    .set(keys.erpWriteDue(now, id), id)
+    .delete(keys.caseErpConflict(w.caseId, id)); // settled: out of the conflict queue
   addAudit(db, op, `erp_write:${id}`, "erp.write_retried", actor, {
     kind: w.kind,
     from: w.status,

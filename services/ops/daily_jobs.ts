@@ -1,4 +1,5 @@
-// The daily jobs (LGPD retention, stale renewals), due at 06:00 UTC (03:00 in Brasília).
+// The daily jobs (LGPD retention, stale renewals, campaigns), due at 06:00 UTC (03:00 in
+// Brasília), and the work queues' distribution, due every 15 minutes.
 // A server that was down at that hour must not skip a day: each job's last completed run is
 // kept in KV, and on start and on every tick any job whose last run is older than its latest
 // due time runs now. A lease per job keeps two processes (two instances, a CLI) from running
@@ -18,12 +19,16 @@ import { type PixAutoSettings, pspFor, runPixAutoCharges } from "../pix_auto/mod
 export const DAILY_HOUR_UTC = 6;
 /** How often the scheduler looks for a due job (catch-up after a pause or a restart). */
 const TICK_MS = 15 * 60_000;
+/** How often the work queues are handed out (see dailyJobs). */
+export const QUEUE_EVERY_MS = TICK_MS;
 /** A job's lease; renewed while it runs, so it only bounds how long a dead holder blocks. */
 const LEASE_MS = 5 * 60_000;
 
 export interface DailyJob {
   name: string;
   run: (db: Db) => Promise<object>;
+  /** Due every this many ms (aligned to the epoch) instead of once a day at DAILY_HOUR_UTC. */
+  everyMs?: number;
 }
 
 export interface JobRun {
@@ -32,8 +37,12 @@ export interface JobRun {
   dueAt: string;
 }
 
-/** The latest due time at or before `now` (today's 06:00 UTC, or yesterday's). */
-export function latestDueTime(now: Date): Date {
+/**
+ * The latest due time at or before `now`: today's 06:00 UTC (or yesterday's), or for a job due
+ * every `everyMs` the start of the current period.
+ */
+export function latestDueTime(now: Date, everyMs?: number): Date {
+  if (everyMs) return new Date(Math.floor(now.getTime() / everyMs) * everyMs);
   const d = new Date(now);
   d.setUTCHours(DAILY_HOUR_UTC, 0, 0, 0);
   if (d > now) d.setUTCDate(d.getUTCDate() - 1);
@@ -50,7 +59,7 @@ export async function runDueJobs(
 ): Promise<Record<string, JobOutcome>> {
   const out: Record<string, JobOutcome> = {};
   for (const job of jobs) {
-    const dueAt = latestDueTime(db.now()).toISOString();
+    const dueAt = latestDueTime(db.now(), job.everyMs).toISOString();
     const isDue = async () => {
       const last = (await db.kv.get<JobRun>(keys.jobLastRun(job.name))).value;
       return !last || last.dueAt < dueAt;
@@ -107,8 +116,13 @@ export function dailyJobs(opts: DailyJobOptions) {
     });
   }
   // Last: cases that now need a person (a reply, a photo, no answer after the last wave) go
-  // to attendants by the supervisors' rules (services/renewals/queues.ts).
-  jobs.push({ name: "queues", run: (db: Db) => distributeQueue(db, systemActor("Filas")) });
+  // to attendants by the supervisors' rules (services/renewals/queues.ts). Every tick, not
+  // daily: a customer who sends the holder photo at 10:00 should not wait for tomorrow's run.
+  jobs.push({
+    name: "queues",
+    everyMs: QUEUE_EVERY_MS,
+    run: (db: Db) => distributeQueue(db, systemActor("Filas")),
+  });
   return jobs;
 }
 

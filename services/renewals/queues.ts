@@ -1,5 +1,6 @@
 // Work queues: which open cases need a person (a photo to review, a step waiting on staff, a
-// customer's reply or a call-back, no answer after the last message), and the rules that hand
+// customer's reply or a call-back, no answer after the last message, a write to the ERP stopped
+// on a conflict), and the rules that hand
 // them out: round robin among attendants on shift, by city, under a cap of open cases each.
 // Assigning goes through the same setAssignee()/assignContract() the claim and assign verbs
 // use (version-checked, audited, one atomic per case).
@@ -14,8 +15,10 @@ import { STEP_POLICY } from "../../domain/policy.ts";
 import { getCases, listOpenCases, type RenewalCase, setAssignee } from "./cases.ts";
 import { assignContract } from "./assignment.ts";
 import type { StaffCtx } from "./env.ts";
+import type { ErpConflictMark } from "../erp/queue.ts";
 
 export const QUEUES = {
+  conflict: "Conflito com o ERP",
   review: "Para revisar",
   call: "Para ligar",
   waiting: "Aguardando o cliente",
@@ -27,12 +30,14 @@ export type QueueKind = keyof typeof QUEUES;
 export const STAFF_OVERDUE_MS = 48 * 3600_000;
 
 /**
- * The queue a case belongs to, or null when it has ended. Overdue first: a call-back whose time
+ * The queue a case belongs to, or null when it has ended. A write to the ERP stopped on a
+ * conflict first (`conflicted`: see erpConflicts); then overdue: a call-back whose time
  * passed, a customer's step whose link expired (no answer after the last message or wave), or
  * a staff step untouched for 48 h.
  */
-export function queueOf(c: RenewalCase, now: Date): QueueKind | null {
+export function queueOf(c: RenewalCase, now: Date, conflicted = false): QueueKind | null {
   if (isTerminal(c.step)) return null;
+  if (conflicted) return "conflict";
   const t = now.getTime();
   const turn = STEP_POLICY[c.step].turn;
   if (c.callbackAt && Date.parse(c.callbackAt) <= t) return "overdue";
@@ -45,10 +50,33 @@ export function queueOf(c: RenewalCase, now: Date): QueueKind | null {
 }
 
 /** Cases that need a person now (everything but "waiting on the customer"). */
-export const needsPerson = (c: RenewalCase, now: Date) => {
-  const q = queueOf(c, now);
+export const needsPerson = (c: RenewalCase, now: Date, conflicted = false) => {
+  const q = queueOf(c, now, conflicted);
   return q !== null && q !== "waiting";
 };
+
+/** A write to the ERP stopped on a conflict, with its case (which may have ended since). */
+export interface ErpConflictItem extends ErpConflictMark {
+  caseId: string;
+  writeId: string;
+}
+
+/** Conflicts are few (each waits for a person): read whole, capped. */
+const CONFLICTS_MAX = 1000;
+
+/** Every write stopped on a conflict, oldest case first. */
+export async function erpConflicts(db: Db): Promise<ErpConflictItem[]> {
+  const out: ErpConflictItem[] = [];
+  const it = db.kv.list<ErpConflictMark>({ prefix: keys.caseErpConflicts() }, {
+    limit: CONFLICTS_MAX,
+  });
+  for await (const e of it) {
+    out.push({ ...e.value, caseId: String(e.key[1]), writeId: String(e.key[2]) });
+  }
+  return out;
+}
+
+const conflictedIds = async (db: Db) => new Set((await erpConflicts(db)).map((x) => x.caseId));
 
 export interface QueueRules {
   /** Most open cases one attendant holds before the rules pass them over. */
@@ -108,9 +136,13 @@ async function openCasesOf(db: Db, userId: string): Promise<RenewalCase[]> {
   return (await listOpenCases(db, { assigneeId: userId, limit: 1000 })).cases;
 }
 
-/** Open cases nobody holds, oldest first (capped per pass). */
-async function unassignedOpen(db: Db, limit: number): Promise<RenewalCase[]> {
-  const ids: string[] = [];
+/** Open cases nobody holds, oldest first (capped per pass; those with a conflict always in). */
+async function unassignedOpen(
+  db: Db,
+  limit: number,
+  conflicted: Set<string>,
+): Promise<RenewalCase[]> {
+  const ids: string[] = [...conflicted];
   // Staff's steps first: with campaign waves most unassigned cases wait on the customer.
   const steps = [...OPEN_STEPS].sort((a, b) =>
     Number(STEP_POLICY[b].turn === "staff") - Number(STEP_POLICY[a].turn === "staff")
@@ -123,7 +155,9 @@ async function unassignedOpen(db: Db, limit: number): Promise<RenewalCase[]> {
       if (ids.length >= limit) break;
     }
   }
-  return (await getCases(db, ids)).sort((a, b) => a.id.localeCompare(b.id));
+  const cases = await getCases(db, [...new Set(ids)]);
+  return cases.filter((c) => !c.assigneeId && !isTerminal(c.step))
+    .sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /**
@@ -194,10 +228,10 @@ export interface DistributeResult {
  */
 export async function distributeQueue(db: Db, actor: Actor, limit = 500) {
   const now = db.now();
-  const { p } = await picker(db);
+  const [{ p }, conflicted] = await Promise.all([picker(db), conflictedIds(db)]);
   const r: DistributeResult = { assigned: 0, waiting: 0 };
-  for (const c of await unassignedOpen(db, limit)) {
-    if (!needsPerson(c, now)) continue;
+  for (const c of await unassignedOpen(db, limit, conflicted)) {
+    if (!needsPerson(c, now, conflicted.has(c.id))) continue;
     const u = p.pick(c);
     if (!u) {
       r.waiting++;
@@ -228,12 +262,16 @@ export async function rebalanceQueues(form: StaffCtx) {
   assertSupervisor(form.actor);
   const ctx = oneFormManyCases(form);
   const now = ctx.db.now();
-  const { rules, users, open, p } = await picker(ctx.db);
+  const [{ rules, users, open, p }, conflicted] = await Promise.all([
+    picker(ctx.db),
+    conflictedIds(ctx.db),
+  ]);
   let moved = 0;
   for (const u of users) {
     const mine = open.get(u.id) ?? [];
     const excess = rules.attendants[u.id]?.onShift ? mine.length - rules.cap : mine.length;
-    const movable = mine.filter((c) => needsPerson(c, now)).slice(0, Math.max(0, excess));
+    const movable = mine.filter((c) => needsPerson(c, now, conflicted.has(c.id)))
+      .slice(0, Math.max(0, excess));
     for (const c of movable) {
       const to = p.pick(c, u.id);
       if (!to) break;
@@ -263,14 +301,22 @@ export interface QueueView {
 }
 
 /** One attendant's queues: their open cases by queue, with counts. */
-export async function queuesOf(db: Db, userId: string): Promise<QueueView> {
+export async function queuesOf(
+  db: Db,
+  userId: string,
+  conflicted?: Set<string>,
+): Promise<QueueView> {
   const now = db.now();
   const view: QueueView = {
-    counts: { review: 0, call: 0, waiting: 0, overdue: 0 },
-    cases: { review: [], call: [], waiting: [], overdue: [] },
+    counts: { conflict: 0, review: 0, call: 0, waiting: 0, overdue: 0 },
+    cases: { conflict: [], review: [], call: [], waiting: [], overdue: [] },
   };
-  for (const c of await openCasesOf(db, userId)) {
-    const q = queueOf(c, now);
+  const [mine, stopped] = await Promise.all([
+    openCasesOf(db, userId),
+    conflicted ?? conflictedIds(db),
+  ]);
+  for (const c of mine) {
+    const q = queueOf(c, now, stopped.has(c.id));
     if (!q) continue;
     view.counts[q]++;
     view.cases[q].push(c);
@@ -281,14 +327,23 @@ export async function queuesOf(db: Db, userId: string): Promise<QueueView> {
 /** The team view for supervisors: per attendant counts, and cases needing a person. */
 export async function teamQueues(db: Db) {
   const now = db.now();
-  const [rules, users] = await Promise.all([getQueueRules(db), activeAttendants(db)]);
+  const [rules, users, conflicts] = await Promise.all([
+    getQueueRules(db),
+    activeAttendants(db),
+    erpConflicts(db),
+  ]);
+  const conflicted = new Set(conflicts.map((x) => x.caseId));
   const rows = [];
   const needing: RenewalCase[] = [];
   for (const u of users) {
-    const v = await queuesOf(db, u.id);
+    const v = await queuesOf(db, u.id, conflicted);
     rows.push({ user: u, counts: v.counts, open: Object.values(v.counts).reduce((s, n) => s + n) });
-    for (const q of ["overdue", "review", "call"] as const) needing.push(...v.cases[q]);
+    for (const q of ["conflict", "overdue", "review", "call"] as const) needing.push(...v.cases[q]);
   }
-  const unassigned = (await unassignedOpen(db, 200)).filter((c) => needsPerson(c, now));
-  return { rules, rows, needing, unassigned };
+  const unassigned = (await unassignedOpen(db, 200, conflicted))
+    .filter((c) => needsPerson(c, now, conflicted.has(c.id)));
+  // Every conflict with its case (ended ones too: the ERP still needs a person to settle it).
+  const conflictCases = new Map((await getCases(db, [...conflicted])).map((c) => [c.id, c]));
+  const erpStopped = conflicts.map((x) => ({ ...x, case: conflictCases.get(x.caseId) ?? null }));
+  return { rules, rows, needing, unassigned, conflicts: erpStopped };
 }

@@ -79,3 +79,19 @@ Deno.test("painel: the CSV export has the period's figures and neutralises formu
     .text();
   assert.match(old, /\r\nfunil;Contatar cliente;entradas;0\r\n/);
 });
+
+Deno.test("painel: a refresh after a counter moved shows the new figure (the kept render follows its input)", async () => {
+  await using t = await testApp();
+  await caseAt(t.db, "plan_chosen");
+  const sup = await makeUser(t.db, "supervisor");
+  const b = await signInAs(t.app, sup.username);
+  const funnel = async () =>
+    (await (await get(t.app, "/app/painel", b.cookie)).text())
+      .match(/data-testid="funnel-table"[\s\S]*?<\/table>/)![0];
+  const before = await funnel();
+  assert.equal(await funnel(), before, "unchanged counters, same page");
+  await caseAt(t.db, "plan_chosen");
+  const after = await funnel();
+  assert.match(before, /Contatar cliente<\/th><td[^>]*>1</);
+  assert.match(after, /Contatar cliente<\/th><td[^>]*>2</);
+});

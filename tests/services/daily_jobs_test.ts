@@ -3,7 +3,14 @@
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { keys } from "../../services/keys.ts";
-import { type JobRun, runDueJobs, scheduleDailyJobs } from "../../services/ops/daily_jobs.ts";
+import {
+  type DailyJob,
+  dailyJobs,
+  type JobRun,
+  QUEUE_EVERY_MS,
+  runDueJobs,
+  scheduleDailyJobs,
+} from "../../services/ops/daily_jobs.ts";
 import { until } from "../messaging/fixtures.ts";
 
 const quiet = () => {};
@@ -45,4 +52,21 @@ Deno.test("starting the scheduler catches up at once on the daily jobs", async (
     await stop();
     db.kv.close();
   }
+});
+
+Deno.test("the work queues are handed out every 15 minutes, the daily jobs once a day", async () => {
+  let now = Date.parse("2026-03-05T10:00:00Z");
+  await using db = await testDb(() => new Date(now));
+  const ran: string[] = [];
+  const jobs: DailyJob[] = dailyJobs({ photoRetentionDays: 90, caseExpireDays: 30 }).map((
+    j,
+  ) => ({ ...j, run: async (d) => (ran.push(j.name), await j.run(d)) }));
+  await runDueJobs(db, jobs, quiet);
+  now += 5 * 60_000; // 10:05: same period
+  await runDueJobs(db, jobs, quiet);
+  now += 11 * 60_000; // 10:16: the next quarter hour
+  await runDueJobs(db, jobs, quiet);
+  assert.deepEqual(ran.filter((n) => n === "queues").length, 2);
+  assert.deepEqual(ran.filter((n) => n === "retention").length, 1);
+  assert.equal(QUEUE_EVERY_MS, 15 * 60_000);
 });
