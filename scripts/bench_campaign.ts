@@ -145,6 +145,7 @@ for (let i = 0; i < counted.cases; i++) {
     [keys.case(caseId), { ...sample.c, id: caseId }],
     [keys.openCaseByContract(contractId), caseId],
     [keys.caseOpens(contractId), new Deno.KvU64(1n)],
+    [keys.queueDue(sample.c.link!.expiresAt, caseId), caseId],
     [keys.casesByStep("contact", caseId), { customerId: sample.c.customerId, city: sample.c.city }],
     [keys.link(ulid() + ulid() + ulid().slice(0, 12)), sample.link],
     [keys.campaignSend(wave.id, sample.c.loyaltyEnd, contractId), sample.send],

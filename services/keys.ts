@@ -73,6 +73,10 @@ export const keys = {
    * open-case key, which is deleted when a case ends.
    */
   caseOpens: (contractId: string) => ["case_opens", contractId] as const,
+  /** Open cases nobody holds, by the instant they need a person (domain/person_due.ts): the
+   * work queues hand out the entries due by now. Moved by every case write (stageQueueDue). */
+  queueDue: (at: string, caseId: string) => ["queue_due", at, caseId] as const,
+  queueDues: () => ["queue_due"] as const,
   caseContact: (caseId: string, id: string) => ["case_contacts", caseId, id] as const,
   caseContacts: (caseId: string) => ["case_contacts", caseId] as const,
   /** The contract's last refusal (case id + when): the due list and claims keep a cool-off. */

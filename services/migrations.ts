@@ -7,6 +7,7 @@ import { backfillNameIndex, backfillPhoneIndex } from "./customers.ts";
 import { backfillContractErpIndex } from "./contracts.ts";
 import { sealLegacyCaseRows } from "./renewals/case_seal.ts";
 import { backfillDeclineMarks } from "./renewals/cool_off.ts";
+import { backfillQueueDue } from "./renewals/queues.ts";
 
 export interface Migration {
   version: number;
@@ -57,6 +58,14 @@ export const migrations: Migration[] = [
     name: "dashboard counters rebuilt from the cases (stores from before the counters)",
     up: async (db) => {
       await rebuildCounters(db);
+    },
+  },
+  {
+    version: 8,
+    name:
+      "queue_due: the work queues' index of open cases nobody holds, by when they need a person",
+    up: async (db) => {
+      await backfillQueueDue(db);
     },
   },
 ];

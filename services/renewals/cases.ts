@@ -40,6 +40,7 @@ import { priorSubmission, stageSubmission } from "../submissions.ts";
 import { stageDeclineMark } from "./cool_off.ts";
 import { stageCounters } from "./counters.ts";
 import { stageErpPlanUndo } from "../erp/queue.ts";
+import { needsPersonFrom } from "../../domain/person_due.ts";
 
 export interface Photo {
   blobId: string;
@@ -144,6 +145,28 @@ function summary(c: RenewalCase): CaseSummary {
   };
 }
 
+/** The case's entry in the queue index: open, nobody holds it, and from when it needs a person. */
+function queueDueKey(c: RenewalCase): Deno.KvKey | null {
+  if (c.assigneeId) return null;
+  const at = needsPersonFrom(c);
+  return at ? keys.queueDue(at, c.id) : null;
+}
+
+/**
+ * Moves the case's queue index entry (keys.queueDue) from `prev` to `next` in the atomic that
+ * writes `next`: every case write goes through here, so handing out the queues lists the
+ * entries due by now instead of reading every open case.
+ */
+export function stageQueueDue(
+  op: Deno.AtomicOperation,
+  prev: RenewalCase | null,
+  next: RenewalCase,
+): void {
+  const from = prev && queueDueKey(prev), to = queueDueKey(next);
+  if (from && from.join("\u0000") !== to?.join("\u0000")) op.delete(from);
+  if (to) op.set(to, next.id);
+}
+
 export class StepError extends AppError {
   override status = 409;
 }
@@ -242,6 +265,7 @@ export async function stageOpenCase(
     .set(keys.openCaseByContract(c.contractId), c.id)
     .set(keys.casesByStep(c.step, c.id), summary(c))
     .sum(keys.caseOpens(c.contractId), 1n);
+  stageQueueDue(op, null, c);
   if (c.assigneeId) op.set(keys.casesByAssignee(c.assigneeId, c.id), summary(c));
   const opened = addAudit(db, op, `case:${c.id}`, "case.opened", actor, {
     origin: c.origin,
@@ -380,6 +404,7 @@ export async function transition<A extends Action>(
     await stageRevertPlan(db, op, prev);
   }
   op.set(keys.case(next.id), await sealCase(db, next));
+  stageQueueDue(op, prev, next);
   if (next.step !== prev.step || next.assigneeId !== prev.assigneeId) {
     op.delete(keys.casesByStep(prev.step, prev.id));
     op.set(keys.casesByStep(next.step, next.id), summary(next));
@@ -464,6 +489,7 @@ export async function setAssignee(
   };
   const op = db.kv.atomic().check(entry).set(keys.case(caseId), await sealCase(db, next))
     .set(keys.casesByStep(next.step, next.id), summary(next));
+  stageQueueDue(op, prev, next);
   if (prev.assigneeId) op.delete(keys.casesByAssignee(prev.assigneeId, caseId));
   if (next.assigneeId) op.set(keys.casesByAssignee(next.assigneeId, caseId), summary(next));
   const action = assignee ? "case.assigned" : "case.released";
@@ -546,6 +572,7 @@ export async function updateCase<A extends CaseUpdateAction>(
   const op = db.kv.atomic().check(entry);
   await input.apply(next, op, prev);
   op.set(keys.case(next.id), await sealCase(db, next));
+  stageQueueDue(op, prev, next);
   const auditData = await sealAuditText(db, `case:${next.id}`, input.auditData);
   addAudit(db, op, `case:${next.id}`, input.action, input.actor, auditData as AuditData[A]);
   if (remember) stageSubmission(db, op, input.actor, { caseId: next.id, action: input.action });

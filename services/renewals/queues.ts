@@ -12,7 +12,14 @@ import { listUsers, type User } from "../users.ts";
 import { type Actor, actorKind } from "../../domain/actor.ts";
 import { isTerminal, OPEN_STEPS } from "../../domain/steps.ts";
 import { STEP_POLICY } from "../../domain/policy.ts";
-import { getCases, listOpenCases, type RenewalCase, setAssignee } from "./cases.ts";
+import {
+  getCaseEntry,
+  getCases,
+  listOpenCases,
+  type RenewalCase,
+  setAssignee,
+  stageQueueDue,
+} from "./cases.ts";
 import { assignContract } from "./assignment.ts";
 import type { StaffCtx } from "./env.ts";
 import type { ErpConflictMark } from "../erp/queue.ts";
@@ -136,28 +143,50 @@ async function openCasesOf(db: Db, userId: string): Promise<RenewalCase[]> {
   return (await listOpenCases(db, { assigneeId: userId, limit: 1000 })).cases;
 }
 
-/** Open cases nobody holds, oldest first (capped per pass; those with a conflict always in). */
+/**
+ * Open cases nobody holds that need a person now, oldest need first, at most `limit` (those
+ * with a conflict always in). The queue index (keys.queueDue, moved by every case write) is
+ * ordered by the instant each case needs someone, so this reads the entries due by now — at
+ * 1M contracts tens of thousands of campaign cases wait on the customer and are not read.
+ */
 async function unassignedOpen(
   db: Db,
   limit: number,
   conflicted: Set<string>,
 ): Promise<RenewalCase[]> {
+  const now = db.now().toISOString();
   const ids: string[] = [...conflicted];
-  // Staff's steps first: with campaign waves most unassigned cases wait on the customer.
-  const steps = [...OPEN_STEPS].sort((a, b) =>
-    Number(STEP_POLICY[b].turn === "staff") - Number(STEP_POLICY[a].turn === "staff")
-  );
-  for (const step of steps) {
-    for await (
-      const e of db.kv.list<{ assigneeId?: string }>({ prefix: keys.casesInStep(step) })
-    ) {
-      if (!e.value.assigneeId) ids.push(String(e.key[2]));
-      if (ids.length >= limit) break;
-    }
-  }
+  const due = db.kv.list<string>({
+    start: keys.queueDues(),
+    end: [...keys.queueDues(), now + "\uffff"],
+  }, { limit });
+  for await (const e of due) ids.push(e.value);
   const cases = await getCases(db, [...new Set(ids)]);
-  return cases.filter((c) => !c.assigneeId && !isTerminal(c.step))
-    .sort((a, b) => a.id.localeCompare(b.id));
+  return cases.filter((c) => !c.assigneeId && !isTerminal(c.step));
+}
+
+/**
+ * Migration: queue index entries for the open cases written before the index existed. Each
+ * entry is set with a check on its case's version (a case changed meanwhile has its entry from
+ * that change already).
+ */
+export async function backfillQueueDue(db: Db): Promise<number> {
+  let n = 0;
+  const one = async (id: string) => {
+    const entry = await getCaseEntry(db, id);
+    const op = db.kv.atomic().check(entry);
+    stageQueueDue(op, null, entry.value);
+    if ((await op.commit()).ok) n++;
+  };
+  for (const step of OPEN_STEPS) {
+    const ids: string[] = [];
+    for await (const e of db.kv.list({ prefix: keys.casesInStep(step) })) {
+      ids.push(String(e.key[2]));
+      if (ids.length >= 50) await Promise.all(ids.splice(0).map(one));
+    }
+    await Promise.all(ids.map(one));
+  }
+  return n;
 }
 
 /**
