@@ -1,23 +1,19 @@
 // The dashboard's Pix Automático section: authorizations entering each status in the period
 // (services/pix_auto/counters.ts), as bars and the same figures in a table.
-import type { CountedPixAutoStatus } from "../../services/pix_auto/counters.ts";
+import {
+  type CountedPixAutoStatus,
+  PIX_AUTO_COUNTED,
+  PIX_AUTO_LABELS,
+} from "../../services/pix_auto/counters.ts";
 import { formatCount } from "../../domain/format.ts";
 import { BarChart } from "./BarChart.tsx";
-
-const LABELS: Record<CountedPixAutoStatus, string> = {
-  pending: "Aguardando autorização",
-  approved: "Autorizados",
-  rejected: "Recusados pelo cliente",
-  cancelled: "Cancelados pelo pagador",
-  expired: "Expirados sem autorização",
-};
 
 const td = "p-2 border-b border-gray-200";
 
 export function PixAutoSection({ counts }: { counts: Record<CountedPixAutoStatus, number> }) {
-  const rows = (Object.keys(LABELS) as CountedPixAutoStatus[]).map((s) => ({
+  const rows = PIX_AUTO_COUNTED.map((s) => ({
     s,
-    label: LABELS[s],
+    label: PIX_AUTO_LABELS[s],
     value: counts[s] ?? 0,
   }));
   return (

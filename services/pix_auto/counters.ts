@@ -19,6 +19,15 @@ export const PIX_AUTO_COUNTED = [
 ] as const;
 export type CountedPixAutoStatus = typeof PIX_AUTO_COUNTED[number];
 
+/** The dashboard's words for them (its section and its CSV export). */
+export const PIX_AUTO_LABELS: Record<CountedPixAutoStatus, string> = {
+  pending: "Aguardando autorização",
+  approved: "Autorizados",
+  rejected: "Recusados pelo cliente",
+  cancelled: "Cancelados pelo pagador",
+  expired: "Expirados sem autorização",
+};
+
 const counted = (s: string): s is CountedPixAutoStatus =>
   (PIX_AUTO_COUNTED as readonly string[]).includes(s);
 

@@ -3,6 +3,7 @@
 // (=, +, -, @ first: an attendant's name is typed by an admin) are quoted as text.
 import type { DashboardData } from "./dashboard.ts";
 import { SOURCE_COLUMNS } from "./dashboard.ts";
+import { PIX_AUTO_COUNTED, PIX_AUTO_LABELS } from "../pix_auto/counters.ts";
 
 function cell(v: string | number | null): string {
   if (v === null) return "";
@@ -41,5 +42,8 @@ export function dashboardCsv(d: DashboardData): string {
   rows.push(["encerramento", "links_expirados", "casos", d.ends.expired]);
   rows.push(["encerramento", "sem_contato", "casos", d.ends.unreachable]);
   rows.push(["encerramento", "cancelados", "casos", d.ends.cancelled]);
+  for (const s of PIX_AUTO_COUNTED) {
+    rows.push(["pix_automatico", PIX_AUTO_LABELS[s], "autorizacoes", d.pixAuto[s]]);
+  }
   return "\uFEFF" + rows.map((r) => r.map(cell).join(";")).join("\r\n") + "\r\n";
 }

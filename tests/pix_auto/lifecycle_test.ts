@@ -89,6 +89,9 @@ Deno.test("dashboard counts each Pix Automático status in the status change's a
   assert.match(html, /data-testid="pix-auto-approved"[^>]*>1</);
   assert.match(html, /data-testid="pix-auto-cancelled"[^>]*>1</);
   assert.match(html, /data-testid="pix-auto-rejected"[^>]*>0</);
+  const csv = await staffPage(s, "/app/painel.csv?de=2027-01-01&ate=2027-01-31");
+  assert.match(csv, /pix_automatico;Autorizados;autorizacoes;1\r\n/);
+  assert.match(csv, /pix_automatico;Cancelados pelo pagador;autorizacoes;1\r\n/);
 });
 
 Deno.test("an authorization not approved in time expires, and the page offers Pix Automático again", async () => {
