@@ -30,6 +30,7 @@ Deno.test("bench:campaign: small run, last line is the JSON with no duplicates",
         "dashboard_ms",
         "dashboard_raw_ms",
         "dashboard_ratio_vs_raw",
+        "dashboard_render_ms",
       ]
     ) assert.ok(k in r, k);
     assert.equal(r.contracts, 400);
