@@ -109,7 +109,7 @@ async function writeRaw(sample: Awaited<ReturnType<typeof sampleRow>>, count: nu
       [keys.case(caseId), { ...sample.c, id: caseId }],
       [keys.openCaseByContract(contractId), caseId],
       [keys.caseOpens(contractId), new Deno.KvU64(1n)],
-      [keys.queueDue(sample.c.link!.expiresAt, caseId), caseId],
+      [keys.queueDue(sample.c.link!.expiresAt, caseId), { caseId, city: sample.c.city }],
       [keys.casesByStep("contact", caseId), {
         customerId: sample.c.customerId,
         city: sample.c.city,

@@ -7,7 +7,7 @@ import { backfillNameIndex, backfillPhoneIndex } from "./customers.ts";
 import { backfillContractErpIndex } from "./contracts.ts";
 import { sealLegacyCaseRows } from "./renewals/case_seal.ts";
 import { backfillDeclineMarks } from "./renewals/cool_off.ts";
-import { backfillQueueDue } from "./renewals/queues.ts";
+import { backfillQueueDue } from "./renewals/queue_sources.ts";
 
 export interface Migration {
   version: number;

@@ -145,6 +145,12 @@ function summary(c: RenewalCase): CaseSummary {
   };
 }
 
+/** A queue index entry's value: the city lets distribution skip cases nobody can take. */
+export interface QueueDueEntry {
+  caseId: string;
+  city: string;
+}
+
 /** The case's entry in the queue index: open, nobody holds it, and from when it needs a person. */
 function queueDueKey(c: RenewalCase): Deno.KvKey | null {
   if (c.assigneeId) return null;
@@ -164,7 +170,7 @@ export function stageQueueDue(
 ): void {
   const from = prev && queueDueKey(prev), to = queueDueKey(next);
   if (from && from.join("\u0000") !== to?.join("\u0000")) op.delete(from);
-  if (to) op.set(to, next.id);
+  if (to) op.set(to, { caseId: next.id, city: next.city } satisfies QueueDueEntry);
 }
 
 export class StepError extends AppError {

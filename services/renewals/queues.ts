@@ -10,19 +10,20 @@ import { ConflictError, ForbiddenError, ValidationError } from "../errors.ts";
 import { addAudit } from "../audit.ts";
 import { listUsers, type User } from "../users.ts";
 import { type Actor, actorKind } from "../../domain/actor.ts";
-import { isTerminal, OPEN_STEPS } from "../../domain/steps.ts";
+import { isTerminal } from "../../domain/steps.ts";
 import { STEP_POLICY } from "../../domain/policy.ts";
-import {
-  getCaseEntry,
-  getCases,
-  listOpenCases,
-  type RenewalCase,
-  setAssignee,
-  stageQueueDue,
-} from "./cases.ts";
+import { getCases, listOpenCases, type RenewalCase, setAssignee } from "./cases.ts";
 import { assignContract } from "./assignment.ts";
 import type { StaffCtx } from "./env.ts";
-import type { ErpConflictMark } from "../erp/queue.ts";
+import {
+  conflictedIds,
+  dueByNow,
+  erpConflicts,
+  freeCases,
+  unassignedOpen,
+} from "./queue_sources.ts";
+
+export { backfillQueueDue, type ErpConflictItem, erpConflicts } from "./queue_sources.ts";
 
 export const QUEUES = {
   conflict: "Conflito com o ERP",
@@ -61,29 +62,6 @@ export const needsPerson = (c: RenewalCase, now: Date, conflicted = false) => {
   const q = queueOf(c, now, conflicted);
   return q !== null && q !== "waiting";
 };
-
-/** A write to the ERP stopped on a conflict, with its case (which may have ended since). */
-export interface ErpConflictItem extends ErpConflictMark {
-  caseId: string;
-  writeId: string;
-}
-
-/** Conflicts are few (each waits for a person): read whole, capped. */
-const CONFLICTS_MAX = 1000;
-
-/** Every write stopped on a conflict, oldest case first. */
-export async function erpConflicts(db: Db): Promise<ErpConflictItem[]> {
-  const out: ErpConflictItem[] = [];
-  const it = db.kv.list<ErpConflictMark>({ prefix: keys.caseErpConflicts() }, {
-    limit: CONFLICTS_MAX,
-  });
-  for await (const e of it) {
-    out.push({ ...e.value, caseId: String(e.key[1]), writeId: String(e.key[2]) });
-  }
-  return out;
-}
-
-const conflictedIds = async (db: Db) => new Set((await erpConflicts(db)).map((x) => x.caseId));
 
 export interface QueueRules {
   /** Most open cases one attendant holds before the rules pass them over. */
@@ -144,52 +122,6 @@ async function openCasesOf(db: Db, userId: string): Promise<RenewalCase[]> {
 }
 
 /**
- * Open cases nobody holds that need a person now, oldest need first, at most `limit` (those
- * with a conflict always in). The queue index (keys.queueDue, moved by every case write) is
- * ordered by the instant each case needs someone, so this reads the entries due by now — at
- * 1M contracts tens of thousands of campaign cases wait on the customer and are not read.
- */
-async function unassignedOpen(
-  db: Db,
-  limit: number,
-  conflicted: Set<string>,
-): Promise<RenewalCase[]> {
-  const now = db.now().toISOString();
-  const ids: string[] = [...conflicted];
-  const due = db.kv.list<string>({
-    start: keys.queueDues(),
-    end: [...keys.queueDues(), now + "\uffff"],
-  }, { limit });
-  for await (const e of due) ids.push(e.value);
-  const cases = await getCases(db, [...new Set(ids)]);
-  return cases.filter((c) => !c.assigneeId && !isTerminal(c.step));
-}
-
-/**
- * Migration: queue index entries for the open cases written before the index existed. Each
- * entry is set with a check on its case's version (a case changed meanwhile has its entry from
- * that change already).
- */
-export async function backfillQueueDue(db: Db): Promise<number> {
-  let n = 0;
-  const one = async (id: string) => {
-    const entry = await getCaseEntry(db, id);
-    const op = db.kv.atomic().check(entry);
-    stageQueueDue(op, null, entry.value);
-    if ((await op.commit()).ok) n++;
-  };
-  for (const step of OPEN_STEPS) {
-    const ids: string[] = [];
-    for await (const e of db.kv.list({ prefix: keys.casesInStep(step) })) {
-      ids.push(String(e.key[2]));
-      if (ids.length >= 50) await Promise.all(ids.splice(0).map(one));
-    }
-    await Promise.all(ids.map(one));
-  }
-  return n;
-}
-
-/**
  * One form that changes many cases cannot be remembered as one submission per case (the
  * submission key takes one change): a repeat of it re-assigns the same cases to the same
  * person, which changes nothing that matters.
@@ -223,6 +155,20 @@ class Picker {
     }
     return null;
   }
+  /** Someone on shift, under the cap, serves this city (what pick() would look for). */
+  canTake(city: string): boolean {
+    return this.users.some((u) => this.eligible(u, city));
+  }
+  /** Anyone on shift under the cap at all: when not, a pass can stop reading. */
+  anyRoom(): boolean {
+    return this.users.some((u) => this.eligible(u));
+  }
+  private eligible(u: User, city?: string): boolean {
+    const r = this.rules.attendants[u.id];
+    if (!r?.onShift || (this.load.get(u.id) ?? 0) >= this.rules.cap) return false;
+    return city === undefined || !r.cities.length ||
+      r.cities.some((x) => x.toLowerCase() === city.toLowerCase());
+  }
   get cursor() {
     return this.last;
   }
@@ -251,28 +197,50 @@ export interface DistributeResult {
 }
 
 /**
- * Hands unassigned cases that need a person to attendants (the rules above). Run by the
- * supervisor's button or a job, as `actor` (a supervisor or `systemActor("Filas")`). A case
- * someone claimed meanwhile is skipped (the claim won).
+ * Hands unassigned cases that need a person to attendants (the rules above), at most `limit`
+ * per pass. Run by the supervisor's button or a job, as `actor` (a supervisor or
+ * `systemActor("Filas")`). Conflicts first, then the queue index oldest need first; an entry
+ * whose city no attendant with room serves is passed over without reading its case (so cases
+ * of a city nobody can take now never hold back the others), and the pass stops once nobody
+ * has room. A case someone claimed meanwhile is skipped (the claim won).
  */
 export async function distributeQueue(db: Db, actor: Actor, limit = 500) {
   const now = db.now();
   const [{ p }, conflicted] = await Promise.all([picker(db), conflictedIds(db)]);
   const r: DistributeResult = { assigned: 0, waiting: 0 };
-  for (const c of await unassignedOpen(db, limit, conflicted)) {
-    if (!needsPerson(c, now, conflicted.has(c.id))) continue;
-    const u = p.pick(c);
-    if (!u) {
+  const hand = async (ids: string[]) => {
+    for (const c of await freeCases(db, ids)) {
+      if (r.assigned >= limit) return;
+      if (!needsPerson(c, now, conflicted.has(c.id))) continue;
+      const u = p.pick(c);
+      if (!u) {
+        r.waiting++;
+        continue;
+      }
+      try {
+        await setAssignee(db, c.id, { id: u.id, name: u.name }, actor, { onlyIfFree: true });
+        r.assigned++;
+      } catch (e) {
+        if (!(e instanceof ConflictError)) throw e;
+      }
+    }
+  };
+  await hand([...conflicted]);
+  let page: string[] = [];
+  for await (const e of dueByNow(db)) {
+    if (r.assigned >= limit || !p.anyRoom()) break;
+    if (conflicted.has(e.value.caseId)) continue; // handed above
+    if (!p.canTake(e.value.city)) {
       r.waiting++;
       continue;
     }
-    try {
-      await setAssignee(db, c.id, { id: u.id, name: u.name }, actor, { onlyIfFree: true });
-      r.assigned++;
-    } catch (e) {
-      if (!(e instanceof ConflictError)) throw e;
+    page.push(e.value.caseId);
+    if (page.length >= 100) {
+      await hand(page);
+      page = [];
     }
   }
+  await hand(page);
   await db.kv.set(keys.queueCursor(), p.cursor);
   return r;
 }

@@ -11,6 +11,7 @@ import { needsPersonFrom } from "../../domain/person_due.ts";
 import { needsPerson, queueOf } from "../../services/renewals/queues.ts";
 import {
   getCase,
+  type QueueDueEntry,
   type RenewalCase,
   setAssignee,
   updateCase,
@@ -25,8 +26,8 @@ const H = 3600_000;
 
 async function dueEntries(db: Db) {
   const out: { at: string; caseId: string }[] = [];
-  for await (const e of db.kv.list<string>({ prefix: keys.queueDues() })) {
-    out.push({ at: String(e.key[1]), caseId: e.value });
+  for await (const e of db.kv.list<QueueDueEntry>({ prefix: keys.queueDues() })) {
+    out.push({ at: String(e.key[1]), caseId: e.value.caseId });
   }
   return out;
 }
@@ -103,4 +104,23 @@ Deno.test("migration 8: open cases from before the index get their entries", asy
   await db.kv.set(keys.schemaVersion(), 7);
   await migrate(db);
   assert.deepEqual((await dueEntries(db)).map((x) => x.caseId), [h.case.id]);
+});
+
+Deno.test("queue index: cases of a city nobody can take now do not hold back the others", async () => {
+  await using db = await testDb();
+  const cases: RenewalCase[] = [];
+  for (let i = 0; i < 5; i++) cases.push((await caseAt(db, "photo_sent")).case);
+  for (const c of cases) await setAssignee(db, c.id, null, systemActor("t"));
+  const last = cases.at(-1)!;
+  assert.notEqual(cases[0].city, last.city, "older entries of another city come first");
+  const a = await makeUser(db, "attendant");
+  const sup = await makeUser(db, "supervisor");
+  await saveQueueRules({ ...testEnv(db), actor: staffActor(sup) }, {
+    cap: 40,
+    attendants: { [a.id]: { onShift: true, cities: [last.city] } },
+  });
+  const r = await distributeQueue(db, systemActor("Filas"), 1);
+  assert.equal(r.assigned, 1);
+  assert.equal((await getCase(db, last.id))!.assigneeId, a.id);
+  assert.ok(r.waiting >= 1, "the others are counted as waiting");
 });
