@@ -92,6 +92,8 @@ export interface EventAuditData {
   /** The new speed on the network (services/network/apply_speed.ts), with the notify step. */
   "network.speed_applied": { outcome: string; nas?: string; reason?: string; ms?: number };
   "erp.write_retried": { kind: string; from: string };
+  /** A conflict settled in the ERP's favour: Renova's write dropped, the ERP's record kept. */
+  "erp.write_kept_erp": { kind: string };
   "erp.pulled": Record<string, number>;
   // Campaign waves (services/campaigns/).
   "campaign.wave_saved": { offsetDays: number; channel: string; dailyCap: number };

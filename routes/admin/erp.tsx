@@ -12,12 +12,14 @@ import {
   ERP_WRITE_LABELS,
   type ErpWrite,
   listErpWrites,
+  keepErpVersion,
   retryErpWrite,
 } from "../../services/erp/queue.ts";
 import { runNow } from "../../services/erp/schedule.ts";
 
 const NOTICES: Record<string, string> = {
   retried: "Envio recolocado na fila: sai na próxima passada (até 1 minuto).",
+  kept: "Conflito resolvido: mantido o que está no ERP; o envio do Renova foi descartado.",
   pull: "Leitura do ERP iniciada. Recarregue em instantes para ver o resultado.",
   push: "Envio ao ERP iniciado. Recarregue em instantes para ver o resultado.",
   busy: "Já há uma leitura ou um envio em andamento: aguarde terminar.",
@@ -80,6 +82,14 @@ function WriteRow({ w, csrf }: { w: ErpWrite; csrf?: string }) {
           <Button variant="secondary">
             {w.status === "conflict" ? "Enviar mesmo assim" : "Tentar de novo"}
           </Button>
+        </form>
+      )}
+      {w.status === "conflict" && (
+        <form method="post" action="/admin/erp" class="mt-2">
+          <CsrfField token={csrf} />
+          <input type="hidden" name="id" value={w.id} />
+          <input type="hidden" name="action" value="keep" />
+          <Button variant="secondary">Manter o que está no ERP</Button>
         </form>
       )}
     </li>
@@ -145,10 +155,11 @@ export default define({
   POST: async (c) => {
     const f = await formFields(c);
     const db = c.get("db");
-    if (f.action === "retry") {
+    if (f.action === "retry" || f.action === "keep") {
       if (!/^[0-9A-Z]{26}$/.test(f.id ?? "")) throw new NotFoundError("Envio não encontrado.");
-      await retryErpWrite(db, f.id, actorOf(c));
-      return c.redirect("/admin/erp?ok=retried", 303);
+      const settle = f.action === "retry" ? retryErpWrite : keepErpVersion;
+      await settle(db, f.id, actorOf(c));
+      return c.redirect(`/admin/erp?ok=${f.action === "retry" ? "retried" : "kept"}`, 303);
     }
     const erp = c.get("config").erp;
     if (f.action !== "pull" && f.action !== "push") {

@@ -272,6 +272,29 @@ export async function listErpWrites(db: Db, limit = 200) {
 }
 
 /**
+ * A person settles a conflict in the ERP's favour (they looked at both and the ERP's record is
+ * right): Renova's write is dropped, nothing is sent, and the contract's later writes go on
+ * (each still compares the ERP's record with what Renova last read, so none overwrites it).
+ */
+export async function keepErpVersion(db: Db, id: string, actor: Actor): Promise<void> {
+  const entry = await getErpWrite(db, id);
+  if (!entry.value) throw new NotFoundError("Envio ao ERP não encontrado.");
+  const w = entry.value;
+  if (w.status !== "conflict") {
+    throw new ValidationError({ id: "Só um envio em conflito pode ser resolvido assim." });
+  }
+  const now = db.now().toISOString();
+  const op = db.kv.atomic().check(entry).set(keys.erpWrite(id), {
+    ...w,
+    status: "dropped",
+    result: "Descartado: mantido o que está no ERP.",
+    updatedAt: now,
+  } satisfies ErpWrite).delete(keys.caseErpConflict(w.caseId, id));
+  addAudit(db, op, `erp_write:${id}`, "erp.write_kept_erp", actor, { kind: w.kind });
+  await commitOrConflict(op, "Este envio mudou enquanto você olhava. Recarregue a página.");
+}
+
+/**
  * A person sends a dead or conflicting write again. For a conflict this means "send it over
  * the ERP's change" (they looked at both): the stamp comparison is dropped for this write.
  */

@@ -2,7 +2,7 @@
 // (the assignee's, or handed out by the rules when nobody holds it), and the supervisors see
 // every conflict, ended renewals included; settling it (retry) takes it out.
 import assert from "node:assert/strict";
-import { makeUser, signInAs, testApp, testDb } from "../helpers.ts";
+import { makeUser, postForm, signInAs, testApp, testDb } from "../helpers.ts";
 import { staffCtx } from "../factories.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { pushErpWrites } from "../../services/erp/push.ts";
@@ -15,7 +15,7 @@ import {
   teamQueues,
 } from "../../services/renewals/queues.ts";
 import { findUserByUsername } from "../../services/users.ts";
-import { adapterOf, IxcStandin } from "./fixtures.ts";
+import { adapterOf, IxcStandin, TOKEN } from "./fixtures.ts";
 import { erpRenewal, erpWrites } from "./writeback.ts";
 
 /** A renewal whose plan change meets a contract changed in IXC meanwhile. */
@@ -93,6 +93,33 @@ Deno.test("conflict queue: /app/filas lists it for supervisors, with what stoppe
     assert.match(list, /Troca de plano no contrato/);
     assert.match(list, /alterado no IXC/);
     assert.match(html, /Conflito com o ERP \(1\)/);
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("conflict queue: 'Manter o que está no ERP' drops Renova's write, IXC keeps its record", async () => {
+  const s = new IxcStandin().start();
+  try {
+    await using t = await testApp({ IXC_URL: s.url, IXC_TOKEN: TOKEN });
+    const { erpId } = await conflicted(t.db, s);
+    const [plan] = await erpWrites(t.db);
+    const admin = await signInAs(t.app, (await makeUser(t.db, "admin")).username);
+    const page = await (await t.app.request("/admin/erp", { headers: { cookie: admin.cookie } }))
+      .text();
+    assert.match(page, /Manter o que está no ERP/);
+    const res = await postForm(t.app, "/admin/erp", { action: "keep", id: plan.id }, admin);
+    assert.equal(res.headers.get("location"), "/admin/erp?ok=kept");
+    const now = (await erpWrites(t.db)).find((w) => w.id === plan.id)!;
+    assert.equal(now.status, "dropped");
+    assert.equal((await teamQueues(t.db)).conflicts.length, 0, "out of the conflict queue");
+    await pushErpWrites(t.db, adapterOf(s));
+    assert.equal(s.table("cliente_contrato").get(erpId)!.obs, "Mudou no IXC", "not overwritten");
+    assert.equal(s.writesTo(`PUT cliente_contrato/${erpId}`), 0);
+    // Only a conflict can be settled this way: a second click is refused, nothing changes.
+    const again = await postForm(t.app, "/admin/erp", { action: "keep", id: plan.id }, admin);
+    assert.equal(again.status, 400);
+    assert.match(await again.text(), /Só um envio em conflito/);
   } finally {
     await s.stop();
   }
