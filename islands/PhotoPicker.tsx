@@ -5,7 +5,7 @@
 // (mobile data): a JPEG of at most 1600 px a side, the original when the browser cannot. The
 // server checks and re-encodes whatever arrives; this only saves a wasted or heavy upload.
 // One message slot: a new problem replaces the old one (the server's, or an earlier one).
-import { useRef } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { useSignal } from "@preact/signals";
 import { island } from "../lib/island.ts";
 import { PHOTO_TYPES } from "../domain/limits.ts";
@@ -109,8 +109,7 @@ function PhotoPicker({ maxBytes, error }: Props) {
   const camera = useRef<HTMLInputElement>(null);
   const gallery = useRef<HTMLInputElement>(null);
 
-  const onChange = async (e: Event) => {
-    const input = e.currentTarget as HTMLInputElement;
+  const choose = async (input: HTMLInputElement) => {
     const other = input === camera.current ? gallery.current : camera.current;
     if (other) other.value = ""; // only the photo just chosen is sent
     const file = input.files?.[0];
@@ -140,6 +139,13 @@ function PhotoPicker({ maxBytes, error }: Props) {
     }
     preview.value = URL.createObjectURL(sent);
   };
+  const onChange = (e: Event) => choose(e.currentTarget as HTMLInputElement);
+  // A photo chosen while the script was still loading (a slow phone) fired its change before
+  // this island listened: handle it now, so it gets its preview and is shrunk like any other.
+  useEffect(() => {
+    const chosen = [camera.current, gallery.current].find((i) => i?.files?.length);
+    if (chosen) void choose(chosen);
+  }, []);
 
   const btn =
     "flex-1 flex items-center justify-center gap-2 rounded-lg border-2 border-brand-600 bg-white px-3 py-3 text-base font-medium text-brand-800 cursor-pointer hover:bg-brand-50 focus-within:ring-2 focus-within:ring-offset-2 focus-within:ring-brand-600";

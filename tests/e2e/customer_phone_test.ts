@@ -317,3 +317,38 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "browser: a photo chosen before the page's script loaded still gets its preview",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startServer();
+    const browser = await launchBrowser();
+    try {
+      const h = await caseAt(server.db, "plan_chosen");
+      const p = await phonePage(browser, PHONES[0]);
+      // A slow phone: the scripts arrive only after the customer picked the photo.
+      let release = () => {};
+      const held = new Promise<void>((ok) => (release = ok));
+      await p.page.route("**/*.js", async (route) => {
+        await held;
+        await route.continue();
+      });
+      // Module scripts hold DOMContentLoaded back: wait for the response, then for the input.
+      await p.page.goto(`${server.base}/r/${h.token}`, { waitUntil: "commit" });
+      await p.page.getByLabel("Escolher da galeria").setInputFiles({
+        name: "camera.jpg",
+        mimeType: "image/jpeg",
+        buffer: await bigPhoto(),
+      });
+      release();
+      await p.page.getByTestId("photo-preview").waitFor({ timeout: 15_000 });
+      assert.match(await p.page.getByTestId("photo-size").textContent() ?? "", /reduzida/);
+      assert.deepEqual(p.errors, []);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  },
+});
