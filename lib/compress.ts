@@ -11,7 +11,6 @@
 import type { MiddlewareHandler } from "hono";
 import { compress, COMPRESSIBLE_CONTENT_TYPE_REGEX } from "hono/compress";
 import zlib from "node:zlib";
-import { Buffer } from "node:buffer";
 import type { AppEnv } from "./route.ts";
 
 const THRESHOLD = 1024;
@@ -56,51 +55,6 @@ function staffDynamic(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
 
 const gzipOrDeflate = compress({ threshold: THRESHOLD });
 
-// A page's inline stylesheet (lib/render.tsx) is the same bytes on every page of one kind and
-// over half of a customer page, so it is deflated once and spliced into each answer's gzip
-// stream between the text before and after it, deflated per answer (issue #21: ~100 of ~260
-// µs CPU per customer page). Deflate blocks ended by a sync flush concatenate into one valid
-// stream; the CRC and length cover every byte. The cached copy is used only when its bytes
-// equal this answer's stylesheet (compared), so the output always inflates to the input.
-const STYLE_OPEN = Buffer.from("<style data-twind>");
-const STYLE_CLOSE = Buffer.from("</style>");
-/** Smaller stylesheets are not worth a splice. */
-const STYLE_MIN = 2048;
-const STYLES_MAX = 100;
-const deflatedStyles = new Map<string, { raw: Buffer; deflated: Buffer }>();
-const SYNC = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
-const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
-
-/** Gzip of `plain`; `styleKey` (the stylesheet's CSP hash) names its stylesheet's bytes. */
-export function gzipPage(plain: Uint8Array, styleKey?: string): Uint8Array<ArrayBuffer> {
-  const buf = Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength);
-  const open = styleKey ? buf.indexOf(STYLE_OPEN) : -1;
-  const start = open + STYLE_OPEN.length;
-  const end = open < 0 ? -1 : buf.indexOf(STYLE_CLOSE, start);
-  if (end - start < STYLE_MIN) return zlib.gzipSync(plain);
-  const css = buf.subarray(start, end);
-  let style = deflatedStyles.get(styleKey!);
-  if (!style || !style.raw.equals(css)) {
-    style = { raw: Buffer.from(css), deflated: zlib.deflateRawSync(css, SYNC) };
-    if (deflatedStyles.size >= STYLES_MAX) {
-      deflatedStyles.delete(deflatedStyles.keys().next().value!);
-    }
-    deflatedStyles.set(styleKey!, style);
-  }
-  const before = buf.subarray(0, start), after = buf.subarray(end);
-  const crc = zlib.crc32(after, zlib.crc32(css, zlib.crc32(before)));
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc >>> 0, 0);
-  trailer.writeUInt32LE(buf.length >>> 0, 4);
-  return Buffer.concat([
-    GZIP_HEADER,
-    zlib.deflateRawSync(before, SYNC),
-    style.deflated,
-    zlib.deflateRawSync(after),
-    trailer,
-  ]);
-}
-
 /** Gzip in one piece for rendered answers, else brotli where accepted, else Hono's. */
 export const compression: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
@@ -118,7 +72,7 @@ export const compression: MiddlewareHandler<AppEnv> = async (c, next) => {
       c.res = new Response(plain, res);
       return;
     }
-    const body = gzipPage(plain, c.get("styleHash"));
+    const body = zlib.gzipSync(plain);
     c.res = new Response(body, res);
     c.res.headers.set("Content-Length", String(body.length));
     c.res.headers.set("Content-Encoding", "gzip");
