@@ -13,9 +13,6 @@ import type { RenewalCase } from "./cases.ts";
 
 export interface LinkRecord {
   caseId: string;
-  /** The case's customer (links issued before issue #21 lack it): the customer page reads
-   * the customer with the case instead of after it. */
-  customerId?: string;
   issuedAt: string;
   expiresAt: string;
 }
@@ -51,12 +48,7 @@ export async function stageNewLink(
   const now = db.now();
   const expiresAt = new Date(now.getTime() + ttlDays * 86400_000).toISOString();
   if (next.link) op.delete(keys.link(next.link.hash));
-  const rec: LinkRecord = {
-    caseId: next.id,
-    customerId: next.customerId,
-    issuedAt: now.toISOString(),
-    expiresAt,
-  };
+  const rec: LinkRecord = { caseId: next.id, issuedAt: now.toISOString(), expiresAt };
   // A first link's hash derives from the case's fresh ULID, so it cannot exist yet: no check
   // (the campaign planner packs more contracts per atomic within the check budget).
   if (gen > 1) op.check({ key: keys.link(hash), versionstamp: null });
@@ -69,8 +61,6 @@ export async function stageNewLink(
 /** What a valid token opens: the case, the link's expiry, and the link key's stamp. */
 export interface OpenLink {
   caseId: string;
-  /** The case's customer, when the link record names it. */
-  customerId?: string;
   /** SHA-256 of the token: the link record's id (live streams are counted per link). */
   hash: string;
   expiresAt: string;
@@ -110,14 +100,7 @@ export function linkOfEntry(db: Db, hash: string, e: Deno.KvEntryMaybe<unknown>)
   if (linkExpired(db, rec.expiresAt)) {
     throw new LinkError("Este link expirou. Fale com a sua operadora para receber um novo.");
   }
-  return {
-    caseId: rec.caseId,
-    customerId: rec.customerId,
-    hash,
-    expiresAt: rec.expiresAt,
-    key,
-    stamp: e.versionstamp!,
-  };
+  return { caseId: rec.caseId, hash, expiresAt: rec.expiresAt, key, stamp: e.versionstamp! };
 }
 
 export function linkExpired(db: Db, expiresAt: string): boolean {
@@ -171,12 +154,7 @@ export function stageLinkKept(
   until: string,
 ) {
   if (!next.link) return;
-  const rec: LinkRecord = {
-    caseId: next.id,
-    customerId: next.customerId,
-    issuedAt: next.link.issuedAt,
-    expiresAt: until,
-  };
+  const rec: LinkRecord = { caseId: next.id, issuedAt: next.link.issuedAt, expiresAt: until };
   // expireIn only tidies up (30 days after the stored expiry, like stageNewLink).
   const ms = Math.max(0, Date.parse(until) - db.now().getTime()) + 30 * 86400_000;
   op.set(keys.link(next.link.hash), rec, { expireIn: ms });

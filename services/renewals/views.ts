@@ -65,28 +65,21 @@ export async function customerCaseView(
   provider: ProviderInfo,
   /** More keys of this case the caller needs (the payment's): read in the same round trip. */
   alsoKeys: Deno.KvKey[] = [],
-  /** The case's customer as its link names it: read with the case (checked against it). */
-  customerHint?: string,
 ) {
-  // One round trip (issue #21): everything keyed by the case id, and the customer when the
-  // link names it, in one getMany (one snapshot); else the customer after the case.
-  const [caseRow, version, erpEntry, ...rest] = await db.kv.getMany([
+  // Two round trips (issue #21): everything keyed by the case id in one getMany (one
+  // snapshot), then the customer, whose id is in the case.
+  const [caseRow, version, erpEntry, ...also] = await db.kv.getMany([
     keys.case(caseId),
     keys.plansVersion(),
     // ERP_INVOICES=erp: the invoices the ERP issued, or that they are on their way.
     keys.erpInvoices(caseId),
     ...alsoKeys,
-    ...(customerHint ? [keys.customer(customerHint)] : []),
   ]);
-  const also = rest.slice(0, alsoKeys.length), hinted = rest[alsoKeys.length];
   const row = caseRow as Deno.KvEntryMaybe<RenewalCase>;
   if (!row.value) throw new NotFoundError("Caso não encontrado.");
-  const customerId = row.value.customerId;
   const [ce, se, { plans, stamp: plansStamp, order }] = await Promise.all([
     openCaseEntry(db, row),
-    customerId === customerHint
-      ? hinted as Deno.KvEntryMaybe<StoredCustomer>
-      : db.kv.get<StoredCustomer>(keys.customer(customerId)),
+    db.kv.get<StoredCustomer>(keys.customer(row.value.customerId)),
     plansAtStamp(db, version.versionstamp),
   ]);
   const c = ce.value!;

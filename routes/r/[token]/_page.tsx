@@ -84,7 +84,7 @@ export const CUSTOMER_PAGE = { title: "Renovação do seu plano", nav: false };
 
 /** The customer page's loader (Fresh's handler half): what components/customer/CustomerPage.tsx
  * shows for the case; the GET below and the action route (a refusal) render it with this. */
-export async function loadCustomer(c: Ctx, caseId: string, customerId?: string) {
+export async function loadCustomer(c: Ctx, caseId: string) {
   // The payment method (Pix Automático) has its own keys, read with the case's: the cached
   // page depends on them too.
   const v = await customerCaseView(
@@ -92,7 +92,6 @@ export async function loadCustomer(c: Ctx, caseId: string, customerId?: string) 
     caseId,
     c.get("config").provider,
     paymentKeys(caseId),
-    customerId,
   );
   const pay = await paymentViewOf(
     c.get("db"),
@@ -148,7 +147,7 @@ export async function customerPageResponse(
     if (hit) cache!.delete(cacheKey);
     const ticket = cache?.begin();
     const link = await openLinkGuarded(db, token, c.get("ip"), hash);
-    const data = await loadCustomer(c, link.caseId, link.customerId);
+    const data = await loadCustomer(c, link.caseId);
     const { v } = data;
     const html = pageDocument(
       c,
