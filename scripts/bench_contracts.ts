@@ -28,6 +28,7 @@ import { CONTRACT_TITLE, finalizeSigned, renderUnsigned } from "../services/cont
 import { loadSigner, type Signer } from "../services/contract/signer.ts";
 import type { Evidence } from "../services/contract/stamp.ts";
 import type { Customer } from "../services/customers.ts";
+import { cpuMs } from "./bench/cpu.ts";
 
 const WARMUP = 20;
 const DEFAULT_N = 1000;
@@ -124,18 +125,8 @@ function evidenceFor(c: Case, documentSha256: string, signedAt: string): Evidenc
   };
 }
 
-/**
- * This process's CPU time in ms (user + system, Linux /proc; NaN elsewhere). Wall time on a
- * shared, loaded machine stretches long tasks more than short ones; CPU time does not.
- */
-export function cpuMs(): number {
-  try {
-    const f = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
-    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
-  } catch {
-    return NaN;
-  }
-}
+// Moved to scripts/bench/cpu.ts (bench:scale uses it too); re-exported for existing imports.
+export { cpuMs };
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const ms = (x: number) => x.toFixed(2).padStart(9);

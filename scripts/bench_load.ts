@@ -2,7 +2,7 @@
 // does not share an event loop with the client. Bounded in requests and time; stops by itself.
 //   deno run --allow-net scripts/bench_load.ts --url http://127.0.0.1:PORT/ [--seconds 5]
 //     [--concurrency 16] [--max 200000] [--warmup 1]
-// Prints one JSON line: {"url","requests","errors","seconds","rps"}.
+// Prints one JSON line: {"url","requests","errors","seconds","rps","warmup_requests"}.
 
 function arg(name: string, def: string): string {
   const i = Deno.args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -46,7 +46,8 @@ async function run(untilMs: number, budget: number) {
   return { requests, errors };
 }
 
-if (warmup > 0) await run(performance.now() + warmup * 1000, max);
+// Warm-up answers are counted apart: the server's CPU per request covers them too.
+const warm = warmup > 0 ? await run(performance.now() + warmup * 1000, max) : null;
 const started = performance.now();
 const { requests, errors } = await run(started + seconds * 1000, max);
 const elapsed = (performance.now() - started) / 1000;
@@ -57,4 +58,5 @@ console.log(JSON.stringify({
   errors,
   seconds: Math.round(elapsed * 1000) / 1000,
   rps: Math.round((requests / elapsed) * 10) / 10,
+  warmup_requests: warm ? warm.requests + warm.errors : 0,
 }));

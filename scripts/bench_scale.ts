@@ -5,8 +5,13 @@
 // --store DIR keeps the imported store in DIR (with store.json: its data key and the import's
 // figures) and, when DIR already holds one, reopens it instead of generating and importing
 // again (a 1M import takes 12+ minutes); the import figures are then those of the kept run.
+// --store DIR holding DIR/pristine-N/ (the store bench:campaign keeps, scale_store.ts
+// importedStore) copies that store into the run's directory (--dir, or a temporary one) and
+// reopens the copy: the page measurement claims contracts and sends links, and the kept store
+// must stay as imported. The copy is deleted at the end.
 // Progress goes to stderr; the last line of stdout is one JSON object (see docs/benchmarks.md).
 import { arg, contractsArg } from "./bench/args.ts";
+import { cpuMs } from "./bench/cpu.ts";
 import { Hono } from "hono";
 import { loadConfig } from "../app.config.ts";
 import { createApp } from "../lib/app.ts";
@@ -23,12 +28,15 @@ import { addDays, addMonths, todayInBrazil } from "../services/dates.ts";
 import { claimContract, sendLink } from "../services/renewals/staff_actions.ts";
 import { readOutbox } from "../services/messaging/mod.ts";
 import {
+  copyPristineStore,
   generateErpFile,
   importErpFile,
   openScaleStore,
+  pristineStoreOf,
   reopenScaleStore,
   saveScaleStoreMeta,
 } from "./bench/scale_store.ts";
+import { migrate } from "../services/migrations.ts";
 import {
   atomics,
   keyBytes,
@@ -41,8 +49,9 @@ import {
 const N = contractsArg();
 const loadSeconds = Math.min(Math.max(Number(arg("seconds", "4")), 1), 30);
 const storeDir = arg("store", "");
-const keep = Deno.args.includes("--keep") || !!storeDir;
-const givenDir = storeDir || arg("dir", "");
+const pristine = storeDir ? await pristineStoreOf(storeDir, N) : null;
+const keep = Deno.args.includes("--keep") || (!!storeDir && !pristine);
+const givenDir = (pristine ? "" : storeDir) || arg("dir", "");
 const dir = givenDir || await Deno.makeTempDir({ prefix: "renova-bench-" });
 if (givenDir) await Deno.mkdir(dir, { recursive: true });
 const log = (s: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -142,7 +151,12 @@ const rssTimer = setInterval(() => {
 }, 250);
 
 // 1–3. Generate and import, or reopen the store a previous run kept (--store).
-const kept = storeDir ? await reopenScaleStore(storeDir) : null;
+if (pristine) {
+  log(`copying ${pristine} to ${dir}`);
+  await copyPristineStore(pristine, dir);
+}
+const kept = storeDir ? await reopenScaleStore(dir) : null;
+if (pristine) await migrate(kept!.db); // a migration added since the store was kept
 const { db, attendant, imported } = kept
   ? { ...kept, imported: kept.meta.imported }
   : await generateAndImport();
@@ -355,14 +369,21 @@ async function load(url: string) {
   return JSON.parse(new TextDecoder().decode(p.stdout).trim().split("\n").pop()!);
 }
 const rps = { hello: [] as number[], page: [] as number[], uncached: [] as number[], errors: 0 };
+// This process's CPU per answered request (the servers run here, the load elsewhere): other
+// work on a shared machine stretches wall time, not the CPU one request costs.
+const cpu = { hello: 0, page: 0, uncached: 0 }, served = { hello: 0, page: 0, uncached: 0 };
 for (let i = 0; i < 2; i++) {
   const targets = [["hello", helloUrl], ["page", pageUrl], ["uncached", uncachedUrl]] as const;
   for (const [name, url] of targets) {
+    const c0 = cpuMs();
     const r = await load(url);
+    cpu[name] += cpuMs() - c0;
+    served[name] += r.requests + r.errors + r.warmup_requests;
     rps[name].push(r.rps);
     rps.errors += r.errors;
   }
 }
+const cpuUs = (name: keyof typeof cpu) => (cpu[name] * 1000) / served[name];
 const helloRps = rps.hello.reduce((a, b) => a + b) / rps.hello.length;
 const pageRps = rps.page.reduce((a, b) => a + b) / rps.page.length;
 const uncachedRps = rps.uncached.reduce((a, b) => a + b) / rps.uncached.length;
@@ -380,7 +401,9 @@ if (keep) log(`kept ${dir}`);
 else if (!givenDir) await Deno.remove(dir, { recursive: true });
 else {
   for await (const e of Deno.readDir(dir)) {
-    if (/^(erp\.csv|(renova|raw)\.sqlite.*)$/.test(e.name)) await Deno.remove(`${dir}/${e.name}`);
+    if (/^(erp\.csv|(renova|raw)\.sqlite.*|store\.json)$/.test(e.name)) {
+      await Deno.remove(`${dir}/${e.name}`);
+    }
   }
 }
 
@@ -405,6 +428,11 @@ console.log(JSON.stringify({
   page_rps_ratio_vs_hello: round(pageRps / helloRps, 3),
   page_uncached_rps: round(uncachedRps, 0),
   page_uncached_ratio_vs_hello: round(uncachedRps / helloRps, 3),
+  hello_cpu_us: round(cpuUs("hello"), 0),
+  page_cpu_us: round(cpuUs("page"), 0),
+  page_uncached_cpu_us: round(cpuUs("uncached"), 0),
+  page_uncached_cpu_ratio_vs_hello: round(cpuUs("hello") / cpuUs("uncached"), 3),
+  store_copied_from_pristine: !!pristine,
   load_errors: rps.errors,
   rss_mb: round(peakRss / 1024 / 1024, 0),
 }));

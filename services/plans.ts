@@ -167,7 +167,14 @@ export async function plansWithStamp(
 ): Promise<{ plans: Plan[]; stamp: string | null; order: PlanOrderSetting }> {
   // The stamp is read before the list: a plan written in between leaves an older stamp with a
   // newer list, which only costs one more read next time, never a stale list.
-  const stamp = (await db.kv.get(keys.plansVersion())).versionstamp;
+  return await plansAtStamp(db, (await db.kv.get(keys.plansVersion())).versionstamp);
+}
+
+/** plansWithStamp for a plansVersion stamp the caller read (with other keys, in one getMany). */
+export async function plansAtStamp(
+  db: Db,
+  stamp: string | null,
+): Promise<{ plans: Plan[]; stamp: string | null; order: PlanOrderSetting }> {
   const memo = plansByStamp.get(db);
   if (memo && memo.stamp === stamp && stamp !== null) return memo;
   const [plans, order] = await Promise.all([listPlans(db), getPlanOrder(db)]);

@@ -136,15 +136,32 @@ export async function assertUnderLimits(
   charges: Charge[],
   message?: (retryAfterSeconds: number) => string,
 ) {
-  const entries = await db.kv.getMany<Counter[]>(
-    charges.map((c) => keys.rateLimit(c.scope, c.subject)),
-  );
+  const entries = await db.kv.getMany<Counter[]>(chargeKeys(charges));
+  assertEntriesUnderLimits(db, entries, charges, message);
+}
+
+/** The counters' keys, in the charges' order (a caller reading more keys in the same getMany). */
+export function chargeKeys(charges: Charge[]): Deno.KvKey[] {
+  return charges.map((c) => keys.rateLimit(c.scope, c.subject));
+}
+
+/**
+ * assertUnderLimits on counters the caller read itself (`entries`: chargeKeys' entries, in
+ * order), so a page can read them in the same round trip as the record they guard.
+ */
+export function assertEntriesUnderLimits(
+  db: Db,
+  entries: Deno.KvEntryMaybe<unknown>[],
+  charges: Charge[],
+  message?: (retryAfterSeconds: number) => string,
+) {
   const now = db.now().getTime();
   let retry = 0;
   entries.forEach((e, i) => {
     const { max, windowMs } = charges[i].limit;
-    if (e.value && now - e.value.windowStart < windowMs && e.value.count >= max) {
-      retry = Math.max(retry, Math.ceil((e.value.windowStart + windowMs - now) / 1000));
+    const v = e.value as Counter | null;
+    if (v && now - v.windowStart < windowMs && v.count >= max) {
+      retry = Math.max(retry, Math.ceil((v.windowStart + windowMs - now) / 1000));
     }
   });
   if (retry) throw new RateLimitError(retry, message?.(retry));

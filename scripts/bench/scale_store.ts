@@ -69,6 +69,20 @@ export async function reopenScaleStore(dir: string) {
   return { db, attendant, meta };
 }
 
+/** `${storeDir}/pristine-N/` when importedStore kept one for N contracts, else null. */
+export async function pristineStoreOf(storeDir: string, contracts: number) {
+  const kept = `${storeDir}/pristine-${contracts}`;
+  return await exists(`${kept}/store.json`) ? kept : null;
+}
+
+/** Copies a kept store (renova.sqlite + store.json) into `dir`; the kept one is only read. */
+export async function copyPristineStore(pristine: string, dir: string) {
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.copyFile(`${pristine}/renova.sqlite`, `${dir}/renova.sqlite`);
+  await Deno.copyFile(`${pristine}/store.json`, `${dir}/store.json`);
+  await Deno.chmod(`${dir}/store.json`, 0o600);
+}
+
 /** Imports the file as the CLI does (preset "renova"); `onBatch` runs after each batch. */
 export async function importErpFile(
   db: Db,

@@ -75,10 +75,25 @@ export async function paymentView(
   provider: { name: string; cnpj: string },
   settings?: PixAutoSettings,
 ): Promise<PaymentView> {
-  const [choice, pix] = await Promise.all([
-    db.kv.get<PaymentChoice>(keys.paymentMethodOfCase(c.id)),
-    db.kv.get<PixAutoRecord>(keys.pixAutoOfCase(c.id)),
-  ]);
+  const [choice, pix] = await db.kv.getMany(paymentKeys(c.id));
+  return await paymentViewOf(db, c, [choice, pix], provider, settings);
+}
+
+/** The keys paymentView reads, for a caller that reads them with others in one getMany. */
+export function paymentKeys(caseId: string): Deno.KvKey[] {
+  return [keys.paymentMethodOfCase(caseId), keys.pixAutoOfCase(caseId)];
+}
+
+/** paymentView from the entries of paymentKeys(c.id), read by the caller. */
+export async function paymentViewOf(
+  db: Db,
+  c: RenewalCase,
+  entries: Deno.KvEntryMaybe<unknown>[],
+  provider: { name: string; cnpj: string },
+  settings?: PixAutoSettings,
+): Promise<PaymentView> {
+  const choice = entries[0] as Deno.KvEntryMaybe<PaymentChoice>;
+  const pix = entries[1] as Deno.KvEntryMaybe<PixAutoRecord>;
   return {
     offered: !!settings,
     journey1: !!settings?.journey1,

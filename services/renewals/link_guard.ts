@@ -4,8 +4,16 @@
 // limit gets 429 before any lookup. Valid tokens pay nothing extra on a page-cache hit: these
 // counters are read only when the store is consulted, and written only on a miss.
 import type { Db } from "../db.ts";
-import { assertUnderLimits, type Charge, type Limit, take } from "../rate_limit.ts";
-import { LinkError, type OpenLink, openLink } from "./links.ts";
+import {
+  assertEntriesUnderLimits,
+  assertUnderLimits,
+  type Charge,
+  chargeKeys,
+  type Limit,
+  take,
+} from "../rate_limit.ts";
+import { keys } from "../keys.ts";
+import { LinkError, linkHashOf, linkOfEntry, type OpenLink, openLink } from "./links.ts";
 
 /** Misses per client address. */
 export const TOKEN_MISSES_PER_CLIENT: Limit = { max: 30, windowMs: 15 * 60_000 };
@@ -41,9 +49,20 @@ export async function openLinkGuarded(
   ip: string,
   hash?: string,
 ): Promise<OpenLink> {
-  await assertLinkLookupAllowed(db, ip);
+  hash ??= await linkHashOf(token).catch(() => undefined);
   try {
-    return await openLink(db, token, hash);
+    if (hash === undefined) {
+      // A malformed token: refused clients first, then openLink's clear message (no read).
+      await assertLinkLookupAllowed(db, ip);
+      return await openLink(db, token);
+    }
+    // The counters and the link in one read (issue #21: one round trip, not two). The
+    // refusal is decided before the link entry is looked at, so a refused client learns
+    // nothing about the token, as when the link was read after the check.
+    const cs = charges(ip);
+    const entries = await db.kv.getMany([...chargeKeys(cs), keys.link(hash)]);
+    assertEntriesUnderLimits(db, entries.slice(0, cs.length), cs, MESSAGE);
+    return linkOfEntry(db, hash, entries[cs.length]);
   } catch (e) {
     if (e instanceof LinkError) await recordLinkMiss(db, ip);
     throw e;

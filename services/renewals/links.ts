@@ -84,9 +84,14 @@ export async function linkHashOf(token: string): Promise<string> {
 /** Like resolveLink, with the link's expiry and versionstamp (the page cache checks both). */
 export async function openLink(db: Db, token: string, hash?: string): Promise<OpenLink> {
   hash ??= await linkHashOf(token);
+  return linkOfEntry(db, hash, await db.kv.get<LinkRecord>(keys.link(hash)));
+}
+
+/** openLink on the link's entry the caller read (keys.link(hash)): a LinkError when it opens
+ * nothing. */
+export function linkOfEntry(db: Db, hash: string, e: Deno.KvEntryMaybe<unknown>): OpenLink {
   const key = keys.link(hash);
-  const e = await db.kv.get<LinkRecord>(key);
-  const rec = e.value;
+  const rec = e.value as LinkRecord | null;
   if (!rec) {
     throw new LinkError(
       "Este link não é válido ou foi substituído por um mais recente. Use o último link que você recebeu.",

@@ -4,7 +4,7 @@ import type { Db } from "../db.ts";
 import { NotFoundError } from "../errors.ts";
 import { getCustomer, type StoredCustomer, unsealCustomer } from "../customers.ts";
 import { type Contract, contractsOfCustomer, getContract } from "../contracts.ts";
-import { listPlans, type Plan, plansWithStamp } from "../plans.ts";
+import { listPlans, type Plan, plansAtStamp } from "../plans.ts";
 import { orderPlans } from "../../domain/plan_order.ts";
 import { messagesOfCase } from "../messaging/mod.ts";
 import { auditOf } from "../audit.ts";
@@ -18,7 +18,7 @@ import { openCaseEntry } from "./case_seal.ts";
 import { pendingContactsOf } from "./pending_contacts.ts";
 import { maskEmail, maskPhone } from "../../domain/format.ts";
 import { linkExpired } from "./links.ts";
-import { getErpInvoices } from "../erp/invoice_record.ts";
+import type { ErpInvoicesRecord } from "../erp/invoice_record.ts";
 
 /** The staff case page's data, for a reader allowed to see it (read_access.ts); audited. */
 export async function staffCaseView(reader: Reader, caseId: string) {
@@ -59,20 +59,37 @@ export async function staffCaseView(reader: Reader, caseId: string) {
 
 export type StaffCaseView = Awaited<ReturnType<typeof staffCaseView>>;
 
-export async function customerCaseView(db: Db, caseId: string, provider: ProviderInfo) {
-  const ce = await openCaseEntry(db, await db.kv.get<RenewalCase>(keys.case(caseId)));
-  const c = ce.value;
-  if (!c) throw new NotFoundError("Caso não encontrado.");
-  const [se, { plans, stamp: plansStamp, order }] = await Promise.all([
-    db.kv.get<StoredCustomer>(keys.customer(c.customerId)),
-    plansWithStamp(db),
+export async function customerCaseView(
+  db: Db,
+  caseId: string,
+  provider: ProviderInfo,
+  /** More keys of this case the caller needs (the payment's): read in the same round trip. */
+  alsoKeys: Deno.KvKey[] = [],
+) {
+  // Two round trips (issue #21): everything keyed by the case id in one getMany (one
+  // snapshot), then the customer, whose id is in the case.
+  const [caseRow, version, erpEntry, ...also] = await db.kv.getMany([
+    keys.case(caseId),
+    keys.plansVersion(),
+    // ERP_INVOICES=erp: the invoices the ERP issued, or that they are on their way.
+    keys.erpInvoices(caseId),
+    ...alsoKeys,
   ]);
+  const row = caseRow as Deno.KvEntryMaybe<RenewalCase>;
+  if (!row.value) throw new NotFoundError("Caso não encontrado.");
+  const [ce, se, { plans, stamp: plansStamp, order }] = await Promise.all([
+    openCaseEntry(db, row),
+    db.kv.get<StoredCustomer>(keys.customer(row.value.customerId)),
+    plansAtStamp(db, version.versionstamp),
+  ]);
+  const c = ce.value!;
   if (!se.value) throw new NotFoundError("Cliente não encontrado.");
-  const customer = await unsealCustomer(db, se.value);
+  const [customer, pending] = await Promise.all([
+    unsealCustomer(db, se.value),
+    pendingContactsOf(db, c),
+  ]);
   const byId = new Map(plans.map((p) => [p.id, p]));
-  const pending = await pendingContactsOf(db, c);
-  // ERP_INVOICES=erp: the invoices the ERP issued, or that they are on their way.
-  const erp = await getErpInvoices(db, caseId);
+  const erp = erpEntry as Deno.KvEntryMaybe<ErpInvoicesRecord>;
   return {
     case: c,
     firstName: customer.name.split(" ")[0],
@@ -91,6 +108,8 @@ export async function customerCaseView(db: Db, caseId: string, provider: Provide
       : undefined,
     provider,
     erpInvoices: erp.value ?? undefined,
+    /** The entries of `alsoKeys`, in order. */
+    also,
     /** What this view was read from, with the stamps it had: the page cache's dependencies. */
     deps: {
       keys: [

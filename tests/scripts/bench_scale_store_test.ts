@@ -1,10 +1,11 @@
 // bench:scale --store DIR (issue #21): the imported store is kept with what reopens it, and a
 // second run measures on it without importing again. Figures are never asserted.
 import assert from "node:assert/strict";
+import { importedStore } from "../../scripts/bench/scale_store.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-async function benchScale(store: string) {
+async function benchScale(store: string, more: string[] = []) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -16,6 +17,7 @@ async function benchScale(store: string) {
       "1",
       "--store",
       store,
+      ...more,
     ],
     cwd: ROOT,
     stdout: "piped",
@@ -41,5 +43,34 @@ Deno.test("bench:scale --store keeps the imported store and the next run reopens
     assert.equal(second.month_contracts, first.month_contracts, "the same store measured");
   } finally {
     await Deno.remove(store, { recursive: true });
+  }
+});
+
+const sha = async (path: string) =>
+  Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(path))))
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+
+Deno.test("bench:scale --store DIR with DIR/pristine-N measures a copy; the kept store is unchanged", async () => {
+  const root = await Deno.makeTempDir({ prefix: "renova-bench-pristine-" });
+  try {
+    const store = `${root}/store`, run = `${root}/run`;
+    const { db } = await importedStore(`${root}`, 100, { storeDir: store });
+    db.kv.close();
+    const kept = `${store}/pristine-100/renova.sqlite`;
+    const before = await sha(kept);
+
+    const out = await benchScale(store, ["--dir", run]);
+    assert.equal(out.store_copied_from_pristine, true);
+    assert.equal(out.import_from_kept_store, true);
+    assert.equal(out.contracts, 100);
+    assert.equal(await sha(kept), before, "the kept store was only read");
+    assert.deepEqual(
+      [...Deno.readDirSync(run)].map((e) => e.name),
+      [],
+      "the copy is deleted at the end",
+    );
+    assert.ok(typeof out.page_uncached_cpu_us === "number", "CPU per request is reported");
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });

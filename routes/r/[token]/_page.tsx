@@ -17,7 +17,7 @@ import { RateLimitError } from "../../../services/errors.ts";
 import { customerCaseView } from "../../../services/renewals/views.ts";
 import { currentStamps, sameStamps } from "../../../services/stamps.ts";
 import { CustomerPage } from "../../../components/customer/CustomerPage.tsx";
-import { paymentView } from "../../../services/pix_auto/payment.ts";
+import { paymentKeys, paymentViewOf } from "../../../services/pix_auto/payment.ts";
 
 export function invalidLinkPage(c: Ctx, message: string, notice?: string) {
   const token = encodeURIComponent(c.req.param("token") ?? "");
@@ -85,11 +85,18 @@ export const CUSTOMER_PAGE = { title: "Renovação do seu plano", nav: false };
 /** The customer page's loader (Fresh's handler half): what components/customer/CustomerPage.tsx
  * shows for the case; the GET below and the action route (a refusal) render it with this. */
 export async function loadCustomer(c: Ctx, caseId: string) {
-  const v = await customerCaseView(c.get("db"), caseId, c.get("config").provider);
-  // The payment method (Pix Automático) has its own keys: the cached page depends on them too.
-  const pay = await paymentView(
+  // The payment method (Pix Automático) has its own keys, read with the case's: the cached
+  // page depends on them too.
+  const v = await customerCaseView(
+    c.get("db"),
+    caseId,
+    c.get("config").provider,
+    paymentKeys(caseId),
+  );
+  const pay = await paymentViewOf(
     c.get("db"),
     v.case,
+    v.also,
     c.get("config").provider,
     c.get("config").pixAuto,
   );
