@@ -136,13 +136,14 @@ export async function bundleIslands(
   for (const [name, text] of code) await Deno.writeTextFile(new URL(name, staticRoot), text);
   const entry = (plain: string) => {
     if (!names[plain]) throw new Error(`the bundle has no ${plain}`);
-    // The plain name too (short cache): its imports already name the fingerprinted chunks.
     return { src: names[plain], preload: closure(outputs, plain).map((d) => names[d]) };
   };
   const graph: IslandGraph = { client: entry(`${ISLAND_DIR}client.js`), islands: {} };
   for (const island of Object.keys(islandEntries)) {
     graph.islands[island] = entry(`${ISLAND_DIR}${island}.js`);
   }
+  // Each entry under its plain name too (short cache, for tools and pages from before a
+  // deploy): its imports already name the fingerprinted chunks.
   for (const plain of Object.keys(names).filter((n) => !n.includes("/chunk-"))) {
     await Deno.writeTextFile(new URL(plain, staticRoot), code.get(names[plain])!);
   }
