@@ -5,7 +5,7 @@
 // are deleted.
 import { FINGERPRINT, FINGERPRINTED } from "./assets.ts";
 
-async function hashOf(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+export async function hashOf(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(d.slice(0, 5), (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -36,11 +36,17 @@ async function* walk(dir: URL, rel = ""): AsyncGenerator<string> {
   }
 }
 
-/** Writes the fingerprinted copies and assets.json under `staticRoot`; returns the map. */
-export async function fingerprintAssets(staticRoot: URL): Promise<Record<string, string>> {
+/**
+ * Writes the fingerprinted copies and assets.json under `staticRoot`; returns the map.
+ * `made`: copies another build step already wrote (the islands, lib/island_bundle.ts).
+ */
+export async function fingerprintAssets(
+  staticRoot: URL,
+  made: Record<string, string> = {},
+): Promise<Record<string, string>> {
   const manifestFile = new URL("build/assets.json", staticRoot);
   const previous = await readManifest(manifestFile);
-  const next: Record<string, string> = {};
+  const next: Record<string, string> = { ...made };
   for (const name of FINGERPRINTED) {
     const bytes = await Deno.readFile(new URL(name, staticRoot));
     const target = fingerprintedName(name, await hashOf(bytes));

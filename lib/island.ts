@@ -5,6 +5,14 @@ import { type ComponentType, h } from "preact";
 
 export const IS_BROWSER = typeof document !== "undefined";
 
+/**
+ * The islands this page's scripts brought, by name. Each island is its own browser entry
+ * (scripts/build.ts); loading it registers the component here, and lib/client.ts, the last
+ * script of the page, hydrates the markers from this registry.
+ */
+// deno-lint-ignore no-explicit-any
+export const islandRegistry = new Map<string, ComponentType<any>>();
+
 export function island<P extends Record<string, unknown>>(
   name: string,
   Component: ComponentType<P>,
@@ -19,5 +27,6 @@ export function island<P extends Record<string, unknown>>(
     );
   }
   Island.displayName = `Island(${name})`;
+  if (IS_BROWSER) islandRegistry.set(name, Island);
   return Island;
 }

@@ -61,12 +61,16 @@ export function routesManifest(files: string[]): string {
   return lines.join("\n");
 }
 
+/**
+ * The island modules by name: each is its own browser entry (scripts/build.ts bundles them
+ * with lib/client.ts, splitting what they share), so a page loads only its islands' code.
+ */
 export function islandsManifest(files: string[]): string {
   const sorted = [...files].sort();
   const names = sorted.map((f) => f.split("/").pop()!.replace(/\.(tsx?|jsx?)$/, ""));
-  const lines = [HEADER, `import { boot } from "./lib/client.ts";`];
-  sorted.forEach((f, i) => lines.push(`import ${names[i]} from "./${f}";`));
-  lines.push("", `boot({ ${names.join(", ")} });`, "");
+  const lines = [HEADER, "export const islandEntries: Record<string, string> = {"];
+  sorted.forEach((f, i) => lines.push(`  ${names[i]}: "./${f}",`));
+  lines.push("};", "");
   return lines.join("\n");
 }
 

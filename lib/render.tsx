@@ -6,7 +6,7 @@ import { consume, stringify, twind, virtual } from "@twind/core";
 import { twindConfig, twindSafelist } from "../app.config.ts";
 import { Layout } from "../components/Layout.tsx";
 import type { Ctx } from "./route.ts";
-import { assetUrl } from "./assets.ts";
+import { islandScripts } from "./assets.ts";
 
 const tw = twind(twindConfig, virtual());
 
@@ -74,16 +74,24 @@ export function pageDocument(c: Ctx, opts: PageOptions, body: ComponentChildren)
   );
   const { html, css, hash } = renderWithCss(vnode);
   c.set("styleHash", hash);
-  const withIslands = html.includes("<renova-island");
   return "<!DOCTYPE html>" +
     html
       .replace("</head>", `<style data-twind>${css}</style></head>`)
-      .replace(
-        "</body>",
-        withIslands
-          ? `<script type="module" src="${assetUrl("build/islands.js")}"></script></body>`
-          : "</body>",
-      );
+      .replace("</body>", `${islandTags(html)}</body>`);
+}
+
+const MARKER = /<renova-island data-island="([A-Za-z0-9_]+)"/g;
+
+/**
+ * The scripts of the islands this page renders, and only those (lib/assets.ts): module scripts
+ * never block the first paint; the chunks they import are preloaded in the same round trip.
+ */
+function islandTags(html: string): string {
+  const names = [...html.matchAll(MARKER)].map((m) => m[1]);
+  if (!names.length) return "";
+  const { scripts, preload } = islandScripts(names);
+  return preload.map((href) => `<link rel="modulepreload" href="${href}">`).join("") +
+    scripts.map((src) => `<script type="module" src="${src}"></script>`).join("");
 }
 
 export function page(c: Ctx, opts: PageOptions, body: ComponentChildren): Response {

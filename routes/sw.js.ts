@@ -3,14 +3,15 @@
 // of itself and of that list, so every build that changes an asset installs a fresh shell and
 // drops the old caches.
 import { define } from "../lib/route.ts";
-import { type Asset, assetUrl, FINGERPRINTED } from "../lib/assets.ts";
+import { type Asset, assetUrl, FINGERPRINTED, islandAssetUrls } from "../lib/assets.ts";
 
 const SW = new URL("../static/sw.js", import.meta.url);
 
-/** What the worker keeps for offline use: the bundle, the icons, the manifest, the favicon. */
+/** What the worker keeps for offline use: every island script, the icons, the manifest, the favicon. */
 export function precacheList(): string[] {
   return [
     ...FINGERPRINTED.map((name: Asset) => assetUrl(name)),
+    ...islandAssetUrls(),
     "/manifest.webmanifest",
     "/favicon.ico",
   ];

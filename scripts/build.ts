@@ -1,9 +1,11 @@
 // Build step: regenerate the manifests, then bundle the islands for the browser with Deno's
-// built-in bundler into static/build/islands.js (git-ignored, rebuilt on start and test), then
-// fingerprint the assets pages link (lib/assets.ts): content-hashed copies and assets.json.
+// built-in bundler, one entry per island and shared chunks, into static/build/islands/
+// (git-ignored, rebuilt on start and test: lib/island_bundle.ts), then fingerprint the assets
+// pages link (lib/assets.ts): content-hashed copies and assets.json.
 import { writeManifests } from "./manifest.ts";
 import { islandClasses, safelistModule } from "../lib/island_classes.ts";
 import { fingerprintAssets } from "../lib/fingerprint.ts";
+import { bundleIslands } from "../lib/island_bundle.ts";
 
 const root = new URL("../", import.meta.url);
 // Tests build with --bundle-only so a stale committed manifest fails its test instead of
@@ -16,27 +18,16 @@ if (!Deno.args.includes("--bundle-only")) {
     safelistModule(await islandClasses(root)),
   );
 }
-const out = new URL("static/build/islands.js", root);
-const cmd = new Deno.Command(Deno.execPath(), {
-  args: [
-    "bundle",
-    "--quiet",
-    "--platform",
-    "browser",
-    "--minify",
-    "--output",
-    out.pathname,
-    new URL("islands.gen.ts", root).pathname,
-  ],
-  cwd: root.pathname,
-  stdout: "inherit",
-  stderr: "inherit",
-});
-const { code } = await cmd.output();
-if (code !== 0) {
-  console.error("islands bundle failed");
-  Deno.exit(code);
+// The manifest as committed (a --bundle-only run does not regenerate it).
+const { islandEntries } = await import(new URL("islands.gen.ts", root).href);
+const staticRoot = new URL("static/", root);
+let islands: Record<string, string>;
+try {
+  islands = await bundleIslands(root, staticRoot, islandEntries);
+} catch (e) {
+  console.error((e as Error).message);
+  Deno.exit(1);
 }
-console.log(`islands bundled: ${out.pathname} (${(await Deno.stat(out)).size} bytes)`);
-const assets = await fingerprintAssets(new URL("static/", root));
-console.log(`assets fingerprinted: ${Object.values(assets).join(", ")}`);
+console.log(`islands bundled: ${Object.keys(islands).length} files in static/build/islands/`);
+const assets = await fingerprintAssets(staticRoot, islands);
+console.log(`assets fingerprinted: ${Object.keys(assets).length}`);

@@ -81,10 +81,10 @@ if (env.WHATSAPP_TOKEN && !(env.WHATSAPP_APP_SECRET && env.WHATSAPP_VERIFY_TOKEN
 }
 
 try {
-  const s = await Deno.stat(new URL("../static/build/islands.js", import.meta.url));
-  ok("Pacote das ilhas", `${s.size} bytes`);
+  const s = await Deno.stat(new URL("../static/build/islands.json", import.meta.url));
+  ok("Scripts das ilhas", `static/build/islands.json (${s.size} bytes)`);
 } catch {
-  bad("Pacote das ilhas", "static/build/islands.js ausente: rode deno task build");
+  bad("Scripts das ilhas", "static/build/islands.json ausente: rode deno task build");
 }
 
 console.log(failed ? `\n${failed} item(ns) não pronto(s).` : "\nTudo pronto.");

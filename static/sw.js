@@ -1,4 +1,4 @@
-// Renova's service worker. It keeps only the app shell (/app/offline), the islands bundle, the
+// Renova's service worker. It keeps only the app shell (/app/offline), the island scripts, the
 // manifest and the icons. Pages are never stored: when one cannot be fetched, the shell is
 // served and reads the attendant's data from IndexedDB. Customer pages (/r/*), anything with a
 // token, the ID photo, PDFs and the JSON APIs always go to the network.

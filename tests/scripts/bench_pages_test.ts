@@ -50,6 +50,9 @@ Deno.test("bench:pages prints one JSON line of figures per page and visit", asyn
       assert.equal(typeof l[k], "number", `${l.page} ${k}`);
     }
     assert.ok(l.first_paint_ms === null || typeof l.first_paint_ms === "number");
+    // Where a paint's time went: the page's first and last byte (Navigation Timing).
+    assert.equal(typeof l.ttfb_ms, "number", `${l.page} ttfb_ms`);
+    assert.ok((l.html_ms as number) >= (l.ttfb_ms as number), `${l.page} html_ms`);
   }
   const first = lines.filter((l) => l.visit === "first");
   assert.ok(
