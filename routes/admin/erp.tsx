@@ -11,8 +11,8 @@ import { listPullRuns, type PullRun } from "../../services/erp/pull.ts";
 import {
   ERP_WRITE_LABELS,
   type ErpWrite,
-  listErpWrites,
   keepErpVersion,
+  listErpWrites,
   retryErpWrite,
 } from "../../services/erp/queue.ts";
 import { runNow } from "../../services/erp/schedule.ts";

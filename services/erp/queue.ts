@@ -284,12 +284,15 @@ export async function keepErpVersion(db: Db, id: string, actor: Actor): Promise<
     throw new ValidationError({ id: "Só um envio em conflito pode ser resolvido assim." });
   }
   const now = db.now().toISOString();
-  const op = db.kv.atomic().check(entry).set(keys.erpWrite(id), {
-    ...w,
-    status: "dropped",
-    result: "Descartado: mantido o que está no ERP.",
-    updatedAt: now,
-  } satisfies ErpWrite).delete(keys.caseErpConflict(w.caseId, id));
+  const op = db.kv.atomic().check(entry).set(
+    keys.erpWrite(id),
+    {
+      ...w,
+      status: "dropped",
+      result: "Descartado: mantido o que está no ERP.",
+      updatedAt: now,
+    } satisfies ErpWrite,
+  ).delete(keys.caseErpConflict(w.caseId, id));
   addAudit(db, op, `erp_write:${id}`, "erp.write_kept_erp", actor, { kind: w.kind });
   await commitOrConflict(op, "Este envio mudou enquanto você olhava. Recarregue a página.");
 }
