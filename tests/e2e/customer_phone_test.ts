@@ -232,47 +232,58 @@ for (const vp of PHONES) {
   });
 }
 
-Deno.test({
-  name: "browser: a browser that cannot shrink sends the original photo",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const server = await startServer();
-    const browser = await launchBrowser();
-    try {
-      const h = await caseAt(server.db, "plan_chosen");
-      const p = await phonePage(browser, PHONES[0]);
-      await p.page.addInitScript(() => {
-        // deno-lint-ignore no-explicit-any
-        delete (globalThis as any).createImageBitmap;
-      });
-      let sent: Buffer | undefined;
-      await p.page.route("**/upload_photo", async (route) => {
-        sent = route.request().postDataBuffer() ?? undefined;
-        await route.continue();
-      });
-      await load(p.page, `${server.base}/r/${h.token}`);
-      const big = await bigPhoto();
-      await p.page.getByLabel("Escolher da galeria").setInputFiles({
-        name: "camera.jpg",
-        mimeType: "image/jpeg",
-        buffer: big,
-      });
-      await p.page.getByTestId("photo-preview").waitFor();
-      assert.equal(await p.page.getByTestId("photo-size").count(), 0);
-      await Promise.all([
-        p.page.waitForURL(`${server.base}/r/${h.token}`),
-        p.page.getByRole("button", { name: "Enviar foto" }).click(),
-      ]);
-      const part = photoPart(sent!)!;
-      assert.equal(part.bytes.length, big.length);
-      assert.ok(part.bytes.equals(big), "the original bytes");
-      assert.deepEqual(p.errors, []);
-    } finally {
-      await browser.close();
-      await server.stop();
-    }
-  },
+/** A browser test on the photo step: a case at plan_chosen, a 360 px phone, and the teardown. */
+function photoStepTest(
+  name: string,
+  fn: (
+    t: { base: string; token: string } & Awaited<ReturnType<typeof phonePage>>,
+  ) => Promise<void>,
+) {
+  Deno.test({
+    name,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      const server = await startServer();
+      const browser = await launchBrowser();
+      try {
+        const h = await caseAt(server.db, "plan_chosen");
+        await fn({ base: server.base, token: h.token!, ...await phonePage(browser, PHONES[0]) });
+      } finally {
+        await browser.close();
+        await server.stop();
+      }
+    },
+  });
+}
+
+photoStepTest("browser: a browser that cannot shrink sends the original photo", async (p) => {
+  await p.page.addInitScript(() => {
+    // deno-lint-ignore no-explicit-any
+    delete (globalThis as any).createImageBitmap;
+  });
+  let sent: Buffer | undefined;
+  await p.page.route("**/upload_photo", async (route) => {
+    sent = route.request().postDataBuffer() ?? undefined;
+    await route.continue();
+  });
+  await load(p.page, `${p.base}/r/${p.token}`);
+  const big = await bigPhoto();
+  await p.page.getByLabel("Escolher da galeria").setInputFiles({
+    name: "camera.jpg",
+    mimeType: "image/jpeg",
+    buffer: big,
+  });
+  await p.page.getByTestId("photo-preview").waitFor();
+  assert.equal(await p.page.getByTestId("photo-size").count(), 0);
+  await Promise.all([
+    p.page.waitForURL(`${p.base}/r/${p.token}`),
+    p.page.getByRole("button", { name: "Enviar foto" }).click(),
+  ]);
+  const part = photoPart(sent!)!;
+  assert.equal(part.bytes.length, big.length);
+  assert.ok(part.bytes.equals(big), "the original bytes");
+  assert.deepEqual(p.errors, []);
 });
 
 Deno.test({
@@ -318,37 +329,26 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: "browser: a photo chosen before the page's script loaded still gets its preview",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const server = await startServer();
-    const browser = await launchBrowser();
-    try {
-      const h = await caseAt(server.db, "plan_chosen");
-      const p = await phonePage(browser, PHONES[0]);
-      // A slow phone: the scripts arrive only after the customer picked the photo.
-      let release = () => {};
-      const held = new Promise<void>((ok) => (release = ok));
-      await p.page.route("**/*.js", async (route) => {
-        await held;
-        await route.continue();
-      });
-      // Module scripts hold DOMContentLoaded back: wait for the response, then for the input.
-      await p.page.goto(`${server.base}/r/${h.token}`, { waitUntil: "commit" });
-      await p.page.getByLabel("Escolher da galeria").setInputFiles({
-        name: "camera.jpg",
-        mimeType: "image/jpeg",
-        buffer: await bigPhoto(),
-      });
-      release();
-      await p.page.getByTestId("photo-preview").waitFor({ timeout: 15_000 });
-      assert.match(await p.page.getByTestId("photo-size").textContent() ?? "", /reduzida/);
-      assert.deepEqual(p.errors, []);
-    } finally {
-      await browser.close();
-      await server.stop();
-    }
+photoStepTest(
+  "browser: a photo chosen before the page's script loaded still gets its preview",
+  async (p) => {
+    // A slow phone: the scripts arrive only after the customer picked the photo.
+    let release = () => {};
+    const held = new Promise<void>((ok) => (release = ok));
+    await p.page.route("**/*.js", async (route) => {
+      await held;
+      await route.continue();
+    });
+    // Module scripts hold DOMContentLoaded back: wait for the response, then for the input.
+    await p.page.goto(`${p.base}/r/${p.token}`, { waitUntil: "commit" });
+    await p.page.getByLabel("Escolher da galeria").setInputFiles({
+      name: "camera.jpg",
+      mimeType: "image/jpeg",
+      buffer: await bigPhoto(),
+    });
+    release();
+    await p.page.getByTestId("photo-preview").waitFor({ timeout: 15_000 });
+    assert.match(await p.page.getByTestId("photo-size").textContent() ?? "", /reduzida/);
+    assert.deepEqual(p.errors, []);
   },
-});
+);
