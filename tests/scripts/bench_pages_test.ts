@@ -1,17 +1,61 @@
 // bench:pages runs in CI on a tiny scale (no throttling, two pages): it must print one JSON
 // line of figures per page and visit. Figures are never asserted against a time.
 import assert from "node:assert/strict";
-import { PAGES, parsePagesArgs } from "../../scripts/bench_pages.ts";
+import { PAGES, paintSummary, parsePagesArgs } from "../../scripts/bench_pages.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 Deno.test("bench:pages arguments: page names are checked, the default is every page", () => {
-  assert.deepEqual(parsePagesArgs([]), { pages: [...PAGES], fast: false });
+  assert.deepEqual(parsePagesArgs([]), { pages: [...PAGES], fast: false, runs: 1 });
   assert.deepEqual(parsePagesArgs(["--", "--pages", "customer-sign,staff-list", "--fast"]), {
     pages: ["customer-sign", "staff-list"],
     fast: true,
+    runs: 1,
   });
   assert.throws(() => parsePagesArgs(["--pages", "customer-pix"]), /Página desconhecida/);
+});
+
+Deno.test("bench:pages --runs takes 1 to 50 rounds and refuses anything else", () => {
+  assert.equal(parsePagesArgs(["--runs", "5"]).runs, 5);
+  assert.equal(parsePagesArgs(["--runs=7"]).runs, 7);
+  for (const bad of ["0", "51", "2.5", "x", ""]) {
+    assert.throws(() => parsePagesArgs(["--runs", bad]), /rodadas inválido/, bad);
+  }
+});
+
+Deno.test("bench:pages summary: median and worst first paint per page and visit", () => {
+  const l = (page: string, visit: string, first_paint_ms: number | null) => ({
+    page,
+    visit,
+    first_paint_ms,
+  });
+  assert.deepEqual(
+    paintSummary([
+      l("customer-sign", "first", 900),
+      l("customer-sign", "repeat", 300),
+      l("customer-sign", "first", 500),
+      l("customer-sign", "first", 700),
+      l("customer-sign", "repeat", null),
+      l("customer-sign", "repeat", 400),
+    ]),
+    [
+      {
+        page: "customer-sign",
+        visit: "first",
+        runs: 3,
+        first_paint_median_ms: 700,
+        first_paint_max_ms: 900,
+      },
+      // A visit with no paint reported counts as a run but not in the figures.
+      {
+        page: "customer-sign",
+        visit: "repeat",
+        runs: 3,
+        first_paint_median_ms: 350,
+        first_paint_max_ms: 400,
+      },
+    ],
+  );
 });
 
 // One run of the script serves the tests below (a browser run is the slow part).
