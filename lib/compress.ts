@@ -28,6 +28,9 @@ const BUFFER_MAX = 1024 * 1024;
  * docs/benchmarks.md (issue #21, fourth pass).
  */
 export const GZIP_LEVEL = 2;
+/** Files under /static/ keep zlib's default: a browser fetches each once (immutable names), so
+ * bytes count more than the server's CPU there. */
+const STATIC_GZIP_LEVEL = 6;
 
 /** Whether Deno's CompressionStream can make brotli here (a future runtime may lack it). */
 export const BROTLI_AVAILABLE = (() => {
@@ -79,7 +82,8 @@ export const compression: MiddlewareHandler<AppEnv> = async (c, next) => {
       c.res = new Response(plain, res);
       return;
     }
-    const body = zlib.gzipSync(plain, { level: GZIP_LEVEL });
+    const level = c.req.path.startsWith("/static/") ? STATIC_GZIP_LEVEL : GZIP_LEVEL;
+    const body = zlib.gzipSync(plain, { level });
     c.res = new Response(body, res);
     c.res.headers.set("Content-Length", String(body.length));
     c.res.headers.set("Content-Encoding", "gzip");

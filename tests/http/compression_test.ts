@@ -82,3 +82,11 @@ Deno.test("compression: signed-in staff pages are not compressed (CSRF token + q
   assert.equal(login.headers.get("content-encoding"), "gzip");
   await login.body?.cancel();
 });
+
+Deno.test("compression: a static file keeps zlib's default level (fetched once, bytes count)", async () => {
+  await using t = await withCase("offer");
+  const res = await get(t)("/static/sw.js", "gzip, br");
+  assert.equal(res.headers.get("content-encoding"), "gzip");
+  const body = new Uint8Array(await res.arrayBuffer());
+  assert.deepEqual(body, new Uint8Array(gzipSync(gunzipSync(body), { level: 6 })));
+});
