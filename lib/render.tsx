@@ -3,7 +3,8 @@ import type { ComponentChildren, VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { createHash } from "node:crypto";
 import { consume, stringify, twind, virtual } from "@twind/core";
-import { twindConfig, twindSafelist } from "../app.config.ts";
+import { twindConfig } from "../app.config.ts";
+import { islandClassesByIsland } from "../twind_safelist.gen.ts";
 import { Layout } from "../components/Layout.tsx";
 import type { Ctx } from "./route.ts";
 import { islandScripts } from "./assets.ts";
@@ -31,15 +32,26 @@ function classSet(html: string): string {
   return [...seen].join("\n");
 }
 
-/** Render HTML and the CSS for exactly the classes in it (plus the islands' safelist). */
-export function renderWithCss(vnode: VNode): { html: string; css: string; hash: string } {
+/** The islands a page renders, by their markers, in order (a name once). */
+function islandNames(html: string): string[] {
+  return [...new Set([...html.matchAll(MARKER)].map((m) => m[1]))];
+}
+
+/**
+ * Render HTML and the CSS for exactly the classes in it, plus the classes its islands may add
+ * in the browser (only the islands it renders: twind_safelist.gen.ts, by island).
+ */
+export function renderWithCss(
+  vnode: VNode,
+): { html: string; css: string; hash: string; islands: string[] } {
   const html = renderToString(vnode);
-  const key = classSet(html);
+  const islands = islandNames(html);
+  const key = `${islands.join(",")}\n${classSet(html)}`;
   let entry = cssCache.get(key);
   if (entry === undefined) {
     tw.clear();
     consume(html, tw);
-    for (const cls of twindSafelist) tw(cls);
+    for (const name of islands) for (const cls of islandClassesByIsland[name] ?? []) tw(cls);
     const css = stringify(tw.target);
     // The CSP allows this inline stylesheet by its hash (no 'unsafe-inline': lib/headers.ts).
     const hash = `sha256-${createHash("sha256").update(css).digest("base64")}`;
@@ -47,7 +59,7 @@ export function renderWithCss(vnode: VNode): { html: string; css: string; hash: 
     if (cssCache.size >= CSS_CACHE_MAX) cssCache.delete(cssCache.keys().next().value!);
     cssCache.set(key, entry);
   }
-  return { html, ...entry };
+  return { html, ...entry, islands };
 }
 
 export interface PageOptions {
@@ -72,12 +84,12 @@ export function pageDocument(c: Ctx, opts: PageOptions, body: ComponentChildren)
       {body}
     </Layout>
   );
-  const { html, css, hash } = renderWithCss(vnode);
+  const { html, css, hash, islands } = renderWithCss(vnode);
   c.set("styleHash", hash);
   return "<!DOCTYPE html>" +
     html
       .replace("</head>", `<style data-twind>${css}</style></head>`)
-      .replace("</body>", `${islandTags(html)}</body>`);
+      .replace("</body>", `${islandTags(islands)}</body>`);
 }
 
 const MARKER = /<renova-island data-island="([A-Za-z0-9_]+)"/g;
@@ -86,8 +98,7 @@ const MARKER = /<renova-island data-island="([A-Za-z0-9_]+)"/g;
  * The scripts of the islands this page renders, and only those (lib/assets.ts): module scripts
  * never block the first paint; the chunks they import are preloaded in the same round trip.
  */
-function islandTags(html: string): string {
-  const names = [...html.matchAll(MARKER)].map((m) => m[1]);
+function islandTags(names: string[]): string {
   if (!names.length) return "";
   const { scripts, preload } = islandScripts(names);
   return preload.map((href) => `<link rel="modulepreload" href="${href}">`).join("") +

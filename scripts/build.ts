@@ -3,7 +3,7 @@
 // (git-ignored, rebuilt on start and test: lib/island_bundle.ts), then fingerprint the assets
 // pages link (lib/assets.ts): content-hashed copies and assets.json.
 import { writeManifests } from "./manifest.ts";
-import { islandClasses, safelistModule } from "../lib/island_classes.ts";
+import { islandClasses, islandClassMap, safelistModule } from "../lib/island_classes.ts";
 import { fingerprintAssets } from "../lib/fingerprint.ts";
 import { bundleIslands } from "../lib/island_bundle.ts";
 
@@ -15,7 +15,7 @@ if (!Deno.args.includes("--bundle-only")) {
   // The twind safelist: every class in the islands' string literals (lib/island_classes.ts).
   await Deno.writeTextFile(
     new URL("twind_safelist.gen.ts", root),
-    safelistModule(await islandClasses(root)),
+    safelistModule(await islandClasses(root), await islandClassMap(root)),
   );
 }
 // The manifest as committed (a --bundle-only run does not regenerate it).

@@ -1,9 +1,16 @@
+import { prerendered } from "../../lib/prerendered.ts";
+
 /**
  * What a good holder photo looks like, drawn (no real person): a face and an open ID card
  * beside it, both whole and readable, with the tips next to it. SVG presentation attributes
  * only (the CSP allows no style attributes).
  */
 export function PhotoExample() {
+  return prerendered(drawPhotoExample);
+}
+
+/** The drawing itself (exported for the test that compares both renders). */
+export function drawPhotoExample() {
   return (
     <figure class="my-3" data-testid="photo-example">
       <svg

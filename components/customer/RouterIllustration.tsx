@@ -1,5 +1,12 @@
+import { prerendered } from "../../lib/prerendered.ts";
+
 /** A simple drawing: router, plug out, wait 5 minutes, plug back in. */
 export function RouterIllustration() {
+  return prerendered(drawRouter);
+}
+
+/** The drawing itself (exported for the test that compares both renders). */
+export function drawRouter() {
   return (
     <svg
       viewBox="0 0 320 110"

@@ -2,7 +2,7 @@
 // every class string they hold, so a class an island draws in the browser always has CSS.
 import assert from "node:assert/strict";
 import { twindSafelist } from "../../app.config.ts";
-import { islandClasses, safelistModule } from "../../lib/island_classes.ts";
+import { islandClasses, islandClassMap, safelistModule } from "../../lib/island_classes.ts";
 import { listSourceFiles } from "../../lib/manifest.ts";
 
 const root = new URL("../../", import.meta.url);
@@ -10,7 +10,7 @@ const root = new URL("../../", import.meta.url);
 Deno.test("twind_safelist.gen.ts is up to date (run `deno task build`)", async () => {
   assert.equal(
     await Deno.readTextFile(new URL("twind_safelist.gen.ts", root)),
-    safelistModule(await islandClasses(root)),
+    safelistModule(await islandClasses(root), await islandClassMap(root)),
     "twind_safelist.gen.ts is stale",
   );
 });
