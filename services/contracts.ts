@@ -3,6 +3,7 @@
 import type { Db } from "./db.ts";
 import { commitOrConflict, listPage } from "./db.ts";
 import { keys } from "./keys.ts";
+import { groupDuePage, stageMarksLeft } from "./due_marks.ts";
 import { ulid } from "./ulid.ts";
 import { addAudit } from "./audit.ts";
 import { type Actor } from "../domain/actor.ts";
@@ -26,6 +27,11 @@ export interface Contract {
   accessLogin?: string;
   /** ERP import: hash of the ERP's fields last imported, so a re-import spots ERP changes. */
   erpHash?: string;
+  /**
+   * The marks under its due entry (open case, refusal) are not known: its loyalty end or
+   * status moved, or it had an open case when marks began (services/due_marks.ts).
+   */
+  dueMarksStale?: true;
   createdAt: string;
   updatedAt: string;
 }
@@ -35,6 +41,8 @@ export interface DueSummary {
   customerId: string;
   planId: string;
   city: string;
+  /** The marks under this entry are not to be trusted (Contract.dueMarksStale). */
+  marksStale?: true;
 }
 
 export type NewContract = Pick<
@@ -42,8 +50,11 @@ export type NewContract = Pick<
   "customerId" | "planId" | "city" | "startDate" | "loyaltyStart" | "loyaltyEnd" | "erpId"
 >;
 
-function summary(c: Contract): DueSummary {
-  return { customerId: c.customerId, planId: c.planId, city: c.city };
+/** The due entry of a contract. */
+export function dueSummary(c: Contract): DueSummary {
+  const s: DueSummary = { customerId: c.customerId, planId: c.planId, city: c.city };
+  if (c.dueMarksStale) s.marksStale = true;
+  return s;
 }
 
 /** Date checks of a new contract: per-field pt-BR messages (ValidationError). */
@@ -75,7 +86,7 @@ export async function createContract(db: Db, input: NewContract, actor: Actor): 
     .check({ key: keys.contract(c.id), versionstamp: null })
     .set(keys.contract(c.id), c)
     .set(keys.contractsByCustomer(c.customerId, c.id), c.id)
-    .set(keys.contractsByDue(c.loyaltyEnd, c.id), summary(c));
+    .set(keys.contractsByDue(c.loyaltyEnd, c.id), dueSummary(c));
   // The ERP id is unique, as in the import: a later import of the same contract updates this one.
   if (c.erpId) {
     op.check({ key: keys.contractByErpId(c.erpId), versionstamp: null })
@@ -110,13 +121,18 @@ export function stageContractUpdate(
   next: Contract,
 ): Contract {
   const prev = entry.value;
-  const value = { ...next, updatedAt: db.now().toISOString() };
+  const value: Contract = { ...next, updatedAt: db.now().toISOString() };
+  const moved = prev.loyaltyEnd !== value.loyaltyEnd || prev.status !== value.status;
+  // Marks do not move with the entry (that would need reads here): the new place is checked
+  // the old way until the daily job rewrites its marks (services/due_marks_upkeep.ts).
+  if (moved || prev.dueMarksStale) value.dueMarksStale = true;
   op.check(entry).set(keys.contract(prev.id), value);
-  if (prev.loyaltyEnd !== value.loyaltyEnd || prev.status !== value.status) {
+  if (moved) {
     op.delete(keys.contractsByDue(prev.loyaltyEnd, prev.id));
+    stageMarksLeft(op, prev.loyaltyEnd, prev.id);
   }
   if (value.status === "active") {
-    op.set(keys.contractsByDue(value.loyaltyEnd, value.id), summary(value));
+    op.set(keys.contractsByDue(value.loyaltyEnd, value.id), dueSummary(value));
   }
   return value;
 }
@@ -145,15 +161,20 @@ export async function listDue(
   const start = a && a.loyaltyEnd >= from
     ? [...keys.contractsDue(), a.loyaltyEnd, `${a.contractId}\0`]
     : [...keys.contractsDue(), from];
-  const page = await listPage<DueSummary>(db.kv, {
+  const page = await listPage<unknown>(db.kv, {
     start,
     end: [...keys.contractsDue(), addDays(to, 1)],
   }, { cursor: opts.cursor, limit: opts.limit });
+  // The marks under each entry come in the same list (services/due_marks.ts).
+  const items = groupDuePage<DueSummary>(page.items, !!page.cursor);
   return {
-    items: page.items.map((e) => ({
-      contractId: String(e.key[2]),
-      loyaltyEnd: String(e.key[1]),
-      ...e.value,
+    items: items.map((i) => ({
+      contractId: i.contractId,
+      loyaltyEnd: i.loyaltyEnd,
+      customerId: i.summary.customerId,
+      planId: i.summary.planId,
+      city: i.summary.city,
+      marks: i.marks,
     })),
     cursor: page.cursor,
   };
@@ -166,7 +187,7 @@ export async function listDue(
  */
 export function stageContractCreate(op: Deno.AtomicOperation, c: Contract): void {
   op.set(keys.contract(c.id), c).set(keys.contractsByCustomer(c.customerId, c.id), c.id);
-  if (c.status === "active") op.set(keys.contractsByDue(c.loyaltyEnd, c.id), summary(c));
+  if (c.status === "active") op.set(keys.contractsByDue(c.loyaltyEnd, c.id), dueSummary(c));
   if (c.erpId) op.set(keys.contractByErpId(c.erpId), c.id);
 }
 

@@ -114,13 +114,7 @@ async function dueWithoutCase(
   limit: number,
   coolOffDays: number,
 ) {
-  type Item = {
-    contractId: string;
-    customerId: string;
-    city: string;
-    planId: string;
-    loyaltyEnd: string;
-  };
+  type Item = Omit<Awaited<ReturnType<typeof listDue>>["items"][number], "marks">;
   const rows: Item[] = [];
   const declined: (Item & { mark: DeclineMark })[] = [];
   const after = parseDueCursor(f.cursor);
@@ -131,21 +125,33 @@ async function dueWithoutCase(
     // costs two checks, so reading 100 to show 25 paid for 75 unneeded ones (issue #21).
     const scan = guard === 0 ? limit + FIRST_SCAN_EXTRA : 100;
     const page = await listDue(db, f.from, f.to, { after, cursor, limit: scan });
-    // Open-case and decline checks of the page in one parallel batch, not one after another.
-    const ids = page.items.map((i) => i.contractId);
-    const [open, marks] = await Promise.all([
-      openCasesOfContracts(db, ids),
-      declineMarksOf(db, ids),
-    ]);
-    for (const i of page.items) {
+    const wanted = (i: Item) =>
+      (!f.city || fold(i.city) === fold(f.city)) && (!f.planId || i.planId === f.planId);
+    // The marks under each entry came with the page (services/due_marks.ts). An entry whose
+    // marks are not trusted is checked when the page gets to it, in one parallel batch with
+    // the later ones: the last entry of a cut page is usually past the rows needed.
+    const checked = new Map<string, { open: boolean; mark?: DeclineMark }>();
+    for (const [n, i] of page.items.entries()) {
+      if (rows.length > limit) break;
       lastScanned = i;
-      if (open.get(i.contractId)) continue;
-      if (f.city && fold(i.city) !== fold(f.city)) continue;
-      if (f.planId && i.planId !== f.planId) continue;
+      if (!wanted(i)) continue;
+      if (!i.marks && !checked.has(i.contractId)) {
+        const ids = page.items.slice(n).filter((x) => !x.marks && wanted(x)).map((x) =>
+          x.contractId
+        );
+        const [open, marks] = await Promise.all([
+          openCasesOfContracts(db, ids),
+          declineMarksOf(db, ids),
+        ]);
+        for (const id of ids) checked.set(id, { open: !!open.get(id), mark: marks.get(id) });
+      }
+      const state = i.marks
+        ? { open: !!i.marks.open, mark: i.marks.decline }
+        : checked.get(i.contractId)!;
+      if (state.open) continue;
       // Refused recently: out of the due rows (no Assumir), listed apart with the reason.
-      const mark = marks.get(i.contractId);
-      if (coolingOff(mark, coolOffDays, db.now())) {
-        if (rows.length < limit) declined.push({ ...i, mark: mark! });
+      if (coolingOff(state.mark, coolOffDays, db.now())) {
+        if (rows.length < limit) declined.push({ ...i, mark: state.mark! });
         continue;
       }
       rows.push(i);

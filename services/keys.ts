@@ -45,6 +45,13 @@ export const keys = {
   contractsByDue: (loyaltyEnd: string, contractId: string) =>
     ["contracts_by_due", loyaltyEnd, contractId] as const,
   contractsDue: () => ["contracts_by_due"] as const,
+  /**
+   * A mark right under a due entry (services/due_marks.ts): the contract's open case ("open",
+   * value: case id) or its last refusal ("decline", value: DeclineMark). Listing the due range
+   * reads them with the entries, so the renewal list needs no per-row checks.
+   */
+  contractDueMark: (loyaltyEnd: string, contractId: string, kind: "open" | "decline") =>
+    ["contracts_by_due", loyaltyEnd, contractId, kind] as const,
 
   blob: (id: string) => ["blobs", id] as const,
   blobChunk: (id: string, n: number) => ["blob_chunks", id, n] as const,
@@ -66,6 +73,7 @@ export const keys = {
   casesOfAssignee: (userId: string) => ["cases_by_assignee", userId] as const,
   /** At most one open renewal per contract: this key exists while one is open. */
   openCaseByContract: (contractId: string) => ["open_case_by_contract", contractId] as const,
+  openCasesByContract: () => ["open_case_by_contract"] as const,
   /**
    * How many cases were ever opened for the contract (KvU64, summed by every opening, never
    * deleted): its versionstamp moves on each opening, so one check on it proves that nobody
@@ -81,6 +89,7 @@ export const keys = {
   caseContacts: (caseId: string) => ["case_contacts", caseId] as const,
   /** The contract's last refusal (case id + when): the due list and claims keep a cool-off. */
   contractDeclined: (contractId: string) => ["contract_declines", contractId] as const,
+  contractDeclines: () => ["contract_declines"] as const,
   /** Name-token blind index (HMAC of one normalised word of the name) → customer id. */
   customerByNameToken: (tokenIndex: string, customerId: string) =>
     ["customers_by_name_token", tokenIndex, customerId] as const,

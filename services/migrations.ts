@@ -8,6 +8,7 @@ import { backfillContractErpIndex } from "./contracts.ts";
 import { sealLegacyCaseRows } from "./renewals/case_seal.ts";
 import { backfillDeclineMarks } from "./renewals/cool_off.ts";
 import { backfillQueueDue } from "./renewals/queue_sources.ts";
+import { backfillDueMarks } from "./due_marks_upkeep.ts";
 
 export interface Migration {
   version: number;
@@ -66,6 +67,13 @@ export const migrations: Migration[] = [
       "queue_due: the work queues' index of open cases nobody holds, by when they need a person",
     up: async (db) => {
       await backfillQueueDue(db);
+    },
+  },
+  {
+    version: 9,
+    name: "due marks: open cases and refusals read with the due page (issue #21)",
+    up: async (db) => {
+      await backfillDueMarks(db);
     },
   },
 ];

@@ -179,6 +179,7 @@ export async function* duePages(db: Db, from: string, to: string, size = 500) {
     end: [...keys.contractsDue(), addDays(to, 1)],
   }, { batchSize: size });
   for await (const e of it) {
+    if (e.key.length !== 3) continue; // a mark under an entry (services/due_marks.ts)
     page.push({ loyaltyEnd: String(e.key[1]), contractId: String(e.key[2]), summary: e.value });
     if (page.length >= size) {
       yield page;

@@ -12,6 +12,7 @@ import { withLease } from "../leases.ts";
 import { purgeExpired, type RetentionOptions } from "./retention.ts";
 import { expireStaleCases } from "./stale_cases.ts";
 import { runCampaigns } from "../campaigns/job.ts";
+import { refreshDueMarks } from "../due_marks_upkeep.ts";
 import type { RenewalEnv } from "../renewals/env.ts";
 import { type PixAutoSettings, pspFor, runPixAutoCharges } from "../pix_auto/mod.ts";
 
@@ -103,6 +104,9 @@ export function dailyJobs(opts: DailyJobOptions) {
   const jobs: DailyJob[] = [
     { name: "retention", run: (db: Db) => purgeExpired(db, opts) },
     { name: "stale_cases", run: (db: Db) => expireStaleCases(db, opts) },
+    // After stale_cases (cases it ended free their contracts): due entries soon on the list
+    // get their open-case and refusal marks back (services/due_marks_upkeep.ts).
+    { name: "due_marks", run: (db: Db) => refreshDueMarks(db) },
   ];
   // After stale_cases: contracts whose old case just expired are free for today's waves.
   const env = opts.campaigns;

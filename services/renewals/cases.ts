@@ -7,6 +7,7 @@ import type { SpeedOutcome } from "../network/apply_speed.ts";
 import type { Db } from "../db.ts";
 import { getManyBatched, listPage } from "../db.ts";
 import { keys } from "../keys.ts";
+import { stageOpenMark, stageOpenMarkEnd } from "../due_marks.ts";
 import { ulid } from "../ulid.ts";
 import { blindIndex } from "../crypto.ts";
 import {
@@ -271,6 +272,7 @@ export async function stageOpenCase(
     .set(keys.openCaseByContract(c.contractId), c.id)
     .set(keys.casesByStep(c.step, c.id), summary(c))
     .sum(keys.caseOpens(c.contractId), 1n);
+  stageOpenMark(op, c);
   stageQueueDue(op, null, c);
   if (c.assigneeId) op.set(keys.casesByAssignee(c.assigneeId, c.id), summary(c));
   const opened = addAudit(db, op, `case:${c.id}`, "case.opened", actor, {
@@ -418,6 +420,7 @@ export async function transition<A extends Action>(
   }
   if (isTerminal(next.step)) {
     op.delete(keys.openCaseByContract(next.contractId));
+    stageOpenMarkEnd(op, next);
     // An ended case's link stops working at once, except where the customer still needs it
     // read-only (domain/policy.ts LINK_KEPT_AFTER_END; the verb set how long, links.ts).
     if (next.link && !keepsLinkAfterEnd(next.step)) op.delete(keys.link(next.link.hash));

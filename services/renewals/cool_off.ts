@@ -7,12 +7,14 @@ import { commitOrConflict, getManyBatched } from "../db.ts";
 import { keys } from "../keys.ts";
 import { addDays, todayInBrazil } from "../dates.ts";
 import { ConflictError } from "../errors.ts";
+import { stageDeclineDueMark } from "../due_marks.ts";
 
 /** The fields of a case this module reads (cases.ts imports this module: no import back). */
 interface DeclinedCase {
   id: string;
   contractId: string;
   step: string;
+  loyaltyEnd: string;
   updatedAt: string;
   declined?: { at: string };
 }
@@ -28,7 +30,9 @@ export interface DeclineMark {
 
 /** Stages the mark in the atomic that moves the case to "declined". */
 export function stageDeclineMark(op: Deno.AtomicOperation, c: DeclinedCase, at: string) {
-  op.set(keys.contractDeclined(c.contractId), { caseId: c.id, at } satisfies DeclineMark);
+  const mark: DeclineMark = { caseId: c.id, at };
+  op.set(keys.contractDeclined(c.contractId), mark);
+  stageDeclineDueMark(op, c, mark); // the copy the renewal list reads with the due page
 }
 
 /** The first day the customer may be contacted again (YYYY-MM-DD, Brazil's calendar). */

@@ -1,4 +1,4 @@
-// The renewal list's first page checks every due row for an open case and a recent refusal in
+// The renewal list's first page checks every due row whose marks it cannot trust for an open case and a recent refusal in
 // one parallel batch (issue #21): KV round trips, not their count, set the page's latency.
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
@@ -6,11 +6,20 @@ import { seedIfEmpty } from "../../services/seed.ts";
 import { findUserByUsername } from "../../services/users.ts";
 import { keys } from "../../services/keys.ts";
 import { renewalList } from "../../services/due_list.ts";
+import type { Db } from "../../services/db.ts";
+
+/** Entries whose marks are not trusted (services/due_marks.ts): the page checks each itself. */
+async function distrustMarks(db: Db) {
+  for await (const e of db.kv.list<object>({ prefix: keys.contractsDue() })) {
+    await db.kv.set(e.key, { ...e.value, marksStale: true });
+  }
+}
 
 Deno.test("renewal list: a page's open-case and refusal checks are all in flight at once", async () => {
   await using db = await testDb();
   await seedIfEmpty(db, {});
   const att = (await findUserByUsername(db, "atendente1"))!;
+  await distrustMarks(db);
   const checks = new Set<Deno.KvKeyPart>([
     keys.openCaseByContract("x")[0],
     keys.contractDeclined("x")[0],
@@ -44,6 +53,7 @@ Deno.test("renewal list: the first page checks the rows it shows and a few more,
   await using db = await testDb();
   await seedIfEmpty(db, {});
   const att = (await findUserByUsername(db, "atendente1"))!;
+  await distrustMarks(db);
   const openCase = keys.openCaseByContract("x")[0];
   let checked = 0;
   const getMany = db.kv.getMany.bind(db.kv);
