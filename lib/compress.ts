@@ -65,6 +65,31 @@ function staffDynamic(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
 
 const gzipOrDeflate = compress({ threshold: THRESHOLD });
 
+/**
+ * Whether this answer, once rendered, would leave the middleware gzipped (a GET the client
+ * takes gzip for, not a signed-in staff answer): a page kept with its gzip bytes
+ * (lib/page_cache.ts) is then sent as they are, and a cache hit pays no compression.
+ */
+export function takesGzip(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
+  return c.req.method === "GET" && !staffDynamic(c) &&
+    accepts(c.req.header("Accept-Encoding"), "gzip");
+}
+
+/** The gzip bytes of a rendered answer, as the middleware makes them. */
+export function gzipRendered(html: string): Uint8Array {
+  return zlib.gzipSync(new TextEncoder().encode(html), { level: GZIP_LEVEL });
+}
+
+/** An HTML answer already gzipped (the middleware sees Content-Encoding and leaves it). */
+export function gzippedHtml(c: Parameters<MiddlewareHandler<AppEnv>>[0], body: Uint8Array) {
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+    "Content-Type": "text/html; charset=UTF-8",
+    "Content-Length": String(body.length),
+    "Content-Encoding": "gzip",
+    "Vary": "Accept-Encoding",
+  });
+}
+
 /** Gzip in one piece for rendered answers, else brotli where accepted, else Hono's. */
 export const compression: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();

@@ -12,6 +12,8 @@ import type { Db } from "../services/db.ts";
 export interface CachedPage {
   /** The whole HTML document. */
   html: string;
+  /** Its gzip bytes, made by the first hit that takes gzip and sent as they are after. */
+  gzip?: Uint8Array;
   /** Its inline stylesheet's CSP hash, sent again with the page. */
   styleHash?: string;
   caseId: string;

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { testDb } from "../helpers.ts";
 import { caseWithLink, customerPost, setup } from "./renewal_fixtures.ts";
-import { PageCache, REVALIDATE_MS } from "../../lib/page_cache.ts";
+import { type CachedPage, PageCache, REVALIDATE_MS } from "../../lib/page_cache.ts";
 import { createApp } from "../../lib/app.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { listPlans } from "../../services/plans.ts";
@@ -102,4 +102,47 @@ Deno.test("customer page cache: made-up ?plan= values are not kept", async () =>
     assert.equal((await app.request(`/r/${token}?plan=junk${i}`)).status, 200);
   }
   assert.equal(cache.size, 2, "the page and one real plan's confirmation");
+});
+
+Deno.test("customer page cache: a hit is sent in the gzip bytes kept with the page, same page", async () => {
+  await using t = await setup();
+  const { token } = await caseWithLink(t);
+  // Sees the cached page each hit reads, to find the bytes kept with it.
+  const read: CachedPage[] = [];
+  class Watched extends PageCache {
+    override get(key: string) {
+      const r = super.get(key);
+      if (r) read.push(r.page);
+      return r;
+    }
+  }
+  const app = createApp(t.db, t.config, { pageCache: new Watched(10, t.db) });
+  const gz = { "Accept-Encoding": "gzip" };
+  const gunzip = async (r: Response) =>
+    await new Response(r.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+
+  const rendered = await app.request(`/r/${token}`, { headers: gz });
+  assert.equal(rendered.headers.get("Content-Encoding"), "gzip");
+  const page = await gunzip(rendered);
+  const hits = [];
+  for (let i = 0; i < 2; i++) hits.push(await app.request(`/r/${token}`, { headers: gz }));
+  for (const hit of hits) {
+    assert.equal(hit.headers.get("Content-Encoding"), "gzip");
+    assert.match(hit.headers.get("Vary") ?? "", /Accept-Encoding/);
+    // The inline style's hash still reaches the CSP header.
+    assert.equal(
+      hit.headers.get("Content-Security-Policy"),
+      rendered.headers.get("Content-Security-Policy"),
+    );
+    const bytes = new Uint8Array(await hit.clone().arrayBuffer());
+    assert.equal(hit.headers.get("Content-Length"), String(bytes.length));
+    const kept = read.at(-1)?.gzip;
+    assert.ok(kept, "the cached page keeps its gzip bytes");
+    assert.deepEqual([...bytes], [...kept], "the bytes kept with the cached page");
+    assert.equal(await gunzip(hit), page, "the same document as the rendered answer");
+  }
+  // A client that takes no gzip gets the plain page from the same cache entry.
+  const plain = await app.request(`/r/${token}`);
+  assert.equal(plain.headers.get("Content-Encoding"), null);
+  assert.equal(await plain.text(), page);
 });
