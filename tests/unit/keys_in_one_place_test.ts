@@ -30,3 +30,30 @@ Deno.test("no KV key literal outside services/keys.ts", async () => {
   }
   assert.deepEqual(offenders, []);
 });
+
+// The renewal list trusts the open-case and refusal marks under each due entry
+// (services/due_marks.ts) unless the contract is flagged stale. A new module that writes a
+// contract, its due entry or the marks could move an entry without flagging it; it must go
+// through stageContractUpdate or be added here after a look at that rule.
+const DUE_WRITERS = new Set([
+  "services/contracts.ts",
+  "services/due_marks.ts",
+  "services/due_marks_upkeep.ts",
+  "scripts/bench_scale.ts", // the raw-import baseline, a store of its own
+]);
+const DUE_WRITE = /\.set\(keys\.contract\(|keys\.contractsByDue\(|keys\.contractDueMark\(/;
+
+Deno.test("contracts, due entries and due marks are written only by the modules that keep the marks true", async () => {
+  const offenders: string[] = [];
+  for (const d of DIRS) {
+    for await (const file of sources(new URL(d, ROOT))) {
+      const path = file.href.slice(ROOT.href.length);
+      if (path === "services/keys.ts" || DUE_WRITERS.has(path)) continue;
+      const lines = (await Deno.readTextFile(file)).split("\n");
+      lines.forEach((l, i) => {
+        if (DUE_WRITE.test(l)) offenders.push(`${path}:${i + 1}`);
+      });
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
