@@ -65,26 +65,28 @@ function staffDynamic(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
 
 const gzipOrDeflate = compress({ threshold: THRESHOLD });
 
-/**
- * Whether this answer, once rendered, would leave the middleware gzipped (a GET the client
- * takes gzip for, not a signed-in staff answer): a page kept with its gzip bytes
- * (lib/page_cache.ts) is then sent as they are, and a cache hit pays no compression.
- */
-export function takesGzip(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
+/** Whether a rendered answer to this request would leave the middleware gzipped (a GET the
+ * client takes gzip for, not a signed-in staff answer). */
+function takesGzip(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
   return c.req.method === "GET" && !staffDynamic(c) &&
     accepts(c.req.header("Accept-Encoding"), "gzip");
 }
 
-/** The gzip bytes of a rendered answer, as the middleware makes them. */
-export function gzipRendered(html: string): Uint8Array {
-  return zlib.gzipSync(new TextEncoder().encode(html), { level: GZIP_LEVEL });
-}
-
-/** An HTML answer already gzipped (the middleware sees Content-Encoding and leaves it). */
-export function gzippedHtml(c: Parameters<MiddlewareHandler<AppEnv>>[0], body: Uint8Array) {
-  return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+/**
+ * The answer for a page kept in memory (lib/page_cache.ts): where the middleware would gzip it,
+ * the gzip bytes made on the first such request and kept in `kept.gzip`, sent as they are (the
+ * middleware leaves an answer with a Content-Encoding alone); else the HTML. A cache hit then
+ * pays no compression (~175 of ~260 µs of CPU, docs/benchmarks.md "Fifth pass").
+ */
+export function keptHtml(
+  c: Parameters<MiddlewareHandler<AppEnv>>[0],
+  kept: { html: string; gzip?: Uint8Array },
+): Response {
+  if (kept.html.length < THRESHOLD || !takesGzip(c)) return c.html(kept.html);
+  kept.gzip ??= zlib.gzipSync(new TextEncoder().encode(kept.html), { level: GZIP_LEVEL });
+  return c.body(kept.gzip as Uint8Array<ArrayBuffer>, 200, {
     "Content-Type": "text/html; charset=UTF-8",
-    "Content-Length": String(body.length),
+    "Content-Length": String(kept.gzip.length),
     "Content-Encoding": "gzip",
     "Vary": "Accept-Encoding",
   });
