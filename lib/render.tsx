@@ -8,6 +8,7 @@ import { islandClassesByIsland } from "../twind_safelist.gen.ts";
 import { Layout } from "../components/Layout.tsx";
 import type { Ctx } from "./route.ts";
 import { islandScripts } from "./assets.ts";
+import { htmlAnswer } from "./compress.ts";
 
 const tw = twind(twindConfig, virtual());
 
@@ -106,7 +107,7 @@ function islandTags(names: string[]): string {
 }
 
 export function page(c: Ctx, opts: PageOptions, body: ComponentChildren): Response {
-  return c.html(pageDocument(c, opts, body), (opts.status ?? 200) as 200);
+  return htmlAnswer(c, { html: pageDocument(c, opts, body) }, opts.status);
 }
 
 // The form reader lives in lib/form.ts (length bounds); re-exported for the routes using it.

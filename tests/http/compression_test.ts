@@ -28,6 +28,17 @@ Deno.test("compression: a customer page goes gzip to a client that accepts gzip,
   assert.equal(new TextDecoder().decode(gunzipSync(body)), plain);
 });
 
+Deno.test("compression: a page with an error status (invalid link, 404) goes gzip with it", async () => {
+  await using t = await testApp();
+  const plain = await get(t)("/r/no-such-link-at-all", "identity");
+  const res = await get(t)("/r/no-such-link-at-all", "gzip");
+  assert.equal(res.status, 404);
+  assert.equal(res.headers.get("content-encoding"), "gzip");
+  const body = new Uint8Array(await res.arrayBuffer());
+  assert.equal(res.headers.get("content-length"), String(body.length));
+  assert.equal(new TextDecoder().decode(gunzipSync(body)), await plain.text());
+});
+
 Deno.test("compression: brotli when the client accepts br and not gzip", async () => {
   await using t = await withCase("offer");
   const res = await get(t)(`/r/${t.token}`, "br");

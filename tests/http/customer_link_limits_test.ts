@@ -2,6 +2,7 @@
 // overall (429 with Retry-After, pt-BR), a cached valid page is not slowed by it, live-update
 // streams are capped per link and end when their link is revoked or expires.
 import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
 import { caseWithLink, setup } from "./renewal_fixtures.ts";
 import { getCase, updateCase } from "../../services/renewals/cases.ts";
 import { SYSTEM } from "../../domain/actor.ts";
@@ -38,10 +39,15 @@ Deno.test("token misses: one client meets 429 (Retry-After, pt-BR) while others 
     statuses.push(await status(t, `/r/${randomToken()}`, "198.51.100.1"));
   }
   assert.ok(statuses.every((s) => s === 404));
-  const refused = await get(t, `/r/${randomToken()}`, "198.51.100.1");
+  // A browser's request (takes gzip): the page is gzipped where it is rendered, and keeps its
+  // status and the Retry-After set before it.
+  const refused = await t.app.request(`/r/${randomToken()}`, {
+    headers: { "Accept-Encoding": "gzip, deflate, br" },
+  }, { remoteAddr: { hostname: "198.51.100.1" } });
   assert.equal(refused.status, 429);
+  assert.equal(refused.headers.get("content-encoding"), "gzip");
   assert.ok(Number(refused.headers.get("retry-after")) > 0);
-  const html = await refused.text();
+  const html = new TextDecoder().decode(gunzipSync(new Uint8Array(await refused.arrayBuffer())));
   assert.match(html, /Muitas tentativas/);
   assert.match(html, /Muitos links inválidos/);
   // Other routes under /r/:token answer the same to this client, valid token or not.

@@ -146,3 +146,22 @@ Deno.test("customer page cache: a hit is sent in the gzip bytes kept with the pa
   assert.equal(plain.headers.get("Content-Encoding"), null);
   assert.equal(await plain.text(), page);
 });
+
+Deno.test("customer page cache: a page is gzipped once, when rendered, and kept with those bytes", async () => {
+  await using t = await setup();
+  const { token } = await caseWithLink(t);
+  const kept: (Uint8Array | undefined)[] = [];
+  class Watched extends PageCache {
+    override set(key: string, page: CachedPage, ticket: { writes: number; at: number }) {
+      kept.push(page.gzip);
+      super.set(key, page, ticket);
+    }
+  }
+  const app = createApp(t.db, t.config, { pageCache: new Watched(10, t.db) });
+  const rendered = await app.request(`/r/${token}`, { headers: { "Accept-Encoding": "gzip" } });
+  assert.equal(rendered.headers.get("Content-Encoding"), "gzip");
+  const bytes = new Uint8Array(await rendered.arrayBuffer());
+  assert.equal(kept.length, 1);
+  assert.ok(kept[0], "the page went into the cache with its gzip bytes");
+  assert.deepEqual([...kept[0]], [...bytes], "the bytes the rendered answer sent");
+});

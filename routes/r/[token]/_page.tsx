@@ -2,7 +2,7 @@
 // pages when the token opens no case (made up, expired, revoked). Not a route (leading `_`).
 import type { Ctx } from "../../../lib/route.ts";
 import { page, pageDocument } from "../../../lib/render.tsx";
-import { keptHtml } from "../../../lib/compress.ts";
+import { htmlAnswer } from "../../../lib/compress.ts";
 import {
   LinkError,
   linkExpired,
@@ -143,7 +143,7 @@ export async function customerPageResponse(
       if (fresh) {
         c.set("styleHash", page.styleHash);
         // Compressed once per cached page, not on every hit.
-        return { res: keptHtml(c, page), caseId: page.caseId, step: page.step };
+        return { res: htmlAnswer(c, page), caseId: page.caseId, step: page.step };
       }
     }
     if (hit) cache!.delete(cacheKey);
@@ -156,11 +156,15 @@ export async function customerPageResponse(
       CUSTOMER_PAGE,
       <CustomerPage {...data} planParam={planParam} declineAsk={declineAsk} />,
     );
+    // Gzipped once (when this client takes gzip): the cached page keeps the same bytes.
+    const doc: { html: string; gzip?: Uint8Array } = { html };
+    const res = htmlAnswer(c, doc);
     // Only a real plan makes a page of its own: made-up ?plan= values must not fill the cache.
     const cacheable = !!hash && (!planParam || v.plans.some((p) => p.id === planParam));
     if (cacheable) {
       cache?.set(cacheKey, {
         html,
+        gzip: doc.gzip,
         styleHash: c.get("styleHash"),
         caseId: link.caseId,
         step: v.case.step,
@@ -169,7 +173,7 @@ export async function customerPageResponse(
         stamps: [link.stamp, ...v.deps.stamps],
       }, ticket!);
     }
-    return { res: c.html(html), caseId: link.caseId, step: v.case.step };
+    return { res, caseId: link.caseId, step: v.case.step };
   } catch (e) {
     if (e instanceof LinkError) return { res: invalidLinkPage(c, e.message) };
     if (e instanceof RateLimitError) return { res: throttledPage(c, e) };
