@@ -11,6 +11,19 @@ import { DECLINE_REASONS, DECLINE_TEXT_MAX } from "../../domain/decline.ts";
 import { Card, inputCls, primaryBtn, secondaryBtn } from "./Shell.tsx";
 import { newSubmissionId } from "../../services/submissions.ts";
 
+/** An address that wraps after its "@" on a narrow phone, not in the middle of the domain. */
+function emailWithBreak(email: string) {
+  const at = email.lastIndexOf("@");
+  if (at < 0) return email;
+  return (
+    <>
+      {email.slice(0, at + 1)}
+      <wbr />
+      {email.slice(at + 1)}
+    </>
+  );
+}
+
 /** The provider's phone (call), WhatsApp and e-mail, as large tap targets. */
 export function ProviderContacts({ provider }: { provider: ProviderInfo }) {
   return (
@@ -37,7 +50,7 @@ export function ProviderContacts({ provider }: { provider: ProviderInfo }) {
             class={`${secondaryBtn} block text-center`}
           >
             Enviar e-mail
-            <span class="block text-sm break-words">{provider.email}</span>
+            <span class="block text-sm break-words">{emailWithBreak(provider.email)}</span>
           </a>
         </li>
       </ul>

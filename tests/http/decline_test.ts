@@ -33,6 +33,9 @@ Deno.test("decline: after confirming, the link shows a calm page with the provid
   assert.match(html, /data-testid="provider-contacts"/);
   assert.match(html, /href="tel:\+551140001234"/);
   assert.match(html, /href="https:\/\/wa\.me\/551140001234"/);
+  // The address may wrap after its "@" on a narrow phone, not inside the domain.
+  assert.match(html, /href="mailto:atendimento@fibraexemplo\.com\.br"/);
+  assert.match(html, />atendimento@<wbr\/>fibraexemplo\.com\.br</);
   assert.doesNotMatch(html, /Link inválido/);
 });
 
