@@ -49,7 +49,9 @@ export function InvoiceList(
       {next && (
         <div class="my-3 rounded-lg border border-gray-300 p-3" data-testid="pix-next">
           <h4 class="font-bold">
-            Próxima fatura: {formatDate(next.dueDate)} — {formatMoney(next.amountCents)}
+            Próxima fatura: {formatDate(next.dueDate)} —{" "}
+            {/* The amount never splits between "R$" and its figures on a narrow phone. */}
+            <span class="whitespace-nowrap">{formatMoney(next.amountCents)}</span>
           </h4>
           <p class="text-sm text-gray-700">
             Pague com PIX: aponte a câmera do app do seu banco para o código ou copie o código

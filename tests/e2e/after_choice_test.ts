@@ -55,6 +55,11 @@ Deno.test({
         await page.waitForSelector("renova-island[data-island=CopyCode] button");
         await shot(page, `${pre}-01-final.png`);
         const next = page.getByTestId("pix-next");
+        // "R$ 179,90" split over two lines at 360 px before the amount went unbreakable.
+        const amountBoxes = await next.locator("h4 span").evaluate((el) =>
+          el.getClientRects().length
+        );
+        assert.equal(amountBoxes, 1, "the next invoice's amount stays on one line");
         await next.getByRole("button", { name: "Copiar código PIX" }).click();
         await next.getByText("Copiado", { exact: true }).waitFor();
         const copied = await page.evaluate(() => navigator.clipboard.readText());
