@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the default texts (130 lines of pt-BR prose) sit next to the renderer and validator that fall back to them.
 // The texts customers receive, as admin-editable templates (pt-BR). Each save is a new version
 // (kept for history); the current version's full text also sits under one key so rendering a
 // message is one read. With nothing saved, the defaults below apply: they reproduce exactly
