@@ -12,6 +12,7 @@
 // Progress goes to stderr; the last line of stdout is one JSON object (see docs/benchmarks.md).
 import { arg, contractsArg } from "./bench/args.ts";
 import { cpuMs } from "./bench/cpu.ts";
+import { addCeilingRoutes, type Ceiling, ceilingPath, CEILINGS } from "./bench/ceilings.ts";
 import { Hono } from "hono";
 import { loadConfig } from "../app.config.ts";
 import { createApp } from "../lib/app.ts";
@@ -49,6 +50,8 @@ import {
 const N = contractsArg();
 const loadSeconds = Math.min(Math.max(Number(arg("seconds", "4")), 1), 30);
 const storeDir = arg("store", "");
+// --ceilings: also the uncached page with rendering and compressing free (scripts/bench/ceilings.ts).
+const withCeilings = Deno.args.includes("--ceilings");
 const pristine = storeDir ? await pristineStoreOf(storeDir, N) : null;
 const keep = Deno.args.includes("--keep") || (!!storeDir && !pristine);
 const givenDir = (pristine ? "" : storeDir) || arg("dir", "");
@@ -338,6 +341,7 @@ const appServer = Deno.serve(
 // The same app with the page cache off: every request resolves the link, reads the case,
 // customer and plans, decrypts and renders (what a first visit costs).
 const uncachedApp = createApp(db, { ...config, pageCacheEntries: 0 });
+if (withCeilings) await addCeilingRoutes(uncachedApp)(token);
 const uncachedServer = Deno.serve(
   quiet,
   (req, info) => uncachedApp.fetch(req, { remoteAddr: info.remoteAddr as Deno.NetAddr }),
@@ -368,29 +372,48 @@ async function load(url: string) {
   if (!p.success) throw new Error(`load generator failed for ${url}`);
   return JSON.parse(new TextDecoder().decode(p.stdout).trim().split("\n").pop()!);
 }
-const rps = { hello: [] as number[], page: [] as number[], uncached: [] as number[], errors: 0 };
+type Target = "hello" | "page" | "uncached" | `ceiling_${Ceiling}`;
+const targets: [Target, string][] = [["hello", helloUrl], ["page", pageUrl], [
+  "uncached",
+  uncachedUrl,
+]];
+if (withCeilings) {
+  const origin = `http://127.0.0.1:${uncachedServer.addr.port}`;
+  for (const cut of CEILINGS) targets.push([`ceiling_${cut}`, origin + ceilingPath(token, cut)]);
+}
+const rps: Partial<Record<Target, number[]>> = {};
+let loadErrors = 0;
 // This process's CPU per answered request (the servers run here, the load elsewhere): other
 // work on a shared machine stretches wall time, not the CPU one request costs.
-const cpu = { hello: 0, page: 0, uncached: 0 }, served = { hello: 0, page: 0, uncached: 0 };
+const cpu: Partial<Record<Target, number>> = {}, served: Partial<Record<Target, number>> = {};
 for (let i = 0; i < 2; i++) {
-  const targets = [["hello", helloUrl], ["page", pageUrl], ["uncached", uncachedUrl]] as const;
   for (const [name, url] of targets) {
     const c0 = cpuMs();
     const r = await load(url);
-    cpu[name] += cpuMs() - c0;
-    served[name] += r.requests + r.errors + r.warmup_requests;
-    rps[name].push(r.rps);
-    rps.errors += r.errors;
+    cpu[name] = (cpu[name] ?? 0) + cpuMs() - c0;
+    served[name] = (served[name] ?? 0) + r.requests + r.errors + r.warmup_requests;
+    (rps[name] ??= []).push(r.rps);
+    loadErrors += r.errors;
   }
 }
-const cpuUs = (name: keyof typeof cpu) => (cpu[name] * 1000) / served[name];
-const helloRps = rps.hello.reduce((a, b) => a + b) / rps.hello.length;
-const pageRps = rps.page.reduce((a, b) => a + b) / rps.page.length;
-const uncachedRps = rps.uncached.reduce((a, b) => a + b) / rps.uncached.length;
+const cpuUs = (name: Target) => (cpu[name]! * 1000) / served[name]!;
+const meanRps = (name: Target) => rps[name]!.reduce((a, b) => a + b) / rps[name]!.length;
+const helloRps = meanRps("hello"), pageRps = meanRps("page"), uncachedRps = meanRps("uncached");
+// Each ceiling as the page's own figures: req/s, its ratio to the hello, server CPU per answer.
+const ceilingFigures = Object.fromEntries(
+  targets.filter(([name]) => name.startsWith("ceiling_")).flatMap(([name]) => [
+    [`${name}_rps`, round(meanRps(name), 0)],
+    [`${name}_ratio_vs_hello`, round(meanRps(name) / helloRps, 3)],
+    [`${name}_cpu_us`, round(cpuUs(name), 0)],
+  ]),
+);
 log(
   `hello ${round(helloRps, 0)} req/s, page ${round(pageRps, 0)} req/s, ` +
     `uncached ${round(uncachedRps, 0)} req/s`,
 );
+for (const cut of withCeilings ? CEILINGS : []) {
+  log(`ceiling ${cut}: ${round(meanRps(`ceiling_${cut}`), 0)} req/s`);
+}
 await appServer.shutdown();
 await uncachedServer.shutdown();
 await helloServer.shutdown();
@@ -433,6 +456,7 @@ console.log(JSON.stringify({
   page_uncached_cpu_us: round(cpuUs("uncached"), 0),
   page_uncached_cpu_ratio_vs_hello: round(cpuUs("hello") / cpuUs("uncached"), 3),
   store_copied_from_pristine: !!pristine,
-  load_errors: rps.errors,
+  ...ceilingFigures,
+  load_errors: loadErrors,
   rss_mb: round(peakRss / 1024 / 1024, 0),
 }));

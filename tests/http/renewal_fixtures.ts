@@ -8,6 +8,7 @@ import { addDays, todayInBrazil } from "../../services/dates.ts";
 import { getCase } from "../../services/renewals/cases.ts";
 import { readOutbox } from "../../services/messaging/messages.ts";
 import { listPlans } from "../../services/plans.ts";
+import type { Db } from "../../services/db.ts";
 
 import { PNG } from "../fixtures/images/mod.ts";
 export { PNG };
@@ -76,4 +77,23 @@ export async function toHolderVerified(
   await customerPost(t, token, "upload_photo", fd);
   const rev = String((await getCase(t.db, caseId))!.rev);
   await postForm(t.app, `/app/cases/${caseId}/approve_photo`, { rev }, t.att);
+}
+
+/** The same store, counting the calls that go to KV (the real KV answers them). */
+export function countingKvCalls(db: Db) {
+  const calls: string[] = [];
+  const kv = new Proxy(db.kv, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (typeof v !== "function") return v;
+      if (!["get", "getMany", "list", "atomic", "set", "delete"].includes(String(prop))) {
+        return v.bind(target);
+      }
+      return (...args: unknown[]) => {
+        calls.push(String(prop));
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { db: { ...db, kv } as Db, calls };
 }

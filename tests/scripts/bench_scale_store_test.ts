@@ -36,8 +36,13 @@ Deno.test("bench:scale --store keeps the imported store and the next run reopens
     const meta = await Deno.stat(`${store}/store.json`);
     assert.equal((meta.mode ?? 0) & 0o077, 0, "store.json (the data key) is owner-only");
 
-    const second = await benchScale(store);
+    // --ceilings adds the page's ceilings (scripts/bench/ceilings.ts) to the same report.
+    const second = await benchScale(store, ["--ceilings"]);
     assert.equal(second.import_from_kept_store, true);
+    for (const cut of ["fixed", "link", "data"]) {
+      assert.equal(typeof second[`ceiling_${cut}_ratio_vs_hello`], "number", cut);
+    }
+    assert.equal(second.load_errors, 0);
     assert.equal(second.contracts, 100);
     assert.equal(second.import_s, first.import_s, "the kept run's import figures");
     assert.equal(second.month_contracts, first.month_contracts, "the same store measured");
