@@ -9,7 +9,9 @@ export function StepIndicator({ step }: { step: Step }) {
       {STAGES.map((s, i) => (
         <li
           key={s}
-          class={`flex-1 text-center text-xs pt-2 border-t-4 ${
+          // flex-auto, not flex-1: a longer label ("✓ Contrato") takes the width it needs, so
+          // no label breaks in two at 360 px.
+          class={`flex-auto text-center text-xs pt-2 border-t-4 ${
             i < current
               ? "border-brand-600 text-brand-800"
               : i === current

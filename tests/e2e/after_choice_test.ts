@@ -60,6 +60,17 @@ Deno.test({
           el.getClientRects().length
         );
         assert.equal(amountBoxes, 1, "the next invoice's amount stays on one line");
+        // "✓ Contrato" broke in two at 360 px while the five stages had equal widths.
+        const stageLines = await page.locator('ol[aria-label="Etapas da renovação"] li')
+          .evaluateAll(
+            (items) =>
+              items.map((li) => {
+                const range = document.createRange();
+                range.selectNodeContents(li);
+                return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
+              }),
+          );
+        assert.deepEqual(stageLines, [1, 1, 1, 1, 1], "each stage's label stays on one line");
         await next.getByRole("button", { name: "Copiar código PIX" }).click();
         await next.getByText("Copiado", { exact: true }).waitFor();
         const copied = await page.evaluate(() => navigator.clipboard.readText());
