@@ -292,6 +292,14 @@ async function deviceDump(page: Page): Promise<string> {
   });
 }
 
+/** The device's IndexedDB stores whose contents mention `text`. */
+async function storesHolding(page: Page, text: string): Promise<string[]> {
+  const dump = await deviceDump(page);
+  if (!dump) return [];
+  const stores = JSON.parse(dump) as Record<string, unknown>;
+  return Object.keys(stores).filter((k) => JSON.stringify(stores[k]).includes(text));
+}
+
 async function outboxOf(page: Page): Promise<{ kind: string; customerName: string }[]> {
   const dump = await deviceDump(page);
   return dump ? JSON.parse(dump).outbox ?? [] : [];
@@ -380,8 +388,13 @@ Deno.test({
       await synced(page);
       assert.ok((await deviceDump(page)).includes(a.id), "the case is on the device again");
 
-      // A supervisor gives the case to a colleague: need to know, the copy leaves the device.
-      await page.goto(`${server.base}/app`); // its live page would reload itself meanwhile
+      // A supervisor gives the case to a colleague: need to know, the copy leaves the device,
+      // and so does its row in the stored queue. The queue is stored from /app, then the
+      // attendant waits on a page without the live list (which would refresh the queue by
+      // itself: the copy then left by chance, and this check failed in 1 of 6 CI runs).
+      await page.goto(`${server.base}/app`);
+      await synced(page);
+      await page.goto(`${server.base}/app/customers`);
       await synced(page);
       const att2 = (await findUserByUsername(server.db, "atendente2"))!;
       await setAssignee(
@@ -397,7 +410,15 @@ Deno.test({
       const refused = await page.goto(`${server.base}/app/cases/${a.id}`);
       assert.equal(refused?.status(), 403);
       await synced(page);
-      assert.ok(!(await deviceDump(page)).includes(a.name), "a colleague's case is not kept");
+      // Says where the name was left when it was (1 failure in ~6 CI runs, not reproduced
+      // alone): which IndexedDB stores, and what the sync banner said.
+      const leftIn = await storesHolding(page, a.name);
+      assert.deepEqual(
+        leftIn,
+        [],
+        `a colleague's case is not kept (banner: ${await page
+          .getByTestId("sync-status").textContent()})`,
+      );
 
       // 4. Offline past the session's absolute end (the browser's clock moves 13 h): the
       // offline app wipes the device by itself.
