@@ -62,7 +62,17 @@ export async function shot(
   name: string,
 ) {
   await Deno.mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: new URL(name, ARTIFACTS).pathname, fullPage: true });
+  const path = new URL(name, ARTIFACTS).pathname;
+  // Chromium now and then answers "Unable to capture screenshot" on a busy machine (once in
+  // ~6 CI runs, right after another context closed): the picture is for people, so try again.
+  for (let attempt = 1;; attempt++) {
+    try {
+      return void await page.screenshot({ path, fullPage: true });
+    } catch (e) {
+      if (attempt >= 3 || !/Unable to capture screenshot/.test(String(e))) throw e;
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
 }
 
 /** Clicks the (first) button with this name and waits for the page it loads. */
